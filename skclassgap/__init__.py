@@ -1,0 +1,39 @@
+"""Measure and close per-class performance gaps of scikit-learn classifiers.
+
+Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
+
+- :mod:`skclassgap.metrics`: per-class reports, class gap, worst class, g-mean,
+  macro F1, prediction bias and their scorers.
+- :mod:`skclassgap.datasets`: generators and the embedded audit data set.
+- :mod:`skclassgap.cli`: the ``skclassgap`` command line.
+"""
+
+import importlib
+
+__version__ = "0.1.0.dev0"
+
+_SUBMODULES = [
+    "cli",
+    "compose",
+    "cost_sensitive",
+    "datasets",
+    "metrics",
+    "over_sampling",
+    "plotting",
+    "spectral",
+    "spurious",
+    "threshold",
+    "utils",
+]
+
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"skclassgap.{name}")
+    raise AttributeError(f"module 'skclassgap' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

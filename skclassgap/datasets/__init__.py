@@ -1,0 +1,5 @@
+"""Data sets: generators that reproduce each class-gap mechanism, and the audit default."""
+
+from skclassgap.datasets._audit_default import load_audit_default
+
+__all__ = ["load_audit_default"]

@@ -1,0 +1,259 @@
+"""Class gap, worst class, g-mean and macro F1 from one pass of per-class counts."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, Options, StrOptions, validate_params
+
+from skclassgap.metrics._counts import (
+    class_counts,
+    f1_from_counts,
+    geometric_mean_from_recalls,
+    nanmean_last,
+    per_class_metric,
+    recall_from_counts,
+)
+
+ZERO_DIVISION = [Options(Real, {0.0, 1.0}), "nan", StrOptions({"warn"})]
+_COMMON = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "labels": ["array-like", None],
+    "sample_weight": ["array-like", None],
+}
+_METRIC = StrOptions({"recall", "precision", "f1"})
+
+
+def evaluated_classes(counts, labels):
+    """Mask of the classes that gap, worst-class and g-mean range over.
+
+    The user's ``labels`` when given, otherwise the classes that occur in
+    ``y_true``: a label only ever predicted is not a class of the evaluation
+    set, and its recall is undefined.
+    """
+    if labels is not None:
+        return np.ones(len(counts.labels), dtype=bool)
+    return counts.in_true
+
+
+def _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division):
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    keep = evaluated_classes(counts, labels)
+    values = per_class_metric(
+        metric, counts.tp[keep], counts.support[keep], counts.predicted[keep], zero_division
+    )
+    return values
+
+
+@validate_params(
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    prefer_skip_nested_validation=True,
+)
+def class_gap(
+    y_true, y_pred, *, metric="recall", labels=None, sample_weight=None, zero_division="warn"
+):
+    """Spread of a per-class metric: best class minus worst class.
+
+    ``class_gap = max_i metric_i - min_i metric_i`` over the classes that occur
+    in ``y_true`` (or over ``labels``). Lower is better; the matching scorer is
+    ``"neg_class_gap"``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    metric : {"recall", "precision", "f1"}, default="recall"
+        Per-class metric whose spread is measured.
+    labels : array-like, default=None
+        Classes to range over, in any order. By default the classes of ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        Value of a per-class metric whose denominator is zero (a class never
+        predicted, for precision). ``"warn"`` acts as 0 and warns. NaN values
+        are left out of the max and min.
+
+    Returns
+    -------
+    gap : float
+        ``max - min`` of the per-class metric, in ``[0, 1]``.
+
+    See Also
+    --------
+    worst_class_score : The minimum of the same per-class metric.
+    per_class_report : Every per-class metric in one table.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import class_gap
+    >>> class_gap([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
+    0.5
+    """
+    values = _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division)
+    if np.isnan(values).all():
+        return float("nan")
+    return float(np.nanmax(values) - np.nanmin(values))
+
+
+@validate_params(
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    prefer_skip_nested_validation=True,
+)
+def worst_class_score(
+    y_true, y_pred, *, metric="recall", labels=None, sample_weight=None, zero_division="warn"
+):
+    """Per-class metric of the worst-served class.
+
+    ``worst_class_score = min_i metric_i`` over the classes that occur in
+    ``y_true`` (or over ``labels``). Higher is better.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    metric : {"recall", "precision", "f1"}, default="recall"
+        Per-class metric.
+    labels : array-like, default=None
+        Classes to range over. By default the classes of ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        Value of a per-class metric whose denominator is zero. ``"warn"`` acts
+        as 0 and warns. NaN values are left out of the minimum.
+
+    Returns
+    -------
+    score : float
+        The smallest per-class metric.
+
+    See Also
+    --------
+    class_gap : Best minus worst class.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import worst_class_score
+    >>> worst_class_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
+    0.5
+    """
+    values = _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division)
+    if np.isnan(values).all():
+        return float("nan")
+    return float(np.nanmin(values))
+
+
+@validate_params(
+    {**_COMMON, "correction": [Interval(Real, 0, 1, closed="both")]},
+    prefer_skip_nested_validation=True,
+)
+def geometric_mean_score(y_true, y_pred, *, labels=None, sample_weight=None, correction=0.0):
+    """Geometric mean of the per-class recalls.
+
+    ``g_mean = (prod_i recall_i) ** (1 / K)`` over the ``K`` classes that occur
+    in ``y_true`` (or over ``labels``). For two classes this is
+    ``sqrt(sensitivity * specificity)``. One zero recall makes it 0 unless
+    ``correction`` is set, in which case zero recalls are replaced by it.
+
+    This equals :func:`imblearn.metrics.geometric_mean_score` (its default
+    ``average="multiclass"``) whenever every predicted label also occurs in
+    ``y_true``. They differ when ``y_pred`` holds a label absent from
+    ``y_true``: imbalanced-learn counts that label as a class with recall 0
+    (so its g-mean is 0, or driven by ``correction``), while this function
+    leaves it out, as :func:`sklearn.metrics.balanced_accuracy_score` does,
+    because a class with no true rows has no recall.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to average over. A listed class with no true rows has recall 0.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    correction : float, default=0.0
+        Value substituted for zero recalls, in ``[0, 1]``.
+
+    Returns
+    -------
+    score : float
+        The geometric mean of recalls, in ``[0, 1]``.
+
+    See Also
+    --------
+    imblearn.metrics.geometric_mean_score : The imbalanced-learn function.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import geometric_mean_score
+    >>> geometric_mean_score([0, 0, 1, 1], [0, 0, 1, 0])
+    0.7071...
+    """
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    keep = evaluated_classes(counts, labels)
+    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], 0.0)
+    return float(geometric_mean_from_recalls(recalls, correction))
+
+
+@validate_params(
+    {**_COMMON, "zero_division": ZERO_DIVISION},
+    prefer_skip_nested_validation=True,
+)
+def macro_f1_score(y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"):
+    """Unweighted mean of the per-class F1 scores.
+
+    Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` on every
+    input (classes are the sorted union of both arrays, or ``labels``), with
+    one pass over the data instead of several.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to average over.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        F1 of a class that is neither true nor predicted. ``"warn"`` acts as 0
+        and warns; NaN values are left out of the mean.
+
+    Returns
+    -------
+    score : float
+        Macro-averaged F1.
+
+    See Also
+    --------
+    sklearn.metrics.f1_score : The scikit-learn function it agrees with.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import macro_f1_score
+    >>> round(macro_f1_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0]), 4)
+    0.6667
+    """
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    f1 = f1_from_counts(counts.tp, counts.support, counts.predicted, zero_division)
+    return float(nanmean_last(f1))
+
+
+def balanced_accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
+    """Mean recall over the classes of ``y_true`` (scikit-learn's definition)."""
+    counts = class_counts(y_true, y_pred, sample_weight=sample_weight)
+    keep = counts.in_true
+    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], np.nan)
+    return float(nanmean_last(recalls))
+
+
+def accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
+    """Share of rows predicted right."""
+    counts = class_counts(y_true, y_pred, sample_weight=sample_weight)
+    return float(counts.tp.sum() / counts.total) if counts.total > 0 else float("nan")

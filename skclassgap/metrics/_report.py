@@ -1,0 +1,149 @@
+"""Per-class report and prediction bias."""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils._param_validation import validate_params
+
+from skclassgap.metrics._classification import _COMMON, ZERO_DIVISION
+from skclassgap.metrics._counts import (
+    class_counts,
+    divide,
+    f1_from_counts,
+    precision_from_counts,
+    recall_from_counts,
+)
+
+REPORT_COLUMNS = [
+    "support",
+    "predicted",
+    "precision",
+    "recall",
+    "f1",
+    "prediction_bias",
+    "fp_share",
+]
+
+
+def _bias(predicted, support):
+    """``m / n``: inf where only predicted, NaN where neither true nor predicted."""
+    predicted = np.asarray(predicted, dtype=np.float64)
+    support = np.asarray(support, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return predicted / support
+
+
+@validate_params(
+    {**_COMMON, "zero_division": ZERO_DIVISION},
+    prefer_skip_nested_validation=True,
+)
+def per_class_report(y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"):
+    """Per-class support, precision, recall, F1, prediction bias and false-positive share.
+
+    One pass over the data computes the confusion counts; every column is
+    derived from them. Precision, recall and F1 equal scikit-learn's
+    ``precision_recall_fscore_support(average=None)``, including
+    ``zero_division``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to report, in this order. By default the sorted union of the
+        labels of ``y_true`` and ``y_pred``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights; counts become weight sums.
+    zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
+        Value of precision, recall or F1 whose denominator is zero.
+
+    Returns
+    -------
+    report : pandas.DataFrame
+        One row per class (index ``"class"``) and the columns ``support``
+        (true count ``n_i``), ``predicted`` (predicted count ``m_i``),
+        ``precision``, ``recall``, ``f1``, ``prediction_bias`` (``m_i / n_i``;
+        above 1 the class attracts predictions, ``inf`` if it has no true
+        rows) and ``fp_share`` (the class's share of all false positives,
+        ``FP_i / sum_j FP_j``, 0 when there is no false positive).
+
+    See Also
+    --------
+    prediction_bias : The ``prediction_bias`` column alone.
+    sklearn.metrics.classification_report : The text report of scikit-learn.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import per_class_report
+    >>> per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+           support  predicted  precision  recall        f1  prediction_bias  fp_share
+    class
+    a            2          1   1.000000     0.5  0.666667              0.5       0.0
+    b            2          3   0.666667     1.0  0.800000              1.5       1.0
+    """
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    precision = precision_from_counts(counts.tp, counts.predicted, zero_division)
+    recall = recall_from_counts(counts.tp, counts.support, zero_division)
+    f1 = f1_from_counts(counts.tp, counts.support, counts.predicted, zero_division)
+    false_pos = counts.predicted - counts.tp
+    fp_share = divide(false_pos, np.full_like(false_pos, false_pos.sum()), 0.0, "")
+    report = pd.DataFrame(
+        {
+            "support": counts.support,
+            "predicted": counts.predicted,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "prediction_bias": _bias(counts.predicted, counts.support),
+            "fp_share": fp_share,
+        },
+        index=pd.Index(counts.labels, name="class"),
+    )
+    return report
+
+
+@validate_params(_COMMON, prefer_skip_nested_validation=True)
+def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
+    """Predicted count over true count, per class.
+
+    ``prediction_bias_j = m_j / n_j``. Above 1 the class attracts predictions
+    (false positives); below 1 it loses them. On balanced data, classes with a
+    larger prediction bias tend to have lower recall (Cui et al., 2024).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to report, in this order. By default the sorted union of the
+        labels of ``y_true`` and ``y_pred``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+
+    Returns
+    -------
+    bias : ndarray of shape (n_classes,)
+        ``m_j / n_j`` in the order of ``labels``; ``inf`` for a class that is
+        predicted but never true, NaN for a listed class that is neither.
+
+    See Also
+    --------
+    per_class_report : Bias beside precision, recall and false-positive share.
+
+    References
+    ----------
+    .. [1] J. Cui, B. Zhu, X. Wen, X. Qi, B. Yu and H. Zhang, "Classes Are Not
+       Equal: An Empirical Study on Image Recognition Fairness", CVPR 2024,
+       arXiv:2402.18133.
+
+    Examples
+    --------
+    >>> from skclassgap.metrics import prediction_bias
+    >>> prediction_bias([0, 0, 1, 1], [0, 1, 1, 1])
+    array([0.5, 1.5])
+    """
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    return _bias(counts.predicted, counts.support)

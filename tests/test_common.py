@@ -1,0 +1,94 @@
+"""Run scikit-learn's (and, for samplers, imbalanced-learn's) estimator checks.
+
+Estimators are discovered through the subpackages' ``__all__``: exporting a new
+estimator is enough to have it checked. Estimators whose constructor needs
+arguments (meta-estimators) get their test instances from ``INSTANCES``.
+"""
+
+import inspect
+
+import pytest
+from imblearn.utils.estimator_checks import (
+    parametrize_with_checks as imblearn_parametrize_with_checks,
+)
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skclassgap.utils import all_estimators
+
+# name -> list of instances, for estimators that cannot be built without arguments.
+INSTANCES = {}
+
+# name -> {check name: one-line reason}. Every entry says why it is expected.
+EXPECTED_FAILED_CHECKS = {}
+
+
+def _needs_arguments(cls):
+    params = inspect.signature(cls.__init__).parameters.values()
+    return any(
+        p.default is inspect.Parameter.empty
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        and p.name != "self"
+        for p in params
+    )
+
+
+def _instances(type_filter=None):
+    instances = []
+    for name, cls in all_estimators(type_filter):
+        if name in INSTANCES:
+            instances.extend(INSTANCES[name])
+        elif _needs_arguments(cls):
+            raise RuntimeError(
+                f"{name} needs constructor arguments: add test instances to "
+                "INSTANCES in tests/test_common.py."
+            )
+        else:
+            instances.append(cls())
+    return instances
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+def test_all_estimators_reexported_from_subpackage():
+    """Check that every discovered estimator is reachable as skclassgap.<sub>.<Name>."""
+    import importlib
+
+    for name, cls in all_estimators():
+        sub = cls.__module__.split(".")[1]
+        assert getattr(importlib.import_module(f"skclassgap.{sub}"), name) is cls
+
+
+def test_all_estimators_rejects_unknown_type_filter():
+    """Check that an unknown type_filter is named in the error."""
+    with pytest.raises(ValueError, match="got 'regressor'"):
+        all_estimators("regressor")
+
+
+def test_instances_cover_estimators_with_required_arguments():
+    """Check that every estimator needing arguments has test instances."""
+    missing = [n for n, c in all_estimators() if _needs_arguments(c) and n not in INSTANCES]
+    assert missing == []
+
+
+_ALL = _instances()
+_SAMPLERS = _instances("sampler")
+
+if _ALL:
+
+    @parametrize_with_checks(_ALL, expected_failed_checks=_expected_failed_checks)
+    def test_sklearn_compatible_estimator(estimator, check):
+        """Check that every public estimator passes scikit-learn's checks."""
+        check(estimator)
+
+
+if _SAMPLERS:
+
+    @imblearn_parametrize_with_checks(
+        _SAMPLERS, expected_failed_checks=_expected_failed_checks
+    )
+    def test_imblearn_compatible_sampler(estimator, check):
+        """Check that every sampler passes imbalanced-learn's checks."""
+        check(estimator)
+
