@@ -1,0 +1,121 @@
+"""Benchmark harness: median times, ratio ours/peer, peak extra memory, a check.
+
+A benchmark module ``benchmarks/bench_<topic>.py`` defines ``cases(full)``
+returning a list of :class:`Case`. Each case times ``ours`` and ``peer`` on the
+same data in the same process, several repeats each, interleaved, and reports
+the median of each and their ratio. Peak extra memory is measured once per
+implementation in a forked child: the kernel's resident-set high-water mark is
+reset, the call runs, and the rise of the mark over the starting RSS is read
+(this counts NumPy, numba and BLAS allocations alike).
+"""
+
+import gc
+import os
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class Case:
+    """One comparison.
+
+    ``ours`` and ``peer`` take no arguments (close over prepared data) and
+    return a result; ``check(ours_result, peer_result)`` returns a short
+    string for the correctness column (e.g. "same counts", "max diff 1e-15")
+    and raises ``AssertionError`` when the results disagree.
+    """
+
+    group: str
+    name: str
+    ours: Callable
+    peer: Callable
+    peer_name: str
+    check: Callable = field(default=lambda a, b: "")
+    repeats: int = 5
+    memory: bool = True
+
+
+def _status_kib(field_name):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def peak_extra_memory(func):
+    """Peak resident memory added by ``func()`` in MiB, measured in a forked child."""
+    if not os.path.exists("/proc/self/clear_refs"):
+        return float("nan")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        value = -1.0
+        try:
+            gc.collect()
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")  # reset VmHWM to the current RSS
+            start = _status_kib("VmRSS")
+            func()
+            value = (_status_kib("VmHWM") - start) / 1024
+        finally:
+            os.write(write_end, repr(value).encode())
+            os._exit(0)
+    os.close(write_end)
+    data = b""
+    while chunk := os.read(read_end, 64):
+        data += chunk
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    value = float(data or b"nan")
+    return value if value >= 0 else float("nan")
+
+
+def time_case(case):
+    """Run a case; return a dict row for the table."""
+    ours_result = case.ours()  # warm-up (numba compilation, caches)
+    peer_result = case.peer()
+    check = case.check(ours_result, peer_result)
+    ours_times, peer_times = [], []
+    for _ in range(case.repeats):
+        for func, times in ((case.ours, ours_times), (case.peer, peer_times)):
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    ours_t, peer_t = statistics.median(ours_times), statistics.median(peer_times)
+    row = {
+        "group": case.group,
+        "case": case.name,
+        "peer": case.peer_name,
+        "ours_s": ours_t,
+        "peer_s": peer_t,
+        "ratio": ours_t / peer_t if peer_t > 0 else float("nan"),
+        "speedup": peer_t / ours_t if ours_t > 0 else float("nan"),
+        "check": check,
+    }
+    if case.memory:
+        row["ours_mib"] = peak_extra_memory(case.ours)
+        row["peer_mib"] = peak_extra_memory(case.peer)
+    else:
+        row["ours_mib"] = row["peer_mib"] = float("nan")
+    return row
+
+
+def markdown_table(rows):
+    """Format rows as a Markdown table."""
+    header = (
+        "| group | case | peer | ours (s) | peer (s) | ours/peer | speed-up | "
+        "ours peak MiB | peer peak MiB | check |\n"
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n"
+    )
+    lines = [
+        f"| {r['group']} | {r['case']} | {r['peer']} | {r['ours_s']:.4f} | "
+        f"{r['peer_s']:.4f} | {r['ratio']:.3f} | {r['speedup']:.1f}× | "
+        f"{r['ours_mib']:.0f} | {r['peer_mib']:.0f} | {r['check']} |"
+        for r in rows
+    ]
+    return header + "\n".join(lines) + "\n"
