@@ -59,7 +59,12 @@ def _as_label_array(y, name):
             return pd.Series(y, copy=False).reset_index(drop=True)
     if isinstance(y, (str, bytes)) or np.isscalar(y):
         raise TypeError(f"{name} must be an array-like of labels; got {type(y).__name__} {y!r}.")
+    raw = y
     y = np.asarray(y)
+    if y.dtype.kind in "US" and isinstance(raw, (list, tuple)):
+        # NumPy turns [1, "a"] into strings: keep objects so the mix is reported.
+        if any(not isinstance(v, (str, bytes)) for v in raw):
+            y = np.asarray(raw, dtype=object)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
@@ -81,7 +86,7 @@ def _check_float_labels(y, name):
         raise ValueError(f"{name} contains infinity; labels must be finite.")
     fractional = y != np.floor(y)
     if fractional.any():
-        example = y[np.argmax(fractional)]
+        example = y[np.argmax(fractional)].item()
         raise ValueError(
             f"{name} holds continuous values (e.g. {example!r}); classification "
             "metrics need discrete class labels."

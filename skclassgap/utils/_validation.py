@@ -30,6 +30,8 @@ def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
         raise ValueError(f"{name} contains NaN or infinity; weights must be finite.")
     if (sw < 0).any():
         raise ValueError(
-            f"{name} contains negative values (min {sw.min()!r}); weights must be >= 0."
+            f"{name} contains negative values (min {sw.min().item()!r}); weights must be >= 0."
         )
+    if n_samples and not sw.any():
+        raise ValueError(f"{name} is zero everywhere; at least one weight must be positive.")
     return sw
