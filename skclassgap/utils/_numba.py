@@ -60,8 +60,8 @@ def kernel(*, fastmath, parallel=False, cache=True):
             "fastmath=True includes 'nnan' and breaks NaN handling; pass STRICT "
             "or FINITE_SAFE from skclassgap.utils._numba."
         )
-    options = dict(nogil=True, fastmath=fastmath, parallel=parallel)
     flags = set(fastmath) if fastmath else set()
+    options = dict(nogil=True, fastmath=flags or False, parallel=parallel)
 
     def decorate(func):
         if cache and _cache_wanted():

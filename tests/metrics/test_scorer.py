@@ -1,0 +1,131 @@
+"""Tests of the scorer registry in model selection."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score, f1_score
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.tree import DecisionTreeClassifier
+
+from skclassgap.metrics import (
+    class_gap,
+    geometric_mean_score,
+    get_scorer,
+    get_scorer_names,
+    make_gap_scorer,
+    worst_class_score,
+)
+from skclassgap.metrics._counts import class_counts
+from skclassgap.metrics._scorer import label_metric
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_classification(
+        n_samples=300, n_classes=3, n_informative=4, weights=[0.6, 0.3, 0.1], random_state=0
+    )
+    model = LogisticRegression(max_iter=500).fit(X[:200], y[:200])
+    return model, X[200:], y[200:]
+
+
+@pytest.mark.parametrize(
+    "name, reference",
+    [
+        ("g_mean", geometric_mean_score),
+        ("macro_f1", lambda t, p: f1_score(t, p, average="macro")),
+        ("balanced_accuracy", balanced_accuracy_score),
+        ("accuracy", lambda t, p: np.mean(t == p)),
+        ("worst_class_recall", worst_class_score),
+        ("worst_class_f1", lambda t, p: worst_class_score(t, p, metric="f1")),
+        ("neg_class_gap", lambda t, p: -class_gap(t, p)),
+        ("neg_class_gap_precision", lambda t, p: -class_gap(t, p, metric="precision")),
+    ],
+)
+def test_get_scorer_scores_predictions(fitted, name, reference):
+    """Check that each scorer returns the metric (negated for neg_*) of predict."""
+    model, X, y = fitted
+    assert get_scorer(name)(model, X, y) == pytest.approx(reference(y, model.predict(X)))
+
+
+@pytest.mark.parametrize("name", get_scorer_names())
+def test_label_metric_from_counts_matches_scorer(fitted, name):
+    """Check that each count-based form equals the label metric (sign included)."""
+    model, X, y = fitted
+    y_pred = model.predict(X)
+    metric = label_metric(name)
+    counts = class_counts(y, y_pred)
+    value = metric.from_counts(counts.tp, counts.support, counts.predicted)
+    sign = 1 if metric.greater_is_better else -1
+    assert sign * float(value) == pytest.approx(get_scorer(name)(model, X, y))
+
+
+def test_label_metric_from_counts_is_vectorised():
+    """Check that from_counts scores a batch of count vectors like one at a time."""
+    rng = np.random.default_rng(0)
+    support = rng.integers(1, 20, size=(5, 4))
+    tp = rng.integers(0, 1, size=(5, 4)) + (support // 2)
+    predicted = tp + rng.integers(0, 5, size=(5, 4))
+    for name in get_scorer_names():
+        f = label_metric(name).from_counts
+        batch = f(tp, support, predicted)
+        single = [f(tp[i], support[i], predicted[i]) for i in range(5)]
+        np.testing.assert_allclose(batch, single)
+
+
+def test_scorers_in_multimetric_grid_search_with_refit():
+    """Check several of our scorers together in GridSearchCV with refit by name."""
+    X, y = load_iris(return_X_y=True)
+    scoring = {name: get_scorer(name) for name in ("g_mean", "neg_class_gap", "macro_f1")}
+    search = GridSearchCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2, 4]},
+        scoring=scoring, refit="g_mean", cv=3,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.best_index_ == int(np.argmax(results["mean_test_g_mean"]))
+    # depth 1 cannot separate 3 classes: one class gets recall 0, so g-mean 0.
+    assert results["mean_test_g_mean"][0] == 0.0
+    assert results["mean_test_neg_class_gap"][0] <= -0.99
+
+
+def test_scorers_in_cross_validate_match_manual_folds():
+    """Check that cross_validate with our scorer equals the metric on each fold."""
+    X, y = load_iris(return_X_y=True)
+    model = LogisticRegression(max_iter=500)
+    out = cross_validate(model, X, y, cv=3, scoring=get_scorer("worst_class_recall"),
+                         return_estimator=True, return_indices=True)
+    for est, test in zip(out["estimator"], out["indices"]["test"]):
+        expected = worst_class_score(y[test], est.predict(X[test]))
+        assert expected in out["test_score"]
+
+
+def test_make_gap_scorer_signs():
+    """Check that kind='gap' is negated and kind='worst' is not."""
+    X, y = load_iris(return_X_y=True)
+    model = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
+    pred = model.predict(X)
+    assert make_gap_scorer("f1")(model, X, y) == pytest.approx(-class_gap(y, pred, metric="f1"))
+    assert make_gap_scorer("f1", kind="worst")(model, X, y) == pytest.approx(
+        worst_class_score(y, pred, metric="f1", zero_division=0.0)
+    )
+
+
+def test_get_scorer_returns_independent_copies():
+    """Check that get_scorer hands out a fresh object each call."""
+    assert get_scorer("g_mean") is not get_scorer("g_mean")
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: get_scorer("f1_macro"), ValueError, "'f1_macro' is not a skclassgap scorer"),
+        (lambda: get_scorer(3), ValueError, "scoring"),
+        (lambda: label_metric("nope"), ValueError, "'nope' is not a skclassgap scorer"),
+        (lambda: make_gap_scorer("auc"), ValueError, "metric"),
+        (lambda: make_gap_scorer(kind="best"), ValueError, "kind"),
+    ],
+)
+def test_scorer_errors(call, error, match):
+    """Check that unknown names and options raise clear errors."""
+    with pytest.raises(error, match=match):
+        call()
