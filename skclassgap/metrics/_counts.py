@@ -52,16 +52,23 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None):
     Also returns the unweighted occurrence counts (identical to the counts
     when ``sample_weight`` is None), which tell which labels occur at all.
     """
-    enc = encode_label_pair(y_true, y_pred)
-    n_codes = len(enc.values)
+    enc = encode_label_pair(y_true, y_pred, guess=True)
     sample_weight = check_sample_weight(sample_weight, len(enc.codes_true))
-    if sample_weight is None:
-        counts = _confusion_counts(enc.codes_true, enc.codes_pred, enc.offset, n_codes)
-        occurrences = counts
-    else:
-        occurrences, counts = _confusion_weights(
-            enc.codes_true, enc.codes_pred, sample_weight, enc.offset, n_codes
-        )
+    while True:
+        n_codes = len(enc.values)
+        if sample_weight is None:
+            counts, in_range = _confusion_counts(
+                enc.codes_true, enc.codes_pred, enc.offset, n_codes
+            )
+            occurrences = counts
+        else:
+            occurrences, counts, in_range = _confusion_weights(
+                enc.codes_true, enc.codes_pred, sample_weight, enc.offset, n_codes
+            )
+        if in_range:
+            break
+        # The guessed label range missed some labels: find the exact range.
+        enc = encode_label_pair(y_true, y_pred, guess=False)
     present = (occurrences.sum(axis=1) > 0) | (occurrences.sum(axis=0) > 0)
     if not present.all():
         keep = np.flatnonzero(present)

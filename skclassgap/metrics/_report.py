@@ -76,11 +76,12 @@ def per_class_report(y_true, y_pred, *, labels=None, sample_weight=None, zero_di
     Examples
     --------
     >>> from skclassgap.metrics import per_class_report
-    >>> per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"])
-           support  predicted  precision  recall        f1  prediction_bias  fp_share
+    >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+    >>> print(report.round(3).to_string())
+           support  predicted  precision  recall     f1  prediction_bias  fp_share
     class
-    a            2          1   1.000000     0.5  0.666667              0.5       0.0
-    b            2          3   0.666667     1.0  0.800000              1.5       1.0
+    a            2          1      1.000     0.5  0.667              0.5       0.0
+    b            2          3      0.667     1.0  0.800              1.5       1.0
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     precision = precision_from_counts(counts.tp, counts.predicted, zero_division)

@@ -104,7 +104,7 @@ _SCORERS = {
 
 
 def get_scorer_names():
-    """Names of the scorers that :func:`get_scorer` knows.
+    """Return the names of the scorers that :func:`get_scorer` knows.
 
     Returns
     -------
@@ -150,7 +150,7 @@ def get_scorer(scoring):
     See Also
     --------
     make_gap_scorer : Build a class-gap or worst-class scorer.
-    sklearn.metrics.get_scorer : scikit-learn's scorers, which mix freely with these.
+    sklearn.metrics.get_scorer : The scorers of scikit-learn, which mix freely with these.
 
     Examples
     --------

@@ -17,6 +17,10 @@ from skclassgap._kernels.labels import _factorize_rows
 # Largest code range the offset path accepts: the kernel allocates a
 # ``_MAX_DENSE_RANGE ** 2`` count matrix (8 MiB of int64 at 1024).
 _MAX_DENSE_RANGE = 1024
+# Width of the guessed range around the first label (``guess=True``): most
+# integer labels are small and close together, so one counting pass that
+# checks the range replaces a min/max pass plus a counting pass.
+_GUESS_RANGE = 128
 
 
 class LabelCodes(NamedTuple):
@@ -25,12 +29,15 @@ class LabelCodes(NamedTuple):
     ``codes_true - offset`` and ``codes_pred - offset`` lie in
     ``[0, len(values))``; ``values[c]`` is the label of code ``c``. Some values
     may be absent from both arrays (the offset path spans a whole range).
+    When ``guessed`` is True the range is a guess that a range-checking
+    kernel must confirm; if it does not, encode again with ``guess=False``.
     """
 
     values: np.ndarray
     codes_true: np.ndarray
     codes_pred: np.ndarray
     offset: int
+    guessed: bool = False
 
 
 def _as_label_array(y, name):
@@ -118,7 +125,7 @@ def _integer_view(y):
     return y
 
 
-def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred")):
+def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False):
     """Validate two label arrays of equal length and encode them jointly.
 
     Parameters
@@ -128,6 +135,9 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred")):
         pandas Series / Categoricals of those.
     names : tuple of str, default=("y_true", "y_pred")
         Argument names used in error messages.
+    guess : bool, default=False
+        For integer labels, skip the min/max pass and return a range of
+        ``_GUESS_RANGE`` values around the first label, flagged ``guessed``.
 
     Returns
     -------
@@ -165,6 +175,12 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred")):
             if a.dtype != b.dtype:
                 a, b = a.astype(np.int64), b.astype(np.int64)
         a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+        if guess and values_dtype.kind in "iub":
+            lo = int(a[0]) - _GUESS_RANGE // 2
+            if values_dtype.kind in "ub":
+                lo = max(lo, 0)
+            values = np.arange(lo, lo + _GUESS_RANGE).astype(values_dtype)
+            return LabelCodes(values, a, b, lo, guessed=True)
         lo, hi = _pair_min_max(a, b)
         lo, hi = int(lo), int(hi)
         if hi - lo < _MAX_DENSE_RANGE:

@@ -16,7 +16,8 @@ def test_confusion_counts_kernel_matches_naive(dtype):
     rng = np.random.default_rng(0)
     t = rng.integers(3, 9, 500).astype(dtype)
     p = rng.integers(3, 9, 500).astype(dtype)
-    counts = _confusion_counts(t, p, 3, 6)
+    counts, in_range = _confusion_counts(t, p, 3, 6)
+    assert in_range
     np.testing.assert_array_equal(counts, confusion_naive(t, p, list(range(3, 9))))
 
 
@@ -26,7 +27,8 @@ def test_confusion_weights_kernel_matches_naive():
     t = rng.integers(-2, 2, 300)
     p = rng.integers(-2, 2, 300)
     w = rng.random(300)
-    counts, sums = _confusion_weights(t, p, w, -2, 4)
+    counts, sums, in_range = _confusion_weights(t, p, w, -2, 4)
+    assert in_range
     np.testing.assert_array_equal(counts, confusion_naive(t, p, [-2, -1, 0, 1]))
     np.testing.assert_allclose(sums, confusion_naive(t, p, [-2, -1, 0, 1], w), rtol=1e-14)
 
@@ -59,3 +61,12 @@ def test_factorize_rows_kernel_distinguishes_prefixes_and_padding():
     y = np.array(["ab", "a", "", "a", "ab", ""])
     codes, _ = _factorize_rows(y.view(np.uint32).reshape(len(y), -1))
     np.testing.assert_array_equal(codes, [0, 1, 2, 1, 0, 2])
+
+
+@pytest.mark.parametrize("bad", [(0, 9), (9, 0), (-1, 0), (0, -1)])
+def test_confusion_kernels_report_codes_out_of_range(bad):
+    """Check that a code outside [0, n_classes) in either array is reported, not counted."""
+    t = np.array([1, 2, bad[0]], dtype=np.int64)
+    p = np.array([1, 2, bad[1]], dtype=np.int64)
+    assert not _confusion_counts(t, p, 0, 3)[1]
+    assert not _confusion_weights(t, p, np.ones(3), 0, 3)[2]

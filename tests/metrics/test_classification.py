@@ -224,6 +224,8 @@ def test_zero_division_warn_emits_undefined_metric_warning():
         lambda y: y.astype(float),
         lambda y: y.astype(object),
         lambda y: y * 10_000_019 - 7,  # wide range of integers: hashing path
+        lambda y: y * 100 + 1000,  # outside the guessed range: exact min/max path
+        lambda y: -y - 500,
     ],
 )
 def test_metrics_agree_across_label_types(make):

@@ -1,0 +1,103 @@
+"""Per-class metrics end to end from the user's arrays, against their peers.
+
+Peers: scikit-learn (``f1_score(average="macro")``, ``balanced_accuracy_score``,
+``confusion_matrix``, ``classification_report``), imbalanced-learn
+(``geometric_mean_score``) and the ``np.bincount`` floor: one bincount of
+combined codes ``y_true * K + y_pred`` on labels that are already codes, no
+validation at all.
+"""
+
+import numpy as np
+from imblearn.metrics import geometric_mean_score as imblearn_gmean
+from sklearn.metrics import (
+    balanced_accuracy_score,
+    classification_report,
+    confusion_matrix,
+    f1_score,
+    recall_score,
+)
+
+from benchmarks._harness import Case
+from skclassgap.metrics import (
+    class_gap,
+    geometric_mean_score,
+    macro_f1_score,
+    per_class_report,
+)
+from skclassgap.metrics._classification import balanced_accuracy_from_labels
+from skclassgap.metrics._counts import confusion_counts
+
+N_CLASSES = 10
+
+
+def _labels(n, seed=0):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, N_CLASSES, n)
+    noise = rng.integers(0, N_CLASSES, n)
+    y_pred = np.where(rng.random(n) < 0.7, y_true, noise)
+    return y_true, y_pred
+
+
+def _close(a, b):
+    diff = abs(float(a) - float(b))
+    assert diff < 1e-12, diff
+    return f"diff {diff:.0e}"
+
+
+def _same_counts(a, b):
+    np.testing.assert_array_equal(a, b)
+    return "same counts"
+
+
+def _floor(y_true, y_pred):
+    return lambda: np.bincount(y_true * N_CLASSES + y_pred, minlength=N_CLASSES**2)
+
+
+def _gap_sklearn(y_true, y_pred):
+    recall = recall_score(y_true, y_pred, average=None)
+    return recall.max() - recall.min()
+
+
+def cases(full=False):
+    sizes = [10**6, 10**7] if full else [10**6]
+    out = []
+    for n in sizes:
+        yt, yp = _labels(n)
+        size = f"n=10^{int(np.log10(n))}"
+        floor = _floor(yt, yp)
+        repeats = 3 if n >= 10**7 else 5
+        out += [
+            Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp),
+                 lambda: f1_score(yt, yp, average="macro"), "sklearn f1_score(macro)",
+                 _close, repeats),
+            Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp), floor,
+                 "np.bincount floor", lambda a, b: "floor", repeats),
+            Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp),
+                 lambda: imblearn_gmean(yt, yp), "imblearn geometric_mean_score",
+                 _close, repeats),
+            Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp), floor,
+                 "np.bincount floor", lambda a, b: "floor", repeats),
+            Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp),
+                 lambda: _gap_sklearn(yt, yp), "sklearn recall_score(None) max-min",
+                 _close, repeats),
+            Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp), floor,
+                 "np.bincount floor", lambda a, b: "floor", repeats),
+            Case("metrics", f"balanced accuracy {size}",
+                 lambda: balanced_accuracy_from_labels(yt, yp),
+                 lambda: balanced_accuracy_score(yt, yp), "sklearn balanced_accuracy_score",
+                 _close, repeats),
+            Case("metrics", f"confusion counts {size}", lambda: confusion_counts(yt, yp)[1],
+                 lambda: confusion_matrix(yt, yp), "sklearn confusion_matrix",
+                 _same_counts, repeats),
+            Case("metrics", f"per_class_report {size}", lambda: per_class_report(yt, yp),
+                 lambda: classification_report(yt, yp, output_dict=True),
+                 "sklearn classification_report",
+                 lambda a, b: _close(a.loc[3, "f1"], b["3"]["f1-score"]), repeats),
+        ]
+        ys, ps = yt.astype(str), yp.astype(str)
+        out.append(
+            Case("metrics", f"macro F1 string labels {size}", lambda: macro_f1_score(ys, ps),
+                 lambda: f1_score(ys, ps, average="macro"), "sklearn f1_score(macro)",
+                 _close, 3 if n < 10**7 else 1, memory=n < 10**7)
+        )
+    return out
