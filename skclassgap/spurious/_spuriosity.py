@@ -133,6 +133,8 @@ def _within_class_order(scores, codes, n_classes):
 def _spuriosity(X, codes, mask):
     """Spuriosity from a raw X (array, sparse matrix or DataFrame) and a mask."""
     used = np.flatnonzero(mask.any(axis=0))
+    if not hasattr(X, "shape"):  # lists: column indexing needs an array
+        X = np.asarray(X)
     X_cols = check_array(
         _safe_indexing(X, used, axis=1),
         accept_sparse="csr",
