@@ -97,6 +97,17 @@ def make_majority_minority(
         ``target``, ``group`` (0 majority, 1 minority), ``shared_features`` and
         ``minority_features`` (column indices), ``feature_names``.
 
+    Notes
+    -----
+    Bias amplification with LogisticRegression (20,000 rows, half for testing,
+    defaults otherwise; ``benchmarks/study_spurious.py``): with variance ratio
+    4 and minority fraction 0.05, the unit-norm (coef, intercept) of the
+    all-data fit is at distance 0.295 from the majority-only fit and 1.085 from
+    the minority-only fit; accuracy is 0.971 on the majority and 0.707 on the
+    minority (a minority-only fit reaches 0.839 there). The gap shrinks as the
+    minority grows (0.119 at fraction 0.5) or its variance falls (ratio 1,
+    fraction 0.05: 0.153; ratio 0.25: 0.023).
+
     References
     ----------
     .. [1] F. Bachoc, J. Bolte, R. Boustany and J.-M. Loubes, "When Majority

@@ -99,6 +99,18 @@ class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during ``fit``, when they are all strings.
 
+    Notes
+    -----
+    The refit trades in-distribution accuracy for robustness when the cues are
+    genuinely predictive in training. On ``make_spurious_classification``
+    (defaults, 3,000 training rows, 5 seeds; ``benchmarks/study_spurious.py``),
+    LogisticRegression has a spurious gap (k = 10 %) of 0.134 ± 0.027,
+    accuracy 0.950 and 0.617 on the shifted split; ``n_per_class=0.2`` brings
+    the gap to -0.006 ± 0.029 at accuracy 0.870 (shifted: 0.872), while
+    refitting on as many random rows per class keeps it at 0.146 (accuracy
+    0.946, shifted 0.672). With ``n_per_class`` above the share of rows
+    without cues (0.5 here) the refit set holds cues again and the gap stays.
+
     See Also
     --------
     spuriosity_scores : The ranking used to pick the rows.
