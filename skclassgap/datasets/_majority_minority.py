@@ -132,7 +132,8 @@ def make_majority_minority(
     group = (gen.random(n_samples) < minority_fraction).astype(np.int64)
     scale = np.where(group == 1, np.sqrt(variance_ratio), 1.0)[:, np.newaxis]
     overlap = np.where(group == 1, shared_overlap, 1.0)[:, np.newaxis]
-    X_shared = overlap * shared[y] + scale * gen.standard_normal((n_samples, n_shared_features))
+    noise = gen.standard_normal((n_samples, n_shared_features))
+    X_shared = overlap * shared[y] + scale * noise
     X_specific = group[:, np.newaxis] * specific[y] + scale * gen.standard_normal(
         (n_samples, n_minority_features)
     )

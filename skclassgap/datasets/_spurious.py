@@ -117,7 +117,8 @@ def make_spurious_classification(
     -------
     data : :class:`~sklearn.utils.Bunch`
         ``X_train``, ``y_train``, ``X_test``, ``y_test``; ``cue_train`` and
-        ``cue_test`` (the cue label of each row, -1 for none); ``spurious_features`` (dict
+        ``cue_test`` (the cue label of each row, -1 for none);
+        ``spurious_features`` (dict
         class -> list of column indices, the ground truth, usable directly as
         ``spurious_features`` of :func:`~skclassgap.spurious.spuriosity_scores`);
         ``core_features`` (list of indices) and ``feature_names``.
@@ -156,7 +157,11 @@ def make_spurious_classification(
     }
     names = (
         [f"core_{i}" for i in range(n_core_features)]
-        + [f"spurious_{c}_{j}" for c in range(n_classes) for j in range(n_spurious_per_class)]
+        + [
+            f"spurious_{c}_{j}"
+            for c in range(n_classes)
+            for j in range(n_spurious_per_class)
+        ]
         + [f"noise_{i}" for i in range(n_noise_features)]
     )
     if as_frame:

@@ -209,7 +209,8 @@ class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.spuriosity_ = _spuriosity(X, codes, mask)
         rng = check_random_state(self.random_state)
         rows = []
-        for k, order in enumerate(_within_class_order(self.spuriosity_, codes, len(classes))):
+        orders = _within_class_order(self.spuriosity_, codes, len(classes))
+        for k, order in enumerate(orders):
             n_keep = _n_rows(self.n_per_class, order.size)
             if mask[k].any():
                 rows.append(order[:n_keep])
