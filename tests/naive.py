@@ -11,3 +11,53 @@ def confusion_naive(y_true, y_pred, labels, sample_weight=None):
     for t, p, w in zip(y_true, y_pred, weights):
         counts[index[t], index[p]] += w
     return counts
+
+
+def spuriosity_naive(X, y, spurious_features):
+    """Per-row loop: mean over the class's features of (x_i - mean_ic) / pop-std_ic.
+
+    ``spurious_features`` is a dict class -> list of column indices; rows of
+    other classes get NaN; a feature constant within the class contributes 0.
+    """
+    import math
+
+    X = [list(map(float, row)) for row in X]
+    y = list(y)
+    scores = []
+    for r, label in enumerate(y):
+        features = spurious_features.get(label, [])
+        if not features:
+            scores.append(math.nan)
+            continue
+        members = [s for s in range(len(y)) if y[s] == label]
+        total = 0.0
+        for i in features:
+            values = [X[s][i] for s in members]
+            mean = sum(values) / len(values)
+            std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+            total += 0.0 if std == 0 else (X[r][i] - mean) / std
+        scores.append(total / len(features))
+    return np.array(scores)
+
+
+def spurious_gap_naive(y_true, y_pred, spuriosity, k):
+    """Per class: sort (score, row) pairs, top-k minus bottom-k accuracy; mean.
+
+    ``k`` is an int already valid for every class (k <= n_c // 2). Classes whose
+    scores are NaN are skipped. Returns (mean gap, dict class -> gap).
+    """
+    import math
+
+    gaps = {}
+    for label in sorted(set(y_true)):
+        pairs = sorted(
+            (spuriosity[r], r) for r in range(len(y_true)) if y_true[r] == label
+        )
+        if math.isnan(pairs[0][0]):
+            continue
+        low = [r for _, r in pairs[:k]]
+        high = [r for _, r in pairs[len(pairs) - k :]]
+        acc_high = sum(y_true[r] == y_pred[r] for r in high) / k
+        acc_low = sum(y_true[r] == y_pred[r] for r in low) / k
+        gaps[label] = acc_high - acc_low
+    return sum(gaps.values()) / len(gaps), gaps

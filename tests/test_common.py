@@ -18,6 +18,28 @@ from skclassgap.utils import all_estimators
 # name -> list of instances, for estimators that cannot be built without arguments.
 INSTANCES = {}
 
+# LowSpuriosityRefit: the check data use labels 0/1/2 (and others, e.g. strings);
+# unknown_classes="ignore" skips entries for labels absent from y.
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+INSTANCES["LowSpuriosityRefit"] = [
+    __import__("skclassgap.spurious", fromlist=["LowSpuriosityRefit"]).LowSpuriosityRefit(
+        LogisticRegression(),
+        spurious_features={0: [0], 1: [0], 2: [0]},
+        unknown_classes="ignore",
+    ),
+    __import__("skclassgap.spurious", fromlist=["LowSpuriosityRefit"]).LowSpuriosityRefit(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        spurious_features={0: [0], 1: [0]},
+        n_per_class=0.8,
+        warm_start=True,
+        unknown_classes="ignore",
+        random_state=0,
+    ),
+]
+
 # name -> {check name: one-line reason}. Every entry says why it is expected.
 EXPECTED_FAILED_CHECKS = {}
 
