@@ -11,8 +11,12 @@ import pytest
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skclassgap.spurious import LowSpuriosityRefit
 from skclassgap.utils import all_estimators
 
 # name -> list of instances, for estimators that cannot be built without arguments.
@@ -20,17 +24,13 @@ INSTANCES = {}
 
 # LowSpuriosityRefit: the check data use labels 0/1/2 (and others, e.g. strings);
 # unknown_classes="ignore" skips entries for labels absent from y.
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
 INSTANCES["LowSpuriosityRefit"] = [
-    __import__("skclassgap.spurious", fromlist=["LowSpuriosityRefit"]).LowSpuriosityRefit(
+    LowSpuriosityRefit(
         LogisticRegression(),
         spurious_features={0: [0], 1: [0], 2: [0]},
         unknown_classes="ignore",
     ),
-    __import__("skclassgap.spurious", fromlist=["LowSpuriosityRefit"]).LowSpuriosityRefit(
+    LowSpuriosityRefit(
         make_pipeline(StandardScaler(), LogisticRegression()),
         spurious_features={0: [0], 1: [0]},
         n_per_class=0.8,

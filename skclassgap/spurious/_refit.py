@@ -99,6 +99,11 @@ class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during ``fit``, when they are all strings.
 
+    See Also
+    --------
+    spuriosity_scores : The ranking used to pick the rows.
+    spurious_gap : Measure the bias this estimator reduces.
+
     Notes
     -----
     The refit trades in-distribution accuracy for robustness when the cues are
@@ -110,11 +115,6 @@ class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     refitting on as many random rows per class keeps it at 0.146 (accuracy
     0.946, shifted 0.672). With ``n_per_class`` above the share of rows
     without cues (0.5 here) the refit set holds cues again and the gap stays.
-
-    See Also
-    --------
-    spuriosity_scores : The ranking used to pick the rows.
-    spurious_gap : Measure the bias this estimator reduces.
 
     References
     ----------
