@@ -28,7 +28,7 @@ def _check_values(matrix, name):
         raise ValueError(f"{name} contains NaN or infinity; costs must be finite.")
     if (matrix < 0).any():
         raise ValueError(
-            f"{name} contains negative costs (min {matrix.min()!r}); costs must be "
+            f"{name} contains negative costs (min {float(matrix.min())!r}); costs must be "
             ">= 0. Shift every cost by the same amount to make them non-negative: "
             "decisions do not change."
         )
