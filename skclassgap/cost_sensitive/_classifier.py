@@ -71,10 +71,18 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
       unweighted on the kept rows. A class left with no row keeps its
       heaviest one. For estimators without ``sample_weight`` (e.g.
       :class:`~sklearn.neighbors.KNeighborsClassifier`).
-    - ``"none"`` fits the estimator as is; ``"auto"`` is ``"reweight"`` when
-      the estimator (a Pipeline's final step) accepts ``sample_weight``,
-      ``"resample"`` otherwise, and ``"none"`` when neither ``cost_matrix`` nor
-      ``class_weight`` is given.
+    - ``"none"`` fits the estimator as is (class weights unused).
+    - ``"auto"`` is ``"none"`` when a cost matrix is given without
+      ``class_weight`` and the decision is min-risk (the costs then act once,
+      at decision time, on unweighted probabilities); otherwise, when there are
+      class weights, ``"reweight"`` if the estimator (a Pipeline's final step)
+      accepts ``sample_weight`` and ``"resample"`` if not; ``"none"`` when
+      neither ``cost_matrix`` nor ``class_weight`` is given. This default was
+      chosen on cross-validated expected cost: min-risk decisions on an
+      unweighted model were never worse than reweighting in our runs
+      (logistic regression, Gaussian naive Bayes, k-NN on breast cancer and
+      digits), and rejection sampling with weight ratios like 20:1 starves the
+      cheap classes of a multiclass problem.
 
     **Decision** turns probabilities into labels. ``"min_risk"`` predicts
     ``argmin_j sum_i q_i(x) C[i, j]``, where ``q`` is the estimator's
@@ -159,12 +167,13 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
     >>> plain = make_pipeline(StandardScaler(), LogisticRegression())
     >>> model = CostSensitiveClassifier(plain, cost_matrix=cost).fit(X, y)
     >>> model.training_, model.decision_
-    ('reweight', 'min_risk')
-    >>> model.class_weight_.tolist()
-    [20.0, 1.0]
+    ('none', 'min_risk')
     >>> bool(expected_cost(y, model.predict(X), cost)
     ...      <= expected_cost(y, plain.fit(X, y).predict(X), cost))
     True
+    >>> weighted = CostSensitiveClassifier(plain, cost_matrix=cost, training="reweight")
+    >>> weighted.fit(X, y).class_weight_.tolist()
+    [20.0, 1.0]
     """
 
     _parameter_constraints: dict = {
@@ -240,7 +249,7 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             )
         return weights
 
-    def _resolve_training(self, weights):
+    def _resolve_training(self, weights, cost):
         if weights is None:
             if self.training in ("reweight", "resample"):
                 raise ValueError(
@@ -249,6 +258,11 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                 )
             return "none"
         if self.training == "auto":
+            min_risk = self.decision == "min_risk" or (
+                self.decision == "auto" and hasattr(self.estimator, "predict_proba")
+            )
+            if cost is not None and self.class_weight is None and min_risk:
+                return "none"  # the costs act once, at decision time
             return "reweight" if _accepts_sample_weight(self.estimator) else "resample"
         if self.training == "reweight" and not _accepts_sample_weight(self.estimator):
             final, _ = _final_step(self.estimator)
@@ -319,7 +333,7 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
 
         cost = None if self.cost_matrix is None else check_cost_matrix(self.cost_matrix, classes)
         weights = self._class_weights(codes, classes, cost, sw)
-        training = self._resolve_training(weights)
+        training = self._resolve_training(weights, cost)
 
         if _routing_enabled():
             routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)

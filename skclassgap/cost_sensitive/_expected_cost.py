@@ -111,13 +111,7 @@ def expected_cost(
     total = float((counts * cost[np.ix_(pos, pos)]).sum())
     if not normalize:
         return total
-    weight = float(counts.sum())
-    if weight == 0:
-        raise ValueError(
-            "sample_weight sums to 0; the mean cost is undefined. Use "
-            "normalize=False or give some rows a positive weight."
-        )
-    return total / weight
+    return total / float(counts.sum())  # > 0: all-zero weights are rejected above
 
 
 @validate_params(
