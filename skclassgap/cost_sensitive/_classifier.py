@@ -208,7 +208,7 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         return self.estimator_.classes_
 
     def _class_weights(self, codes, classes, cost, sw):
-        """Training class weights ``w`` in ``classes`` order, or None."""
+        """Training class weights ``w`` in ``classes`` order."""
         n_classes = len(classes)
         if isinstance(self.class_weight, str):  # "balanced", on weighted counts
             counts = np.bincount(codes, weights=sw, minlength=n_classes)
@@ -234,10 +234,8 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                 raise ValueError(
                     f"class_weight contains NaN or infinity; got {self.class_weight!r}."
                 )
-        elif cost is not None:
-            weights = cost_class_weights(cost)
         else:
-            return None
+            weights = cost_class_weights(cost)
         bad = [c for c, w in zip(classes.tolist(), weights) if not w > 0]
         if bad:
             source = "cost_matrix" if self.class_weight is None else "class_weight"
@@ -249,8 +247,8 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             )
         return weights
 
-    def _resolve_training(self, weights, cost):
-        if weights is None:
+    def _resolve_training(self, cost):
+        if cost is None and self.class_weight is None:
             if self.training in ("reweight", "resample"):
                 raise ValueError(
                     f"training={self.training!r} needs class weights; pass cost_matrix "
@@ -332,8 +330,8 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         sw = check_sample_weight(sample_weight, len(y))
 
         cost = None if self.cost_matrix is None else check_cost_matrix(self.cost_matrix, classes)
-        weights = self._class_weights(codes, classes, cost, sw)
-        training = self._resolve_training(weights, cost)
+        training = self._resolve_training(cost)
+        weights = None if training == "none" else self._class_weights(codes, classes, cost, sw)
 
         if _routing_enabled():
             routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
@@ -372,7 +370,7 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
 
         if not np.array_equal(np.asarray(self.estimator_.classes_), classes):
             raise ValueError(
-                f"The fitted estimator has classes {list(self.estimator_.classes_)!r} "
+                f"The fitted estimator has classes {np.asarray(self.estimator_.classes_).tolist()!r} "
                 f"but y holds {classes.tolist()!r}; the estimator must learn every "
                 "class of y."
             )
