@@ -1,7 +1,13 @@
 """CostSensitiveClassifier: cost matrices to training weights and min-risk decisions."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
@@ -329,9 +335,13 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             )
         sw = check_sample_weight(sample_weight, len(y))
 
-        cost = None if self.cost_matrix is None else check_cost_matrix(self.cost_matrix, classes)
+        cost = None
+        if self.cost_matrix is not None:
+            cost = check_cost_matrix(self.cost_matrix, classes)
         training = self._resolve_training(cost)
-        weights = None if training == "none" else self._class_weights(codes, classes, cost, sw)
+        weights = None
+        if training != "none":
+            weights = self._class_weights(codes, classes, cost, sw)
 
         if _routing_enabled():
             routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
@@ -368,9 +378,10 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                 self.estimator_.fit(_safe_indexing(X, keep), y[keep], **params)
         self.training_ = training
 
-        if not np.array_equal(np.asarray(self.estimator_.classes_), classes):
+        learnt = np.asarray(self.estimator_.classes_)
+        if not np.array_equal(learnt, classes):
             raise ValueError(
-                f"The fitted estimator has classes {np.asarray(self.estimator_.classes_).tolist()!r} "
+                f"The fitted estimator has classes {learnt.tolist()!r} "
                 f"but y holds {classes.tolist()!r}; the estimator must learn every "
                 "class of y."
             )
