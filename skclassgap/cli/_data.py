@@ -1,7 +1,5 @@
 """Input of ``skclassgap audit``: read the table, check the target, build the preprocessor."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from sklearn.compose import make_column_selector, make_column_transformer
@@ -9,7 +7,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from skclassgap.cli._errors import UserError
+from skclassgap.cli._errors import UserError, check_path
 
 _READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".feather": pd.read_feather}
 
@@ -36,14 +34,8 @@ def load_table(path, target):
     y : pandas.Series
         The target.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"no such file: {str(path)!r}")
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise UserError(
-            f"cannot read {path.name!r}: expected a .csv, .parquet or .feather file"
-        )
+    path = check_path(path)
+    reader = _READERS[path.suffix.lower()]
     try:
         frame = reader(path)
     except ImportError as exc:
@@ -79,22 +71,24 @@ def load_table(path, target):
 
 def check_target(y, n_splits):
     """Refuse targets the cross-validation cannot handle, naming the fix."""
-    counts = y.value_counts()
+    counts = {
+        (label.item() if hasattr(label, "item") else label): int(size)
+        for label, size in y.value_counts().items()
+    }
     if len(counts) < 2:
         raise UserError(
-            f"the target {y.name!r} has a single class ({counts.index[0]!r}); "
+            f"the target {y.name!r} has a single class ({next(iter(counts))!r}); "
             "need at least two"
         )
     if n_splits < 2:
         raise UserError(f"--cv {n_splits} is too small; use at least 2 folds")
-    small = counts[counts < n_splits].sort_values()
-    if len(small):
-        label, size = small.index[0], int(small.iloc[0])
-        if size < 2:
-            raise UserError(
-                f"class {label!r} has {size} row, too few to cross-validate; "
-                "drop the class or gather more rows"
-            )
+    label, size = min(counts.items(), key=lambda item: item[1])
+    if size < 2:
+        raise UserError(
+            f"class {label!r} has {size} row, too few to cross-validate; "
+            "drop the class or gather more rows"
+        )
+    if size < n_splits:
         raise UserError(
             f"class {label!r} has {size} rows, fewer than the {n_splits} folds of "
             f"--cv; use --cv {size} or fewer, or drop the class"

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from skclassgap import __version__
-from skclassgap.cli._errors import UserError
+from skclassgap.cli._errors import UserError, check_path
 
 __all__ = ["UserError", "main"]
 
@@ -21,7 +21,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser():
     from skclassgap.cli._strategies import DEFAULT_STRATEGIES, STRATEGIES
-    from skclassgap.metrics import get_scorer_names
 
     parser = _Parser(
         prog="skclassgap",
@@ -50,9 +49,11 @@ def _build_parser():
     )
     audit.add_argument("--cv", type=int, default=5, help="number of stratified folds (default: 5)")
     audit.add_argument(
-        "--objective", choices=get_scorer_names(), default="g_mean", metavar="NAME",
-        help="metric that ranks the strategies and that threshold tuning maximises "
-        f"(default: g_mean; one of {', '.join(get_scorer_names())})",
+        "--objective", default="g_mean", metavar="NAME",
+        help="metric that ranks the strategies and that threshold tuning maximises: "
+        "a scorer name of skclassgap.metrics.get_scorer_names() such as g_mean, "
+        "macro_f1, balanced_accuracy, worst_class_recall, neg_class_gap "
+        "(default: g_mean)",
     )
     audit.add_argument(
         "--strategies", nargs="+", metavar="NAME", default=None,
@@ -97,6 +98,16 @@ def _check_output(option, path):
         raise UserError(f"cannot write {option} {path!r}: no such directory {str(parent)!r}")
 
 
+def _check_objective(objective):
+    from skclassgap.metrics import get_scorer_names
+
+    if objective not in get_scorer_names():
+        raise UserError(
+            f"unknown --objective {objective!r}; choose from "
+            f"{', '.join(get_scorer_names())}"
+        )
+
+
 def _check_matplotlib():
     try:
         import matplotlib  # noqa: F401
@@ -109,9 +120,12 @@ def _check_matplotlib():
 
 def audit(args):
     """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
+    if args.path is not None:
+        check_path(args.path)
     strategies = parse_strategies(args.strategies)
     _check_output("--html", args.html)
     _check_output("--json", args.json)
+    _check_objective(args.objective)
     if args.html:
         _check_matplotlib()
     from threadpoolctl import threadpool_limits

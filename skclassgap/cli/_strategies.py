@@ -23,10 +23,12 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from sklearn.base import clone
-from sklearn.pipeline import Pipeline
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import has_fit_parameter
+
+def clone(estimator):
+    """``sklearn.base.clone``, imported on first use (keeps ``--help`` fast)."""
+    from sklearn.base import clone as sklearn_clone
+
+    return sklearn_clone(estimator)
 
 
 class StrategyUnavailable(Exception):
@@ -64,6 +66,8 @@ class Strategy:
 
 
 def _pipeline(context, *steps):
+    from sklearn.pipeline import Pipeline
+
     return Pipeline([("preprocess", clone(context.preprocessor)), *steps])
 
 
@@ -72,6 +76,9 @@ def _baseline(context):
 
 
 def _class_weight(context):
+    from sklearn.utils.class_weight import compute_sample_weight
+    from sklearn.utils.validation import has_fit_parameter
+
     model = clone(context.model)
     name = type(model).__name__
     if "class_weight" in model.get_params():
