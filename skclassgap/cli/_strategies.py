@@ -216,4 +216,7 @@ def build(name, context):
         return strategy.factory(context, *modules)
     except AttributeError as exc:
         # the module exists but lacks the class this factory expects
-        raise StrategyUnavailable(f"{strategy.modules}: {exc}") from None
+        missing = getattr(exc, "name", None) or str(exc)
+        raise StrategyUnavailable(
+            f"{' / '.join(strategy.modules)} has no {missing}"
+        ) from None

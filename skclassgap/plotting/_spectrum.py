@@ -81,9 +81,8 @@ class SpectrumDisplay:
 
     References
     ----------
-    .. [1] S. Kaushik, A. Xu, B. Shah, M. Lee, N. Rathi, T. Kim and R. Zhang,
-       "Balanced Data, Imbalanced Spectra: Unveiling Class Disparities with
-       Spectral Imbalance", ICML 2024, arXiv:2402.11742.
+    .. [1] Kaushik et al., "Balanced Data, Imbalanced Spectra: Unveiling Class
+       Disparities with Spectral Imbalance", ICML 2024, arXiv:2402.11742.
 
     Examples
     --------
