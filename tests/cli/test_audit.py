@@ -56,7 +56,7 @@ def csv_run(tmp_path_factory):
     frame.to_csv(out / "data.csv", index=False)
     result = run(
         "audit", str(out / "data.csv"), "--target", "label", "--cv", "3",
-        "--model", "hgb", "--json", str(out / "audit.json"),
+        "--model", "knn", "--json", str(out / "audit.json"),
     )
     return result, out, frame
 
@@ -175,7 +175,9 @@ def test_audit_csv_with_string_labels_and_categorical_column(csv_run):
     assert report["preprocessing"]["n_features_out"] == 2 + 3
     support = {r["class"]: r["support"] for r in report["baseline"]["per_class"]}
     assert support == frame["label"].value_counts().to_dict()
-    assert report["model"]["name"] == "hgb"
+    assert report["model"]["name"] == "knn"
+    assert report["strategies"]["class_weight"]["status"] == "unavailable"
+    assert "class_weight (KNeighborsClassifier takes neither" in result.stdout
 
 
 def test_audit_parquet_and_strategy_subset(tmp_path):
