@@ -1,124 +1,295 @@
-"""``skclassgap audit``: load data, cross-validate a baseline, report per class."""
+"""``skclassgap audit``: cross-validate a baseline and mitigations, report per class."""
 
-from pathlib import Path
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
-from sklearn.compose import make_column_selector, make_column_transformer
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils import _safe_indexing
 
-from skclassgap.cli._main import UserError
-from skclassgap.datasets import load_audit_default
-from skclassgap.metrics import (
-    class_gap,
-    geometric_mean_score,
-    macro_f1_score,
-    per_class_report,
-    worst_class_score,
+from skclassgap import __version__
+from skclassgap.cli._data import (
+    check_target,
+    describe_preprocessing,
+    load_table,
+    make_preprocessor,
+    prepare_features,
 )
+from skclassgap.cli._errors import UserError
+from skclassgap.cli._progress import Progress
+from skclassgap.cli._strategies import (
+    STRATEGIES,
+    Context,
+    StrategyUnavailable,
+    build,
+)
+from skclassgap.datasets import load_audit_default
+from skclassgap.metrics import per_class_report
+from skclassgap.metrics._scorer import label_metric
 
-_READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".feather": pd.read_feather}
+MODELS = {
+    "logreg": lambda rs: LogisticRegression(max_iter=2000),
+    "hgb": lambda rs: HistGradientBoostingClassifier(random_state=rs),
+    "rf": lambda rs: RandomForestClassifier(random_state=rs, n_jobs=1),
+    "knn": lambda rs: KNeighborsClassifier(),
+}
 
+# Columns of the comparison table: (column, scorer name of skclassgap.metrics).
+METRICS = [
+    ("accuracy", "accuracy"),
+    ("balanced_accuracy", "balanced_accuracy"),
+    ("macro_f1", "macro_f1"),
+    ("g_mean", "g_mean"),
+    ("class_gap", "neg_class_gap"),
+    ("worst_class_recall", "worst_class_recall"),
+]
 
-def load_table(path, target):
-    """Read a data file and split it into features and target."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"no such file: {str(path)!r}")
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise UserError(
-            f"cannot read {path.name!r}: expected a .csv, .parquet or .feather file"
-        )
-    try:
-        frame = reader(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
-        raise UserError(f"cannot read {str(path)!r} as {path.suffix[1:]}: {exc}") from None
-    if frame.shape[1] < 2:
-        raise UserError(f"{path.name!r} needs a target column and at least one feature column")
-    target = frame.columns[-1] if target is None else target
-    if target not in frame.columns:
-        raise UserError(
-            f"--target {target!r} is not a column of {path.name!r}; columns are "
-            f"{list(map(str, frame.columns))[:20]}"
-        )
-    y = frame[target]
-    if y.isna().any():
-        raise UserError(f"target column {target!r} has {int(y.isna().sum())} missing values")
-    return frame.drop(columns=[target]), y
-
-
-def _model(name, random_state):
-    return {
-        "logreg": lambda: LogisticRegression(max_iter=2000),
-        "hgb": lambda: HistGradientBoostingClassifier(random_state=random_state),
-        "rf": lambda: RandomForestClassifier(random_state=random_state, n_jobs=1),
-        "knn": lambda: KNeighborsClassifier(),
-    }[name]()
+# Per-class spectra cost O(n_classes * d^3); beyond this many features they are skipped.
+MAX_SPECTRAL_FEATURES = 512
 
 
-def make_preprocessor():
-    """Numeric columns: impute and scale; other columns: impute and one-hot encode."""
-    numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-    categorical = make_pipeline(
-        SimpleImputer(strategy="most_frequent"),
-        OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-    )
-    return make_column_transformer(
-        (numeric, make_column_selector(dtype_include="number")),
-        (categorical, make_column_selector(dtype_exclude="number")),
-        verbose_feature_names_out=False,
-    )
+def metric_column(scorer_name):
+    """Column name, metric function and direction of a scorer name."""
+    metric = label_metric(scorer_name)
+    column = scorer_name.removeprefix("neg_")
+
+    def score(y_true, y_pred):
+        return float(metric.score_func(y_true, y_pred, **metric.kwargs))
+
+    return column, score, metric.greater_is_better
 
 
-def check_target(y, n_splits):
-    """Refuse targets the cross-validation cannot handle, with the fix."""
-    counts = y.value_counts()
-    if len(counts) < 2:
-        raise UserError(f"the target has a single class ({counts.index[0]!r}); need at least two")
-    if n_splits < 2:
-        raise UserError(f"--cv {n_splits} is too small; use at least 2 folds")
-    small = counts[counts < n_splits]
-    if len(small):
-        label, size = small.index[0], int(small.iloc[0])
-        raise UserError(
-            f"class {label!r} has {size} rows, fewer than the {n_splits} folds of --cv; "
-            f"use --cv {max(2, size)} or fewer, or drop the class"
-        )
+@dataclass
+class AuditRun:
+    """Everything the renderers need: the JSON-able result and the arrays behind it."""
+
+    result: dict
+    y: np.ndarray
+    features: np.ndarray  # preprocessed features (for the spectra figure)
+    predictions: dict = field(default_factory=dict)  # strategy -> out-of-fold labels
+    report: object = None  # per-class report of the baseline (DataFrame)
+    spectral_table: object = None  # spectral_imbalance's DataFrame, when computed
 
 
-def run_audit(args, out):
-    """Cross-validate the baseline and print the per-class report."""
+def load_data(args):
+    """Features, target and a description of where they came from."""
     if args.path is None:
         data = load_audit_default()
-        X, y, source = data.data, data.target, "embedded default (digits with rare classes)"
-    else:
-        X, y = load_table(args.path, args.target)
-        source = str(args.path)
-    check_target(y, args.cv)
-    model = make_pipeline(make_preprocessor(), _model(args.model, args.random_state))
-    cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
-    y_pred = cross_val_predict(model, X, y, cv=cv)
-    report = per_class_report(y, y_pred, zero_division=0.0)
-    y_true = np.asarray(y)
-    headline = {
-        "accuracy": float(np.mean(y_true == np.asarray(y_pred))),
-        "macro F1": macro_f1_score(y, y_pred, zero_division=0.0),
-        "g-mean": geometric_mean_score(y, y_pred),
-        "class gap (recall)": class_gap(y, y_pred),
-        "worst-class recall": worst_class_score(y, y_pred),
+        return data.data, data.target, "embedded default (digits with rare classes)"
+    X, y = load_table(args.path, args.target)
+    return X, y, str(args.path)
+
+
+def _fold_metrics(y_true, y_pred, columns):
+    return {column: score(y_true, y_pred) for column, score, _ in columns}
+
+
+def _run_strategy(built, X, y, splits, columns, progress, name):
+    """Fit and predict every fold; out-of-fold labels and per-fold metrics."""
+    predictions = np.empty(len(y), dtype=y.dtype)
+    folds = {column: [] for column, _, _ in columns}
+    seconds = 0.0
+    for i, (train, test) in enumerate(splits):
+        progress.update(f"{name} fold {i + 1}/{len(splits)}")
+        estimator = clone(built.estimator)
+        y_train = y[train]
+        params = built.fit_params(y_train) if built.fit_params else {}
+        start = time.perf_counter()
+        estimator.fit(_safe_indexing(X, train), y_train, **params)
+        seconds += time.perf_counter() - start
+        fold_pred = np.asarray(estimator.predict(_safe_indexing(X, test)))
+        predictions[test] = fold_pred
+        for column, value in _fold_metrics(y[test], fold_pred, columns).items():
+            folds[column].append(value)
+        progress.advance()
+    metrics = {
+        column: {
+            "mean": float(np.mean(values)),
+            "std": float(np.std(values)),
+            "folds": [float(v) for v in values],
+        }
+        for column, values in folds.items()
     }
-    print(f"data: {source}: {X.shape[0]} rows, {X.shape[1]} features, {len(report)} classes", file=out)
-    print(f"model: {args.model}, {args.cv}-fold stratified cross-validation", file=out)
-    print("", file=out)
-    print(report.to_string(float_format=lambda v: f"{v:.3f}"), file=out)
-    print("", file=out)
-    for name, value in headline.items():
-        print(f"{name:>20}: {value:.3f}", file=out)
-    return 0
+    return predictions, metrics, seconds
+
+
+def _python(value):
+    """A JSON-able Python scalar from a NumPy/pandas one."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records(frame):
+    """A per-class DataFrame as a list of JSON-able records, the class first."""
+    index_name = frame.index.name or "class"
+    rows = []
+    for label, row in frame.iterrows():
+        record = {index_name: _python(label)}
+        for column, value in row.items():
+            value = _python(value)
+            if isinstance(value, float) and not np.isfinite(value):
+                value = None if np.isnan(value) else str(value)
+            record[str(column)] = value
+        rows.append(record)
+    return rows
+
+
+def headline(y, y_pred):
+    """Headline numbers of out-of-fold predictions, and the worst class."""
+    numbers = {column: score(y, y_pred) for column, score, _ in map(
+        lambda m: metric_column(m[1]), METRICS)}
+    report = per_class_report(y, y_pred, labels=np.unique(y), zero_division=0.0)
+    worst = report["recall"].idxmin()
+    numbers["worst_class"] = _python(worst)
+    return numbers, report
+
+
+def spectral_summary(features, y):
+    """Per-class spectral-imbalance table, or a note saying why there is none."""
+    try:
+        from skclassgap.spectral import spectral_imbalance
+    except ImportError:
+        return {
+            "status": "unavailable",
+            "note": "skclassgap.spectral.spectral_imbalance is not installed",
+        }, None
+    if features.shape[1] > MAX_SPECTRAL_FEATURES:
+        return {
+            "status": "skipped",
+            "note": f"{features.shape[1]} features after preprocessing; spectra are "
+            f"computed up to {MAX_SPECTRAL_FEATURES}",
+        }, None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = spectral_imbalance(features, y)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        return {"status": "failed", "note": " ".join(str(exc).split())}, None
+    return {"status": "ok", "note": "", "per_class": _records(table)}, table
+
+
+def _min_train_class(y, splits):
+    return int(min(np.unique(y[train], return_counts=True)[1].min() for train, _ in splits))
+
+
+def run(args, strategies, err=sys.stderr):
+    """Run the audit; return an :class:`AuditRun`."""
+    X, y_series, source = load_data(args)
+    X, empty = prepare_features(X)
+    check_target(y_series, args.cv)
+    y = np.asarray(y_series)
+    if y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
+        y = y.astype(np.int64)  # a CSV integer target read as float
+    preprocessor = make_preprocessor()
+    fitted = clone(preprocessor).fit(X)
+    features = np.asarray(fitted.transform(X), dtype=np.float64)
+    preprocessing = describe_preprocessing(X, fitted, empty)
+
+    cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
+    splits = list(cv.split(X, y))
+    objective_column, _, objective_greater = metric_column(args.objective)
+    columns = [metric_column(scorer) for _, scorer in METRICS]
+    if objective_column not in [c for c, _, _ in columns]:
+        columns.append(metric_column(args.objective))
+    context = Context(
+        preprocessor=preprocessor,
+        model=MODELS[args.model](args.random_state),
+        objective=args.objective,
+        random_state=args.random_state,
+        min_train_class=_min_train_class(y, splits),
+    )
+
+    built, outcomes = {}, {}
+    for name in ["baseline", *strategies]:
+        try:
+            built[name] = build(name, context)
+        except StrategyUnavailable as exc:
+            outcomes[name] = {"status": "unavailable", "note": str(exc)}
+    progress = Progress(
+        total=len(built) * len(splits),
+        stream=err,
+        enabled=not args.quiet and err.isatty(),
+    )
+    run_ = AuditRun(result={}, y=y, features=features)
+    with progress, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter would break the bar
+        for name, strategy in built.items():
+            steps_before = progress.done
+            try:
+                predictions, metrics, seconds = _run_strategy(
+                    strategy, X, y, splits, columns, progress, name
+                )
+            except Exception as exc:  # noqa: BLE001 - one strategy failing is a result
+                if name == "baseline":
+                    raise UserError(
+                        f"the baseline {args.model} failed: "
+                        f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+                    ) from None
+                progress.jump(steps_before + len(splits))
+                outcomes[name] = {
+                    "status": "failed",
+                    "note": f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+                }
+                continue
+            run_.predictions[name] = predictions
+            outcomes[name] = {
+                "status": "ok",
+                "note": strategy.note,
+                "metrics": metrics,
+                "fit_seconds": seconds,
+            }
+    for name, outcome in outcomes.items():
+        outcome["summary"] = STRATEGIES[name].summary
+
+    ranked = sorted(
+        (n for n, o in outcomes.items() if o["status"] == "ok"),
+        key=lambda n: outcomes[n]["metrics"][objective_column]["mean"],
+        reverse=objective_greater,
+    )
+    for rank, name in enumerate(ranked, start=1):
+        outcomes[name]["rank"] = rank
+    numbers, report = headline(y, run_.predictions["baseline"])
+    recalls = {
+        name: {
+            str(_python(k)): float(v)
+            for k, v in per_class_report(
+                y, pred, labels=np.unique(y), zero_division=0.0
+            )["recall"].items()
+        }
+        for name, pred in run_.predictions.items()
+    }
+    spectral, run_.spectral_table = spectral_summary(features, y)
+    run_.report = report
+    run_.result = {
+        "skclassgap_version": __version__,
+        "data": {
+            "source": source,
+            "target": str(y_series.name),
+            "n_rows": int(X.shape[0]),
+            "n_features": int(X.shape[1]),
+            "n_classes": int(len(np.unique(y))),
+        },
+        "preprocessing": preprocessing,
+        "model": {"name": args.model, "estimator": repr(context.model)},
+        "cv": {"n_splits": args.cv, "shuffle": True, "random_state": args.random_state},
+        "objective": {
+            "name": args.objective,
+            "column": objective_column,
+            "greater_is_better": objective_greater,
+        },
+        "baseline": {"headline": numbers, "per_class": _records(report)},
+        "spectral": spectral,
+        "strategies": {name: outcomes[name] for name in ["baseline", *strategies]},
+        "ranking": ranked,
+        "best": ranked[0] if ranked else None,
+        "per_class_recall": recalls,
+        "metric_columns": [c for c, _, _ in columns],
+    }
+    return run_

@@ -2,39 +2,151 @@
 
 import argparse
 import sys
+from pathlib import Path
 
 from skclassgap import __version__
+from skclassgap.cli._errors import UserError, check_path
+
+__all__ = ["UserError", "main"]
+
+MODEL_CHOICES = ["logreg", "hgb", "rf", "knn"]
 
 
-class UserError(Exception):
-    """A problem with the user's input: printed as one line, exit code 2."""
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage block) and exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _build_parser():
-    parser = argparse.ArgumentParser(
+    from skclassgap.cli._strategies import DEFAULT_STRATEGIES, STRATEGIES
+
+    parser = _Parser(
         prog="skclassgap",
         description="Measure and close per-class performance gaps of classifiers.",
     )
     parser.add_argument("--version", action="version", version=f"skclassgap {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     audit = sub.add_parser(
         "audit",
-        help="cross-validate a baseline model and report per-class performance",
+        help="cross-validate a model and mitigations, report per-class performance",
         description=(
             "Cross-validate a baseline classifier on PATH (CSV, Parquet or Feather) "
-            "or, with no PATH, on the embedded default data set, and report "
-            "per-class performance."
+            "or, with no PATH, on the embedded default data set; report per-class "
+            "performance and compare mitigations under the same folds."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="strategies:\n" + "\n".join(
+            f"  {name:<22}{s.summary}" for name, s in STRATEGIES.items() if name != "baseline"
         ),
     )
     audit.add_argument("path", nargs="?", metavar="PATH", help="data file; default: embedded data set")
     audit.add_argument("--target", help="name of the target column (default: the last column)")
     audit.add_argument(
-        "--model", choices=["logreg", "hgb", "rf", "knn"], default="logreg",
+        "--model", choices=MODEL_CHOICES, default="logreg",
         help="baseline classifier (default: logreg)",
     )
     audit.add_argument("--cv", type=int, default=5, help="number of stratified folds (default: 5)")
+    audit.add_argument(
+        "--objective", default="g_mean", metavar="NAME",
+        help="metric that ranks the strategies and that threshold tuning maximises: "
+        "a scorer name of skclassgap.metrics.get_scorer_names() such as g_mean, "
+        "macro_f1, balanced_accuracy, worst_class_recall, neg_class_gap "
+        "(default: g_mean)",
+    )
+    audit.add_argument(
+        "--strategies", nargs="+", metavar="NAME", default=None,
+        help="mitigations to compare, space- or comma-separated, or 'all' or 'none' "
+        f"(default: all: {', '.join(DEFAULT_STRATEGIES)})",
+    )
+    audit.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    audit.add_argument("--json", metavar="FILE", help="write the results as JSON")
     audit.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")
+    audit.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def parse_strategies(values):
+    """Strategy names from ``--strategies``, in registry order, validated."""
+    from skclassgap.cli._strategies import DEFAULT_STRATEGIES
+
+    if values is None:
+        return list(DEFAULT_STRATEGIES)
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    if names == ["all"]:
+        return list(DEFAULT_STRATEGIES)
+    if names == ["none"]:
+        return []
+    unknown = [n for n in names if n not in DEFAULT_STRATEGIES]
+    if unknown:
+        hint = ""
+        if any(Path(n).suffix.lower() in {".csv", ".parquet", ".feather"} for n in unknown):
+            hint = " (put PATH before --strategies)"
+        raise UserError(
+            f"unknown strategy {', '.join(map(repr, unknown))}{hint}; choose from "
+            f"{', '.join(DEFAULT_STRATEGIES)}, or 'all' or 'none'"
+        )
+    return [n for n in DEFAULT_STRATEGIES if n in names]
+
+
+def _check_output(option, path):
+    if path is None:
+        return
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise UserError(f"cannot write {option} {path!r}: no such directory {str(parent)!r}")
+
+
+def _check_objective(objective):
+    from skclassgap.metrics import get_scorer_names
+
+    if objective not in get_scorer_names():
+        raise UserError(
+            f"unknown --objective {objective!r}; choose from "
+            f"{', '.join(get_scorer_names())}"
+        )
+
+
+def _check_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UserError(
+            "--html needs matplotlib for its figures; install it with "
+            "pip install 'skclassgap[plot]'"
+        ) from None
+
+
+def audit(args):
+    """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
+    if args.path is not None:
+        check_path(args.path)
+    strategies = parse_strategies(args.strategies)
+    _check_output("--html", args.html)
+    _check_output("--json", args.json)
+    _check_objective(args.objective)
+    if args.html:
+        _check_matplotlib()
+    from threadpoolctl import threadpool_limits
+
+    from skclassgap.cli._audit import run
+    from skclassgap.cli._report import plus_minus, render_text, write_json
+
+    # Many small fits: one BLAS thread each is faster than oversubscribed cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        audit_run = run(args, strategies, err=sys.stderr)
+    pm = plus_minus(sys.stdout)
+    print(render_text(audit_run, pm), file=sys.stdout)
+    if args.json:
+        write_json(audit_run, args.json)
+        print(f"wrote {args.json}", file=sys.stdout)
+    if args.html:
+        from skclassgap.cli._html import write_html
+
+        write_html(audit_run, args.html)
+        print(f"wrote {args.html}", file=sys.stdout)
+    return 0
 
 
 def main(argv=None):
@@ -50,6 +162,11 @@ def main(argv=None):
     status : int
         0 on success, 2 on a user error (a one-line message on stderr).
 
+    See Also
+    --------
+    skclassgap.datasets.load_audit_default : The data of ``skclassgap audit``
+        without arguments.
+
     Examples
     --------
     >>> from skclassgap.cli import main
@@ -61,10 +178,11 @@ def main(argv=None):
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    from skclassgap.cli._audit import run_audit
-
     try:
-        return run_audit(args, out=sys.stdout)
+        return audit(args)
     except UserError as exc:
         print(f"skclassgap audit: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\nskclassgap audit: interrupted", file=sys.stderr)
+        return 130

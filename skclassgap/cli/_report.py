@@ -1,0 +1,163 @@
+"""Text and JSON renderings of an audit (the HTML report lives in ``_html``)."""
+
+import json
+import math
+from pathlib import Path
+
+from skclassgap.cli._errors import UserError
+
+HEADLINE_LABELS = {
+    "accuracy": "accuracy",
+    "balanced_accuracy": "balanced accuracy",
+    "macro_f1": "macro F1",
+    "g_mean": "g-mean",
+    "class_gap": "class gap (recall)",
+    "worst_class_recall": "worst-class recall",
+}
+
+SHORT = {
+    "accuracy": "accuracy",
+    "balanced_accuracy": "bal. acc.",
+    "macro_f1": "macro F1",
+    "g_mean": "g-mean",
+    "class_gap": "class gap",
+    "worst_class_recall": "worst rec.",
+}
+
+
+def plus_minus(stream):
+    """``"±"`` when the stream can print it, else ``"+/-"``."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        "±".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "+/-"
+    return "±"
+
+
+def _fmt(value):
+    return "nan" if value is None or (isinstance(value, float) and math.isnan(value)) else (
+        f"{value:.3f}"
+    )
+
+
+def comparison_rows(result, pm="±"):
+    """Rows of the strategy table: rank, name, mean ± std per metric, fit seconds."""
+    columns = result["metric_columns"]
+    ranked = result["ranking"]
+    header = ["rank", "strategy", *(SHORT.get(c, c) for c in columns), "fit s"]
+    rows = []
+    for name in ranked:
+        outcome = result["strategies"][name]
+        cells = [
+            f"{outcome['metrics'][c]['mean']:.3f}{pm}{outcome['metrics'][c]['std']:.3f}"
+            for c in columns
+        ]
+        rows.append([str(outcome["rank"]), name, *cells, f"{outcome['fit_seconds']:.1f}"])
+    return header, rows
+
+
+def _table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [
+            str(cell).ljust(w) if i < 2 else str(cell).rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def best_sentence(result, pm="±"):
+    """Which strategy wins on the objective, against the baseline."""
+    objective = result["objective"]
+    column, best = objective["column"], result["best"]
+    strategies = result["strategies"]
+    base = strategies["baseline"]["metrics"][column]["mean"]
+    if best is None:
+        return "no strategy ran"
+    if best == "baseline":
+        return (
+            f"no mitigation beat the baseline on {objective['name']} "
+            f"(baseline {base:.3f})"
+        )
+    m = strategies[best]["metrics"][column]
+    return (
+        f"best by {objective['name']}: {best} ({column} {m['mean']:.3f}{pm}{m['std']:.3f};"
+        f" baseline {base:.3f}, change {m['mean'] - base:+.3f})"
+    )
+
+
+def render_text(run, pm="±"):
+    """The report printed on stdout."""
+    result = run.result
+    data, cv = result["data"], result["cv"]
+    out = [
+        f"data: {data['source']}: {data['n_rows']} rows, {data['n_features']} features, "
+        f"{data['n_classes']} classes (target {data['target']!r})",
+        "preprocessing (ColumnTransformer):",
+        result["preprocessing"]["text"],
+        f"model: {result['model']['name']}, {cv['n_splits']}-fold stratified "
+        f"cross-validation (shuffled, random state {cv['random_state']})",
+        "",
+        "baseline per class (out-of-fold predictions):",
+        run.report.to_string(float_format=lambda v: f"{v:.3f}"),
+        "",
+    ]
+    numbers = result["baseline"]["headline"]
+    for column, label in HEADLINE_LABELS.items():
+        suffix = f" (class {numbers['worst_class']})" if column == "worst_class_recall" else ""
+        out.append(f"{label:>20}: {_fmt(numbers[column])}{suffix}")
+    out.append("")
+    spectral = result["spectral"]
+    if spectral["status"] == "ok":
+        out.append("spectral imbalance of the preprocessed features, per class:")
+        out.append(run.spectral_table.to_string(float_format=lambda v: f"{v:.3g}"))
+    else:
+        out.append(f"spectral imbalance: {spectral['status']} ({spectral['note']})")
+    out.append("")
+    header, rows = comparison_rows(result, pm)
+    out.append(
+        f"strategies, {cv['n_splits']}-fold CV, mean{pm}std, ranked by "
+        f"{result['objective']['name']}:"
+    )
+    out.append(_table(header, rows))
+    for status in ("unavailable", "failed"):
+        names = [
+            f"{name} ({o['note']})"
+            for name, o in result["strategies"].items()
+            if o["status"] == status
+        ]
+        if names:
+            out.append(f"{status}: " + "; ".join(names))
+    notes = [
+        f"{name}: {o['note']}"
+        for name, o in result["strategies"].items()
+        if o["status"] == "ok" and o["note"]
+    ]
+    if notes:
+        out.append("settings: " + "; ".join(notes))
+    out.append("")
+    out.append(best_sentence(result, pm))
+    return "\n".join(out)
+
+
+def _finite(value):
+    """NaN and infinities become None (strict JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def write_json(run, path):
+    """Write the machine-readable result (strict JSON: NaN is written as null)."""
+    text = json.dumps(_finite(run.result), indent=2, allow_nan=False)
+    try:
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write --json {str(path)!r}: {exc.strerror}") from None
