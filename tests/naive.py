@@ -11,3 +11,33 @@ def confusion_naive(y_true, y_pred, labels, sample_weight=None):
     for t, p, w in zip(y_true, y_pred, weights):
         counts[index[t], index[p]] += w
     return counts
+
+
+def best_threshold_naive(scores, y, func):
+    """Best of ``func(y, scores >= t)`` over t in every distinct score and +inf."""
+    candidates = sorted(set(scores.tolist())) + [np.inf]
+    return max(func(y, (scores >= t).astype(int)) for t in candidates)
+
+
+def class_breakpoints_naive(scores, offsets, k):
+    """Per row: max over j != k of s[i, j] + o[j] minus s[i, k], and the first such j."""
+    b, a = [], []
+    for row in scores:
+        others = [(row[j] + offsets[j], j) for j in range(len(row)) if j != k]
+        best = max(v for v, _ in others)
+        a.append(min(j for v, j in others if v == best))
+        b.append(best - row[k])
+    return np.array(b), np.array(a)
+
+
+def best_offset_naive(scores, offsets, k, y, func):
+    """Best of ``func(y, argmax(scores + o))`` over o[k] below, between and above breakpoints."""
+    b, _ = class_breakpoints_naive(scores, offsets, k)
+    u = sorted(set(b.tolist()))
+    candidates = [u[0] - 1.0, u[-1] + 1.0] + [(lo + hi) / 2 for lo, hi in zip(u[:-1], u[1:])]
+    best = -np.inf
+    for c in candidates:
+        trial = np.array(offsets, dtype=float)
+        trial[k] = c
+        best = max(best, func(y, np.argmax(scores + trial, axis=1)))
+    return best
