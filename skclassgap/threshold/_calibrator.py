@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     _check_method_params,
     _estimator_has,
     check_is_fitted,
+    column_or_1d,
     indexable,
 )
 
@@ -289,10 +290,11 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
         check_classification_targets(y)
-        classes, codes = np.unique(np.asarray(y), return_inverse=True)
+        y = column_or_1d(y, warn=True)
+        classes, codes = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:
             raise ValueError(
-                f"ThresholdCalibrator needs at least 2 classes in y; got only "
+                f"ThresholdCalibrator needs at least 2 classes in y; got 1 class: "
                 f"{classes.tolist()!r}."
             )
         objective = self._objective(classes)

@@ -189,7 +189,8 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         y_pred : ndarray of shape (n_samples,)
             Predicted labels.
         """
-        return np.asarray(self.classes_)[np.argmax(self._adjusted_log_proba(X), axis=1)]
+        logits = self._adjusted_log_proba(X)
+        return np.asarray(self.classes_)[np.argmax(logits, axis=1)]
 
     def predict_proba(self, X):
         """Probabilities re-weighted by the prior ratio and renormalised.

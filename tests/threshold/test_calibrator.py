@@ -165,7 +165,7 @@ class _InfiniteScores(ClassifierMixin, BaseEstimator):
          ValueError, "response_method='predict_proba' but LinearSVC has no predict_proba"),
         ({"cv": 5}, "one_rare", ValueError,
          re.escape("The training part of fold 0 lacks class(es) [2]")),
-        ({}, "single", ValueError, re.escape("needs at least 2 classes in y; got only [0]")),
+        ({}, "single", ValueError, re.escape("needs at least 2 classes in y; got 1 class: [0]")),
         ({"refit": False}, "binary", ValueError, "refit=False keeps the model of the single"),
         ({"cv": "prefit"}, "binary", sklearn.exceptions.NotFittedError,
          "cv='prefit' needs a fitted estimator"),
