@@ -103,3 +103,36 @@ def _offset_counts(scores, offsets, y, w):
         if y[i] == arg:
             tp[arg] += w[i]
     return tp, predicted
+
+
+@kernel(fastmath=STRICT)
+def _merge_sorted_counts(neg, pos):
+    """Distinct values of two ascending arrays and the counts at or below each.
+
+    ``neg`` and ``pos`` are the sorted scores of the negative and positive rows
+    (finite float64). Returns ``distinct`` (ascending) and, for each distinct
+    value ``u``, the number of negatives and of positives with score ``<= u``
+    (float64), in one merge pass.
+    """
+    n_neg = neg.shape[0]
+    n_pos = pos.shape[0]
+    distinct = np.empty(n_neg + n_pos, dtype=np.float64)
+    below_neg = np.empty(n_neg + n_pos, dtype=np.float64)
+    below_pos = np.empty(n_neg + n_pos, dtype=np.float64)
+    i = 0
+    j = 0
+    g = 0
+    while i < n_neg or j < n_pos:
+        if j >= n_pos or (i < n_neg and neg[i] <= pos[j]):
+            u = neg[i]
+        else:
+            u = pos[j]
+        while i < n_neg and neg[i] == u:
+            i += 1
+        while j < n_pos and pos[j] == u:
+            j += 1
+        distinct[g] = u
+        below_neg[g] = i
+        below_pos[g] = j
+        g += 1
+    return distinct[:g], below_neg[:g], below_pos[:g]

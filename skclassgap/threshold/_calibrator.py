@@ -36,8 +36,7 @@ from skclassgap.metrics._scorer import label_metric
 from skclassgap.threshold._search import (
     CountObjective,
     LabelObjective,
-    best_index,
-    binary_sweep,
+    binary_search,
     evaluate_offsets,
     offset_search,
 )
@@ -160,7 +159,8 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Binary only. Every candidate threshold, increasing (with a callable
         objective, the candidates evaluated).
     objective_values_ : ndarray of shape (n_candidates,)
-        Binary only. Objective at each of ``thresholds_``, for plotting.
+        Binary only. Objective at each of ``thresholds_``, for plotting
+        (computed on first access).
     offsets_ : ndarray of shape (n_classes,)
         Multiclass only. Additive per-class offsets.
     baseline_score_ : float
@@ -247,7 +247,11 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 "label metric pass a callable (y_true, y_pred) -> float."
             )
         metric = label_metric(self.objective)
-        return CountObjective(metric.from_counts, 1.0 if metric.greater_is_better else -1.0)
+        return CountObjective(
+            metric.from_counts,
+            1.0 if metric.greater_is_better else -1.0,
+            monotone=not self.objective.startswith("neg_class_gap"),
+        )
 
     def _splits(self, X, y, routed):
         if isinstance(self.cv, float):
@@ -337,12 +341,16 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         y_oof = np.ascontiguousarray(y_oof, dtype=np.int64)
         weights = np.ones(y_oof.shape[0])
         if n_classes == 2:
-            self.thresholds_, self.objective_values_ = binary_sweep(
-                scores, y_oof, weights, objective
-            )
-            best = best_index(self.objective_values_)
-            self.threshold_ = float(self.thresholds_[best])
-            self.best_score_ = float(self.objective_values_[best])
+            counts, index, values, best = binary_search(scores, y_oof, weights, objective)
+            self.threshold_ = float(counts.thresholds[best])
+            self.best_score_ = float(values[index == best][0])
+            if isinstance(objective, CountObjective):
+                # The full curve is scored on first access to objective_values_.
+                self.thresholds_ = counts.thresholds
+                self._curve = (counts, objective, None)
+            else:
+                self.thresholds_ = counts.thresholds[index]
+                self._curve = (None, None, values)
         else:
             self.baseline_score_ = evaluate_offsets(
                 scores, np.zeros(n_classes), y_oof, weights, objective
@@ -359,6 +367,20 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def classes_(self):
         """Class labels, from the fitted estimator."""
         return self.estimator_.classes_
+
+    @property
+    def objective_values_(self):
+        """Binary only: objective at each of ``thresholds_``, for plotting.
+
+        The search scores only the candidates where the optimum can lie; the
+        whole curve is scored on first access (one vectorised pass).
+        """
+        check_is_fitted(self, "threshold_")
+        counts, objective, values = self._curve
+        if values is None:
+            values = counts.values(objective)
+            self._curve = (counts, objective, values)
+        return values
 
     def predict(self, X):
         """Predict classes with the tuned threshold or offsets.

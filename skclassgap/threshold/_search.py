@@ -11,6 +11,7 @@ import numpy as np
 from skclassgap._kernels.threshold import (
     _base_counts,
     _class_breakpoints,
+    _merge_sorted_counts,
     _offset_count_path,
     _offset_counts,
 )
@@ -29,9 +30,14 @@ _TOL = 1e-12
 class CountObjective:
     """A count-based objective: ``sign * from_counts(tp, support, predicted)``."""
 
-    def __init__(self, from_counts, sign):
+    def __init__(self, from_counts, sign, monotone=False):
         self.from_counts = from_counts
         self.sign = sign
+        # Nondecreasing in every class's true positives when the errors it
+        # moves between classes are fixed (all per-class recall, precision and
+        # F1 summaries; not class gaps): lets the binary search skip
+        # thresholds that cannot be optimal.
+        self.monotone = monotone
 
     def __call__(self, tp, support, predicted):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -59,8 +65,68 @@ def _midpoints(lo, hi):
     return np.where(mid > lo, mid, hi)
 
 
-def binary_sweep(scores, y, w, objective):
-    """Objective of every distinct decision of ``scores >= t``.
+class BinaryCounts:
+    """Cumulative counts at every distinct score, from one pass over sorted scores.
+
+    ``below[g]`` and ``below_pos[g]`` are the (weighted) numbers of rows and of
+    positive rows among the ``g`` lowest distinct scores, g = 0..G:
+    candidate ``g`` predicts those rows negative and the others positive.
+    """
+
+    def __init__(self, scores, y, w):
+        if np.all(w == 1.0):
+            # Unit weights: sorting each class's scores by value (no argsort)
+            # and merging them gives the counts at every distinct score in O(n).
+            distinct, below_neg, below_pos = _merge_sorted_counts(
+                np.sort(scores[y == 0]), np.sort(scores[y == 1])
+            )
+            below = below_neg + below_pos
+        else:
+            order = np.argsort(scores, kind="stable")
+            s = scores[order]
+            ends = np.append(np.flatnonzero(s[1:] != s[:-1]) + 1, s.shape[0])
+            distinct = s[ends - 1]
+            ws = w[order]
+            below = np.cumsum(ws)[ends - 1]
+            below_pos = np.cumsum(np.where(y[order] == 1, ws, 0.0))[ends - 1]
+        self.below = np.concatenate(([0.0], below))
+        self.below_pos = np.concatenate(([0.0], below_pos))
+        self.thresholds = np.concatenate(
+            ([-np.inf], _midpoints(distinct[:-1], distinct[1:]), [np.inf])
+        )
+
+    def values(self, objective, index=None):
+        """Count objective at candidates ``index`` (all when None)."""
+        below, below_pos = self.below, self.below_pos
+        total, total_pos = below[-1], below_pos[-1]
+        if index is not None:
+            below, below_pos = below[index], below_pos[index]
+        tp = np.column_stack((below - below_pos, total_pos - below_pos))
+        predicted = np.column_stack((below, total - below))
+        support = np.array([total - total_pos, total_pos])
+        return objective(tp, support, predicted)
+
+    def may_be_optimal(self):
+        """Candidates where a monotone objective can peak.
+
+        Candidate ``g`` is kept when its last negative group holds a negative
+        row (or g = 0) and its first positive group holds a positive row (or
+        g = G): passing a group of positives only into the positive side, or
+        of negatives only into the negative side, never lowers such an
+        objective, so one of the kept candidates is optimal.
+        """
+        grow = np.diff(self.below)
+        grow_pos = np.diff(self.below_pos)
+        has_neg = grow - grow_pos > 0  # group g+1 (1-based) holds a negative
+        has_pos = grow_pos > 0
+        keep = np.ones(self.below.shape[0], dtype=bool)
+        keep[1:] &= has_neg
+        keep[:-1] &= has_pos
+        return np.flatnonzero(keep)
+
+
+def binary_search(scores, y, w, objective):
+    """Best threshold of ``scores >= t`` for ``objective``.
 
     Parameters
     ----------
@@ -71,8 +137,39 @@ def binary_sweep(scores, y, w, objective):
     w : ndarray of shape (n,)
         Weights.
     objective : CountObjective or LabelObjective
-        Count-based objective, or a label callable evaluated at (at most
-        ``MAX_CALLABLE_CANDIDATES``) evenly spread candidates.
+        Count-based objective, scored at every candidate that may be optimal
+        (every distinct score unless ``objective.monotone``), or a label
+        callable evaluated at (at most ``MAX_CALLABLE_CANDIDATES``) evenly
+        spread candidates.
+
+    Returns
+    -------
+    counts : BinaryCounts
+        Counts and thresholds of every candidate (for the full curve).
+    index : ndarray of int
+        Candidates evaluated.
+    values : ndarray of float
+        Objective at those candidates (larger is better).
+    best : int
+        Candidate of the optimum: the first evaluated one reaching the largest value.
+    """
+    counts = BinaryCounts(scores, y, w)
+    if not isinstance(objective, CountObjective):
+        index = _spread(counts.thresholds.shape[0])
+        values = np.array(
+            [objective(y, (scores >= t).astype(np.int64)) for t in counts.thresholds[index]]
+        )
+    elif objective.monotone:
+        index = counts.may_be_optimal()
+        values = counts.values(objective, index)
+    else:
+        index = np.arange(counts.thresholds.shape[0])
+        values = counts.values(objective)
+    return counts, index, values, int(index[best_index(values)])
+
+
+def binary_sweep(scores, y, w, objective):
+    """Thresholds and objective values of the full curve (all evaluated candidates).
 
     Returns
     -------
@@ -82,30 +179,11 @@ def binary_sweep(scores, y, w, objective):
     values : ndarray of shape (n_candidates,)
         Objective at each threshold (larger is better).
     """
-    order = np.argsort(scores, kind="stable")
-    s = scores[order]
-    n = s.shape[0]
-    ends = np.append(np.flatnonzero(s[1:] != s[:-1]) + 1, n)
-    distinct = s[ends - 1]
-    thresholds = np.concatenate(
-        ([-np.inf], _midpoints(distinct[:-1], distinct[1:]), [np.inf])
-    )
-    if not isinstance(objective, CountObjective):
-        keep = _spread(thresholds.shape[0])
-        values = np.array(
-            [objective(y, (scores >= t).astype(np.int64)) for t in thresholds[keep]]
-        )
-        return thresholds[keep], values
-    ws = w[order]
-    pos = np.where(y[order] == 1, ws, 0.0)
-    # Counts when the g lowest groups are predicted negative, g = 0..G.
-    below = np.concatenate(([0.0], np.cumsum(ws)[ends - 1]))
-    below_pos = np.concatenate(([0.0], np.cumsum(pos)[ends - 1]))
-    total, total_pos = below[-1], below_pos[-1]
-    tp = np.column_stack((below - below_pos, total_pos - below_pos))
-    predicted = np.column_stack((below, total - below))
-    support = np.array([total - total_pos, total_pos])
-    return thresholds, objective(tp, support, predicted)
+    if isinstance(objective, CountObjective):
+        counts = BinaryCounts(scores, y, w)
+        return counts.thresholds, counts.values(objective)
+    counts, index, values, _ = binary_search(scores, y, w, objective)
+    return counts.thresholds[index], values
 
 
 def _spread(n_candidates):

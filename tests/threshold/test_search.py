@@ -10,6 +10,7 @@ from skclassgap.threshold._search import (
     CountObjective,
     LabelObjective,
     best_index,
+    binary_search,
     binary_sweep,
     evaluate_offsets,
     offset_search,
@@ -34,9 +35,10 @@ def _label_func(name):
     return lambda y_true, y_pred: sign * metric.score_func(y_true, y_pred, **metric.kwargs)
 
 
-def _count_objective(name):
+def _count_objective(name, monotone=False):
     metric = label_metric(name)
-    return CountObjective(metric.from_counts, 1.0 if metric.greater_is_better else -1.0)
+    sign = 1.0 if metric.greater_is_better else -1.0
+    return CountObjective(metric.from_counts, sign, monotone=monotone)
 
 
 def _binary_case(seed):
@@ -69,6 +71,14 @@ def test_binary_sweep_matches_brute_force(name):
         reached = func(y, (scores >= thresholds[best]).astype(int))
         assert reached == pytest.approx(expected, abs=1e-12)
         assert np.all(np.diff(thresholds) > 0)
+        # The pruned search (monotone objectives) reaches the same optimum.
+        monotone = not name.startswith("neg_class_gap")
+        counts, index, found, chosen = binary_search(
+            scores, y, np.ones(len(y)), _count_objective(name, monotone)
+        )
+        assert found.max() == pytest.approx(expected, abs=1e-12)
+        reached = func(y, (scores >= counts.thresholds[chosen]).astype(int))
+        assert reached == pytest.approx(expected, abs=1e-12)
 
 
 def test_binary_sweep_curve_matches_label_metric():
@@ -183,3 +193,16 @@ def test_offset_search_callable_matches_count_objective():
     assert evaluate_offsets(scores, off_call, y, w, _count_objective("g_mean")) == (
         pytest.approx(v_call, abs=1e-12)
     )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_binary_sweep_weighted_equals_repeated_rows(seed):
+    """Check that integer weights give the curve of rows repeated that many times
+    (the weighted argsort path against the unit-weight merge path)."""
+    scores, y = _binary_case(seed)
+    w = np.random.default_rng(seed).integers(1, 4, len(y))
+    objective = _count_objective("macro_f1")
+    t_w, v_w = binary_sweep(scores, y, w.astype(float), objective)
+    t_r, v_r = binary_sweep(np.repeat(scores, w), np.repeat(y, w), np.ones(w.sum()), objective)
+    np.testing.assert_array_equal(t_w, t_r)
+    np.testing.assert_allclose(v_w, v_r, atol=1e-12)
