@@ -67,7 +67,8 @@ def _fit_case(n, repeats, objective):
     metric = label_metric(objective)
 
     def ours():
-        return ThresholdCalibrator(LogisticRegression(), objective=objective, cv=cv).fit(X, y)
+        model = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=cv)
+        return model.fit(X, y)
 
     def peer():
         return TunedThresholdClassifierCV(
@@ -104,13 +105,16 @@ def _search_case(n, repeats, objective, memory=True):
         est.classes_ = model.classes_
         stored.append((est, test))
     pooled = np.concatenate([s.proba[:, 1] for s, _ in stored])
-    y_pooled = np.ascontiguousarray(np.concatenate([y[t] for _, t in stored]), dtype=np.int64)
+    y_pooled = np.concatenate([y[t] for _, t in stored]).astype(np.int64)
     metric = label_metric(objective)
-    peer_scorer = get_scorer(objective) if objective == "g_mean" else sk_get_scorer(objective)
+    peer_scorer = PEER_SCORING[objective]()
+    if isinstance(peer_scorer, str):
+        peer_scorer = sk_get_scorer(peer_scorer)
 
     def ours():
         # What ThresholdCalibrator.fit does once the out-of-fold scores exist.
-        count_objective = ThresholdCalibrator(None, objective=objective)._objective(None)
+        calibrator = ThresholdCalibrator(None, objective=objective)
+        count_objective = calibrator._objective(None)
         counts, _, _, best = binary_search(
             pooled, y_pooled, np.ones(len(y_pooled)), count_objective
         )
@@ -131,15 +135,16 @@ def _search_case(n, repeats, objective, memory=True):
         assert ga >= gb - 1e-12, (ga, gb)
         return f"out-of-fold {objective} ours {ga:.4f} / sklearn {gb:.4f}"
 
-    return Case("threshold-search", f"search only n={n:.0e} 5 folds {objective}", ours, peer,
+    name = f"search only n={n:.0e} 5 folds {objective}"
+    return Case("threshold-search", name, ours, peer,
                 "TunedThresholdClassifierCV scoring", check, repeats, memory)
 
 
 def _repeated_splits(y, n_repeats=5, seed=0):
     splits = []
     for r in range(n_repeats):
-        train, test = next(StratifiedKFold(2, shuffle=True, random_state=seed + r).split(y, y))
-        splits.append((train, test))
+        cv = StratifiedKFold(2, shuffle=True, random_state=seed + r)
+        splits.append(next(cv.split(y, y)))
     return splits
 
 
@@ -156,9 +161,12 @@ def _binary_quality_case(name, X, y, estimator, objective="g_mean"):
                 .fit(X[tr], y[tr]) for tr, _ in splits]
 
     def peer():
-        return [TunedThresholdClassifierCV(clone(estimator), scoring=get_scorer(objective),
-                                           cv=StratifiedKFold(5))
-                .fit(X[tr], y[tr]) for tr, _ in splits]
+        return [
+            TunedThresholdClassifierCV(
+                clone(estimator), scoring=get_scorer(objective), cv=StratifiedKFold(5)
+            ).fit(X[tr], y[tr])
+            for tr, _ in splits
+        ]
 
     def check(a, b):
         sa = np.mean([score(m, te) for m, (_, te) in zip(a, splits)])
@@ -223,10 +231,11 @@ def cases(full):
                 n_samples=3000, n_features=20, n_informative=5, weights=weights,
                 flip_y=0.01, class_sep=0.7, random_state=seed,
             )
-            out.append(_binary_quality_case(f"synthetic pos={1 - weights[0]:.2f} LR g_mean",
-                                            X, y, lr))
+            name = f"synthetic pos={1 - weights[0]:.2f} LR g_mean"
+            out.append(_binary_quality_case(name, X, y, lr))
         X, y = load_breast_cancer(return_X_y=True)
-        out.append(_binary_quality_case("breast cancer LR macro_f1", X, y, lr, "macro_f1"))
+        name = "breast cancer LR macro_f1"
+        out.append(_binary_quality_case(name, X, y, lr, "macro_f1"))
         X, y = _rare_digits()
         for objective in ("worst_class_recall", "g_mean"):
             out.append(_multiclass_quality_case(

@@ -41,3 +41,13 @@ def best_offset_naive(scores, offsets, k, y, func):
         trial[k] = c
         best = max(best, func(y, np.argmax(scores + trial, axis=1)))
     return best
+
+
+def below_counts_naive(neg, pos):
+    """Distinct values of neg and pos, and how many of each are <= every value."""
+    values = sorted(set(list(neg) + list(pos)))
+    return (
+        np.array(values),
+        np.array([sum(v <= u for v in neg) for u in values], dtype=float),
+        np.array([sum(v <= u for v in pos) for u in values], dtype=float),
+    )

@@ -67,7 +67,7 @@ def resolve_response_method(estimator, response_method):
 
 
 def response_scores(estimator, X, method, n_classes):
-    """Scores for the searches: (n,) for binary, (n, K) log-probabilities or decisions."""
+    """Scores to search on: (n,) binary; (n, K) log-probabilities or decisions."""
     raw = np.asarray(getattr(estimator, method)(X), dtype=np.float64)
     if n_classes == 2:
         scores = raw[:, 1] if raw.ndim == 2 else raw
@@ -96,7 +96,8 @@ def _fit_and_score(estimator, X, y, train, test, fit_params, method, classes, fo
             "computed for every class. Use fewer folds (cv) or a stratified splitter, "
             "or gather more samples of the rare class."
         )
-    return estimator, response_scores(estimator, _safe_indexing(X, test), method, len(classes))
+    scores = response_scores(estimator, _safe_indexing(X, test), method, len(classes))
+    return estimator, scores
 
 
 class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -241,10 +242,11 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return LabelObjective(self.objective, classes)
         if self.objective not in get_scorer_names():
             raise ValueError(
-                f"objective={self.objective!r} is not an objective defined on predicted "
-                f"labels; valid names are {get_scorer_names()}. Score-based metrics "
-                "(roc_auc, log_loss, ...) do not depend on a threshold; for another "
-                "label metric pass a callable (y_true, y_pred) -> float."
+                f"objective={self.objective!r} is not an objective defined on "
+                f"predicted labels; valid names are {get_scorer_names()}. "
+                "Score-based metrics (roc_auc, log_loss, ...) do not depend on a "
+                "threshold; for another label metric pass a callable "
+                "(y_true, y_pred) -> float."
             )
         metric = label_metric(self.objective)
         return CountObjective(
@@ -313,7 +315,9 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                     "cross-validation cv."
                 ) from exc
             self.estimator_ = self.estimator
-            self._method = resolve_response_method(self.estimator_, self.response_method)
+            self._method = resolve_response_method(
+                self.estimator_, self.response_method
+            )
             if not np.array_equal(np.asarray(self.estimator_.classes_), classes):
                 raise ValueError(
                     f"The prefit estimator knows classes "
@@ -335,19 +339,23 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             scores = np.concatenate([s for _, s in fitted])
             y_oof = np.concatenate([codes[test] for _, test in splits])
             if self.refit:
-                self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
+                self.estimator_ = clone(self.estimator)
+                self.estimator_.fit(X, y, **routed.estimator.fit)
             else:
                 self.estimator_ = fitted[0][0]
         y_oof = np.ascontiguousarray(y_oof, dtype=np.int64)
         weights = np.ones(y_oof.shape[0])
         if n_classes == 2:
-            counts, index, values, best = binary_search(scores, y_oof, weights, objective)
+            counts, index, values, best = binary_search(
+                scores, y_oof, weights, objective
+            )
             self.threshold_ = float(counts.thresholds[best])
             self.best_score_ = float(values[index == best][0])
             if isinstance(objective, CountObjective):
                 # The full curve is scored on first access to objective_values_.
                 self.thresholds_ = counts.thresholds
-                self._curve = (counts, objective, None)
+                # The objective's name, not its function (closures do not pickle).
+                self._curve = (counts, self.objective, None)
             else:
                 self.thresholds_ = counts.thresholds[index]
                 self._curve = (None, None, values)
@@ -376,10 +384,12 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         whole curve is scored on first access (one vectorised pass).
         """
         check_is_fitted(self, "threshold_")
-        counts, objective, values = self._curve
+        counts, name, values = self._curve
         if values is None:
-            values = counts.values(objective)
-            self._curve = (counts, objective, values)
+            metric = label_metric(name)
+            sign = 1.0 if metric.greater_is_better else -1.0
+            values = counts.values(CountObjective(metric.from_counts, sign))
+            self._curve = (counts, name, values)
         return values
 
     def predict(self, X):

@@ -115,7 +115,9 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         "target_prior": [StrOptions({"uniform"}), "array-like"],
     }
 
-    def __init__(self, estimator, *, tau=1.0, train_prior="fit", target_prior="uniform"):
+    def __init__(
+        self, estimator, *, tau=1.0, train_prior="fit", target_prior="uniform"
+    ):
         self.estimator = estimator
         self.tau = tau
         self.train_prior = train_prior
@@ -156,7 +158,9 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         if isinstance(self.target_prior, str):
             self.target_prior_ = np.full(classes.shape[0], 1.0 / classes.shape[0])
         else:
-            self.target_prior_ = _check_prior(self.target_prior, "target_prior", classes)
+            self.target_prior_ = _check_prior(
+                self.target_prior, "target_prior", classes
+            )
         self.log_adjustment_ = np.log(self.target_prior_) - self.tau * np.log(
             self.train_prior_
         )

@@ -157,7 +157,10 @@ def binary_search(scores, y, w, objective):
     if not isinstance(objective, CountObjective):
         index = _spread(counts.thresholds.shape[0])
         values = np.array(
-            [objective(y, (scores >= t).astype(np.int64)) for t in counts.thresholds[index]]
+            [
+                objective(y, (scores >= t).astype(np.int64))
+                for t in counts.thresholds[index]
+            ]
         )
     elif objective.monotone:
         index = counts.may_be_optimal()
@@ -190,9 +193,8 @@ def _spread(n_candidates):
     """At most ``MAX_CALLABLE_CANDIDATES`` indices spread evenly over ``range(n)``."""
     if n_candidates <= MAX_CALLABLE_CANDIDATES:
         return np.arange(n_candidates)
-    return np.unique(np.linspace(0, n_candidates - 1, MAX_CALLABLE_CANDIDATES).round()).astype(
-        np.int64
-    )
+    spread = np.linspace(0, n_candidates - 1, MAX_CALLABLE_CANDIDATES).round()
+    return np.unique(spread).astype(np.int64)
 
 
 def best_index(values):
@@ -211,7 +213,9 @@ def _offset_candidates(distinct):
     lo, hi = distinct[:-1], distinct[1:]
     mid = 0.5 * lo + 0.5 * hi
     inner = np.where((mid > lo) & (mid < hi), mid, np.nan)
-    return np.concatenate(([distinct[0] - margin_lo], inner, [distinct[-1] + margin_hi]))
+    return np.concatenate(
+        ([distinct[0] - margin_lo], inner, [distinct[-1] + margin_hi])
+    )
 
 
 def _sweep_class(scores, offsets, k, y, w, support, objective):

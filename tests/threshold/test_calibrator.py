@@ -50,7 +50,7 @@ def test_threshold_calibrator_binary_matches_cross_val_predict(binary):
     np.testing.assert_array_equal(
         model.predict(X), (final.predict_proba(X)[:, 1] >= model.threshold_).astype(int)
     )
-    assert model.objective_values_[np.argmax(model.objective_values_)] == model.best_score_
+    assert np.max(model.objective_values_) == model.best_score_
     assert len(model.thresholds_) == len(np.unique(proba)) + 1
 
 
@@ -72,31 +72,52 @@ def test_threshold_calibrator_multiclass_improves_out_of_fold(multiclass):
     """Check that offsets never lower the out-of-fold objective and that the
     reported score is that of argmax(log-proba + offsets)."""
     X, y = multiclass
-    model = ThresholdCalibrator(LogisticRegression(), objective="worst_class_recall").fit(X, y)
+    model = ThresholdCalibrator(LogisticRegression(), objective="worst_class_recall")
+    model.fit(X, y)
     proba = cross_val_predict(LogisticRegression(), X, y, method="predict_proba")
     pred = np.argmax(np.log(proba) + model.offsets_, axis=1)
     recalls = [np.mean(pred[y == c] == c) for c in range(4)]
     assert model.best_score_ == pytest.approx(min(recalls), abs=1e-12)
     assert model.best_score_ > model.baseline_score_
     final = LogisticRegression().fit(X, y)
-    np.testing.assert_array_equal(
-        model.predict(X), np.argmax(np.log(final.predict_proba(X)) + model.offsets_, axis=1)
-    )
+    expected = np.argmax(np.log(final.predict_proba(X)) + model.offsets_, axis=1)
+    np.testing.assert_array_equal(model.predict(X), expected)
 
 
 def test_threshold_calibrator_callable_objective(multiclass):
     """Check that a label callable reaches the same offsets as the named objective."""
     X, y = multiclass
     named = ThresholdCalibrator(GaussianNB(), objective="g_mean", cv=3).fit(X, y)
-    called = ThresholdCalibrator(GaussianNB(), objective=geometric_mean_score, cv=3).fit(X, y)
+    called = ThresholdCalibrator(GaussianNB(), objective=geometric_mean_score, cv=3)
+    called.fit(X, y)
     assert called.best_score_ == pytest.approx(named.best_score_, abs=1e-12)
     assert called.best_score_ >= called.baseline_score_
+
+
+@pytest.mark.parametrize("objective", ["worst_class_recall", macro_f1_score])
+def test_threshold_calibrator_curve_and_pickle(binary, objective):
+    """Check that the curve's maximum is best_score_, reached at threshold_, and
+    that a fitted calibrator pickles (named objectives built from closures too)."""
+    import pickle
+
+    X, y = binary
+    model = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=3)
+    model.fit(X, y)
+    if callable(objective):
+        copy = model
+    else:
+        copy = pickle.loads(pickle.dumps(model))
+    assert copy.objective_values_.shape == copy.thresholds_.shape
+    best = np.argmax(copy.objective_values_)
+    assert copy.objective_values_[best] == pytest.approx(model.best_score_, abs=1e-12)
+    np.testing.assert_array_equal(copy.predict(X), model.predict(X))
 
 
 def test_threshold_calibrator_neg_objective_sign(binary):
     """Check that a lower-is-better objective is reported negated, as its scorer."""
     X, y = binary
-    model = ThresholdCalibrator(LogisticRegression(), objective="neg_class_gap").fit(X, y)
+    model = ThresholdCalibrator(LogisticRegression(), objective="neg_class_gap")
+    model.fit(X, y)
     assert model.best_score_ <= 0.0
     assert model.best_score_ == pytest.approx(np.max(model.objective_values_))
 
@@ -121,8 +142,9 @@ def test_threshold_calibrator_single_split_without_refit(binary):
     """Check that a float cv holds out a stratified fraction and refit=False keeps
     the model of the training part."""
     X, y = binary
-    model = ThresholdCalibrator(LogisticRegression(), cv=0.3, refit=False, random_state=0)
-    model.fit(X, y)
+    model = ThresholdCalibrator(
+        LogisticRegression(), cv=0.3, refit=False, random_state=0
+    ).fit(X, y)
     assert len(model.thresholds_) <= 91 + 1
     assert not np.allclose(model.estimator_.coef_, LogisticRegression().fit(X, y).coef_)
 
@@ -162,11 +184,13 @@ class _InfiniteScores(ClassifierMixin, BaseEstimator):
         ({"objective": "roc_auc"}, "binary", ValueError,
          "objective='roc_auc' is not an objective defined on predicted labels"),
         ({"estimator": LinearSVC(), "response_method": "predict_proba"}, "binary",
-         ValueError, "response_method='predict_proba' but LinearSVC has no predict_proba"),
+         ValueError, "response_method='predict_proba' but LinearSVC has no"),
         ({"cv": 5}, "one_rare", ValueError,
          re.escape("The training part of fold 0 lacks class(es) [2]")),
-        ({}, "single", ValueError, re.escape("needs at least 2 classes in y; got 1 class: [0]")),
-        ({"refit": False}, "binary", ValueError, "refit=False keeps the model of the single"),
+        ({}, "single", ValueError,
+         re.escape("needs at least 2 classes in y; got 1 class: [0]")),
+        ({"refit": False}, "binary", ValueError,
+         "refit=False keeps the model of the single"),
         ({"cv": "prefit"}, "binary", sklearn.exceptions.NotFittedError,
          "cv='prefit' needs a fitted estimator"),
         ({"estimator": _InfiniteScores()}, "binary", ValueError,
@@ -191,7 +215,8 @@ def test_threshold_calibrator_prefit_classes_mismatch(binary):
     """Check that a prefit estimator must know the classes of y."""
     X, y = binary
     fitted = LogisticRegression().fit(X, np.where(y == 1, 5, 0))
-    with pytest.raises(ValueError, match=re.escape("knows classes [0, 5] but y has [0, 1]")):
+    match = re.escape("knows classes [0, 5] but y has [0, 1]")
+    with pytest.raises(ValueError, match=match):
         ThresholdCalibrator(fitted, cv="prefit").fit(X, y)
 
 
@@ -205,6 +230,7 @@ class _LabelsOnly(ClassifierMixin, BaseEstimator):
 
 
 def test_threshold_calibrator_rejects_estimator_without_scores():
-    """Check that an estimator without predict_proba and decision_function is refused."""
-    with pytest.raises(InvalidParameterError, match="'estimator' parameter.*Got _LabelsOnly"):
+    """Check that an estimator without predict_proba or decision_function is refused."""
+    match = "'estimator' parameter.*Got _LabelsOnly"
+    with pytest.raises(InvalidParameterError, match=match):
         ThresholdCalibrator(_LabelsOnly()).fit([[0.0], [1.0]], [0, 1])

@@ -1,4 +1,4 @@
-"""LogitAdjustedClassifier: identity cases, Bayes decisions under prior shift, errors."""
+"""LogitAdjustedClassifier: identity cases, Bayes decisions under prior shift."""
 
 import re
 
@@ -46,14 +46,16 @@ def test_logit_adjusted_identity_reproduces_estimator(imbalanced, params):
                                     **params).fit(X, y)
     plain = LogisticRegression().fit(X, y)
     np.testing.assert_array_equal(model.predict(X), plain.predict(X))
-    np.testing.assert_allclose(model.predict_proba(X), plain.predict_proba(X), atol=1e-12)
+    np.testing.assert_allclose(
+        model.predict_proba(X), plain.predict_proba(X), atol=1e-12
+    )
     np.testing.assert_allclose(
         model.predict_log_proba(X), plain.predict_log_proba(X), atol=1e-10
     )
 
 
 def test_logit_adjusted_proba_is_reweighted(imbalanced):
-    """Check predict_proba = p * target / train**tau renormalised, and predict its argmax."""
+    """Check predict_proba = p * target / train**tau renormalised, argmax = predict."""
     X, y = imbalanced
     model = LogitAdjustedClassifier(LogisticRegression(), tau=0.5,
                                     target_prior=[1, 2, 3]).fit(X, y)
@@ -97,9 +99,11 @@ def test_logit_adjusted_tau_is_tunable():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"train_prior": [0.5, 0.5]}, re.escape("train_prior must have one value per class (3")),
+        ({"train_prior": [0.5, 0.5]},
+         re.escape("train_prior must have one value per class (3")),
         ({"target_prior": [0.5, 0.5, 0.0]},
-         re.escape("target_prior must hold finite, strictly positive values; got [0.5, 0.5, 0.0]")),
+         re.escape("target_prior must hold finite, strictly positive values; "
+                   "got [0.5, 0.5, 0.0]")),
         ({"target_prior": [[0.5, 0.5, 0.1]]}, re.escape("got shape (1, 3)")),
     ],
 )
