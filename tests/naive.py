@@ -51,3 +51,18 @@ def below_counts_naive(neg, pos):
         np.array([sum(v <= u for v in neg) for u in values], dtype=float),
         np.array([sum(v <= u for v in pos) for u in values], dtype=float),
     )
+
+
+def mixed_candidates_naive(scores, y):
+    """Candidates g = 0..G (g lowest distinct scores negative) where group g holds
+    a negative (or g = 0) and group g + 1 a positive (or g = G)."""
+    values = sorted(set(scores.tolist()))
+    groups = [set(y[scores == v].tolist()) for v in values]
+    keep = []
+    for g in range(len(values) + 1):
+        if g > 0 and 0 not in groups[g - 1]:
+            continue
+        if g < len(values) and 1 not in groups[g]:
+            continue
+        keep.append(g)
+    return np.array(keep, dtype=np.int64)

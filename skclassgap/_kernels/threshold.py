@@ -110,15 +110,18 @@ def _merge_sorted_counts(neg, pos):
     """Distinct values of two ascending arrays and the counts at or below each.
 
     ``neg`` and ``pos`` are the sorted scores of the negative and positive rows
-    (finite float64). Returns ``distinct`` (ascending) and, for each distinct
-    value ``u``, the number of negatives and of positives with score ``<= u``
-    (float64), in one merge pass.
+    (finite float64). Returns ``distinct`` (G ascending values) and ``below``,
+    ``below_pos`` (G + 1 float64 each): ``below[g]`` rows and ``below_pos[g]``
+    positive rows have a score among the ``g`` lowest distinct values. One
+    merge pass.
     """
     n_neg = neg.shape[0]
     n_pos = pos.shape[0]
     distinct = np.empty(n_neg + n_pos, dtype=np.float64)
-    below_neg = np.empty(n_neg + n_pos, dtype=np.float64)
-    below_pos = np.empty(n_neg + n_pos, dtype=np.float64)
+    below = np.empty(n_neg + n_pos + 1, dtype=np.float64)
+    below_pos = np.empty(n_neg + n_pos + 1, dtype=np.float64)
+    below[0] = 0.0
+    below_pos[0] = 0.0
     i = 0
     j = 0
     g = 0
@@ -132,7 +135,29 @@ def _merge_sorted_counts(neg, pos):
         while j < n_pos and pos[j] == u:
             j += 1
         distinct[g] = u
-        below_neg[g] = i
-        below_pos[g] = j
         g += 1
-    return distinct[:g], below_neg[:g], below_pos[:g]
+        below[g] = i + j
+        below_pos[g] = j
+    return distinct[:g], below[: g + 1], below_pos[: g + 1]
+
+
+@kernel(fastmath=STRICT)
+def _mixed_candidates(below, below_pos):
+    """Candidates g (0..G) whose group g holds a negative and group g + 1 a positive.
+
+    Group g (1-based) holds the rows counted in ``below[g] - below[g - 1]``;
+    g = 0 needs no negative and g = G no positive. Returns int64 indices.
+    """
+    n_candidates = below.shape[0]
+    out = np.empty(n_candidates, dtype=np.int64)
+    count = 0
+    for g in range(n_candidates):
+        if g > 0:
+            if (below[g] - below[g - 1]) - (below_pos[g] - below_pos[g - 1]) <= 0:
+                continue
+        if g < n_candidates - 1:
+            if below_pos[g + 1] - below_pos[g] <= 0:
+                continue
+        out[count] = g
+        count += 1
+    return out[:count]

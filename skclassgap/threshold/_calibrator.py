@@ -108,10 +108,15 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     - **binary**: predict the second class of ``classes_`` when its score is
       ``>= threshold_``. The threshold is the exact optimum over every distinct
-      out-of-fold score, found by one sort and one sweep of cumulative
-      confusion counts (not by re-scoring a grid of candidates); it sits
-      mid-way between neighbouring distinct scores (``-inf``/``+inf`` when
-      every/no row is positive).
+      out-of-fold score, found by one sort and one pass of cumulative
+      confusion counts, the objective being scored from counts on all
+      candidates at once (not by re-scoring a grid of candidates). For
+      objectives that never drop when a group of only-positive rows moves to
+      the positive side (or only-negative rows to the negative side: every
+      named objective except the ``neg_class_gap*`` ones) only the candidates
+      where such a move is impossible are scored, which keeps the optimum
+      exact. The threshold sits mid-way between neighbouring distinct scores
+      (``-inf``/``+inf`` when every/no row is positive).
     - **multiclass**: predict ``argmax_k(score_k + offsets_[k])``, scores being
       log-probabilities (``predict_proba``) or decision-function values.
       Offsets are found by coordinate ascent; each step is the exact optimum
@@ -158,10 +163,10 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Binary only. Decision threshold on the second class's score.
     thresholds_ : ndarray of shape (n_candidates,)
         Binary only. Every candidate threshold, increasing (with a callable
-        objective, the candidates evaluated).
+        objective, the candidates evaluated). Built on first access.
     objective_values_ : ndarray of shape (n_candidates,)
-        Binary only. Objective at each of ``thresholds_``, for plotting
-        (computed on first access).
+        Binary only. Objective at each of ``thresholds_``, for plotting.
+        Scored on first access.
     offsets_ : ndarray of shape (n_classes,)
         Multiclass only. Additive per-class offsets.
     baseline_score_ : float
@@ -349,16 +354,15 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             counts, index, values, best = binary_search(
                 scores, y_oof, weights, objective
             )
-            self.threshold_ = float(counts.thresholds[best])
+            self.threshold_ = float(counts.thresholds([best])[0])
             self.best_score_ = float(values[index == best][0])
             if isinstance(objective, CountObjective):
-                # The full curve is scored on first access to objective_values_.
-                self.thresholds_ = counts.thresholds
-                # The objective's name, not its function (closures do not pickle).
-                self._curve = (counts, self.objective, None)
+                # The full curve is built on first access to thresholds_ or
+                # objective_values_; the objective is kept by name (closures
+                # do not pickle).
+                self._curve = {"counts": counts, "objective": self.objective}
             else:
-                self.thresholds_ = counts.thresholds[index]
-                self._curve = (None, None, values)
+                self._curve = {"thresholds": counts.thresholds(index), "values": values}
         else:
             self.baseline_score_ = evaluate_offsets(
                 scores, np.zeros(n_classes), y_oof, weights, objective
@@ -377,6 +381,20 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         return self.estimator_.classes_
 
     @property
+    def thresholds_(self):
+        """Binary only: every candidate threshold, increasing.
+
+        With a named objective, ``-inf``, the mid-points between neighbouring
+        distinct out-of-fold scores, and ``+inf``; with a callable, the
+        candidates it was evaluated at. Built on first access.
+        """
+        check_is_fitted(self, "threshold_")
+        curve = self._curve
+        if "thresholds" not in curve:
+            curve["thresholds"] = curve["counts"].thresholds()
+        return curve["thresholds"]
+
+    @property
     def objective_values_(self):
         """Binary only: objective at each of ``thresholds_``, for plotting.
 
@@ -384,13 +402,13 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         whole curve is scored on first access (one vectorised pass).
         """
         check_is_fitted(self, "threshold_")
-        counts, name, values = self._curve
-        if values is None:
-            metric = label_metric(name)
+        curve = self._curve
+        if "values" not in curve:
+            metric = label_metric(curve["objective"])
             sign = 1.0 if metric.greater_is_better else -1.0
-            values = counts.values(CountObjective(metric.from_counts, sign))
-            self._curve = (counts, name, values)
-        return values
+            objective = CountObjective(metric.from_counts, sign)
+            curve["values"] = curve["counts"].values(objective)
+        return curve["values"]
 
     def predict(self, X):
         """Predict classes with the tuned threshold or offsets.

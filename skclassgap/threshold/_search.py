@@ -12,6 +12,7 @@ from skclassgap._kernels.threshold import (
     _base_counts,
     _class_breakpoints,
     _merge_sorted_counts,
+    _mixed_candidates,
     _offset_count_path,
     _offset_counts,
 )
@@ -77,23 +78,37 @@ class BinaryCounts:
         if np.all(w == 1.0):
             # Unit weights: sorting each class's scores by value (no argsort)
             # and merging them gives the counts at every distinct score in O(n).
-            distinct, below_neg, below_pos = _merge_sorted_counts(
+            self.distinct, self.below, self.below_pos = _merge_sorted_counts(
                 np.sort(scores[y == 0]), np.sort(scores[y == 1])
             )
-            below = below_neg + below_pos
         else:
             order = np.argsort(scores, kind="stable")
             s = scores[order]
             ends = np.append(np.flatnonzero(s[1:] != s[:-1]) + 1, s.shape[0])
-            distinct = s[ends - 1]
+            self.distinct = s[ends - 1]
             ws = w[order]
-            below = np.cumsum(ws)[ends - 1]
-            below_pos = np.cumsum(np.where(y[order] == 1, ws, 0.0))[ends - 1]
-        self.below = np.concatenate(([0.0], below))
-        self.below_pos = np.concatenate(([0.0], below_pos))
-        self.thresholds = np.concatenate(
-            ([-np.inf], _midpoints(distinct[:-1], distinct[1:]), [np.inf])
-        )
+            pos = np.where(y[order] == 1, ws, 0.0)
+            self.below = np.concatenate(([0.0], np.cumsum(ws)[ends - 1]))
+            self.below_pos = np.concatenate(([0.0], np.cumsum(pos)[ends - 1]))
+
+    @property
+    def n_candidates(self):
+        return self.below.shape[0]
+
+    def thresholds(self, index=None):
+        """Thresholds of candidates ``index`` (all when None), increasing.
+
+        ``-inf`` (all positive), mid-points between neighbouring distinct
+        scores, ``+inf`` (all negative).
+        """
+        if index is None:
+            index = np.arange(self.n_candidates)
+        index = np.asarray(index)
+        inner = (index > 0) & (index < self.n_candidates - 1)
+        out = np.where(index == 0, -np.inf, np.inf)
+        lo = self.distinct[index[inner] - 1]
+        out[inner] = _midpoints(lo, self.distinct[index[inner]])
+        return out
 
     def values(self, objective, index=None):
         """Count objective at candidates ``index`` (all when None)."""
@@ -115,14 +130,7 @@ class BinaryCounts:
         of negatives only into the negative side, never lowers such an
         objective, so one of the kept candidates is optimal.
         """
-        grow = np.diff(self.below)
-        grow_pos = np.diff(self.below_pos)
-        has_neg = grow - grow_pos > 0  # group g+1 (1-based) holds a negative
-        has_pos = grow_pos > 0
-        keep = np.ones(self.below.shape[0], dtype=bool)
-        keep[1:] &= has_neg
-        keep[:-1] &= has_pos
-        return np.flatnonzero(keep)
+        return _mixed_candidates(self.below, self.below_pos)
 
 
 def binary_search(scores, y, w, objective):
@@ -155,18 +163,18 @@ def binary_search(scores, y, w, objective):
     """
     counts = BinaryCounts(scores, y, w)
     if not isinstance(objective, CountObjective):
-        index = _spread(counts.thresholds.shape[0])
+        index = _spread(counts.n_candidates)
         values = np.array(
             [
                 objective(y, (scores >= t).astype(np.int64))
-                for t in counts.thresholds[index]
+                for t in counts.thresholds(index)
             ]
         )
     elif objective.monotone:
         index = counts.may_be_optimal()
         values = counts.values(objective, index)
     else:
-        index = np.arange(counts.thresholds.shape[0])
+        index = np.arange(counts.n_candidates)
         values = counts.values(objective)
     return counts, index, values, int(index[best_index(values)])
 
@@ -184,9 +192,9 @@ def binary_sweep(scores, y, w, objective):
     """
     if isinstance(objective, CountObjective):
         counts = BinaryCounts(scores, y, w)
-        return counts.thresholds, counts.values(objective)
+        return counts.thresholds(), counts.values(objective)
     counts, index, values, _ = binary_search(scores, y, w, objective)
-    return counts.thresholds[index], values
+    return counts.thresholds(index), values
 
 
 def _spread(n_candidates):

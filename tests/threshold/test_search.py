@@ -6,6 +6,7 @@ import pytest
 from skclassgap._kernels.threshold import (
     _class_breakpoints,
     _merge_sorted_counts,
+    _mixed_candidates,
     _offset_counts,
 )
 from skclassgap.metrics import get_scorer_names
@@ -22,6 +23,7 @@ from skclassgap.threshold._search import (
 from skclassgap.threshold._search import _sweep_class
 from tests.naive import (
     below_counts_naive,
+    mixed_candidates_naive,
     best_offset_naive,
     best_threshold_naive,
     class_breakpoints_naive,
@@ -86,7 +88,7 @@ def test_binary_sweep_matches_brute_force(name):
             scores, y, np.ones(len(y)), _count_objective(name, monotone)
         )
         assert found.max() == pytest.approx(expected, abs=1e-12)
-        reached = func(y, (scores >= counts.thresholds[chosen]).astype(int))
+        reached = func(y, (scores >= counts.thresholds([chosen])[0]).astype(int))
         assert reached == pytest.approx(expected, abs=1e-12)
 
 
@@ -98,9 +100,22 @@ def test_merge_sorted_counts_matches_naive(n_neg, n_pos):
     rng = np.random.default_rng(n_neg + n_pos)
     neg = np.sort(rng.integers(0, 8, n_neg).astype(float))
     pos = np.sort(rng.integers(0, 8, n_pos).astype(float))
-    expected = below_counts_naive(neg, pos)
-    for got, ref in zip(_merge_sorted_counts(neg, pos), expected):
-        np.testing.assert_array_equal(got, ref)
+    values, below_neg, below_pos = below_counts_naive(neg, pos)
+    distinct, below, below_pos_got = _merge_sorted_counts(neg, pos)
+    np.testing.assert_array_equal(distinct, values)
+    np.testing.assert_array_equal(below, np.r_[0.0, below_neg + below_pos])
+    np.testing.assert_array_equal(below_pos_got, np.r_[0.0, below_pos])
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(6))
+def test_mixed_candidates_matches_naive(seed):
+    """Check the candidates kept for monotone objectives against a loop over groups."""
+    scores, y = _binary_case(seed)
+    neg, pos = np.sort(scores[y == 0]), np.sort(scores[y == 1])
+    _, below, below_pos = _merge_sorted_counts(neg, pos)
+    expected = mixed_candidates_naive(scores, y)
+    np.testing.assert_array_equal(_mixed_candidates(below, below_pos), expected)
 
 
 def test_binary_sweep_curve_matches_label_metric():
