@@ -78,9 +78,11 @@ class BinaryCounts:
         if np.all(w == 1.0):
             # Unit weights: sorting each class's scores by value (no argsort)
             # and merging them gives the counts at every distinct score in O(n).
-            self.distinct, self.below, self.below_pos = _merge_sorted_counts(
-                np.sort(scores[y == 0]), np.sort(scores[y == 1])
-            )
+            is_pos = y == 1
+            neg, pos = scores[~is_pos], scores[is_pos]
+            neg.sort()
+            pos.sort()
+            self.distinct, self.below, self.below_pos = _merge_sorted_counts(neg, pos)
         else:
             order = np.argsort(scores, kind="stable")
             s = scores[order]
