@@ -81,3 +81,56 @@ def expected_cost_naive(y_true, y_pred, cost, labels, sample_weight=None, normal
     weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
     total = sum(w * cost[index[t]][index[p]] for t, p, w in zip(y_true, y_pred, weights))
     return total / sum(weights) if normalize else total
+def best_threshold_naive(scores, y, func):
+    """Best of ``func(y, scores >= t)`` over t in every distinct score and +inf."""
+    candidates = sorted(set(scores.tolist())) + [np.inf]
+    return max(func(y, (scores >= t).astype(int)) for t in candidates)
+
+
+def class_breakpoints_naive(scores, offsets, k):
+    """Per row: max over j != k of s[i, j] + o[j] minus s[i, k], and the first such j."""
+    b, a = [], []
+    for row in scores:
+        others = [(row[j] + offsets[j], j) for j in range(len(row)) if j != k]
+        best = max(v for v, _ in others)
+        a.append(min(j for v, j in others if v == best))
+        b.append(best - row[k])
+    return np.array(b), np.array(a)
+
+
+def best_offset_naive(scores, offsets, k, y, func):
+    """Best of ``func(y, argmax(scores + o))`` over o[k] below, between and above breakpoints."""
+    b, _ = class_breakpoints_naive(scores, offsets, k)
+    u = sorted(set(b.tolist()))
+    candidates = [u[0] - 1.0, u[-1] + 1.0] + [(lo + hi) / 2 for lo, hi in zip(u[:-1], u[1:])]
+    best = -np.inf
+    for c in candidates:
+        trial = np.array(offsets, dtype=float)
+        trial[k] = c
+        best = max(best, func(y, np.argmax(scores + trial, axis=1)))
+    return best
+
+
+def below_counts_naive(neg, pos):
+    """Distinct values of neg and pos, and how many of each are <= every value."""
+    values = sorted(set(list(neg) + list(pos)))
+    return (
+        np.array(values),
+        np.array([sum(v <= u for v in neg) for u in values], dtype=float),
+        np.array([sum(v <= u for v in pos) for u in values], dtype=float),
+    )
+
+
+def mixed_candidates_naive(scores, y):
+    """Candidates g = 0..G (g lowest distinct scores negative) where group g holds
+    a negative (or g = 0) and group g + 1 a positive (or g = G)."""
+    values = sorted(set(scores.tolist()))
+    groups = [set(y[scores == v].tolist()) for v in values]
+    keep = []
+    for g in range(len(values) + 1):
+        if g > 0 and 0 not in groups[g - 1]:
+            continue
+        if g < len(values) and 1 not in groups[g]:
+            continue
+        keep.append(g)
+    return np.array(keep, dtype=np.int64)

@@ -1,0 +1,163 @@
+"""Kernels of the multiclass offset search: breakpoints and count paths.
+
+Prediction is ``argmax_j(s[i, j] + o[j])`` (first index on ties, as
+``np.argmax``). With every offset but ``o[k]`` fixed, row ``i`` is predicted
+``k`` exactly when ``o[k]`` passes its breakpoint
+``b[i] = max_{j != k}(s[i, j] + o[j]) - s[i, k]``; below it the row goes to
+``a[i]``, the first class reaching that maximum. Sweeping ``o[k]`` over the
+sorted breakpoints moves one row at a time from ``a[i]`` to ``k``, so the
+per-class counts of every candidate offset follow by incremental updates.
+"""
+
+import numpy as np
+
+from skclassgap.utils._numba import STRICT, kernel
+
+
+@kernel(fastmath=STRICT)
+def _class_breakpoints(scores, offsets, k):
+    """Breakpoints ``b`` and runner-up classes ``a`` of class ``k``, one pass.
+
+    ``scores`` is a C-contiguous float64 (n, K) array with K >= 2 and finite
+    values; ``offsets`` a float64 (K,) array.
+    """
+    n, n_classes = scores.shape
+    b = np.empty(n, dtype=np.float64)
+    a = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        best = -np.inf
+        arg = -1
+        for j in range(n_classes):
+            if j == k:
+                continue
+            v = scores[i, j] + offsets[j]
+            if arg < 0 or v > best:
+                best = v
+                arg = j
+        b[i] = best - scores[i, k]
+        a[i] = arg
+    return b, a
+
+
+@kernel(fastmath=STRICT)
+def _base_counts(y, w, a, n_classes):
+    """Counts when no row is predicted ``k``: every row goes to ``a[i]``.
+
+    Returns ``tp`` and ``predicted`` (float64, (K,)).
+    """
+    tp = np.zeros(n_classes, dtype=np.float64)
+    predicted = np.zeros(n_classes, dtype=np.float64)
+    for i in range(y.shape[0]):
+        predicted[a[i]] += w[i]
+        if y[i] == a[i]:
+            tp[a[i]] += w[i]
+    return tp, predicted
+
+
+@kernel(fastmath=STRICT)
+def _offset_count_path(order, bounds, y, w, a, k, tp, predicted, tp_out, pred_out):
+    """Fill the counts of consecutive candidate regions of ``o[k]``.
+
+    ``order`` sorts the breakpoints ascending. ``bounds[0]`` is the position
+    (in ``order``) where this call starts and ``bounds[g]``, g >= 1, is one
+    past the end of the g-th group of equal breakpoints it handles. ``tp`` and
+    ``predicted`` hold the counts before ``bounds[0]`` and are updated in
+    place; row ``g - 1`` of ``tp_out``/``pred_out`` receives the counts once
+    groups ``1..g`` have moved from their runner-up class ``a[i]`` to ``k``.
+    """
+    n_classes = tp.shape[0]
+    pos = bounds[0]
+    for g in range(1, bounds.shape[0]):
+        stop = bounds[g]
+        while pos < stop:
+            i = order[pos]
+            src = a[i]
+            wi = w[i]
+            predicted[src] -= wi
+            predicted[k] += wi
+            if y[i] == src:
+                tp[src] -= wi
+            elif y[i] == k:
+                tp[k] += wi
+            pos += 1
+        for j in range(n_classes):
+            tp_out[g - 1, j] = tp[j]
+            pred_out[g - 1, j] = predicted[j]
+
+
+@kernel(fastmath=STRICT)
+def _offset_counts(scores, offsets, y, w):
+    """Counts ``tp`` and ``predicted`` of ``argmax(scores + offsets)``, one pass."""
+    n, n_classes = scores.shape
+    tp = np.zeros(n_classes, dtype=np.float64)
+    predicted = np.zeros(n_classes, dtype=np.float64)
+    for i in range(n):
+        best = scores[i, 0] + offsets[0]
+        arg = 0
+        for j in range(1, n_classes):
+            v = scores[i, j] + offsets[j]
+            if v > best:
+                best = v
+                arg = j
+        predicted[arg] += w[i]
+        if y[i] == arg:
+            tp[arg] += w[i]
+    return tp, predicted
+
+
+@kernel(fastmath=STRICT)
+def _merge_sorted_counts(neg, pos):
+    """Distinct values of two ascending arrays and the counts at or below each.
+
+    ``neg`` and ``pos`` are the sorted scores of the negative and positive rows
+    (finite float64). Returns ``distinct`` (G ascending values) and ``below``,
+    ``below_pos`` (G + 1 float64 each): ``below[g]`` rows and ``below_pos[g]``
+    positive rows have a score among the ``g`` lowest distinct values. One
+    merge pass.
+    """
+    n_neg = neg.shape[0]
+    n_pos = pos.shape[0]
+    distinct = np.empty(n_neg + n_pos, dtype=np.float64)
+    below = np.empty(n_neg + n_pos + 1, dtype=np.float64)
+    below_pos = np.empty(n_neg + n_pos + 1, dtype=np.float64)
+    below[0] = 0.0
+    below_pos[0] = 0.0
+    i = 0
+    j = 0
+    g = 0
+    while i < n_neg or j < n_pos:
+        if j >= n_pos or (i < n_neg and neg[i] <= pos[j]):
+            u = neg[i]
+        else:
+            u = pos[j]
+        while i < n_neg and neg[i] == u:
+            i += 1
+        while j < n_pos and pos[j] == u:
+            j += 1
+        distinct[g] = u
+        g += 1
+        below[g] = i + j
+        below_pos[g] = j
+    return distinct[:g], below[: g + 1], below_pos[: g + 1]
+
+
+@kernel(fastmath=STRICT)
+def _mixed_candidates(below, below_pos):
+    """Candidates g (0..G) whose group g holds a negative and group g + 1 a positive.
+
+    Group g (1-based) holds the rows counted in ``below[g] - below[g - 1]``;
+    g = 0 needs no negative and g = G no positive. Returns int64 indices.
+    """
+    n_candidates = below.shape[0]
+    out = np.empty(n_candidates, dtype=np.int64)
+    count = 0
+    for g in range(n_candidates):
+        if g > 0:
+            if (below[g] - below[g - 1]) - (below_pos[g] - below_pos[g - 1]) <= 0:
+                continue
+        if g < n_candidates - 1:
+            if below_pos[g + 1] - below_pos[g] <= 0:
+                continue
+        out[count] = g
+        count += 1
+    return out[:count]

@@ -1,0 +1,326 @@
+"""Exact searches on fixed out-of-fold scores: binary thresholds, per-class offsets.
+
+Both searches take integer class codes ``y`` in ``[0, K)``, float64 sample
+weights ``w`` and an objective that is either count-based (a ``from_counts``
+function of ``(tp, support, predicted)``, vectorised over leading axes, with a
+sign so that larger is better) or a label callable ``(y_true, y_pred)``.
+"""
+
+import numpy as np
+
+from skclassgap._kernels.threshold import (
+    _base_counts,
+    _class_breakpoints,
+    _merge_sorted_counts,
+    _mixed_candidates,
+    _offset_count_path,
+    _offset_counts,
+)
+
+# A label callable is evaluated at most at this many candidates per 1-D search.
+MAX_CALLABLE_CANDIDATES = 512
+# Candidate regions of one offset sweep scored per batch (bounds memory to
+# ``_CHUNK * K`` counts whatever the number of rows).
+_CHUNK = 1 << 16
+# Rounds of coordinate ascent over all classes, at most.
+MAX_ROUNDS = 100
+# Smallest gain that counts as an improvement.
+_TOL = 1e-12
+
+
+class CountObjective:
+    """A count-based objective: ``sign * from_counts(tp, support, predicted)``."""
+
+    def __init__(self, from_counts, sign, monotone=False):
+        self.from_counts = from_counts
+        self.sign = sign
+        # Nondecreasing in every class's true positives when the errors it
+        # moves between classes are fixed (all per-class recall, precision and
+        # F1 summaries; not class gaps): lets the binary search skip
+        # thresholds that cannot be optimal.
+        self.monotone = monotone
+
+    def __call__(self, tp, support, predicted):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = self.sign * np.asarray(
+                self.from_counts(tp, support, predicted), dtype=np.float64
+            )
+        return np.where(np.isnan(values), -np.inf, values)
+
+
+class LabelObjective:
+    """A label callable ``func(y_true, y_pred)`` and the labels of the codes."""
+
+    def __init__(self, func, classes):
+        self.func = func
+        self.classes = classes
+
+    def __call__(self, codes_true, codes_pred):
+        value = float(self.func(self.classes[codes_true], self.classes[codes_pred]))
+        return -np.inf if np.isnan(value) else value
+
+
+def _midpoints(lo, hi):
+    """Points strictly above ``lo`` and at most ``hi`` (``hi`` when adjacent floats)."""
+    mid = 0.5 * lo + 0.5 * hi
+    return np.where(mid > lo, mid, hi)
+
+
+class BinaryCounts:
+    """Cumulative counts at every distinct score, from one pass over sorted scores.
+
+    ``below[g]`` and ``below_pos[g]`` are the (weighted) numbers of rows and of
+    positive rows among the ``g`` lowest distinct scores, g = 0..G:
+    candidate ``g`` predicts those rows negative and the others positive.
+    """
+
+    def __init__(self, scores, y, w):
+        if np.all(w == 1.0):
+            # Unit weights: sorting each class's scores by value (no argsort)
+            # and merging them gives the counts at every distinct score in O(n).
+            is_pos = y == 1
+            neg, pos = scores[~is_pos], scores[is_pos]
+            neg.sort()
+            pos.sort()
+            self.distinct, self.below, self.below_pos = _merge_sorted_counts(neg, pos)
+        else:
+            order = np.argsort(scores, kind="stable")
+            s = scores[order]
+            ends = np.append(np.flatnonzero(s[1:] != s[:-1]) + 1, s.shape[0])
+            self.distinct = s[ends - 1]
+            ws = w[order]
+            pos = np.where(y[order] == 1, ws, 0.0)
+            self.below = np.concatenate(([0.0], np.cumsum(ws)[ends - 1]))
+            self.below_pos = np.concatenate(([0.0], np.cumsum(pos)[ends - 1]))
+
+    @property
+    def n_candidates(self):
+        return self.below.shape[0]
+
+    def thresholds(self, index=None):
+        """Thresholds of candidates ``index`` (all when None), increasing.
+
+        ``-inf`` (all positive), mid-points between neighbouring distinct
+        scores, ``+inf`` (all negative).
+        """
+        if index is None:
+            index = np.arange(self.n_candidates)
+        index = np.asarray(index)
+        inner = (index > 0) & (index < self.n_candidates - 1)
+        out = np.where(index == 0, -np.inf, np.inf)
+        lo = self.distinct[index[inner] - 1]
+        out[inner] = _midpoints(lo, self.distinct[index[inner]])
+        return out
+
+    def values(self, objective, index=None):
+        """Count objective at candidates ``index`` (all when None)."""
+        below, below_pos = self.below, self.below_pos
+        total, total_pos = below[-1], below_pos[-1]
+        if index is not None:
+            below, below_pos = below[index], below_pos[index]
+        tp = np.column_stack((below - below_pos, total_pos - below_pos))
+        predicted = np.column_stack((below, total - below))
+        support = np.array([total - total_pos, total_pos])
+        return objective(tp, support, predicted)
+
+    def may_be_optimal(self):
+        """Candidates where a monotone objective can peak.
+
+        Candidate ``g`` is kept when its last negative group holds a negative
+        row (or g = 0) and its first positive group holds a positive row (or
+        g = G): passing a group of positives only into the positive side, or
+        of negatives only into the negative side, never lowers such an
+        objective, so one of the kept candidates is optimal.
+        """
+        return _mixed_candidates(self.below, self.below_pos)
+
+
+def binary_search(scores, y, w, objective):
+    """Best threshold of ``scores >= t`` for ``objective``.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n,)
+        Scores of the positive class (code 1); finite.
+    y : ndarray of shape (n,)
+        Codes 0 (negative) or 1 (positive).
+    w : ndarray of shape (n,)
+        Weights.
+    objective : CountObjective or LabelObjective
+        Count-based objective, scored at every candidate that may be optimal
+        (every distinct score unless ``objective.monotone``), or a label
+        callable evaluated at (at most ``MAX_CALLABLE_CANDIDATES``) evenly
+        spread candidates.
+
+    Returns
+    -------
+    counts : BinaryCounts
+        Counts and thresholds of every candidate (for the full curve).
+    index : ndarray of int
+        Candidates evaluated.
+    values : ndarray of float
+        Objective at those candidates (larger is better).
+    best : int
+        Candidate of the optimum: the first evaluated one reaching the largest value.
+    """
+    counts = BinaryCounts(scores, y, w)
+    if not isinstance(objective, CountObjective):
+        index = _spread(counts.n_candidates)
+        values = np.array(
+            [
+                objective(y, (scores >= t).astype(np.int64))
+                for t in counts.thresholds(index)
+            ]
+        )
+    elif objective.monotone:
+        index = counts.may_be_optimal()
+        values = counts.values(objective, index)
+    else:
+        index = np.arange(counts.n_candidates)
+        values = counts.values(objective)
+    return counts, index, values, int(index[best_index(values)])
+
+
+def binary_sweep(scores, y, w, objective):
+    """Thresholds and objective values of the full curve (all evaluated candidates).
+
+    Returns
+    -------
+    thresholds : ndarray of shape (n_candidates,)
+        Increasing thresholds: ``-inf`` (all positive), mid-points between
+        neighbouring distinct scores, ``+inf`` (all negative).
+    values : ndarray of shape (n_candidates,)
+        Objective at each threshold (larger is better).
+    """
+    if isinstance(objective, CountObjective):
+        counts = BinaryCounts(scores, y, w)
+        return counts.thresholds(), counts.values(objective)
+    counts, index, values, _ = binary_search(scores, y, w, objective)
+    return counts.thresholds(index), values
+
+
+def _spread(n_candidates):
+    """At most ``MAX_CALLABLE_CANDIDATES`` indices spread evenly over ``range(n)``."""
+    if n_candidates <= MAX_CALLABLE_CANDIDATES:
+        return np.arange(n_candidates)
+    spread = np.linspace(0, n_candidates - 1, MAX_CALLABLE_CANDIDATES).round()
+    return np.unique(spread).astype(np.int64)
+
+
+def best_index(values):
+    """First index of the largest value."""
+    return int(np.argmax(values))
+
+
+def _offset_candidates(distinct):
+    """Offsets of the regions ``(u[g-1], u[g])`` of one class, g = 0..G.
+
+    Region 0 lies below every breakpoint, region G above. A region between two
+    adjacent floats has no point strictly inside: its offset is NaN (skipped).
+    """
+    margin_lo = max(1.0, abs(distinct[0]) * 1e-6)
+    margin_hi = max(1.0, abs(distinct[-1]) * 1e-6)
+    lo, hi = distinct[:-1], distinct[1:]
+    mid = 0.5 * lo + 0.5 * hi
+    inner = np.where((mid > lo) & (mid < hi), mid, np.nan)
+    return np.concatenate(
+        ([distinct[0] - margin_lo], inner, [distinct[-1] + margin_hi])
+    )
+
+
+def _sweep_class(scores, offsets, k, y, w, support, objective):
+    """Best offset of class ``k`` with the others fixed: (value, offset)."""
+    n_classes = scores.shape[1]
+    b, a = _class_breakpoints(scores, offsets, k)
+    order = np.argsort(b, kind="stable")
+    bs = b[order]
+    ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
+    candidates = _offset_candidates(bs[ends - 1])
+    if not isinstance(objective, CountObjective):
+        keep = _spread(candidates.shape[0])
+        keep = keep[~np.isnan(candidates[keep])]
+        trial = offsets.copy()
+        values = np.empty(keep.shape[0])
+        for pos, g in enumerate(keep):
+            trial[k] = candidates[g]
+            values[pos] = _label_value(scores, trial, y, objective)
+        best = best_index(values)
+        return values[best], candidates[keep[best]]
+    tp, predicted = _base_counts(y, w, a, n_classes)
+    best_value = objective(tp, support, predicted)[()]
+    best_offset = candidates[0]
+    order = order.astype(np.int64)
+    for start in range(0, ends.shape[0], _CHUNK):
+        group_end = ends[start : start + _CHUNK]
+        bounds = np.concatenate(([ends[start - 1] if start else 0], group_end))
+        tp_out = np.empty((group_end.shape[0], n_classes))
+        pred_out = np.empty_like(tp_out)
+        _offset_count_path(
+            order, bounds.astype(np.int64), y, w, a, k, tp, predicted, tp_out, pred_out
+        )
+        values = objective(tp_out, support, pred_out)
+        region = candidates[start + 1 : start + 1 + group_end.shape[0]]
+        values = np.where(np.isnan(region), -np.inf, values)
+        best = best_index(values)
+        if values[best] > best_value:
+            best_value, best_offset = values[best], region[best]
+    return best_value, best_offset
+
+
+def _label_value(scores, offsets, y, objective):
+    return objective(y, np.argmax(scores + offsets, axis=1))
+
+
+def evaluate_offsets(scores, offsets, y, w, objective):
+    """Objective of ``argmax(scores + offsets)`` from the actual predictions."""
+    if not isinstance(objective, CountObjective):
+        return _label_value(scores, offsets, y, objective)
+    tp, predicted = _offset_counts(scores, offsets, y, w)
+    support = np.bincount(y, weights=w, minlength=scores.shape[1])
+    return float(objective(tp, support, predicted))
+
+
+def offset_search(scores, y, w, objective):
+    """Coordinate ascent on per-class offsets, each step an exact 1-D sweep.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n, K)
+        C-contiguous, finite float64 scores (log-probabilities or decision values).
+    y : ndarray of shape (n,)
+        int64 codes in ``[0, K)``.
+    w : ndarray of shape (n,)
+        float64 weights.
+    objective : CountObjective or LabelObjective
+        The objective (larger is better).
+
+    Returns
+    -------
+    offsets : ndarray of shape (K,)
+        Offsets reached; zeros when no step improves.
+    value : float
+        Objective of ``argmax(scores + offsets)``, at least the zero-offset value.
+    n_rounds : int
+        Rounds over all classes run (the last one found no gain).
+    """
+    n_classes = scores.shape[1]
+    support = np.bincount(y, weights=w, minlength=n_classes)
+    offsets = np.zeros(n_classes)
+    current = evaluate_offsets(scores, offsets, y, w, objective)
+    n_rounds = 0
+    for n_rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
+        improved = False
+        for k in range(n_classes):
+            value, offset = _sweep_class(scores, offsets, k, y, w, support, objective)
+            if not value > current + _TOL:
+                continue
+            trial = offsets.copy()
+            trial[k] = offset
+            # The sweep's counts assume exact arithmetic; accept the step only
+            # if the actual predictions confirm the gain.
+            actual = evaluate_offsets(scores, trial, y, w, objective)
+            if actual > current + _TOL:
+                offsets, current, improved = trial, actual, True
+        if not improved:
+            break
+    return offsets, current, n_rounds

@@ -1,0 +1,236 @@
+"""ThresholdCalibrator: out-of-fold scores, fitted rule, options and errors."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.naive_bayes import GaussianNB
+from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skclassgap.metrics import geometric_mean_score, macro_f1_score
+from skclassgap.threshold import ThresholdCalibrator
+from tests.naive import best_threshold_naive
+
+
+@pytest.fixture(scope="module")
+def binary():
+    return make_classification(
+        n_samples=300, n_features=5, weights=[0.85], class_sep=0.8, random_state=0
+    )
+
+
+@pytest.fixture(scope="module")
+def multiclass():
+    return make_classification(
+        n_samples=400, n_features=6, n_informative=4, n_classes=4,
+        weights=[0.55, 0.3, 0.1, 0.05], class_sep=1.0, random_state=0,
+    )
+
+
+def test_threshold_calibrator_binary_matches_cross_val_predict(binary):
+    """Check that the threshold is the brute-force optimum on the same out-of-fold
+    probabilities as sklearn's cross_val_predict, and predict applies it."""
+    X, y = binary
+    model = ThresholdCalibrator(LogisticRegression(), objective="g_mean").fit(X, y)
+    proba = cross_val_predict(
+        LogisticRegression(), X, y, cv=StratifiedKFold(5), method="predict_proba"
+    )[:, 1]
+    expected = best_threshold_naive(proba, y, geometric_mean_score)
+    assert model.best_score_ == pytest.approx(expected, abs=1e-12)
+    assert geometric_mean_score(y, proba >= model.threshold_) == pytest.approx(expected)
+    final = LogisticRegression().fit(X, y)
+    np.testing.assert_array_equal(
+        model.predict(X), (final.predict_proba(X)[:, 1] >= model.threshold_).astype(int)
+    )
+    assert np.max(model.objective_values_) == model.best_score_
+    assert len(model.thresholds_) == len(np.unique(proba)) + 1
+
+
+def test_threshold_calibrator_binary_string_labels_and_decision_function(binary):
+    """Check string labels map to classes_ and decision_function scores are used."""
+    X, y = binary
+    labels = np.array(["no", "yes"])[y]
+    model = ThresholdCalibrator(
+        LinearSVC(), objective="macro_f1", response_method="auto"
+    ).fit(X, labels)
+    scores = cross_val_predict(LinearSVC(), X, labels, method="decision_function")
+    expected = best_threshold_naive(scores, y, macro_f1_score)
+    assert model.best_score_ == pytest.approx(expected, abs=1e-12)
+    assert set(model.predict(X)) <= {"no", "yes"}
+    assert not hasattr(model, "predict_proba")
+
+
+def test_threshold_calibrator_multiclass_improves_out_of_fold(multiclass):
+    """Check that offsets never lower the out-of-fold objective and that the
+    reported score is that of argmax(log-proba + offsets)."""
+    X, y = multiclass
+    model = ThresholdCalibrator(LogisticRegression(), objective="worst_class_recall")
+    model.fit(X, y)
+    proba = cross_val_predict(LogisticRegression(), X, y, method="predict_proba")
+    pred = np.argmax(np.log(proba) + model.offsets_, axis=1)
+    recalls = [np.mean(pred[y == c] == c) for c in range(4)]
+    assert model.best_score_ == pytest.approx(min(recalls), abs=1e-12)
+    assert model.best_score_ > model.baseline_score_
+    final = LogisticRegression().fit(X, y)
+    expected = np.argmax(np.log(final.predict_proba(X)) + model.offsets_, axis=1)
+    np.testing.assert_array_equal(model.predict(X), expected)
+
+
+def test_threshold_calibrator_callable_objective(multiclass):
+    """Check that a label callable reaches the same offsets as the named objective."""
+    X, y = multiclass
+    named = ThresholdCalibrator(GaussianNB(), objective="g_mean", cv=3).fit(X, y)
+    called = ThresholdCalibrator(GaussianNB(), objective=geometric_mean_score, cv=3)
+    called.fit(X, y)
+    assert called.best_score_ == pytest.approx(named.best_score_, abs=1e-12)
+    assert called.best_score_ >= called.baseline_score_
+
+
+@pytest.mark.parametrize("objective", ["worst_class_recall", macro_f1_score])
+def test_threshold_calibrator_curve_and_pickle(binary, objective):
+    """Check that the curve's maximum is best_score_, reached at threshold_, and
+    that a fitted calibrator pickles (named objectives built from closures too)."""
+    import pickle
+
+    X, y = binary
+    model = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=3)
+    model.fit(X, y)
+    if callable(objective):
+        copy = model
+    else:
+        copy = pickle.loads(pickle.dumps(model))
+    assert copy.objective_values_.shape == copy.thresholds_.shape
+    best = np.argmax(copy.objective_values_)
+    assert copy.objective_values_[best] == pytest.approx(model.best_score_, abs=1e-12)
+    np.testing.assert_array_equal(copy.predict(X), model.predict(X))
+
+
+def test_threshold_calibrator_neg_objective_sign(binary):
+    """Check that a lower-is-better objective is reported negated, as its scorer."""
+    X, y = binary
+    model = ThresholdCalibrator(LogisticRegression(), objective="neg_class_gap")
+    model.fit(X, y)
+    assert model.best_score_ <= 0.0
+    assert model.best_score_ == pytest.approx(np.max(model.objective_values_))
+
+
+def test_threshold_calibrator_prefit_and_frozen(binary):
+    """Check that cv='prefit' and a FrozenEstimator score the given fitted model on
+    all rows and keep it as estimator_."""
+    X, y = binary
+    fitted = LogisticRegression().fit(X[:150], y[:150])
+    prefit = ThresholdCalibrator(fitted, cv="prefit").fit(X[150:], y[150:])
+    assert prefit.estimator_ is fitted
+    expected = best_threshold_naive(
+        fitted.predict_proba(X[150:])[:, 1], y[150:], geometric_mean_score
+    )
+    assert prefit.best_score_ == pytest.approx(expected, abs=1e-12)
+    frozen = ThresholdCalibrator(FrozenEstimator(fitted), cv=3).fit(X[150:], y[150:])
+    assert frozen.best_score_ == pytest.approx(expected, abs=1e-12)
+    assert frozen.threshold_ == prefit.threshold_
+
+
+def test_threshold_calibrator_single_split_without_refit(binary):
+    """Check that a float cv holds out a stratified fraction and refit=False keeps
+    the model of the training part."""
+    X, y = binary
+    model = ThresholdCalibrator(
+        LogisticRegression(), cv=0.3, refit=False, random_state=0
+    ).fit(X, y)
+    assert len(model.thresholds_) <= 91 + 1
+    assert not np.allclose(model.estimator_.coef_, LogisticRegression().fit(X, y).coef_)
+
+
+def test_threshold_calibrator_pandas_feature_names(binary):
+    """Check that feature names of a DataFrame are exposed."""
+    X, y = binary
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    model = ThresholdCalibrator(LogisticRegression(), cv=3).fit(frame, y)
+    assert list(model.feature_names_in_) == list(frame.columns)
+    assert model.n_features_in_ == X.shape[1]
+
+
+def test_threshold_calibrator_routes_sample_weight(binary):
+    """Check that sample_weight reaches the inner estimator through metadata routing."""
+    X, y = binary
+    w = np.random.default_rng(0).uniform(0.1, 2.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = LogisticRegression().set_fit_request(sample_weight=True)
+        model = ThresholdCalibrator(inner, cv=3).fit(X, y, sample_weight=w)
+    expected = LogisticRegression().fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(model.estimator_.coef_, expected.coef_)
+
+
+class _InfiniteScores(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X):
+        return np.full(len(X), np.inf)
+
+
+@pytest.mark.parametrize(
+    "params, y_kind, error, match",
+    [
+        ({"objective": "roc_auc"}, "binary", ValueError,
+         "objective='roc_auc' is not an objective defined on predicted labels"),
+        ({"estimator": LinearSVC(), "response_method": "predict_proba"}, "binary",
+         ValueError, "response_method='predict_proba' but LinearSVC has no"),
+        ({"cv": 5}, "one_rare", ValueError,
+         re.escape("The training part of fold 0 lacks class(es) [2]")),
+        ({}, "single", ValueError,
+         re.escape("needs at least 2 classes in y; got 1 class: [0]")),
+        ({"refit": False}, "binary", ValueError,
+         "refit=False keeps the model of the single"),
+        ({"cv": "prefit"}, "binary", sklearn.exceptions.NotFittedError,
+         "cv='prefit' needs a fitted estimator"),
+        ({"estimator": _InfiniteScores()}, "binary", ValueError,
+         "_InfiniteScores.decision_function returned NaN or infinite scores"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:The least populated class")
+def test_threshold_calibrator_errors(binary, params, y_kind, error, match):
+    """Check the error of each bad input, naming what was received."""
+    X, y = binary
+    if y_kind == "single":
+        y = np.zeros_like(y)
+    elif y_kind == "one_rare":
+        y = y.copy()
+        y[0] = 2
+    params = {"estimator": LogisticRegression(), **params}
+    with pytest.raises(error, match=match):
+        ThresholdCalibrator(**params).fit(X, y)
+
+
+def test_threshold_calibrator_prefit_classes_mismatch(binary):
+    """Check that a prefit estimator must know the classes of y."""
+    X, y = binary
+    fitted = LogisticRegression().fit(X, np.where(y == 1, 5, 0))
+    match = re.escape("knows classes [0, 5] but y has [0, 1]")
+    with pytest.raises(ValueError, match=match):
+        ThresholdCalibrator(fitted, cv="prefit").fit(X, y)
+
+
+class _LabelsOnly(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_threshold_calibrator_rejects_estimator_without_scores():
+    """Check that an estimator without predict_proba or decision_function is refused."""
+    match = "'estimator' parameter.*Got _LabelsOnly"
+    with pytest.raises(InvalidParameterError, match=match):
+        ThresholdCalibrator(_LabelsOnly()).fit([[0.0], [1.0]], [0, 1])

@@ -1,0 +1,249 @@
+"""Exact searches and their kernels against brute-force references."""
+
+import numpy as np
+import pytest
+
+from skclassgap._kernels.threshold import (
+    _class_breakpoints,
+    _merge_sorted_counts,
+    _mixed_candidates,
+    _offset_counts,
+)
+from skclassgap.metrics import get_scorer_names
+from skclassgap.metrics._scorer import label_metric
+from skclassgap.threshold._search import (
+    CountObjective,
+    LabelObjective,
+    best_index,
+    binary_search,
+    binary_sweep,
+    evaluate_offsets,
+    offset_search,
+)
+from skclassgap.threshold._search import _sweep_class
+from tests.naive import (
+    below_counts_naive,
+    mixed_candidates_naive,
+    best_offset_naive,
+    best_threshold_naive,
+    class_breakpoints_naive,
+    confusion_naive,
+)
+
+NAMES = get_scorer_names()
+# Hundreds of random cases for the main objectives, a few dozen for the rest.
+MAIN = {"g_mean", "macro_f1", "worst_class_recall", "neg_class_gap"}
+
+
+def _label_func(name):
+    """Objective on label arrays through the public label metric (not the counts)."""
+    metric = label_metric(name)
+    sign = 1.0 if metric.greater_is_better else -1.0
+    def func(y_true, y_pred):
+        return sign * metric.score_func(y_true, y_pred, **metric.kwargs)
+
+    return func
+
+
+def _count_objective(name, monotone=False):
+    metric = label_metric(name)
+    sign = 1.0 if metric.greater_is_better else -1.0
+    return CountObjective(metric.from_counts, sign, monotone=monotone)
+
+
+def _binary_case(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 40))
+    y = rng.random(n) < rng.uniform(0.1, 0.9)
+    y[:2] = [False, True]  # both classes present
+    kind = seed % 3
+    if kind == 0:  # many ties
+        scores = rng.integers(0, 4, n).astype(float)
+    elif kind == 1:  # continuous
+        scores = rng.normal(size=n) + y
+    else:  # constant
+        scores = np.full(n, rng.normal())
+    return scores, y.astype(np.int64)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_binary_sweep_matches_brute_force(name):
+    """Check that the sweep's optimum equals a brute force over every threshold, on
+    hundreds of random cases with ties and constant scores, and that the chosen
+    threshold reproduces it through the label metric."""
+    func = _label_func(name)
+    for seed in range(200 if name in MAIN else 24):
+        scores, y = _binary_case(seed)
+        objective = _count_objective(name)
+        thresholds, values = binary_sweep(scores, y, np.ones(len(y)), objective)
+        best = best_index(values)
+        expected = best_threshold_naive(scores, y, func)
+        assert values[best] == pytest.approx(expected, abs=1e-12)
+        reached = func(y, (scores >= thresholds[best]).astype(int))
+        assert reached == pytest.approx(expected, abs=1e-12)
+        assert np.all(np.diff(thresholds) > 0)
+        # The pruned search (monotone objectives) reaches the same optimum.
+        monotone = not name.startswith("neg_class_gap")
+        counts, index, found, chosen = binary_search(
+            scores, y, np.ones(len(y)), _count_objective(name, monotone)
+        )
+        assert found.max() == pytest.approx(expected, abs=1e-12)
+        reached = func(y, (scores >= counts.thresholds([chosen])[0]).astype(int))
+        assert reached == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("n_neg, n_pos", [(0, 5), (5, 0), (1, 1), (30, 12)])
+def test_merge_sorted_counts_matches_naive(n_neg, n_pos):
+    """Check distinct values and counts at or below each against a double loop,
+    with ties within and across the two arrays and one empty side."""
+    rng = np.random.default_rng(n_neg + n_pos)
+    neg = np.sort(rng.integers(0, 8, n_neg).astype(float))
+    pos = np.sort(rng.integers(0, 8, n_pos).astype(float))
+    values, below_neg, below_pos = below_counts_naive(neg, pos)
+    distinct, below, below_pos_got = _merge_sorted_counts(neg, pos)
+    np.testing.assert_array_equal(distinct, values)
+    np.testing.assert_array_equal(below, np.r_[0.0, below_neg + below_pos])
+    np.testing.assert_array_equal(below_pos_got, np.r_[0.0, below_pos])
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(6))
+def test_mixed_candidates_matches_naive(seed):
+    """Check the candidates kept for monotone objectives against a loop over groups."""
+    scores, y = _binary_case(seed)
+    neg, pos = np.sort(scores[y == 0]), np.sort(scores[y == 1])
+    _, below, below_pos = _merge_sorted_counts(neg, pos)
+    expected = mixed_candidates_naive(scores, y)
+    np.testing.assert_array_equal(_mixed_candidates(below, below_pos), expected)
+
+
+def test_binary_sweep_curve_matches_label_metric():
+    """Check that every point of the curve equals the label metric at that threshold."""
+    scores, y = _binary_case(4)
+    func = _label_func("macro_f1")
+    w = np.ones(len(y))
+    thresholds, values = binary_sweep(scores, y, w, _count_objective("macro_f1"))
+    expected = [func(y, (scores >= t).astype(int)) for t in thresholds]
+    np.testing.assert_allclose(values, expected, atol=1e-12)
+    assert thresholds[0] == -np.inf and thresholds[-1] == np.inf
+
+
+def test_binary_sweep_callable_matches_count_objective():
+    """Check that a label callable reaches the same curve as the count form."""
+    scores, y = _binary_case(7)
+    classes = np.array(["neg", "pos"])
+    func = _label_func("g_mean")
+    w = np.ones(len(y))
+    t_count, v_count = binary_sweep(scores, y, w, _count_objective("g_mean"))
+    t_call, v_call = binary_sweep(scores, y, w, LabelObjective(func, classes))
+    np.testing.assert_array_equal(t_count, t_call)
+    np.testing.assert_allclose(v_count, v_call, atol=1e-12)
+
+
+def _multiclass_case(seed, n_classes=4, ties=False):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(n_classes, 40))
+    y = rng.integers(0, n_classes, n)
+    y[:n_classes] = np.arange(n_classes)
+    if ties:
+        scores = rng.integers(-2, 3, (n, n_classes)).astype(float)
+        offsets = rng.integers(-1, 2, n_classes).astype(float)
+    else:
+        scores = rng.normal(size=(n, n_classes))
+        scores[np.arange(n), y] += 1.0
+        offsets = rng.normal(scale=0.5, size=n_classes)
+    return np.ascontiguousarray(scores), y.astype(np.int64), offsets
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("ties", [False, True])
+def test_class_breakpoints_matches_naive(ties):
+    """Check breakpoints and runner-up classes (first index on ties) against a loop."""
+    scores, _, offsets = _multiclass_case(3, ties=ties)
+    for k in range(scores.shape[1]):
+        b, a = _class_breakpoints(scores, offsets, k)
+        b_ref, a_ref = class_breakpoints_naive(scores, offsets, k)
+        np.testing.assert_array_equal(b, b_ref)
+        np.testing.assert_array_equal(a, a_ref)
+
+
+@pytest.mark.kernel
+def test_offset_counts_matches_confusion():
+    """Check tp and predicted counts of argmax(scores + offsets) against a loop."""
+    scores, y, offsets = _multiclass_case(5, ties=True)
+    tp, predicted = _offset_counts(scores, offsets, y, np.ones(len(y)))
+    pred = np.argmax(scores + offsets, axis=1)
+    counts = confusion_naive(y, pred, list(range(scores.shape[1])))
+    np.testing.assert_array_equal(tp, np.diag(counts))
+    np.testing.assert_array_equal(predicted, counts.sum(axis=0))
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("name", sorted(MAIN))
+@pytest.mark.parametrize("ties", [False, True])
+def test_sweep_class_matches_brute_force(name, ties):
+    """Check that each one-dimensional sweep reaches the brute-force optimum over
+    every region of the class's offset, and that its offset reproduces it."""
+    func = _label_func(name)
+    for seed in range(12):
+        scores, y, offsets = _multiclass_case(seed, ties=ties)
+        support = np.bincount(y, minlength=scores.shape[1]).astype(float)
+        for k in range(scores.shape[1]):
+            value, offset = _sweep_class(
+                scores, offsets, k, y, np.ones(len(y)), support, _count_objective(name)
+            )
+            expected = best_offset_naive(scores, offsets, k, y, func)
+            assert value == pytest.approx(expected, abs=1e-12)
+            trial = offsets.copy()
+            trial[k] = offset
+            assert func(y, np.argmax(scores + trial, axis=1)) == pytest.approx(
+                expected, abs=1e-12
+            )
+
+
+@pytest.mark.parametrize("name", ["g_mean", "worst_class_recall", "balanced_accuracy"])
+def test_offset_search_is_coordinatewise_optimal(name):
+    """Check that the search ends at a point no single offset can improve, never
+    below the zero-offset objective, and that its value is the label metric's."""
+    func = _label_func(name)
+    for seed in range(10):
+        scores, y, _ = _multiclass_case(seed)
+        w = np.ones(len(y))
+        offsets, value, n_rounds = offset_search(scores, y, w, _count_objective(name))
+        zero = func(y, np.argmax(scores, axis=1))
+        assert value >= zero - 1e-12
+        reached = func(y, np.argmax(scores + offsets, axis=1))
+        assert value == pytest.approx(reached, abs=1e-12)
+        assert n_rounds >= 1
+        for k in range(scores.shape[1]):
+            assert best_offset_naive(scores, offsets, k, y, func) <= value + 1e-12
+
+
+def test_offset_search_callable_matches_count_objective():
+    """Check that a label callable follows the same ascent as the count form."""
+    scores, y, _ = _multiclass_case(11)
+    w = np.ones(len(y))
+    classes = np.array(["a", "b", "c", "d"])
+    func = _label_func("g_mean")
+    off_count, v_count, _ = offset_search(scores, y, w, _count_objective("g_mean"))
+    off_call, v_call, _ = offset_search(scores, y, w, LabelObjective(func, classes))
+    np.testing.assert_array_equal(off_count, off_call)
+    assert v_count == pytest.approx(v_call, abs=1e-12)
+    assert evaluate_offsets(scores, off_call, y, w, _count_objective("g_mean")) == (
+        pytest.approx(v_call, abs=1e-12)
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_binary_sweep_weighted_equals_repeated_rows(seed):
+    """Check that integer weights give the curve of rows repeated that many times
+    (the weighted argsort path against the unit-weight merge path)."""
+    scores, y = _binary_case(seed)
+    w = np.random.default_rng(seed).integers(1, 4, len(y))
+    objective = _count_objective("macro_f1")
+    t_w, v_w = binary_sweep(scores, y, w.astype(float), objective)
+    repeated = np.repeat(scores, w), np.repeat(y, w), np.ones(w.sum())
+    t_r, v_r = binary_sweep(*repeated, objective)
+    np.testing.assert_array_equal(t_w, t_r)
+    np.testing.assert_allclose(v_w, v_r, atol=1e-12)
