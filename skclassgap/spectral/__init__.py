@@ -10,11 +10,24 @@ the transformer are our own reading of the idea; the paper's exact formulas
 were not verified against its text.
 """
 
+from skclassgap.spectral._balancer import SpectralBalancer
 from skclassgap.spectral._class_spectra import ClassSpectra, class_spectra
+from skclassgap.spectral._gaussian import (
+    GaussianClassErrors,
+    gaussian_class_errors,
+    predicted_class_errors,
+)
+from skclassgap.spectral._imbalance import spectral_error_correlation, spectral_imbalance
 from skclassgap.spectral._moments import ClassMoments
 
 __all__ = [
     "ClassMoments",
     "ClassSpectra",
+    "GaussianClassErrors",
+    "SpectralBalancer",
     "class_spectra",
+    "gaussian_class_errors",
+    "predicted_class_errors",
+    "spectral_error_correlation",
+    "spectral_imbalance",
 ]

@@ -135,7 +135,7 @@ class ClassMoments:
     >>> merged = a.merge(b)
     >>> merged.counts_.tolist()
     [50, 50]
-    >>> bool(np.allclose(merged.covariances()[1], np.cov(X[y == 1].T, bias=True)))
+    >>> bool(np.allclose(merged.covariances()[0][1], np.cov(X[y == 1].T, bias=True)))
     True
     """
 
