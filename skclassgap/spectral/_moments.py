@@ -89,6 +89,41 @@ def _ledoit_wolf_coefficients(n, scatter, quartic):
     return np.clip(coef, 0.0, 1.0)
 
 
+def _accumulate(X, codes, offset, lookup, rows, seen_before, shifts, out):
+    """Add the moments of all rows of ``X`` to ``out``, one chunk of rows at a time.
+
+    ``shifts`` (float64) is updated in place for classes seen for the first
+    time: each is shifted by its mean in the first chunk that holds it,
+    rounded to ``X``'s dtype so that the stored shift is exactly the one used.
+    """
+    counts, sums, scatters, cubic, quartic = out
+    n, d = X.shape
+    n_slots = len(counts)
+    shifts_x = shifts.astype(X.dtype)
+    buf = np.empty((min(rows, n), d), dtype=X.dtype)
+    norms = np.empty(min(rows, n))
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        chunk_counts = _chunk_slot_counts(codes, offset, lookup, start, stop, n_slots)
+        new = ~seen_before & (counts == 0) & (chunk_counts > 0)
+        if new.any():
+            raw = np.zeros((n_slots, d))
+            _chunk_slot_sums(X, codes, offset, lookup, start, stop, new, raw)
+            shifts_x[new] = raw[new] / chunk_counts[new, None]
+            shifts[new] = shifts_x[new]
+        bounds = _group_shift(
+            X, codes, offset, lookup, start, stop, chunk_counts, shifts_x, buf, norms, sums
+        )
+        for k in np.flatnonzero(chunk_counts):
+            lo, hi = bounds[k], bounds[k + 1]
+            seg = buf[lo:hi]
+            scatters[k] += seg.T @ seg  # BLAS (syrk), in X's dtype
+            a = norms[lo:hi]
+            cubic[k] += a.astype(X.dtype) @ seg
+            quartic[k] += a @ a
+        counts += chunk_counts
+
+
 class ClassMoments:
     """Per-class counts, sums and scatter matrices that add up across chunks.
 
@@ -214,6 +249,8 @@ class ClassMoments:
         seen = labels.values[present]
         if hasattr(self, "classes_"):
             try:
+                if (self.classes_.dtype.kind in "iufb") != (seen.dtype.kind in "iufb"):
+                    raise TypeError
                 classes = np.unique(np.concatenate([self.classes_, seen]))
             except TypeError:
                 raise ValueError(
@@ -234,33 +271,12 @@ class ClassMoments:
             where = np.searchsorted(classes, self.classes_)
             shifts[where] = self.shifts_
             seen_before[where] = self.counts_ > 0
-        shifts_x = shifts.astype(X.dtype)
         rows = chunk_size or max(256, _CHUNK_BYTES // max(1, d * X.itemsize))
-        buf = np.empty((min(rows, n), d), dtype=X.dtype)
-        norms = np.empty(min(rows, n))
-        for start in range(0, n, rows):
-            stop = min(n, start + rows)
-            chunk_counts = _chunk_slot_counts(codes, labels.offset, lookup, start, stop, k_all)
-            new = ~seen_before & (counts == 0) & (chunk_counts > 0)
-            if new.any():
-                # A class seen for the first time is shifted by its mean in
-                # this chunk (rounded to X's dtype, so the shift is exact).
-                raw = np.zeros((k_all, d))
-                _chunk_slot_sums(X, codes, labels.offset, lookup, start, stop, new, raw)
-                shifts_x[new] = raw[new] / chunk_counts[new, None]
-                shifts[new] = shifts_x[new]
-            bounds = _group_shift(
-                X, codes, labels.offset, lookup, start, stop, chunk_counts, shifts_x,
-                buf, norms, sums,
+        with np.errstate(over="ignore", invalid="ignore"):  # checked right after
+            _accumulate(
+                X, codes, labels.offset, lookup, rows, seen_before, shifts,
+                (counts, sums, scatters, cubic, quartic),
             )
-            for k in np.flatnonzero(chunk_counts):
-                lo, hi = bounds[k], bounds[k + 1]
-                seg = buf[lo:hi]
-                scatters[k] += seg.T @ seg  # BLAS syrk, in X's dtype
-                a = norms[lo:hi]
-                cubic[k] += a.astype(X.dtype) @ seg
-                quartic[k] += a @ a
-            counts += chunk_counts
         if not (np.isfinite(sums).all() and np.isfinite(quartic).all()):
             raise ValueError("Input X contains NaN or infinity.")
         if not np.isfinite(scatters).all():
@@ -363,8 +379,8 @@ class ClassMoments:
         self._check_fitted()
         small = self.counts_ < 2
         if small.any():
-            label = self.classes_[np.argmax(small)]
-            count = self.counts_[np.argmax(small)]
+            i = int(np.argmax(small))
+            label, count = self.classes_.tolist()[i], int(self.counts_[i])
             raise ValueError(
                 f"class {label!r} has {count} sample(s); a class covariance needs at "
                 "least 2 samples. Add rows or drop the class."
