@@ -3,7 +3,9 @@
 The scatter matrices themselves are left to BLAS (``seg.T @ seg`` on each
 class segment of the grouped chunk); these kernels do the row loops BLAS
 cannot do: a counting sort of the chunk's rows by class, fused with the
-shifted copy, the class sums and the squared row norms, in one pass.
+shifted copy and the squared row norms, in one pass. The norms and a column
+of ones go in two extra columns, so that one BLAS product per class segment
+gives the first- to fourth-order sums at once.
 """
 
 import numpy as np
@@ -45,14 +47,16 @@ def _chunk_slot_sums(X, codes, offset, lookup, start, stop, wanted, sums):
 
 
 @kernel(fastmath=_FINITE_SAFE)
-def _group_shift(X, codes, offset, lookup, start, stop, slot_counts, shifts, out, norms, sums):
+def _group_shift(X, codes, offset, lookup, start, stop, slot_counts, shifts, out):
     """Copy rows ``start:stop`` of ``X`` into ``out``, grouped by slot and shifted.
 
     Row ``i`` has slot ``k = lookup[codes[i] - offset]`` and is written, in
     order of appearance, to the segment of slot ``k`` (``slot_counts`` holds
-    the rows per slot of this chunk) as ``y = x - shifts[k]`` in ``out``'s
-    dtype. The same pass adds ``y`` to ``sums[k]`` and writes ``||y||^2`` to
-    ``norms`` (both float64). Returns the segment boundaries: slot ``k`` owns
+    the rows per slot of this chunk) as ``[y, ||y||^2, 1]`` with
+    ``y = x - shifts[k]`` in ``out``'s dtype (``out`` has ``d + 2`` columns;
+    the norm is accumulated in float64). One ``seg.T @ seg`` of a segment then
+    yields the scatter, ``sum ||y||^2 y``, ``sum ||y||^4`` and ``sum y``
+    together. Returns the segment boundaries: slot ``k`` owns
     ``out[bounds[k]:bounds[k + 1]]``.
     """
     d = X.shape[1]
@@ -68,13 +72,12 @@ def _group_shift(X, codes, offset, lookup, start, stop, slot_counts, shifts, out
         x_row = X[i]
         out_row = out[r]
         shift_row = shifts[k]
-        sum_row = sums[k]
         norm2 = 0.0
         for j in range(d):
             v = x_row[j] - shift_row[j]
             out_row[j] = v
             vf = np.float64(v)
-            sum_row[j] += vf
             norm2 += vf * vf
-        norms[r] = norm2
+        out_row[d] = norm2
+        out_row[d + 1] = 1.0
     return bounds

@@ -128,7 +128,7 @@ def class_spectra(X, y, *, shrinkage=None, return_eigenvectors=False, chunk_size
     return_eigenvectors : bool, default=False
         Also compute the eigenvectors (columns, matching the eigenvalues).
     chunk_size : int, default=None
-        Rows per chunk; by default about 16 MiB of ``X``.
+        Rows per chunk; by default about 64 MiB of ``X``.
 
     Returns
     -------

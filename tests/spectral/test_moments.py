@@ -16,21 +16,20 @@ def _data(n=600, d=6, k=4, seed=0, offset=50.0):
 
 @pytest.mark.kernel
 def test_group_shift_matches_naive():
-    """Check that the kernel groups rows stably by slot, shifts them and sums them."""
+    """Check that the kernel groups rows stably by slot, shifts them and appends norms and ones."""
     X, y = _data(50, 3, 3)
     lookup = np.array([2, 0, 1])
     slots = lookup[y[10:40]]
     counts = np.bincount(slots, minlength=3)
     shifts = np.arange(9.0).reshape(3, 3)
-    out, norms, sums = np.empty((30, 3)), np.empty(30), np.zeros((3, 3))
-    bounds = _group_shift(X, y, 0, lookup, 10, 40, counts, shifts, out, norms, sums)
+    out = np.empty((30, 5))
+    bounds = _group_shift(X, y, 0, lookup, 10, 40, counts, shifts, out)
     order = np.argsort(slots, kind="stable")
     expected = X[10:40][order] - shifts[slots[order]]
     np.testing.assert_array_equal(bounds, np.r_[0, np.cumsum(counts)])
-    np.testing.assert_allclose(out, expected)
-    np.testing.assert_allclose(norms, (expected**2).sum(axis=1))
-    for k in range(3):
-        np.testing.assert_allclose(sums[k], expected[slots[order] == k].sum(axis=0))
+    np.testing.assert_allclose(out[:, :3], expected)
+    np.testing.assert_allclose(out[:, 3], (expected**2).sum(axis=1))
+    np.testing.assert_array_equal(out[:, 4], 1.0)
 
 
 @pytest.mark.parametrize("chunk_size", [None, 1, 7, 1000])
