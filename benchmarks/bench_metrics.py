@@ -60,44 +60,47 @@ def _gap_sklearn(y_true, y_pred):
 
 def cases(full=False):
     sizes = [10**6, 10**7] if full else [10**6]
-    out = []
-    for n in sizes:
-        yt, yp = _labels(n)
-        size = f"n=10^{int(np.log10(n))}"
-        floor = _floor(yt, yp)
-        repeats = 3 if n >= 10**7 else 5
-        out += [
-            Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp),
-                 lambda: f1_score(yt, yp, average="macro"), "sklearn f1_score(macro)",
-                 _close, repeats),
-            Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp), floor,
-                 "np.bincount floor", lambda a, b: "floor", repeats),
-            Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp),
-                 lambda: imblearn_gmean(yt, yp), "imblearn geometric_mean_score",
-                 _close, repeats),
-            Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp), floor,
-                 "np.bincount floor", lambda a, b: "floor", repeats),
-            Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp),
-                 lambda: _gap_sklearn(yt, yp), "sklearn recall_score(None) max-min",
-                 _close, repeats),
-            Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp), floor,
-                 "np.bincount floor", lambda a, b: "floor", repeats),
-            Case("metrics", f"balanced accuracy {size}",
-                 lambda: balanced_accuracy_from_labels(yt, yp),
-                 lambda: balanced_accuracy_score(yt, yp), "sklearn balanced_accuracy_score",
-                 _close, repeats),
-            Case("metrics", f"confusion counts {size}", lambda: confusion_counts(yt, yp)[1],
-                 lambda: confusion_matrix(yt, yp), "sklearn confusion_matrix",
-                 _same_counts, repeats),
-            Case("metrics", f"per_class_report {size}", lambda: per_class_report(yt, yp),
-                 lambda: classification_report(yt, yp, output_dict=True),
-                 "sklearn classification_report",
-                 lambda a, b: _close(a.loc[3, "f1"], b["3"]["f1-score"]), repeats),
-        ]
-        ys, ps = yt.astype(str), yp.astype(str)
-        out.append(
-            Case("metrics", f"macro F1 string labels {size}", lambda: macro_f1_score(ys, ps),
-                 lambda: f1_score(ys, ps, average="macro"), "sklearn f1_score(macro)",
-                 _close, 3 if n < 10**7 else 1, memory=n < 10**7)
-        )
+    return [case for n in sizes for case in _cases_for(n)]
+
+
+def _cases_for(n):
+    """Cases at one size (a function scope, so each closure sees its own data)."""
+    yt, yp = _labels(n)
+    size = f"n=10^{int(np.log10(n))}"
+    floor = _floor(yt, yp)
+    repeats = 3 if n >= 10**7 else 5
+    out = [
+        Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp),
+             lambda: f1_score(yt, yp, average="macro"), "sklearn f1_score(macro)",
+             _close, repeats),
+        Case("metrics", f"macro F1 {size}", lambda: macro_f1_score(yt, yp), floor,
+             "np.bincount floor", lambda a, b: "floor", repeats),
+        Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp),
+             lambda: imblearn_gmean(yt, yp), "imblearn geometric_mean_score",
+             _close, repeats),
+        Case("metrics", f"g-mean {size}", lambda: geometric_mean_score(yt, yp), floor,
+             "np.bincount floor", lambda a, b: "floor", repeats),
+        Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp),
+             lambda: _gap_sklearn(yt, yp), "sklearn recall_score(None) max-min",
+             _close, repeats),
+        Case("metrics", f"class gap {size}", lambda: class_gap(yt, yp), floor,
+             "np.bincount floor", lambda a, b: "floor", repeats),
+        Case("metrics", f"balanced accuracy {size}",
+             lambda: balanced_accuracy_from_labels(yt, yp),
+             lambda: balanced_accuracy_score(yt, yp), "sklearn balanced_accuracy_score",
+             _close, repeats),
+        Case("metrics", f"confusion counts {size}", lambda: confusion_counts(yt, yp)[1],
+             lambda: confusion_matrix(yt, yp), "sklearn confusion_matrix",
+             _same_counts, repeats),
+        Case("metrics", f"per_class_report {size}", lambda: per_class_report(yt, yp),
+             lambda: classification_report(yt, yp, output_dict=True),
+             "sklearn classification_report",
+             lambda a, b: _close(a.loc[3, "f1"], b["3"]["f1-score"]), repeats),
+    ]
+    ys, ps = yt.astype(str), yp.astype(str)
+    out.append(
+        Case("metrics", f"macro F1 string labels {size}", lambda: macro_f1_score(ys, ps),
+             lambda: f1_score(ys, ps, average="macro"), "sklearn f1_score(macro)",
+             _close, 3 if n < 10**7 else 1, memory=n < 10**7)
+    )
     return out
