@@ -33,25 +33,21 @@ import numpy as np
 
 MISSING = frozenset({"?", "", "none", "nan", "na"})
 
-# Fixed subset for ``--quick``: small and medium sets, low to high imbalance,
-# numeric, categorical and missing-value cases (the fast end of the catalogue).
+# Fixed subset for ``--quick``: 11 small sets (155-1,728 rows), imbalance ratio
+# 1.8-24, numeric, categorical and missing-value cases; chosen so that every
+# method on both models runs in under 5 minutes on 2 shared cores.
 QUICK = (
-    "glass1",
-    "pima",
-    "haberman",
+    "car_good",  # categorical features (one-hot), imbalance ratio 24
     "ecoli1",
-    "vehicle0",
-    "yeast3",
-    "new_thyroid1",
-    "wisconsin",
     "ecoli4",
+    "glass1",
     "glass4",
-    "winequality_red_4",
-    "car_good",
-    "hepatitis",
-    "german",
-    "abalone_19_vs_10_11_12_13",
-    "yeast6",
+    "habarman",  # sic: the package's name for haberman
+    "hepatitis",  # missing values, mixed types
+    "new_thyroid1",
+    "pima",
+    "wisconsin",
+    "yeast3",
 )
 
 
