@@ -1,5 +1,10 @@
 """``python -m benchmarks.realdata [--quick] [--out DIR] [--n-jobs N]``.
 
+``--n-jobs`` defaults to 1 with ``--quick`` (small tasks: a second worker did
+not shorten the quick run on the shared development machine) and to 2 for the
+full run (about 4,700 CPU seconds of fits: it needs both cores to finish within
+the hour).
+
 Writes to ``DIR`` (default ``benchmarks/realdata/results/<quick|full>``):
 
 - ``folds.csv``: one row per fit (data set, model, method, split), scores,
@@ -7,7 +12,7 @@ Writes to ``DIR`` (default ``benchmarks/realdata/results/<quick|full>``):
 - ``per_dataset.csv``: means over the folds per (data set, model, method);
 - ``datasets.csv``: the data sets used, their size and imbalance, and any that
   failed to load;
-- ``summary.md``: mean ranks, win/tie/loss against the baseline, Wilcoxon
+- ``summary.md`` (and ``summary.rst`` for the docs): mean ranks, win/tie/loss against the baseline, Wilcoxon
   signed-rank tests (mitigation vs baseline; ours vs imbalanced-learn and
   scikit-learn) and fit-time ratios;
 - ``ranks.png``: mean-rank plot with Nemenyi critical-difference intervals.
@@ -31,8 +36,9 @@ def _parse(argv):
     parser.add_argument("--quick", action="store_true",
                         help=f"the fixed subset of {len(_datasets.QUICK)} data sets")
     parser.add_argument("--out", type=Path, help="results folder")
-    parser.add_argument("--n-jobs", type=int, default=2,
-                        help="joblib workers over (data set, model) tasks (default 2)")
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="joblib workers over (data set, model) tasks (default: 1 "
+                        "with --quick, 2 otherwise; see doc/realdata.rst)")
     parser.add_argument("--datasets", help="comma-separated data set names (overrides)")
     parser.add_argument("--methods", help="comma-separated method names (default all)")
     parser.add_argument("--models", default=",".join(MODELS), help="logreg,hgb")
@@ -45,6 +51,8 @@ def _parse(argv):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parse(argv)
+    if args.n_jobs is None:
+        args.n_jobs = 1 if args.quick else 2
     mode = "quick" if args.quick else "full"
     out = args.out or Path(__file__).parent / "results" / mode
     out.mkdir(parents=True, exist_ok=True)
@@ -133,6 +141,7 @@ def main(argv=None):
                 ["first", "size"]).reset_index().rename(
                 columns={"first": "error", "size": "folds"})), ""]
     (out / "summary.md").write_text("\n".join(lines))
+    (out / "summary.rst").write_text(_report.markdown_to_rst("\n".join(lines)))
     print("\n".join(lines))
     print(f"results in {out}", file=sys.stderr)
     return 0

@@ -65,14 +65,16 @@ def rank_table(table, model, methods):
         pivot = _pivot(table, model, score)[names]
         ranks[score], counts[score] = _stats.mean_ranks(pivot, GREATER_IS_BETTER[score])
     sub = table[table["model"] == model]
+    complete = {score: _pivot(table, model, score)[names].dropna() for score in
+                ("g_mean", "class_gap")}
     rows = []
     for name in names:
         m = sub[sub["method"] == name]
         row = {"method": name}
         for score in SCORES:
             row[f"rank {SHORT[score]}"] = _fmt(ranks[score][name], 2)
-        row["mean g-mean"] = _fmt(m["g_mean"].mean())
-        row["mean class gap"] = _fmt(m["class_gap"].mean())
+        row["mean g-mean"] = _fmt(complete["g_mean"][name].mean())
+        row["mean class gap"] = _fmt(complete["class_gap"][name].mean())
         for score in ("g_mean", "class_gap"):
             if name == "baseline":
                 row[f"W/T/L {SHORT[score]}"] = "—"
@@ -87,8 +89,8 @@ def rank_table(table, model, methods):
     n_used = counts["g_mean"]
     stat, p = _stats.friedman(_pivot(table, model, "g_mean")[names])
     cd = _stats.critical_difference(len(names), n_used) if n_used else np.nan
-    note = (f"Mean ranks over the {n_used} data sets where every method ran on every "
-            f"fold (1 = best; class gap ranked lower-is-better). Friedman test on "
+    note = (f"Mean ranks and means over the {n_used} data sets where every method ran "
+            f"on every fold (1 = best; class gap ranked lower-is-better). Friedman test on "
             f"g-mean: chi2 = {_fmt(stat, 1)}, p = {_p(p)}; Nemenyi critical difference "
             f"(alpha 0.05, {len(names)} methods): {_fmt(cd, 2)} ranks. W/T/L: data sets "
             f"where the method is better / equal to {_stats.TIE_DECIMALS} decimals / "
@@ -148,7 +150,8 @@ def test_table(rows):
     if not rows:
         return "(no comparison available: the methods are not installed)"
     frame = pd.DataFrame(rows)
-    frame["Holm p"] = _stats.holm(frame["p"].to_numpy())
+    frame.insert(frame.columns.get_loc("p") + 1, "Holm p",
+                 _stats.holm(frame["p"].to_numpy()))
     for column in ("mean diff", "median diff"):
         if column in frame:
             frame[column] = frame[column].map(lambda x: _fmt(x, 4))
@@ -193,3 +196,42 @@ def rank_figure(table, methods, path):
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
+
+
+def markdown_to_rst(text):
+    """The summary's Markdown as reStructuredText, for ``.. include::`` in the docs.
+
+    Handles what the summary uses: ``#``/``##`` headings (underlined with
+    ``-`` and ``~`` so the file nests under a page's ``=`` title), pipe tables
+    (as ``list-table``), inline code (double backquotes) and plain paragraphs.
+    """
+    out, lines, i = [], text.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            title = line.lstrip("#").strip().replace("`", "")
+            out += [title, ("-" if level == 1 else "~") * len(title)]
+        elif line.startswith("|"):
+            block = []
+            while i < len(lines) and lines[i].startswith("|"):
+                block.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+                i += 1
+            rows = [block[0]] + block[2:]
+            out += [".. list-table::", "   :header-rows: 1", ""]
+            for row in rows:
+                cells = [_rst_inline(c) or r"\ " for c in row]
+                out.append(f"   * - {cells[0]}")
+                out += [f"     - {c}" for c in cells[1:]]
+            out.append("")
+            continue
+        else:
+            out.append(_rst_inline(line))
+        i += 1
+    return "\n".join(out) + "\n"
+
+
+def _rst_inline(text):
+    parts = text.split("`")
+    return "".join(f"``{p}``" if k % 2 else p.replace("*", r"\*")
+                   for k, p in enumerate(parts))

@@ -240,3 +240,21 @@ def test_package_duplicates_and_abalone19():
     assert len(names) == 110 and not set(_datasets.DUPLICATES) & set(names)
     assert len(_datasets.dataset_names(include_duplicates=True)) == 113
     assert set(_datasets.QUICK) <= set(names)
+
+
+def test_markdown_to_rst_headings_tables_and_code():
+    """Check that the summary's Markdown becomes valid reStructuredText with the
+    same table cells."""
+    docutils_core = pytest.importorskip("docutils.core")
+    from benchmarks.realdata._report import markdown_to_rst
+
+    md = "# Title\n\nRun `cmd --x` now.\n\n## Part\n\n| a | b |\n|---|---|\n| 1 | |\n"
+    rst = markdown_to_rst(md)
+    assert "Title\n-----\n" in rst and "Part\n~~~~\n" in rst
+    assert "Run ``cmd --x`` now." in rst
+    assert "   * - 1\n     - \\ \n" in rst
+    html = docutils_core.publish_string(
+        "====\nPage\n====\n\n" + rst, writer="html",
+        settings_overrides={"report_level": 2, "halt_level": 2},
+    ).decode()
+    assert "<td>1</td>" in html and html.count("<td") == 2 and html.count("<th") >= 2
