@@ -1,9 +1,10 @@
 """``python -m benchmarks.realdata [--quick] [--out DIR] [--n-jobs N]``.
 
-``--n-jobs`` defaults to 1 with ``--quick`` (small tasks: a second worker did
-not shorten the quick run on the shared development machine) and to 2 for the
-full run (about 4,700 CPU seconds of fits: it needs both cores to finish within
-the hour).
+``--n-jobs`` defaults to 1 with ``--quick`` (a second worker made it 1.75x
+faster on a quiet machine but up to 1.6x slower on the loaded, shared one; one
+worker keeps it well under 5 minutes either way) and to 2 for the full run
+(about 4,700 CPU seconds of fits: it needs both cores to finish within the
+hour). Measurements in ``doc/realdata.rst``.
 
 Writes to ``DIR`` (default ``benchmarks/realdata/results/<quick|full>``):
 
