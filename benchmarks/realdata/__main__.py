@@ -46,6 +46,8 @@ def _parse(argv):
     parser.add_argument("--n-repeats", type=int, default=5)
     parser.add_argument("--n-splits", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--report-only", action="store_true",
+                        help="rebuild the tables and figure from DIR/folds.csv")
     return parser.parse_args(argv)
 
 
@@ -78,13 +80,20 @@ def main(argv=None):
           f"failed: {load_failures or 'none'}", file=sys.stderr)
 
     start = time.perf_counter()
-    rows = _runner.run(datasets, methods, models=models, n_splits=args.n_splits,
-                       n_repeats=args.n_repeats, seed=args.seed, n_jobs=args.n_jobs,
-                       verbose=5)
+    if args.report_only:
+        folds = pd.read_csv(out / "folds.csv", keep_default_na=False,
+                            na_values={c: ["", "nan"] for c in
+                                       [*_runner.SCORES, "fit_time", "fit_cpu"]})
+        done = set(folds["method"])
+        methods = [m for m in methods if m.name in done]
+        models = tuple(m for m in models if m in set(folds["model"]))
+    else:
+        rows = _runner.run(datasets, methods, models=models, n_splits=args.n_splits,
+                           n_repeats=args.n_repeats, seed=args.seed,
+                           n_jobs=args.n_jobs, verbose=5)
+        folds = pd.DataFrame(rows)
+        folds.to_csv(out / "folds.csv", index=False, float_format="%.6g")
     run_seconds = time.perf_counter() - start
-
-    folds = pd.DataFrame(rows)
-    folds.to_csv(out / "folds.csv", index=False, float_format="%.6g")
     table = _report.per_dataset(folds, datasets)
     table.to_csv(out / "per_dataset.csv", index=False, float_format="%.6g")
     facts = pd.DataFrame(
@@ -107,9 +116,11 @@ def main(argv=None):
         + f"; models: {', '.join(models)} (HGB: {HGB_PARAMS}); repeated stratified "
         f"{args.n_splits}-fold CV x {args.n_repeats} repeats; scores are means over "
         "the folds, per data set.",
-        f"Run time: {run_seconds:.0f} s wall, "
-        f"{folds['fit_cpu'].sum():.0f} s CPU in fits, with {args.n_jobs} worker(s) "
-        f"(data loading {load_seconds:.0f} s) on {platform.node() or 'this machine'}.",
+        (f"Rebuilt from an existing folds.csv: {folds['fit_cpu'].sum():.0f} s CPU "
+         "in fits." if args.report_only else
+         f"Run time: {run_seconds:.0f} s wall, "
+         f"{folds['fit_cpu'].sum():.0f} s CPU in fits, with {args.n_jobs} worker(s) "
+         f"(data loading {load_seconds:.0f} s) on {platform.node() or 'this machine'}."),
         "",
     ]
     if unavailable:

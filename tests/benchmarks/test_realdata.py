@@ -258,3 +258,39 @@ def test_markdown_to_rst_headings_tables_and_code():
         settings_overrides={"report_level": 2, "halt_level": 2},
     ).decode()
     assert "<td>1</td>" in html and html.count("<td") == 2 and html.count("<th") >= 2
+
+
+def test_report_tables_with_a_method_failing_everywhere(tmp_path):
+    """Check that the report survives a method that failed on every data set:
+    it is counted as failed, ranks use no data set, and the other tables hold."""
+    from benchmarks.realdata import _report
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for d in ("a", "b", "c", "d"):
+        for split in range(2):
+            for name in ("baseline", "class_weight", "threshold", "threshold[sklearn]"):
+                failed = name == "threshold"
+                scores = dict.fromkeys(_runner.SCORES, np.nan) if failed else {
+                    s: rng.random() + (name != "baseline") for s in _runner.SCORES}
+                rows.append({"dataset": d, "model": "logreg", "method": name,
+                             "split": split, "error": "TypeError: x" if failed else "",
+                             "fit_time": np.nan if failed else 1.0,
+                             "fit_cpu": np.nan if failed else 1.0, **scores})
+    folds = pd.DataFrame(rows)
+    datasets = [_datasets.Dataset(d, np.zeros((10, 2)), np.array([0] * 8 + [1] * 2), 2)
+                for d in "abcd"]
+    table = _report.per_dataset(folds, datasets)
+    methods = [_methods.METHODS[n] for n in
+               ("baseline", "class_weight", "threshold", "threshold[sklearn]")]
+    body, note = _report.rank_table(table, "logreg", methods)
+    assert "| threshold | — | — | — | — | — | — | — | 0/0/0 | 0/0/0 | 4 |" in body
+    assert "over the 0 data sets" in note
+    assert "| class_weight |" in body and "4/0/0" in body
+    rows = _report.versus_baseline(table, "logreg", methods)
+    assert {(r["method"], r["W/T/L"]) for r in rows if r["score"] == "g-mean"} >= {
+        ("class_weight", "4/0/0"), ("threshold", "0/0/0")}
+    parity = _report.test_table(_report.parity(table, folds, "logreg", methods))
+    assert "| logreg | threshold | threshold[sklearn] | g-mean | 0 |" in parity
+    _report.rank_figure(table, methods, tmp_path / "ranks.png")
+    assert (tmp_path / "ranks.png").stat().st_size > 0
