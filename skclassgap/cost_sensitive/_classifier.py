@@ -18,11 +18,9 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_method_params,
-    _estimator_has,
     check_array,
     check_is_fitted,
     column_or_1d,
@@ -33,6 +31,7 @@ from sklearn.utils.validation import (
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
 from skclassgap.utils._validation import check_sample_weight
+from skclassgap.utils._meta import ForwardResponsesMixin
 
 
 def _final_step(estimator):
@@ -46,10 +45,14 @@ def _final_step(estimator):
 
 def _accepts_sample_weight(estimator):
     final, _ = _final_step(estimator)
-    return final not in (None, "passthrough") and has_fit_parameter(final, "sample_weight")
+    return final not in (None, "passthrough") and has_fit_parameter(
+        final, "sample_weight"
+    )
 
 
-class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class CostSensitiveClassifier(
+    ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
+):
     """Train and decide with a cost matrix, around any classifier.
 
     Two independent stages turn a cost matrix ``C`` (``C[i, j]``: cost of
@@ -234,7 +237,8 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                     f"classes are {classes.tolist()!r}."
                 )
             weights = np.asarray(
-                [self.class_weight.get(c, 1.0) for c in classes.tolist()], dtype=np.float64
+                [self.class_weight.get(c, 1.0) for c in classes.tolist()],
+                dtype=np.float64,
             )
             if not np.isfinite(weights).all():
                 raise ValueError(
@@ -287,7 +291,9 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         if _routing_enabled():
             final.set_fit_request(sample_weight=True)
             return estimator.fit(X, y, **{**params, "sample_weight": weights})
-        return estimator.fit(X, y, **{**params, "__".join(path) + "__sample_weight": weights})
+        return estimator.fit(
+            X, y, **{**params, "__".join(path) + "__sample_weight": weights}
+        )
 
     @_fit_context(
         # CostSensitiveClassifier.estimator is not validated yet
@@ -344,7 +350,9 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             weights = self._class_weights(codes, classes, cost, sw)
 
         if _routing_enabled():
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, **fit_params
+            )
             params = dict(routed.estimator.fit)
         else:
             params = {}
@@ -445,61 +453,6 @@ class CostSensitiveClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             proba = proba.astype(np.float64)
         codes = _min_risk_argmin(np.ascontiguousarray(proba), self.decision_cost_)
         return self.classes_[codes]
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the fitted estimator.
-
-        These are the inner estimator's probabilities, learnt on the
-        reweighted (or resampled) data: with class weights they lean toward the
-        costly classes.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in ``classes_`` order.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in ``classes_`` order.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The estimator's scores.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

@@ -19,11 +19,9 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_method_params,
-    _estimator_has,
     _num_features,
     check_is_fitted,
     indexable,
@@ -34,6 +32,7 @@ from skclassgap.spurious._spuriosity import (
     _spuriosity,
     _within_class_order,
 )
+from skclassgap.utils._meta import ForwardResponsesMixin
 
 
 def _n_rows(n_per_class, n_c):
@@ -42,7 +41,9 @@ def _n_rows(n_per_class, n_c):
     return max(1, int(np.floor(n_per_class * n_c)))
 
 
-class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class LowSpuriosityRefit(
+    ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
+):
     """Refit the final step of a classifier on the least spurious rows per class.
 
     ``fit`` first fits a clone of ``estimator`` on all rows. It then ranks the
@@ -273,57 +274,6 @@ class LowSpuriosityRefit(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities from the refitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities from the refitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log probabilities in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the refitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Decision scores.
-        """
-        check_is_fitted(self)
-        return self.estimator_.decision_function(X)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

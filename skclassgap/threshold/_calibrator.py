@@ -20,12 +20,10 @@ from sklearn.utils.metadata_routing import (
     _raise_for_params,
     process_routing,
 )
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_method_params,
-    _estimator_has,
     check_is_fitted,
     column_or_1d,
     indexable,
@@ -40,6 +38,7 @@ from skclassgap.threshold._search import (
     evaluate_offsets,
     offset_search,
 )
+from skclassgap.utils._meta import ForwardResponsesMixin
 
 # Probabilities are floored here before the log, so that zero probabilities
 # give large negative, finite log-scores.
@@ -100,7 +99,9 @@ def _fit_and_score(estimator, X, y, train, test, fit_params, method, classes, fo
     return estimator, scores
 
 
-class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class ThresholdCalibrator(
+    ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
+):
     """Tune a binary threshold or multiclass per-class offsets on out-of-fold scores.
 
     Scores of the inner estimator are collected out of fold (cross-validation),
@@ -336,8 +337,15 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             splits = self._splits(X, y, routed)
             fitted = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fit_and_score)(
-                    clone(self.estimator), X, y, train, test,
-                    routed.estimator.fit, self._method, classes, fold,
+                    clone(self.estimator),
+                    X,
+                    y,
+                    train,
+                    test,
+                    routed.estimator.fit,
+                    self._method,
+                    classes,
+                    fold,
                 )
                 for fold, (train, test) in enumerate(splits)
             )
@@ -429,57 +437,6 @@ class ThresholdCalibrator(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if classes.shape[0] == 2:
             return classes[(scores >= self.threshold_).astype(np.int64)]
         return classes[np.argmax(scores + self.offsets_, axis=1)]
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of ``estimator_``, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities of ``estimator_``.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of ``estimator_``, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities of ``estimator_``.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of ``estimator_``, unchanged.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Decision values of ``estimator_``.
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit`` and ``cv.split``.

@@ -1,0 +1,66 @@
+"""Shared pieces of skclassgap's meta-estimators."""
+
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import _estimator_has, check_is_fitted
+
+
+class ForwardResponsesMixin:
+    """Forward ``predict_proba``, ``predict_log_proba`` and ``decision_function``.
+
+    Each method calls the same method of the fitted ``estimator_`` unchanged,
+    and exists only when the inner estimator has it, so that
+    ``hasattr(meta, "predict_proba")`` tells the truth before and after ``fit``.
+    A meta-estimator that changes a response (e.g. re-weighted probabilities)
+    defines that method itself.
+    """
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Return the class probabilities of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Return the log class probabilities of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Return the decision function of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The inner estimator's scores.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
