@@ -11,3 +11,23 @@ def confusion_naive(y_true, y_pred, labels, sample_weight=None):
     for t, p, w in zip(y_true, y_pred, weights):
         counts[index[t], index[p]] += w
     return counts
+
+
+def kneighbors_naive(query, reference, k, exclude=None):
+    """Double loop: exact squared distances, stable sort, drop the excluded row."""
+    query = np.asarray(query, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    out = np.empty((len(query), k), dtype=np.int64)
+    for i, q in enumerate(query):
+        dist = np.array([((q - r) ** 2).sum() for r in reference])
+        if exclude is not None and exclude[i] >= 0:
+            dist[exclude[i]] = np.inf
+        out[i] = np.argsort(dist, kind="stable")[:k]
+    return out
+
+
+def smote_row_naive(x_parent, x_neighbor, gap):
+    """One synthetic SMOTE row: the point at ``gap`` on the segment parent -> neighbour."""
+    return np.asarray(x_parent, dtype=np.float64) + gap * (
+        np.asarray(x_neighbor, dtype=np.float64) - np.asarray(x_parent, dtype=np.float64)
+    )
