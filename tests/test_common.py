@@ -18,8 +18,55 @@ from skclassgap.utils import all_estimators
 # name -> list of instances, for estimators that cannot be built without arguments.
 INSTANCES = {}
 
+
+def _resampled_classifier_instances():
+    from imblearn.under_sampling import RandomUnderSampler
+    from sklearn.linear_model import LogisticRegression
+
+    from skclassgap.compose import ResampledClassifier
+    from skclassgap.over_sampling import SMOTE
+
+    return [
+        ResampledClassifier(LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)),
+        ResampledClassifier(LogisticRegression(), sampler=RandomUnderSampler(random_state=0)),
+    ]
+
+
+INSTANCES["ResampledClassifier"] = _resampled_classifier_instances()
+
+
+def _sampler_instances():
+    # Seeded: imbalanced-learn's checks compare the output of repeated calls.
+    from skclassgap.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, GaussianOverSampler
+
+    return {
+        "SMOTE": [SMOTE(random_state=0)],
+        "BorderlineSMOTE": [
+            BorderlineSMOTE(random_state=0),
+            BorderlineSMOTE(kind="borderline-2", random_state=0),
+        ],
+        "ADASYN": [ADASYN(random_state=0)],
+        "GaussianOverSampler": [
+            GaussianOverSampler(random_state=0),
+            GaussianOverSampler(covariance="pooled", shrinkage=None, random_state=0),
+            GaussianOverSampler(covariance="diag", shrinkage=0.1, random_state=0),
+        ],
+    }
+
+
+INSTANCES.update(_sampler_instances())
+
 # name -> {check name: one-line reason}. Every entry says why it is expected.
 EXPECTED_FAILED_CHECKS = {}
+
+_RESAMPLING_IS_NOT_REPETITION = (
+    "resampling draws depend on the rows present: repeating a row changes the "
+    "neighbours and the draws, so integer weights are not equivalent to repeats"
+)
+EXPECTED_FAILED_CHECKS["ResampledClassifier"] = {
+    "check_sample_weight_equivalence_on_dense_data": _RESAMPLING_IS_NOT_REPETITION,
+    "check_sample_weight_equivalence_on_sparse_data": _RESAMPLING_IS_NOT_REPETITION,
+}
 
 
 def _needs_arguments(cls):

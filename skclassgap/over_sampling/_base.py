@@ -81,16 +81,17 @@ class _BaseSyntheticSampler(BaseOverSampler):
         self.n_jobs = n_jobs
 
     def _check_X_y(self, X, y, accept_sparse=None):
-        accept = ["csr", "csc"] if self._accept_sparse else False
         if not self._accept_sparse and sparse.issparse(X):
             raise TypeError(
                 f"{type(self).__name__} does not accept sparse X; got a "
                 f"{type(X).__name__}. Convert it with X.toarray() or use SMOTE, "
                 "which supports CSR input."
             )
-        X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=accept)
+        X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=["csr", "csc"])
         if sparse.issparse(X):
-            X = X.tocsr()
+            # Sparse pandas columns arrive here as a sparse matrix: densify them
+            # for the samplers that work on dense rows only.
+            X = X.tocsr() if self._accept_sparse else X.toarray()
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
         return X, y, binarize_y
