@@ -31,3 +31,8 @@ def smote_row_naive(x_parent, x_neighbor, gap):
     return np.asarray(x_parent, dtype=np.float64) + gap * (
         np.asarray(x_neighbor, dtype=np.float64) - np.asarray(x_parent, dtype=np.float64)
     )
+
+
+def count_other_naive(nbrs, y_codes, code):
+    """Per row, how many of its neighbours have another class code."""
+    return np.array([sum(y_codes[j] != code for j in row) for row in nbrs], dtype=np.int64)

@@ -108,6 +108,8 @@ class _BaseSyntheticSampler(BaseOverSampler):
             if n_new == 0:
                 continue
             code = int(np.searchsorted(labels, label))
+            # Python scalars: error messages read `class 1`, not `np.int64(1)`.
+            label = label.item() if isinstance(label, np.generic) else label
             rows = np.flatnonzero(y_codes == code)
             seed = int(random_state.randint(np.iinfo(np.int32).max))
             part = self._pairs(X, y_codes, code, label, rows, n_new, seed)
