@@ -11,7 +11,6 @@ candidate seen first, i.e. the smaller reference index.
 """
 
 import numpy as np
-from numba import prange
 
 from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
 
@@ -59,16 +58,6 @@ def _topk_update(tile, ref_sqnorm, col_start, exclude, best_dist, best_idx, row_
         Query index of the tile's first row.
     """
     for i in range(tile.shape[0]):
-        q = row_start + i
-        skip = exclude[q] - col_start if exclude[q] >= 0 else -1
-        _merge_row(tile, i, ref_sqnorm, col_start, skip, best_dist[q], best_idx[q])
-
-
-@kernel(fastmath=_FAST, parallel=True)
-def _topk_update_parallel(tile, ref_sqnorm, col_start, exclude, best_dist, best_idx, row_start):
-    """:func:`_topk_update` with rows spread over threads (each row is independent,
-    so results do not depend on the number of threads)."""
-    for i in prange(tile.shape[0]):
         q = row_start + i
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
         _merge_row(tile, i, ref_sqnorm, col_start, skip, best_dist[q], best_idx[q])

@@ -36,8 +36,8 @@ class ADASYN(_BaseSyntheticSampler):
         Neighbours used both for the density ratios and for interpolation, or
         a neighbours estimator whose ``n_neighbors`` counts the row itself.
     n_jobs : int, default=None
-        ``1`` runs the neighbour search single-threaded. Results do not
-        depend on it.
+        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
+        low dimension). Results do not depend on it.
 
     Attributes
     ----------

@@ -42,8 +42,8 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         Neighbours to interpolate toward, or a neighbours estimator whose
         ``n_neighbors`` counts the row itself.
     n_jobs : int, default=None
-        ``1`` runs the neighbour search single-threaded. Results do not
-        depend on it.
+        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
+        low dimension). Results do not depend on it.
     m_neighbors : int or estimator, default=10
         Neighbours, in the whole data set, that decide whether a row is in
         danger; or a neighbours estimator whose ``n_neighbors`` counts the row

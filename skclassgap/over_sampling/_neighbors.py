@@ -18,18 +18,16 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 from skclassgap._kernels.neighbors import (
     _add_query_norms,
     _row_sqnorms,
     _topk_update,
-    _topk_update_parallel,
 )
 
 _TILE_BYTES = 4 * 2**20
 _LOW_DIM = 3
-# Tiles with fewer entries than this are merged single-threaded.
-_PARALLEL_MIN_ENTRIES = 2**16
 
 
 def _tile_shape(n_queries, n_ref):
@@ -54,8 +52,10 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     estimator : NearestNeighbors-like, default=None
         Use a clone of this estimator (``fit``/``kneighbors``) instead.
     n_jobs : int, default=None
-        ``1`` merges tiles single-threaded; otherwise multi-threaded (the
-        results do not depend on the number of threads).
+        Passed to scikit-learn's ``NearestNeighbors`` on the estimator path.
+        The built-in search runs on one thread: each tile's GEMM is small
+        (a few MiB), and multi-threaded BLAS or a ``prange`` merge were slower
+        on the 2-core benchmark machine (thread synchronisation per tile).
 
     Returns
     -------
@@ -83,8 +83,15 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     best_idx = np.full((n_q, k), -1, dtype=np.int64)
     rows, cols = _tile_shape(n_q, n_ref)
     buffer = np.empty(rows * cols)
-    parallel = n_jobs != 1 and rows * cols >= _PARALLEL_MIN_ENTRIES
-    merge = _topk_update_parallel if parallel else _topk_update
+    with threadpool_limits(limits=1, user_api="blas"):
+        _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer)
+    _add_query_norms(best_dist, q_norm)
+    return best_idx
+
+
+def _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer):
+    """Loop over tiles: BLAS dot products, then the numba top-k merge."""
+    n_q, n_ref = Q.shape[0], R.shape[0]
     for r0 in range(0, n_q, rows):
         r1 = min(r0 + rows, n_q)
         for c0 in range(0, n_ref, cols):
@@ -94,9 +101,7 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
             else:
                 tile = buffer[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
                 np.matmul(Q[r0:r1], R[c0:c1].T, out=tile)
-            merge(tile, r_norm, c0, exclude, best_dist, best_idx, r0)
-    _add_query_norms(best_dist, q_norm)
-    return best_idx
+            _topk_update(tile, r_norm, c0, exclude, best_dist, best_idx, r0)
 
 
 def _kneighbors_estimator(query, reference, k, exclude, estimator, n_jobs):

@@ -45,8 +45,10 @@ class SMOTE(_BaseSyntheticSampler):
         the row itself, as in imbalanced-learn) used instead of the built-in
         search.
     n_jobs : int, default=None
-        ``1`` runs the neighbour search single-threaded; any other value lets
-        it use numba's threads. Results do not depend on it.
+        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
+        low dimension). The built-in exact search runs on one thread (faster
+        than threaded BLAS on small tiles in our benchmark). Results do not
+        depend on it.
 
     Attributes
     ----------

@@ -34,15 +34,6 @@ def test_kneighbors_subset_queries_and_tiles_match_naive(rng, monkeypatch):
     np.testing.assert_array_equal(got, kneighbors_naive(X[rows], X, 5, rows))
 
 
-def test_kneighbors_serial_equals_parallel(rng):
-    """Check that the single- and multi-threaded merges give identical results."""
-    X = rng.standard_normal((700, 8))
-    ex = np.arange(700)
-    np.testing.assert_array_equal(
-        kneighbors(X, X, 6, exclude=ex, n_jobs=1), kneighbors(X, X, 6, exclude=ex, n_jobs=2)
-    )
-
-
 def test_kneighbors_sparse_and_estimator_paths_match_naive(rng):
     """Check that CSR input and a user neighbours estimator give the same sets."""
     from sklearn.neighbors import NearestNeighbors
