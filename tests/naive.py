@@ -155,3 +155,26 @@ def linear_rule_errors_mc_naive(means, covariances, coef, intercept, n_draws, se
             pred = np.argmax(scores, axis=1)
         errors.append(np.mean(pred != c))
     return np.array(errors)
+def kneighbors_naive(query, reference, k, exclude=None):
+    """Double loop: exact squared distances, stable sort, drop the excluded row."""
+    query = np.asarray(query, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    out = np.empty((len(query), k), dtype=np.int64)
+    for i, q in enumerate(query):
+        dist = np.array([((q - r) ** 2).sum() for r in reference])
+        if exclude is not None and exclude[i] >= 0:
+            dist[exclude[i]] = np.inf
+        out[i] = np.argsort(dist, kind="stable")[:k]
+    return out
+
+
+def smote_row_naive(x_parent, x_neighbor, gap):
+    """One synthetic SMOTE row: the point at ``gap`` on the segment parent -> neighbour."""
+    return np.asarray(x_parent, dtype=np.float64) + gap * (
+        np.asarray(x_neighbor, dtype=np.float64) - np.asarray(x_parent, dtype=np.float64)
+    )
+
+
+def count_other_naive(nbrs, y_codes, code):
+    """Per row, how many of its neighbours have another class code."""
+    return np.array([sum(y_codes[j] != code for j in row) for row in nbrs], dtype=np.int64)

@@ -8,6 +8,7 @@ arguments (meta-estimators) get their test instances from ``INSTANCES``.
 import inspect
 
 import pytest
+from imblearn.under_sampling import RandomUnderSampler
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
@@ -16,7 +17,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
+from skclassgap.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, GaussianOverSampler
 from skclassgap.spurious import LowSpuriosityRefit
 from skclassgap.threshold import LogitAdjustedClassifier, ThresholdCalibrator
 from skclassgap.utils import all_estimators
@@ -53,6 +56,23 @@ INSTANCES["CostSensitiveClassifier"] = [
 INSTANCES["ThresholdCalibrator"] = [ThresholdCalibrator(LogisticRegression(), cv=3)]
 INSTANCES["LogitAdjustedClassifier"] = [LogitAdjustedClassifier(LogisticRegression())]
 
+# Samplers are seeded: imbalanced-learn's checks compare repeated calls.
+INSTANCES["ResampledClassifier"] = [
+    ResampledClassifier(LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)),
+    ResampledClassifier(LogisticRegression(), sampler=RandomUnderSampler(random_state=0)),
+]
+INSTANCES["SMOTE"] = [SMOTE(random_state=0)]
+INSTANCES["BorderlineSMOTE"] = [
+    BorderlineSMOTE(random_state=0),
+    BorderlineSMOTE(kind="borderline-2", random_state=0),
+]
+INSTANCES["ADASYN"] = [ADASYN(random_state=0)]
+INSTANCES["GaussianOverSampler"] = [
+    GaussianOverSampler(random_state=0),
+    GaussianOverSampler(covariance="pooled", shrinkage=None, random_state=0),
+    GaussianOverSampler(covariance="diag", shrinkage=0.1, random_state=0),
+]
+
 # name -> {check name: one-line reason}. Every entry says why it is expected.
 EXPECTED_FAILED_CHECKS = {
     "ThresholdCalibrator": {
@@ -61,6 +81,15 @@ EXPECTED_FAILED_CHECKS = {
             "the unchanged decision_function/predict_proba (as TunedThresholdClassifierCV)"
         ),
     },
+}
+
+_RESAMPLING_IS_NOT_REPETITION = (
+    "resampling draws depend on the rows present: repeating a row changes the "
+    "neighbours and the draws, so integer weights are not equivalent to repeats"
+)
+EXPECTED_FAILED_CHECKS["ResampledClassifier"] = {
+    "check_sample_weight_equivalence_on_dense_data": _RESAMPLING_IS_NOT_REPETITION,
+    "check_sample_weight_equivalence_on_sparse_data": _RESAMPLING_IS_NOT_REPETITION,
 }
 
 

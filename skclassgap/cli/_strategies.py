@@ -13,7 +13,7 @@ Names the factories rely on (public contract of DESIGN.md):
   class_weight="balanced", random_state=...)``
 - ``skclassgap.over_sampling.SMOTE(*, k_neighbors=..., random_state=...)``
 - ``skclassgap.over_sampling.GaussianOverSampler(*, random_state=...)``
-- ``skclassgap.compose.ResampledClassifier(sampler, estimator)``
+- ``skclassgap.compose.ResampledClassifier(estimator, *, sampler)``
 - ``skclassgap.threshold.ThresholdCalibrator(estimator, *, objective=..., cv=...)``
 - ``skclassgap.threshold.LogitAdjustedClassifier(estimator, *, tau=1.0)``
 - ``skclassgap.spectral.SpectralBalancer()``
@@ -106,7 +106,7 @@ def _cost_sensitive(context, cost_sensitive):
 
 
 def _resampled(context, over_sampling, compose, sampler):
-    model = compose.ResampledClassifier(sampler, clone(context.model))
+    model = compose.ResampledClassifier(clone(context.model), sampler=sampler)
     return Built(_pipeline(context, ("model", model)))
 
 

@@ -1,0 +1,276 @@
+"""Resample-then-fit classifier usable as the last step of a plain sklearn Pipeline."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _estimator_has, check_is_fitted, has_fit_parameter, validate_data
+
+from skclassgap.utils._validation import check_sample_weight
+
+
+def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
+    """Weights of the rows returned by ``sampler.fit_resample``.
+
+    Rule: an output row that copies input row ``i`` gets ``w[i]``; a synthetic
+    row with parent ``p``, neighbour ``q`` and gap ``g`` gets
+    ``(1 - g) * w[p] + g * w[q]`` (the weight at the synthetic point along the
+    segment); a synthetic row without a parent (Gaussian draw) gets the mean
+    weight of the input rows of its class. Samplers that only record
+    ``sample_indices_`` (imbalanced-learn's random samplers) give each output
+    row the weight of the row it copies.
+    """
+    indices = getattr(sampler, "sample_indices_", None)
+    name = type(sampler).__name__
+    if indices is None:
+        raise ValueError(
+            f"sample_weight cannot be carried through {name}: it does not record "
+            "which input rows its output rows come from (no sample_indices_ after "
+            "fit_resample). Use a sampler from skclassgap.over_sampling, one of "
+            "imbalanced-learn's random samplers, or fit without sample_weight."
+        )
+    indices = np.asarray(indices)
+    if len(indices) != len(y_resampled):
+        raise ValueError(
+            f"{name}.sample_indices_ has {len(indices)} entries but fit_resample "
+            f"returned {len(y_resampled)} rows; cannot match weights to rows."
+        )
+    synthetic = indices < 0
+    weights = np.empty(len(indices), dtype=np.float64)
+    weights[~synthetic] = sample_weight[indices[~synthetic]]
+    if not synthetic.any():
+        return weights
+    parents = getattr(sampler, "parents_", None)
+    if parents is None:
+        raise ValueError(
+            f"{name} returns synthetic rows (sample_indices_ == -1) but records no "
+            "parents_/neighbors_/gaps_; sample_weight cannot be carried through it."
+        )
+    parents = np.asarray(parents)
+    neighbors = np.asarray(sampler.neighbors_)
+    gaps = np.asarray(sampler.gaps_, dtype=np.float64)
+    w_syn = np.empty(len(parents))
+    paired = parents >= 0
+    g = gaps[paired]
+    w_syn[paired] = (1.0 - g) * sample_weight[parents[paired]] + g * sample_weight[neighbors[paired]]
+    if not paired.all():
+        y_orig = np.asarray(y_resampled)[:n_samples]
+        y_syn = np.asarray(y_resampled)[synthetic]
+        for label in np.unique(y_syn[~paired]):
+            mask = ~paired & (y_syn == label)
+            w_syn[mask] = sample_weight[y_orig == label].mean()
+    weights[synthetic] = w_syn
+    return weights
+
+
+class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Resample the training data, then fit a classifier; predict with it unchanged.
+
+    ``fit`` runs ``sampler.fit_resample(X, y)`` on a clone of ``sampler`` and
+    fits a clone of ``estimator`` on the result; ``predict``,
+    ``predict_proba``, ``predict_log_proba`` and ``decision_function`` go to
+    the fitted estimator on the data as given (resampling happens only in
+    ``fit``). Because it is an ordinary classifier, it works as the last step
+    of a plain :class:`sklearn.pipeline.Pipeline` and in
+    :class:`~sklearn.model_selection.GridSearchCV` with grids over
+    ``sampler__...`` and ``estimator__...``; no imbalanced-learn pipeline is
+    needed.
+
+    ``sample_weight`` is carried through the resampling: a copied row keeps
+    its weight; a synthetic row interpolated at gap ``g`` between parent ``p``
+    and neighbour ``q`` gets ``(1 - g) * w[p] + g * w[q]``; a Gaussian row
+    (no parent) gets the mean weight of its class's input rows. This needs
+    the provenance recorded by the samplers of
+    :mod:`skclassgap.over_sampling`; imbalanced-learn samplers exposing
+    ``sample_indices_`` (random over/under-samplers) also work, others raise
+    an error when ``sample_weight`` is given.
+
+    Parameters
+    ----------
+    estimator : classifier
+        Classifier fitted on the resampled data.
+    sampler : sampler, default=None
+        Any object with ``fit_resample`` (imbalanced-learn's samplers
+        included). ``None`` means :class:`~skclassgap.over_sampling.SMOTE()`.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The fitted clone of ``estimator``.
+    sampler_ : sampler
+        The fitted clone of ``sampler``.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, from ``estimator_``.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    skclassgap.over_sampling.SMOTE : The default sampler.
+    imblearn.pipeline.Pipeline : Pipeline with samplers as intermediate steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skclassgap.compose import ResampledClassifier
+    >>> from skclassgap.over_sampling import SMOTE
+    >>> X, y = make_classification(n_samples=500, weights=[0.9], random_state=0)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     ResampledClassifier(LogisticRegression(), sampler=SMOTE(random_state=0)),
+    ... )
+    >>> weights = np.where(y == 1, 2.0, 1.0)
+    >>> clf.fit(X, y, resampledclassifier__sample_weight=weights).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "sampler": [HasMethods(["fit_resample"]), None],
+    }
+
+    def __init__(self, estimator, *, sampler=None):
+        self.estimator = estimator
+        self.sampler = sampler
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Resample ``X, y`` with the sampler, then fit the estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Training data, passed to the sampler as given.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights carried through the resampling (see the class docstring)
+            and passed to ``estimator.fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        X_checked, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False
+        )
+        check_classification_targets(y)
+        # pandas goes to the sampler as given (feature names reach the estimator).
+        X = X if hasattr(X, "columns") else X_checked
+        if self.sampler is None:
+            from skclassgap.over_sampling import SMOTE
+
+            self.sampler_ = SMOTE()
+        else:
+            self.sampler_ = clone(self.sampler)
+        self.estimator_ = clone(self.estimator)
+        n_samples = X_checked.shape[0]
+        sw = check_sample_weight(
+            None if sample_weight is None else np.asarray(sample_weight), n_samples
+        )
+        if sw is not None and not has_fit_parameter(self.estimator_, "sample_weight"):
+            raise ValueError(
+                f"{type(self.estimator_).__name__}.fit does not accept sample_weight; "
+                "fit without sample_weight or use an estimator that supports it."
+            )
+        X_res, y_res = self.sampler_.fit_resample(X, y)[:2]
+        if sw is None:
+            self.estimator_.fit(X_res, y_res)
+        else:
+            w_res = resampled_weights(self.sampler_, sw, y_res, n_samples)
+            self.estimator_.fit(X_res, y_res, sample_weight=w_res)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        X_checked = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=None,
+            ensure_all_finite=False,
+        )
+        return X if hasattr(X, "columns") else X_checked
+
+    def predict(self, X):
+        """Predict class labels with the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Data to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        X = self._validated(X)
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities from the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Data to score.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        X = self._validated(X)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities from the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Data to score.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log probabilities, columns in the order of ``classes_``.
+        """
+        X = self._validated(X)
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision scores from the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Data to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Decision scores.
+        """
+        X = self._validated(X)
+        return self.estimator_.decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        est = get_tags(self.estimator)
+        tags.input_tags.sparse = est.input_tags.sparse and (
+            self.sampler is None or get_tags(self.sampler).input_tags.sparse
+        )
+        tags.input_tags.allow_nan = False
+        return tags

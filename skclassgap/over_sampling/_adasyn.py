@@ -1,0 +1,121 @@
+"""ADASYN: more synthetic rows where other classes crowd a class row."""
+
+import numpy as np
+
+from skclassgap._kernels.sampling import _count_other
+from skclassgap.over_sampling._base import (
+    NEIGHBORS_CONSTRAINT,
+    _BaseSyntheticSampler,
+    _check_class_size,
+    _n_neighbors,
+)
+from skclassgap.over_sampling._neighbors import kneighbors
+
+
+class ADASYN(_BaseSyntheticSampler):
+    """Adaptive Synthetic sampling (ADASYN), with provenance.
+
+    For every row ``i`` of the class, the density ratio ``r_i`` is the share of
+    its ``n_neighbors`` nearest rows in the whole data set that belong to other
+    classes, normalised to sum to one over the class (He et al., 2008; one
+    class against the rest in the multiclass case). Row ``i`` then parents
+    ``round(r_i * n_new)`` synthetic rows (NumPy's round-half-to-even, as
+    imbalanced-learn does, so the class count may differ from the requested
+    one by the rounding and equals imbalanced-learn's), each interpolated
+    toward one of its ``n_neighbors`` nearest same-class rows with a gap
+    uniform in ``[0, 1)``.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Number of rows wanted per class after resampling, with
+        imbalanced-learn's semantics (see :class:`SMOTE`).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+    n_neighbors : int or estimator, default=5
+        Neighbours used both for the density ratios and for interpolation, or
+        a neighbours estimator whose ``n_neighbors`` counts the row itself.
+    n_jobs : int, default=None
+        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
+        low dimension). Results do not depend on it.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Class label -> number of synthetic rows asked for.
+    density_ratios_ : dict
+        Class label -> normalised density ratio of each row of the class (in
+        the order of the class's rows in ``X``).
+    sample_indices_ : ndarray of shape (n_samples_resampled,)
+        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
+    parents_ : ndarray of shape (n_synthetic,)
+        Row of ``X`` each synthetic row grows from (grouped by parent).
+    neighbors_ : ndarray of shape (n_synthetic,)
+        Same-class row of ``X`` it moves toward.
+    gaps_ : ndarray of shape (n_synthetic,)
+        Interpolation gap in ``[0, 1)``.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    SMOTE : Uniform allocation over the class rows.
+    BorderlineSMOTE : Oversample from the danger set only.
+
+    References
+    ----------
+    .. [1] H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic
+       sampling approach for imbalanced learning", IJCNN 2008, 1322-1328.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from skclassgap.over_sampling import ADASYN
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9], random_state=0)
+    >>> sampler = ADASYN(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res)
+    array([898, 895])
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSyntheticSampler._parameter_constraints,
+        "n_neighbors": NEIGHBORS_CONSTRAINT,
+    }
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
+        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs)
+        self.n_neighbors = n_neighbors
+
+    def _before_classes(self, X, y_codes):
+        self.density_ratios_ = {}
+
+    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
+        k, estimator = _n_neighbors(self.n_neighbors)
+        _check_class_size(None, X.shape[0], k + 1, "n_neighbors", k)
+        _check_class_size(label, len(rows), k + 1, "n_neighbors", k)
+        nbrs = kneighbors(X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs)
+        ratio = _count_other(nbrs, y_codes, code) / k
+        total = ratio.sum()
+        if total == 0:
+            raise ValueError(
+                f"ADASYN cannot oversample class {label!r}: none of its rows has a "
+                f"neighbour of another class among its {k} nearest, so every "
+                "density ratio is 0. Use SMOTE for this class, or a larger "
+                "n_neighbors."
+            )
+        ratio = ratio / total
+        self.density_ratios_[label] = ratio
+        counts = np.rint(ratio * n_new).astype(np.int64)
+        if counts.sum() == 0:
+            raise ValueError(
+                f"ADASYN would generate no rows for class {label!r}: {n_new} "
+                "requested rows all round to 0 over its density ratios. Ask for "
+                "more rows through sampling_strategy."
+            )
+        used = np.flatnonzero(counts)
+        within = kneighbors(X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs)
+        return self._draw(rows[used], rows[within], counts.sum(), seed, repeats=counts[used])

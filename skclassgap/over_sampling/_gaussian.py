@@ -1,0 +1,173 @@
+"""Gaussian over-sampling: draw new rows of a class from a Gaussian fitted to it."""
+
+import numbers
+
+import numpy as np
+from sklearn.covariance import ledoit_wolf_shrinkage
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from skclassgap.over_sampling._base import _BaseSyntheticSampler
+
+
+def _shrink(cov, coef):
+    """``(1 - coef) * cov + coef * mean(diag(cov)) * I``."""
+    d = cov.shape[0]
+    mu = np.trace(cov) / d
+    out = (1.0 - coef) * cov
+    out.flat[:: d + 1] += coef * mu
+    return out
+
+
+class GaussianOverSampler(_BaseSyntheticSampler):
+    """Draw synthetic rows of a class from a Gaussian fitted to that class.
+
+    For each class to oversample, the mean ``mu_c`` and a covariance ``S_c`` are
+    estimated and new rows are drawn from ``N(mu_c, S_c)``. This is our reading
+    of distribution-calibration methods for tail classes (e.g. Yang et al.,
+    2021; RCAL), which describe a rare class by a Gaussian in a feature space
+    and sample from it: it suits frozen embeddings from a pretrained encoder,
+    where classes are roughly Gaussian blobs and interpolation between a few
+    rows (SMOTE) explores little of the class's spread. ``covariance="pooled"``
+    borrows the shape of the well-populated classes for a rare one, in the
+    spirit of calibrating tail statistics with head statistics.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Number of rows wanted per class after resampling, with
+        imbalanced-learn's semantics (see :class:`SMOTE`).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+    n_jobs : int, default=None
+        Accepted for a uniform interface; unused.
+    covariance : {"class", "pooled", "diag"}, default="class"
+        ``"class"``: covariance of the class's rows; ``"pooled"``: pooled
+        within-class covariance of all classes (each centred on its own mean);
+        ``"diag"``: the class's per-feature variances only.
+    shrinkage : "ledoit_wolf", float in [0, 1] or None, default="ledoit_wolf"
+        Shrinkage of the covariance toward ``mean(variances) * I``: the
+        Ledoit-Wolf coefficient (estimated on the rows the covariance comes
+        from), a fixed coefficient, or none.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Class label -> number of synthetic rows generated.
+    means_ : dict
+        Class label -> fitted mean, ndarray of shape (n_features,).
+    covariances_ : dict
+        Class label -> covariance used, ndarray of shape (n_features, n_features).
+    sample_indices_ : ndarray of shape (n_samples_resampled,)
+        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
+    parents_, neighbors_ : ndarray of shape (n_synthetic,)
+        All ``-1``: Gaussian rows have no parent row.
+    gaps_ : ndarray of shape (n_synthetic,)
+        All NaN.
+    n_features_in_ : int
+        Number of features seen in ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    SMOTE : Interpolate between rows of the class.
+
+    Notes
+    -----
+    With ``covariance="class"`` a class needs at least 2 rows.
+    :class:`~skclassgap.compose.ResampledClassifier` gives a Gaussian row the
+    mean ``sample_weight`` of the original rows of its class.
+
+    References
+    ----------
+    .. [1] S. Yang, L. Liu, M. Xu, "Free lunch for few-shot learning:
+       distribution calibration", ICLR 2021.
+    .. [2] O. Ledoit, M. Wolf, "A well-conditioned estimator for
+       large-dimensional covariance matrices", Journal of Multivariate
+       Analysis 88(2), 365-411, 2004.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from skclassgap.over_sampling import GaussianOverSampler
+    >>> X, y = make_classification(n_samples=1000, weights=[0.9], random_state=0)
+    >>> sampler = GaussianOverSampler(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res)
+    array([898, 898])
+    >>> sampler.covariances_[1].shape
+    (20, 20)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSyntheticSampler._parameter_constraints,
+        "covariance": [StrOptions({"class", "pooled", "diag"})],
+        "shrinkage": [StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        n_jobs=None,
+        covariance="class",
+        shrinkage="ledoit_wolf",
+    ):
+        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs)
+        self.covariance = covariance
+        self.shrinkage = shrinkage
+
+    def _before_classes(self, X, y_codes):
+        self.means_, self.covariances_ = {}, {}
+        self._pooled = None
+        if self.covariance == "pooled":
+            X64 = np.asarray(X, dtype=np.float64)
+            n_classes = int(y_codes.max()) + 1
+            counts = np.bincount(y_codes, minlength=n_classes)
+            means = np.zeros((n_classes, X.shape[1]))
+            np.add.at(means, y_codes, X64)
+            means /= counts[:, None]
+            centred = X64 - means[y_codes]
+            dof = X.shape[0] - n_classes
+            if dof < 1:
+                raise ValueError(
+                    "covariance='pooled' needs more rows than classes; got "
+                    f"{X.shape[0]} rows in {n_classes} classes."
+                )
+            self._pooled = self._shrunk(centred, dof)
+
+    def _shrunk(self, centred, dof):
+        cov = centred.T @ centred / dof
+        if self.covariance == "diag":
+            cov = np.diag(np.diag(cov))
+        if self.shrinkage == "ledoit_wolf":
+            coef = ledoit_wolf_shrinkage(centred, assume_centered=True) if len(centred) > 1 else 1.0
+        else:
+            coef = 0.0 if self.shrinkage is None else float(self.shrinkage)
+        return _shrink(cov, coef) if coef > 0 else cov
+
+    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
+        X_class = np.asarray(X[rows], dtype=np.float64)
+        mean = X_class.mean(axis=0)
+        if self._pooled is not None:
+            cov = self._pooled
+        else:
+            if len(rows) < 2:
+                raise ValueError(
+                    f"covariance={self.covariance!r} needs at least 2 samples in "
+                    f"class {label!r}, which has {len(rows)}. Use "
+                    "covariance='pooled' or exclude the class via sampling_strategy."
+                )
+            cov = self._shrunk(X_class - mean, len(rows) - 1)
+        self.means_[label], self.covariances_[label] = mean, cov
+        eigval, eigvec = np.linalg.eigh(cov)
+        root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
+        z = np.random.default_rng(seed).standard_normal((n_new, X.shape[1]))
+        X_new = (mean + z @ root.T).astype(X.dtype)
+        none = np.full(n_new, -1, dtype=np.int64)
+        return none, none.copy(), np.full(n_new, np.nan), X_new
+
+    def _assemble(self, X, parts, parents, neighbors, gaps, n_new_total):
+        return np.concatenate([X, *(p[3] for p in parts)]) if parts else X.copy()

@@ -1,0 +1,125 @@
+"""Exact k-nearest neighbours for the samplers: blocked BLAS distances + numba top-k.
+
+:func:`kneighbors` returns, for every query row, the indices of its ``k``
+nearest reference rows by Euclidean distance, nearest first. Work is done tile
+by tile: a tile of dot products ``Q_block @ R_chunk.T`` comes from BLAS into a
+buffer allocated once, and a numba kernel merges it into the running k best of
+each query row. Peak extra memory is one tile (at most ``_TILE_BYTES``) plus
+the ``n_queries x k`` result; no ``n x n`` matrix exists.
+
+Dense data are centred on the reference mean before the dot products, which
+keeps the cancellation in ``||q||^2 - 2 q.r + ||r||^2`` small. In very low
+dimension (``n_features <= _LOW_DIM``) scikit-learn's tree-based
+``NearestNeighbors`` is as fast or faster and is used instead, as it is when
+the user passes a neighbours estimator.
+"""
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+from skclassgap._kernels.neighbors import (
+    _add_query_norms,
+    _row_sqnorms,
+    _topk_update,
+)
+
+_TILE_BYTES = 4 * 2**20
+_LOW_DIM = 3
+
+
+def _tile_shape(n_queries, n_ref):
+    entries = _TILE_BYTES // 8
+    cols = min(n_ref, 8192)
+    rows = max(1, min(n_queries, entries // max(cols, 1)))
+    return rows, cols
+
+
+def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None):
+    """Indices of the ``k`` nearest reference rows of every query row.
+
+    Parameters
+    ----------
+    query : ndarray or CSR matrix of shape (n_queries, n_features)
+    reference : ndarray or CSR matrix of shape (n_ref, n_features)
+    k : int
+        Number of neighbours; ``k <= n_ref`` (minus one with ``exclude``).
+    exclude : int64 ndarray of shape (n_queries,), default=None
+        ``exclude[q]`` is a reference row that may not be a neighbour of query
+        ``q`` (the query itself when queries are reference rows), or -1.
+    estimator : NearestNeighbors-like, default=None
+        Use a clone of this estimator (``fit``/``kneighbors``) instead.
+    n_jobs : int, default=None
+        Passed to scikit-learn's ``NearestNeighbors`` on the estimator path.
+        The built-in search runs on one thread: each tile's GEMM is small
+        (a few MiB), and multi-threaded BLAS or a ``prange`` merge were slower
+        on the 2-core benchmark machine (thread synchronisation per tile).
+
+    Returns
+    -------
+    ind : int64 ndarray of shape (n_queries, k)
+        Reference row indices, nearest first.
+    """
+    n_q, n_features = query.shape
+    if exclude is None:
+        exclude = np.full(n_q, -1, dtype=np.int64)
+    if estimator is not None or (n_features <= _LOW_DIM and not sparse.issparse(query)):
+        return _kneighbors_estimator(query, reference, k, exclude, estimator, n_jobs)
+    n_ref = reference.shape[0]
+    if sparse.issparse(query):
+        Q = sparse.csr_matrix(query, dtype=np.float64)
+        R = sparse.csr_matrix(reference, dtype=np.float64)
+        q_norm = np.asarray(Q.multiply(Q).sum(axis=1), dtype=np.float64).ravel()
+        r_norm = np.asarray(R.multiply(R).sum(axis=1), dtype=np.float64).ravel()
+    else:
+        center = reference.mean(axis=0, dtype=np.float64)
+        Q = np.ascontiguousarray(query - center, dtype=np.float64)
+        R = np.ascontiguousarray(reference - center, dtype=np.float64)
+        q_norm = _row_sqnorms(Q)
+        r_norm = _row_sqnorms(R)
+    best_dist = np.full((n_q, k), np.inf)
+    best_idx = np.full((n_q, k), -1, dtype=np.int64)
+    rows, cols = _tile_shape(n_q, n_ref)
+    buffer = np.empty(rows * cols)
+    with threadpool_limits(limits=1, user_api="blas"):
+        _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer)
+    _add_query_norms(best_dist, q_norm)
+    return best_idx
+
+
+def _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer):
+    """Loop over tiles: BLAS dot products, then the numba top-k merge."""
+    n_q, n_ref = Q.shape[0], R.shape[0]
+    for r0 in range(0, n_q, rows):
+        r1 = min(r0 + rows, n_q)
+        for c0 in range(0, n_ref, cols):
+            c1 = min(c0 + cols, n_ref)
+            if sparse.issparse(Q):
+                tile = np.ascontiguousarray((Q[r0:r1] @ R[c0:c1].T).toarray())
+            else:
+                tile = buffer[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
+                np.matmul(Q[r0:r1], R[c0:c1].T, out=tile)
+            _topk_update(tile, r_norm, c0, exclude, best_dist, best_idx, r0)
+
+
+def _kneighbors_estimator(query, reference, k, exclude, estimator, n_jobs):
+    """Neighbours through a (clone of a) scikit-learn-like estimator."""
+    extra = int((exclude >= 0).any())
+    if estimator is None:
+        nn = NearestNeighbors(n_neighbors=k + extra, n_jobs=n_jobs)
+    else:
+        nn = clone(estimator)
+    nn.fit(reference)
+    ind = np.asarray(nn.kneighbors(query, n_neighbors=k + extra, return_distance=False))
+    ind = ind.astype(np.int64, copy=False)
+    if not extra:
+        return ind
+    # Drop each query's excluded row, or its last neighbour when absent.
+    drop = ind == exclude[:, None]
+    first = np.argmax(drop, axis=1)
+    first[~drop.any(axis=1)] = k
+    keep = np.ones_like(drop)
+    keep[np.arange(len(ind)), first] = False
+    return ind[keep].reshape(-1, k)

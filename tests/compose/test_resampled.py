@@ -1,0 +1,113 @@
+"""ResampledClassifier: weights through resampling, forwarding, Pipeline/GridSearchCV."""
+
+import re
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTE as ImbSMOTE
+from imblearn.over_sampling import RandomOverSampler
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from skclassgap.compose import ResampledClassifier
+from skclassgap.over_sampling import SMOTE, GaussianOverSampler
+
+
+class _Recorder(LogisticRegression):
+    """Logistic regression that remembers what fit received."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.seen_ = (X, y, sample_weight)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def _data():
+    return make_classification(n_samples=300, n_features=5, weights=[0.85], random_state=0)
+
+
+def test_resampled_weights_follow_interpolation_rule():
+    """Check that copied rows keep their weight and synthetic rows get
+    (1 - g) w[parent] + g w[neighbour]."""
+    X, y = _data()
+    w = np.random.default_rng(0).uniform(0.5, 3.0, len(y))
+    clf = ResampledClassifier(_Recorder(), sampler=SMOTE(random_state=0)).fit(X, y, sample_weight=w)
+    X_res, y_res, w_res = clf.estimator_.seen_
+    s = clf.sampler_
+    n = len(y)
+    np.testing.assert_array_equal(w_res[:n], w)
+    g = s.gaps_
+    np.testing.assert_allclose(w_res[n:], (1 - g) * w[s.parents_] + g * w[s.neighbors_])
+    expected, _ = SMOTE(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, expected)
+
+
+def test_resampled_weights_gaussian_and_imblearn_indices():
+    """Check that Gaussian rows get the class's mean weight, and that an
+    imbalanced-learn sampler with sample_indices_ passes weights by index."""
+    X, y = _data()
+    w = np.arange(len(y), dtype=float) + 1
+    clf = ResampledClassifier(_Recorder(), sampler=GaussianOverSampler(random_state=0))
+    clf.fit(X, y, sample_weight=w)
+    w_res = clf.estimator_.seen_[2]
+    np.testing.assert_allclose(w_res[len(y):], w[y == 1].mean())
+    clf = ResampledClassifier(_Recorder(), sampler=RandomOverSampler(random_state=0))
+    clf.fit(X, y, sample_weight=w)
+    np.testing.assert_array_equal(clf.estimator_.seen_[2], w[clf.sampler_.sample_indices_])
+
+
+def test_resampled_predictions_are_the_inner_estimators():
+    """Check that predict/predict_proba/decision_function equal those of the
+    estimator fitted on the resampled data, and that predict_proba is absent
+    when the estimator has none."""
+    X, y = _data()
+    clf = ResampledClassifier(LogisticRegression(), sampler=SMOTE(random_state=0)).fit(X, y)
+    ref = LogisticRegression().fit(*SMOTE(random_state=0).fit_resample(X, y))
+    np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X))
+    np.testing.assert_allclose(clf.decision_function(X), ref.decision_function(X))
+    np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
+    np.testing.assert_array_equal(clf.classes_, [0, 1])
+    assert not hasattr(ResampledClassifier(LinearSVC()), "predict_proba")
+
+
+def test_resampled_in_plain_pipeline_grid_search():
+    """Check that it tunes sampler__ and estimator__ parameters inside a plain
+    sklearn Pipeline, and that the default sampler is SMOTE."""
+    X, y = _data()
+    pipe = make_pipeline(StandardScaler(), ResampledClassifier(LogisticRegression()))
+    grid = GridSearchCV(
+        pipe,
+        {
+            "resampledclassifier__sampler": [SMOTE(random_state=0)],
+            "resampledclassifier__sampler__k_neighbors": [3, 5],
+            "resampledclassifier__estimator__C": [0.1, 1.0],
+        },
+        cv=3,
+        scoring="balanced_accuracy",
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    best = grid.best_estimator_[-1]
+    assert best.sampler_.k_neighbors == grid.best_params_["resampledclassifier__sampler__k_neighbors"]
+    assert isinstance(clone(pipe).fit(X, y)[-1].sampler_, SMOTE)
+
+
+ERRORS = [
+    (ImbSMOTE(random_state=0), LogisticRegression(), ValueError,
+     "sample_weight cannot be carried through SMOTE: it does not record which input rows"),
+    (SMOTE(random_state=0), KNeighborsClassifier(), ValueError,
+     "KNeighborsClassifier.fit does not accept sample_weight"),
+]
+
+
+@pytest.mark.parametrize("sampler, estimator, error, message", ERRORS)
+def test_resampled_sample_weight_errors(sampler, estimator, error, message):
+    """Check the errors when weights cannot be carried or consumed."""
+    X, y = _data()
+    clf = ResampledClassifier(estimator, sampler=sampler)
+    with pytest.raises(error, match=re.escape(message)):
+        clf.fit(X, y, sample_weight=np.ones(len(y)))
