@@ -4,11 +4,16 @@ A benchmark module ``benchmarks/bench_<topic>.py`` defines ``cases(full)``
 returning a list of :class:`Case`. Each case times ``ours`` and ``peer`` on the
 same data in the same process, several repeats each, interleaved, and reports
 the median of each and their ratio. Peak extra memory is measured once per
-implementation in a forked child: the kernel's resident-set high-water mark is
-reset, the call runs, and the rise of the mark over the starting RSS is read
-(this counts NumPy, numba and BLAS allocations alike).
+implementation in this process: freed memory is handed back to the system, the
+kernel's resident-set high-water mark is reset, the call runs, and the rise of
+the mark over the starting RSS is read (this counts NumPy, numba and BLAS
+allocations alike). glibc's mmap threshold is pinned at import so that large
+arrays always come from (and return to) the system, not from a heap that
+earlier runs left behind. (An earlier version forked a child per measurement;
+a child forked after OpenMP code has run in the parent can deadlock.)
 """
 
+import ctypes
 import gc
 import os
 import statistics
@@ -45,33 +50,34 @@ def _status_kib(field_name):
     return 0
 
 
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+if _LIBC is not None:
+    _M_MMAP_THRESHOLD = -3
+    _LIBC.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+
+
 def peak_extra_memory(func):
-    """Peak resident memory added by ``func()`` in MiB, measured in a forked child."""
+    """Peak resident memory added by ``func()``, in MiB (NaN where not measurable)."""
     if not os.path.exists("/proc/self/clear_refs"):
         return float("nan")
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_end)
-        value = -1.0
-        try:
-            gc.collect()
-            with open("/proc/self/clear_refs", "w") as f:
-                f.write("5")  # reset VmHWM to the current RSS
-            start = _status_kib("VmRSS")
-            func()
-            value = (_status_kib("VmHWM") - start) / 1024
-        finally:
-            os.write(write_end, repr(value).encode())
-            os._exit(0)
-    os.close(write_end)
-    data = b""
-    while chunk := os.read(read_end, 64):
-        data += chunk
-    os.close(read_end)
-    os.waitpid(pid, 0)
-    value = float(data or b"nan")
-    return value if value >= 0 else float("nan")
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset VmHWM to the current RSS
+    except OSError:
+        return float("nan")
+    start = _status_kib("VmRSS")
+    func()
+    return (_status_kib("VmHWM") - start) / 1024
 
 
 def time_case(case):

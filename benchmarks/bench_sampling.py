@@ -49,11 +49,6 @@ def _sampler_case(name, ours_cls, peer_cls, X, y, repeats, params=None):
         peer_name=f"imblearn.{peer_cls.__name__}",
         check=_same_counts,
         repeats=repeats,
-        # The harness measures memory in a fork()ed child; after scikit-learn's
-        # OpenMP neighbour search has run in the parent, the child deadlocks
-        # (libgomp is not fork-safe). Memory is measured by `memory_table()`
-        # below in fresh processes instead.
-        memory=False,
     )
 
 
@@ -123,46 +118,3 @@ def cases(full):
         Xb, yb = _binary(10**6, 20)
         out.append(_sampler_case("SMOTE 1e6x20 9:1", ours.SMOTE, imb.SMOTE, Xb, yb, repeats=1))
     return out
-
-
-_MEMORY_SNIPPET = """
-import resource, sys
-import numpy as np
-from sklearn.datasets import make_classification
-from imblearn import over_sampling as imb
-from skclassgap import over_sampling as ours
-X, y = make_classification(n_samples={n}, n_features={d}, n_informative=10,
-                           weights=[0.9], random_state=0)
-Xs, ys = X[:2000], y[:2000]
-{mod}.{cls}(random_state=0).fit_resample(Xs, ys)  # compile / import outside
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
-start = int([l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1])
-{mod}.{cls}(random_state=0).fit_resample(X, y)
-peak = int([l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1])
-print((peak - start) / 1024)
-"""
-
-
-def memory_table(sizes=((10**5, 20),), classes=("SMOTE", "BorderlineSMOTE", "ADASYN")):
-    """Peak extra RSS (MiB) of ours vs imbalanced-learn, each in a fresh process."""
-    import subprocess
-    import sys
-
-    lines = ["| case | ours peak MiB | imblearn peak MiB |", "|---|---:|---:|"]
-    for n, d in sizes:
-        for cls in classes:
-            vals = []
-            for mod in ("ours", "imb"):
-                code = _MEMORY_SNIPPET.format(n=n, d=d, mod=mod, cls=cls)
-                out = subprocess.run(
-                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
-                )
-                vals.append(float(out.stdout.strip().splitlines()[-1]))
-            lines.append(f"| {cls} {n:.0e}x{d} 9:1 | {vals[0]:.0f} | {vals[1]:.0f} |")
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(memory_table())

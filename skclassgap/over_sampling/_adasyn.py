@@ -36,8 +36,9 @@ class ADASYN(_BaseSyntheticSampler):
         Neighbours used both for the density ratios and for interpolation, or
         a neighbours estimator whose ``n_neighbors`` counts the row itself.
     n_jobs : int, default=None
-        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
-        low dimension). Results do not depend on it.
+        Threads of the exact neighbour search (``None`` or ``-1``: every
+        core, as scikit-learn's OpenMP neighbour search uses; passed to
+        ``NearestNeighbors`` where that is used). Results do not depend on it.
 
     Attributes
     ----------

@@ -14,6 +14,9 @@ dimension (``n_features <= _LOW_DIM``) scikit-learn's tree-based
 the user passes a neighbours estimator.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
@@ -52,10 +55,13 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     estimator : NearestNeighbors-like, default=None
         Use a clone of this estimator (``fit``/``kneighbors``) instead.
     n_jobs : int, default=None
-        Passed to scikit-learn's ``NearestNeighbors`` on the estimator path.
-        The built-in search runs on one thread: each tile's GEMM is small
-        (a few MiB), and multi-threaded BLAS or a ``prange`` merge were slower
-        on the 2-core benchmark machine (thread synchronisation per tile).
+        Threads of the built-in dense search, each working on its own blocks
+        of query rows (single-threaded BLAS per tile plus the nogil numba
+        merge). ``None`` uses every core, as scikit-learn's OpenMP neighbour
+        search does; ``-1`` too. Results do not depend on the number of
+        threads: every query row is merged by one thread, over the reference
+        columns in the same order. Passed to scikit-learn's
+        ``NearestNeighbors`` on the estimator path.
 
     Returns
     -------
@@ -82,17 +88,37 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     best_dist = np.full((n_q, k), np.inf)
     best_idx = np.full((n_q, k), -1, dtype=np.int64)
     rows, cols = _tile_shape(n_q, n_ref)
-    buffer = np.empty(rows * cols)
+    starts = list(range(0, n_q, rows))
+    n_threads = 1 if sparse.issparse(Q) else min(_n_threads(n_jobs), len(starts))
+
+    def merge(block_starts):
+        buffer = np.empty(rows * cols)
+        _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer,
+                     block_starts)
+
     with threadpool_limits(limits=1, user_api="blas"):
-        _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer)
+        if n_threads == 1:
+            merge(starts)
+        else:
+            # Round-robin blocks of query rows; threads write disjoint rows.
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                list(pool.map(merge, [starts[t::n_threads] for t in range(n_threads)]))
     _add_query_norms(best_dist, q_norm)
     return best_idx
 
 
-def _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer):
+def _n_threads(n_jobs):
+    if n_jobs is None or n_jobs == -1:
+        return os.cpu_count() or 1
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return n_jobs
+
+
+def _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer, starts):
     """Loop over tiles: BLAS dot products, then the numba top-k merge."""
     n_q, n_ref = Q.shape[0], R.shape[0]
-    for r0 in range(0, n_q, rows):
+    for r0 in starts:
         r1 = min(r0 + rows, n_q)
         for c0 in range(0, n_ref, cols):
             c1 = min(c0 + cols, n_ref)

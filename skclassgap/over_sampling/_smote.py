@@ -45,10 +45,9 @@ class SMOTE(_BaseSyntheticSampler):
         the row itself, as in imbalanced-learn) used instead of the built-in
         search.
     n_jobs : int, default=None
-        Passed to scikit-learn's ``NearestNeighbors`` where it is used (very
-        low dimension). The built-in exact search runs on one thread (faster
-        than threaded BLAS on small tiles in our benchmark). Results do not
-        depend on it.
+        Threads of the exact neighbour search (``None`` or ``-1``: every
+        core, as scikit-learn's OpenMP neighbour search uses; passed to
+        ``NearestNeighbors`` where that is used). Results do not depend on it.
 
     Attributes
     ----------

@@ -34,6 +34,18 @@ def test_kneighbors_subset_queries_and_tiles_match_naive(rng, monkeypatch):
     np.testing.assert_array_equal(got, kneighbors_naive(X[rows], X, 5, rows))
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2, 3, None, -1])
+def test_kneighbors_threads_give_identical_results(rng, monkeypatch, n_jobs):
+    """Check that any number of threads gives the brute-force neighbours exactly."""
+    import skclassgap.over_sampling._neighbors as mod
+
+    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr: (7, 13))  # many blocks
+    X = rng.standard_normal((150, 6))
+    exclude = np.arange(150)
+    got = kneighbors(X, X, 4, exclude=exclude, n_jobs=n_jobs)
+    np.testing.assert_array_equal(got, kneighbors_naive(X, X, 4, exclude))
+
+
 def test_kneighbors_sparse_and_estimator_paths_match_naive(rng):
     """Check that CSR input and a user neighbours estimator give the same sets."""
     from sklearn.neighbors import NearestNeighbors
