@@ -174,7 +174,7 @@ def render_html(run):
     spectral = result["spectral"]
     parts.append("<h2>Spectral imbalance</h2>")
     if spectral["status"] == "ok":
-        parts.append(_frame_table(run.spectral_table, lambda v: f"{v:.3g}"))
+        parts.append(_frame_table(run.spectral_table, lambda v: f"{v:.3f}"))
     else:
         parts.append(
             f"<p class='note'>Summary table {esc(spectral['status'])}: "

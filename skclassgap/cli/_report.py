@@ -113,7 +113,7 @@ def render_text(run, pm="±"):
     spectral = result["spectral"]
     if spectral["status"] == "ok":
         out.append("spectral imbalance of the preprocessed features, per class:")
-        out.append(run.spectral_table.to_string(float_format=lambda v: f"{v:.3g}"))
+        out.append(run.spectral_table.to_string(float_format=lambda v: f"{v:.3f}"))
     else:
         out.append(f"spectral imbalance: {spectral['status']} ({spectral['note']})")
     out.append("")
