@@ -7,6 +7,7 @@ family merged later shows up without editing the docs).
 
 import importlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def _write_api():
             "",
             ".. autosummary::",
             "   :toctree: generated/",
-            "   :template: entry.rst",
+            "   :template: autosummary/entry.rst",
             "",
             *(f"   {name}" for name in sorted(names)),
             "",
@@ -107,3 +108,55 @@ def _write_api():
 
 _write_api()
 templates_path = ["_templates"]
+
+# scikit-learn's glossary and guide labels that docstrings (ours and the
+# set_*_request methods scikit-learn generates) refer to: linked to the
+# scikit-learn site, since intersphinx cannot fetch its inventory offline.
+_SKLEARN = "https://scikit-learn.org/stable/"
+_SKLEARN_LABELS = {"metadata_routing": "metadata_routing.html"}
+
+_SHAPE = re.compile(r"shape \(([^)]*)\)")
+_TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?![`\w])")
+
+
+def _literal_shape_names(app, what, name, obj, options, lines):
+    """Quote fitted-attribute names in shapes, e.g. ``(n_features_in_,)``.
+
+    Unquoted, reST reads ``n_features_in_`` as a link to a missing target.
+    """
+    for i, line in enumerate(lines):
+        lines[i] = _SHAPE.sub(
+            lambda m: "shape (" + _TRAILING_UNDERSCORE.sub(r"``\1``", m.group(1)) + ")",
+            line,
+        )
+
+
+def _skip_inherited_sklearn_api(app, what, name, obj, skip, options):
+    """Leave scikit-learn's generated ``set_*_request`` methods out."""
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
+def _sklearn_reference(app, env, node, contnode):
+    """Resolve scikit-learn glossary terms and labels to its web site."""
+    from docutils import nodes
+
+    target = node.get("reftarget", "")
+    if node.get("reftype") == "term":
+        anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", target.lower()).strip("-")
+        uri = f"{_SKLEARN}glossary.html#{anchor}"
+    elif node.get("reftype") == "ref" and target in _SKLEARN_LABELS:
+        uri = _SKLEARN + _SKLEARN_LABELS[target]
+    else:
+        return None
+    ref = nodes.reference("", "", internal=False, refuri=uri)
+    ref.append(contnode)
+    return ref
+
+
+def setup(app):
+    # before numpydoc (priority 500) turns the sections into reST
+    app.connect("autodoc-process-docstring", _literal_shape_names, priority=400)
+    app.connect("autodoc-skip-member", _skip_inherited_sklearn_api)
+    app.connect("missing-reference", _sklearn_reference)
