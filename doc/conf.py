@@ -97,7 +97,6 @@ def _write_api():
             "",
             f".. automodule:: skclassgap.{sub}",
             "   :no-members:",
-            "   :no-index:",
             "",
             f".. currentmodule:: skclassgap.{sub}",
             "",
@@ -117,11 +116,17 @@ def _write_api():
 _write_api()
 templates_path = ["_templates"]
 
-# scikit-learn's glossary and guide labels that docstrings (ours and the
-# set_*_request methods scikit-learn generates) refer to: linked to the
-# scikit-learn site, since intersphinx cannot fetch its inventory offline.
+# scikit-learn's glossary terms and guide labels that docstrings refer to, and
+# the API pages of scikit-learn, imbalanced-learn, NumPy and SciPy: linked to
+# their web sites, since intersphinx cannot fetch inventories offline.
 _SKLEARN = "https://scikit-learn.org/stable/"
 _SKLEARN_LABELS = {"metadata_routing": "metadata_routing.html"}
+_API_PAGES = {
+    "sklearn": _SKLEARN + "modules/generated/",
+    "imblearn": "https://imbalanced-learn.org/stable/references/generated/",
+    "numpy": "https://numpy.org/doc/stable/reference/generated/",
+    "scipy": "https://docs.scipy.org/doc/scipy/reference/generated/",
+}
 
 _SHAPE = re.compile(r"shape \(([^)]*)\)")
 _TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?![`\w])")
@@ -147,7 +152,7 @@ def _skip_inherited_sklearn_api(app, what, name, obj, skip, options):
 
 
 def _sklearn_reference(app, env, node, contnode):
-    """Resolve scikit-learn glossary terms and labels to its web site."""
+    """Resolve scikit-learn glossary terms, labels and API names to its web site."""
     from docutils import nodes
 
     target = node.get("reftarget", "")
@@ -156,6 +161,14 @@ def _sklearn_reference(app, env, node, contnode):
         uri = f"{_SKLEARN}glossary.html#{anchor}"
     elif node.get("reftype") == "ref" and target in _SKLEARN_LABELS:
         uri = _SKLEARN + _SKLEARN_LABELS[target]
+    elif (
+        node.get("refdomain") == "py"
+        and node.get("reftype") in {"class", "func", "obj", "meth"}
+        and target.split(".")[0] in _API_PAGES
+        and target.count(".") >= 1
+    ):
+        # these projects name their API pages after the public path
+        uri = _API_PAGES[target.split(".")[0]] + f"{target}.html"
     else:
         return None
     ref = nodes.reference("", "", internal=False, refuri=uri)
