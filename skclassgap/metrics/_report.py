@@ -114,7 +114,7 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     lower recall. That is not universal: on scikit-learn's digits the
     correlation over the 10 classes is near zero or positive (Spearman -0.13
     for a scaled logistic regression, 0.72 for 5-nearest neighbours; see
-    ``doc/examples/spurious_and_bias.md``).
+    ``doc/examples/spurious_and_bias.rst``).
 
     Parameters
     ----------
