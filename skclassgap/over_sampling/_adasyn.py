@@ -36,9 +36,10 @@ class ADASYN(_BaseSyntheticSampler):
         Neighbours used both for the density ratios and for interpolation, or
         a neighbours estimator whose ``n_neighbors`` counts the row itself.
     n_jobs : int, default=None
-        Threads of the exact neighbour search (``None`` or ``-1``: every
-        core, as scikit-learn's OpenMP neighbour search uses; passed to
-        ``NearestNeighbors`` where that is used). Results do not depend on it.
+        Threads of the exact neighbour search (``None``: as many as OpenMP
+        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
+        core; passed to ``NearestNeighbors`` where that is used). Results do
+        not depend on it.
 
     Attributes
     ----------

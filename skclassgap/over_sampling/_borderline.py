@@ -42,9 +42,10 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         Neighbours to interpolate toward, or a neighbours estimator whose
         ``n_neighbors`` counts the row itself.
     n_jobs : int, default=None
-        Threads of the exact neighbour search (``None`` or ``-1``: every
-        core, as scikit-learn's OpenMP neighbour search uses; passed to
-        ``NearestNeighbors`` where that is used). Results do not depend on it.
+        Threads of the exact neighbour search (``None``: as many as OpenMP
+        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
+        core; passed to ``NearestNeighbors`` where that is used). Results do
+        not depend on it.
     m_neighbors : int or estimator, default=10
         Neighbours, in the whole data set, that decide whether a row is in
         danger; or a neighbours estimator whose ``n_neighbors`` counts the row

@@ -57,8 +57,9 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     n_jobs : int, default=None
         Threads of the built-in dense search, each working on its own blocks
         of query rows (single-threaded BLAS per tile plus the nogil numba
-        merge). ``None`` uses every core, as scikit-learn's OpenMP neighbour
-        search does; ``-1`` too. Results do not depend on the number of
+        merge). ``None`` uses as many threads as scikit-learn's OpenMP
+        neighbour search would (``OMP_NUM_THREADS`` if set, else every core);
+        ``-1`` every core. Results do not depend on the number of
         threads: every query row is merged by one thread, over the reference
         columns in the same order. Passed to scikit-learn's
         ``NearestNeighbors`` on the estimator path.
@@ -108,7 +109,15 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
 
 
 def _n_threads(n_jobs):
-    if n_jobs is None or n_jobs == -1:
+    if n_jobs is None:
+        # As many threads as OpenMP code (scikit-learn's neighbour search)
+        # would use: OMP_NUM_THREADS when set (joblib/loky workers set it to
+        # avoid oversubscription), else every core.
+        try:
+            return max(1, int(os.environ["OMP_NUM_THREADS"]))
+        except (KeyError, ValueError):
+            return os.cpu_count() or 1
+    if n_jobs == -1:
         return os.cpu_count() or 1
     if n_jobs < 0:
         return max(1, (os.cpu_count() or 1) + 1 + n_jobs)

@@ -45,9 +45,10 @@ class SMOTE(_BaseSyntheticSampler):
         the row itself, as in imbalanced-learn) used instead of the built-in
         search.
     n_jobs : int, default=None
-        Threads of the exact neighbour search (``None`` or ``-1``: every
-        core, as scikit-learn's OpenMP neighbour search uses; passed to
-        ``NearestNeighbors`` where that is used). Results do not depend on it.
+        Threads of the exact neighbour search (``None``: as many as OpenMP
+        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
+        core; passed to ``NearestNeighbors`` where that is used). Results do
+        not depend on it.
 
     Attributes
     ----------
