@@ -15,11 +15,7 @@ import numpy as np
 from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
 
 
-# FINITE_SAFE is a frozenset; numba wants a plain set.
-_FAST = set(FINITE_SAFE)
-
-
-@kernel(fastmath=_FAST)
+@kernel(fastmath=FINITE_SAFE)
 def _merge_row(tile, i, ref_sqnorm, col_start, skip, bd, bi):
     """Merge row ``i`` of ``tile`` into the sorted k best ``bd``/``bi`` of one query."""
     k = bd.shape[0]
@@ -37,7 +33,7 @@ def _merge_row(tile, i, ref_sqnorm, col_start, skip, bd, bi):
             worst = bd[k - 1]
 
 
-@kernel(fastmath=_FAST)
+@kernel(fastmath=FINITE_SAFE)
 def _topk_update(tile, ref_sqnorm, col_start, exclude, best_dist, best_idx, row_start):
     """Merge one tile of dot products into the running k best per query row.
 
