@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from skclassgap._kernels.neighbors import (
     _add_query_norms,
@@ -31,6 +31,21 @@ from skclassgap._kernels.neighbors import (
 
 _TILE_BYTES = 4 * 2**20
 _LOW_DIM = 3
+
+
+_CONTROLLER = []
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread.
+
+    The controller (which scans the loaded libraries, ~3 ms) is built once;
+    ``threadpool_limits`` would rebuild it on every call, which dominated the
+    fit time of the samplers on small data.
+    """
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def _tile_shape(n_queries, n_ref):
@@ -97,7 +112,7 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
         _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer,
                      block_starts)
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _one_blas_thread():
         if n_threads == 1:
             merge(starts)
         else:
