@@ -14,7 +14,7 @@ Fastmath flag sets
     ``nnan``/``ninf``: ``np.isnan`` and infinities keep working. The default for
     floating-point kernels that tolerate rounding differences.
 
-Bare ``fastmath=True`` is never used: it includes ``nnan``, under which
+A bare ``True`` for ``fastmath`` is never used: it includes ``nnan``, under which
 ``np.isnan`` may be folded to ``False``.
 
 Cache policy
@@ -57,7 +57,7 @@ def kernel(*, fastmath, parallel=False, cache=True):
     """
     if fastmath is True:
         raise ValueError(
-            "fastmath=True includes 'nnan' and breaks NaN handling; pass STRICT "
+            "a bare True for fastmath includes 'nnan' and breaks NaN handling; pass STRICT "
             "or FINITE_SAFE from skclassgap.utils._numba."
         )
     flags = set(fastmath) if fastmath else set()
