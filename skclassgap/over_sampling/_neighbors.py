@@ -1,16 +1,29 @@
-"""Exact k-nearest neighbours for the samplers: blocked BLAS distances + numba top-k.
+"""Exact k-nearest neighbours for the samplers: blocked BLAS products + numba top-k.
 
 :func:`kneighbors` returns, for every query row, the indices of its ``k``
-nearest reference rows by Euclidean distance, nearest first. Work is done tile
-by tile: a tile of dot products ``Q_block @ R_chunk.T`` comes from BLAS into a
-buffer allocated once, and a numba kernel merges it into the running k best of
-each query row. Peak extra memory is one tile (at most ``_TILE_BYTES``) plus
-the ``n_queries x k`` result; no ``n x n`` matrix exists.
+nearest reference rows by Euclidean distance, nearest first (ties: lower
+index first). Dense data go through two stages:
 
-Dense data are centred on the reference mean before the dot products, which
-keeps the cancellation in ``||q||^2 - 2 q.r + ||r||^2`` small. In very low
-dimension (``n_features <= _LOW_DIM``) scikit-learn's tree-based
-``NearestNeighbors`` is as fast or faster and is used instead, as it is when
+1. *Screening in float32.* Rows are centred on the reference mean, scaled by a
+   power of two and augmented (``[-2 q, 1]`` and ``[r, ||r||^2]``), so that one
+   float32 BLAS product per tile gives ``||r||^2 - 2 q.r`` directly. Tiles
+   (at most ``_TILE_BYTES``, sized for a core's L2 cache) are merged by a numba
+   kernel into a list of the ``k + _SCREEN_EXTRA`` smallest values per query;
+   a tile row with no value below the list's current worst is rejected by
+   one vectorised count.
+2. *Exact re-check in float64.* The float32 error of every screening value is
+   bounded (standard dot-product error bound, doubled), so the true ``k``
+   nearest are provably among the kept candidates within twice that bound of
+   the k-th kept value; these are re-ranked by exact float64 distances
+   computed from the original rows. A row whose band overflows its list
+   (many near-equal distances, e.g. duplicated rows) is searched again by the
+   exact float64 path.
+
+Sparse input uses the exact float64 path directly (sparse dot products of
+tiles, then the same kind of merge). Peak extra memory is one tile per thread
+plus the augmented float32 copies and the ``n_queries x (k + extra)`` lists; no
+``n x n`` matrix exists. In very low dimension (``n_features <= _LOW_DIM``)
+scikit-learn's tree-based ``NearestNeighbors`` is used instead, as it is when
 the user passes a neighbours estimator.
 """
 
@@ -25,11 +38,16 @@ from threadpoolctl import ThreadpoolController
 
 from skclassgap._kernels.neighbors import (
     _add_query_norms,
+    _augment_rows,
+    _refine_candidates,
     _row_sqnorms,
+    _screen_update,
     _topk_update,
 )
 
-_TILE_BYTES = 4 * 2**20
+_TILE_BYTES = 256 * 2**10
+_TILE_COLS = 256
+_SCREEN_EXTRA = 4  # candidates kept beyond k by the float32 screening
 _LOW_DIM = 3
 
 
@@ -48,10 +66,14 @@ def _one_blas_thread():
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
-def _tile_shape(n_queries, n_ref):
-    entries = _TILE_BYTES // 8
-    cols = min(n_ref, 8192)
-    rows = max(1, min(n_queries, entries // max(cols, 1)))
+def _tile_shape(n_queries, n_ref, *, itemsize, n_threads=1, tile_bytes=None, max_cols=None):
+    """Rows and columns of a tile of ``_TILE_BYTES`` (fits a core's L2 cache).
+
+    Query rows are also capped so that every thread gets a block.
+    """
+    entries = (tile_bytes or _TILE_BYTES) // itemsize
+    cols = max(1, min(n_ref, max_cols or _TILE_COLS))
+    rows = max(1, min(n_queries, entries // cols, -(-n_queries // max(n_threads, 1))))
     return rows, cols
 
 
@@ -82,13 +104,96 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     Returns
     -------
     ind : int64 ndarray of shape (n_queries, k)
-        Reference row indices, nearest first.
+        Reference row indices, nearest first (ties: lower index first).
     """
     n_q, n_features = query.shape
     if exclude is None:
         exclude = np.full(n_q, -1, dtype=np.int64)
     if estimator is not None or (n_features <= _LOW_DIM and not sparse.issparse(query)):
         return _kneighbors_estimator(query, reference, k, exclude, estimator, n_jobs)
+    if sparse.issparse(query):
+        return _kneighbors_exact(query, reference, k, exclude, n_jobs)
+    ind, fallback = _kneighbors_screened(query, reference, k, exclude, n_jobs)
+    if fallback.any():
+        # Rows whose float32 screening could not prove its candidate list
+        # complete (many near-equal distances): exact float64 search.
+        rows = np.flatnonzero(fallback)
+        ind[rows] = _kneighbors_exact(query[rows], reference, k, exclude[rows], n_jobs)
+    return ind
+
+
+def _screen_scale(query, reference, center):
+    """Power of two at least the norm of every centred row (1 when all are 0)."""
+    spread = np.maximum(
+        np.abs(reference.max(axis=0) - center), np.abs(reference.min(axis=0) - center)
+    )
+    spread = np.maximum(spread, np.abs(query.max(axis=0) - center))
+    spread = np.maximum(spread, np.abs(query.min(axis=0) - center))
+    top = float(np.sqrt(np.sum(spread.astype(np.float64) ** 2)))
+    return 2.0 ** np.ceil(np.log2(top)) if top > 0 else 1.0
+
+
+def _kneighbors_screened(query, reference, k, exclude, n_jobs):
+    """Float32 screening through BLAS, then an exact float64 re-check.
+
+    Returns the neighbour indices and a mask of the query rows whose result
+    could not be proven exact (to be searched again exactly).
+    """
+    n_q, d = query.shape
+    n_ref = reference.shape[0]
+    center = reference.mean(axis=0, dtype=np.float64)
+    scale = _screen_scale(query, reference, center)
+    Qa = np.empty((n_q, d + 1), dtype=np.float32)
+    Ra = np.empty((n_ref, d + 1), dtype=np.float32)
+    q_norm = np.empty(n_q)
+    r_norm = np.empty(n_ref)
+    _augment_rows(query, center, scale, True, Qa, q_norm)
+    _augment_rows(reference, center, scale, False, Ra, r_norm)
+    # Error of a float32 screening value (rows scaled to norm <= 1): rounding
+    # of the inputs and of a (d + 1)-term float32 dot product, by the standard
+    # bound gamma_n * sum |terms|, doubled for safety; plus underflow.
+    r_max = float(r_norm.max())
+    unit = 2.0**-24
+    bound = 2.0 * (d + 5) * unit * (2.0 * q_norm * r_max + r_max**2) + (d + 2) * 2.0**-120
+    n_keep = k + _SCREEN_EXTRA
+    best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
+    best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
+    n_threads = _n_threads(n_jobs)
+    rows, cols = _tile_shape(n_q, n_ref, itemsize=4, n_threads=n_threads)
+    starts = list(range(0, n_q, rows))
+    n_threads = min(n_threads, len(starts))
+
+    def screen(block_starts):
+        tile = np.empty(rows * cols, dtype=np.float32)
+        for r0 in block_starts:
+            r1 = min(r0 + rows, n_q)
+            for c0 in range(0, n_ref, cols):
+                c1 = min(c0 + cols, n_ref)
+                out = tile[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
+                np.matmul(Qa[r0:r1], Ra[c0:c1].T, out=out)
+                _screen_update(out, c0, exclude, best_val, best_idx, r0)
+
+    _run_blocks(screen, starts, n_threads)
+    ind = np.empty((n_q, k), dtype=np.int64)
+    fallback = np.empty(n_q, dtype=np.bool_)
+    _refine_candidates(query, reference, best_val, best_idx, bound, ind, fallback)
+    return ind, fallback
+
+
+def _run_blocks(work, starts, n_threads):
+    """Run ``work`` on round-robin shares of the block starts, BLAS single-threaded."""
+    with _one_blas_thread():
+        if n_threads <= 1:
+            work(starts)
+        else:
+            # Threads write disjoint query rows.
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                list(pool.map(work, [starts[t::n_threads] for t in range(n_threads)]))
+
+
+def _kneighbors_exact(query, reference, k, exclude, n_jobs):
+    """Exact search in float64 (dense or sparse): BLAS dot products + merge."""
+    n_q = query.shape[0]
     n_ref = reference.shape[0]
     if sparse.issparse(query):
         Q = sparse.csr_matrix(query, dtype=np.float64)
@@ -103,22 +208,21 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
         r_norm = _row_sqnorms(R)
     best_dist = np.full((n_q, k), np.inf)
     best_idx = np.full((n_q, k), -1, dtype=np.int64)
-    rows, cols = _tile_shape(n_q, n_ref)
+    if sparse.issparse(Q):
+        # Sparse products have a large fixed cost per call: big tiles, one thread.
+        n_threads = 1
+        rows, cols = _tile_shape(n_q, n_ref, itemsize=8, tile_bytes=4 * 2**20, max_cols=8192)
+    else:
+        n_threads = _n_threads(n_jobs)
+        rows, cols = _tile_shape(n_q, n_ref, itemsize=8, n_threads=n_threads)
     starts = list(range(0, n_q, rows))
-    n_threads = 1 if sparse.issparse(Q) else min(_n_threads(n_jobs), len(starts))
 
     def merge(block_starts):
         buffer = np.empty(rows * cols)
         _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer,
                      block_starts)
 
-    with _one_blas_thread():
-        if n_threads == 1:
-            merge(starts)
-        else:
-            # Round-robin blocks of query rows; threads write disjoint rows.
-            with ThreadPoolExecutor(max_workers=n_threads) as pool:
-                list(pool.map(merge, [starts[t::n_threads] for t in range(n_threads)]))
+    _run_blocks(merge, starts, min(n_threads, len(starts)))
     _add_query_norms(best_dist, q_norm)
     return best_idx
 

@@ -27,7 +27,7 @@ def test_kneighbors_subset_queries_and_tiles_match_naive(rng, monkeypatch):
     import skclassgap.over_sampling._neighbors as mod
 
     monkeypatch.setattr(mod, "_TILE_BYTES", 8 * 7 * 13)  # tiles of a few rows/cols
-    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr: (7, 13))
+    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr, **kw: (7, 13))
     X = rng.standard_normal((120, 6))
     rows = rng.choice(120, size=40, replace=False)
     got = kneighbors(X[rows], X, 5, exclude=rows)
@@ -39,7 +39,7 @@ def test_kneighbors_threads_give_identical_results(rng, monkeypatch, n_jobs):
     """Check that any number of threads gives the brute-force neighbours exactly."""
     import skclassgap.over_sampling._neighbors as mod
 
-    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr: (7, 13))  # many blocks
+    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr, **kw: (7, 13))  # many blocks
     X = rng.standard_normal((150, 6))
     exclude = np.arange(150)
     got = kneighbors(X, X, 4, exclude=exclude, n_jobs=n_jobs)
@@ -96,3 +96,64 @@ def test_count_other_matches_naive(rng):
     nbrs = rng.integers(0, 50, (20, 6))
     y = rng.integers(0, 3, 50)
     np.testing.assert_array_equal(_count_other(nbrs, y, 1), count_other_naive(nbrs, y, 1))
+
+
+def _sq_dists(query, reference, ind):
+    query = np.asarray(query, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    return ((query[:, None, :] - reference[ind]) ** 2).sum(axis=2)
+
+
+def test_kneighbors_float32_screening_resolves_near_ties_exactly(rng):
+    """Check that distances closer than float32 can tell apart (relative
+    differences of 1e-12) are still ranked exactly: the screening keeps every
+    candidate within its error band and the float64 re-check orders them."""
+    n_ref, d = 60, 8
+    directions = rng.standard_normal((n_ref, d))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    radii = 1.0 + 1e-12 * rng.permutation(n_ref)
+    reference = 100.0 + directions * radii[:, None]
+    query = np.full((1, d), 100.0)
+    for k in (1, 3, 5):
+        got = kneighbors(query, reference, k)
+        np.testing.assert_array_equal(got[0], np.argsort(radii)[:k])
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e-8, 1.0, 1e12, 1e30])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kneighbors_any_scale_and_dtype_matches_naive(rng, scale, dtype):
+    """Check tiny, huge and offset values (float32 screening is rescaled and
+    centred) and float32 input against the brute-force search."""
+    X = (rng.standard_normal((130, 9)) * scale + 3 * scale).astype(dtype)
+    if not np.isfinite(X).all() or not X.any():
+        pytest.skip("scale not representable in this dtype")
+    rows = rng.choice(130, size=50, replace=False)
+    got = kneighbors(X[rows], X, 5, exclude=rows)
+    np.testing.assert_array_equal(got, kneighbors_naive(X[rows], X, 5, rows))
+
+
+def test_kneighbors_many_ties_fall_back_to_exact_search(rng, monkeypatch):
+    """Check that on lattice data (many equal distances, so the float32 band
+    overflows the candidate list) the rows are searched again exactly and
+    get the k smallest distances; Gaussian data never need that."""
+    import skclassgap.over_sampling._neighbors as mod
+
+    calls = []
+    exact = mod._kneighbors_exact
+
+    def counting(query, *args):
+        calls.append(query.shape[0])
+        return exact(query, *args)
+
+    monkeypatch.setattr(mod, "_kneighbors_exact", counting)
+    X = rng.integers(0, 3, (300, 5)).astype(np.float64)
+    ex = np.arange(300)
+    got = kneighbors(X, X, 4, exclude=ex)
+    expected = kneighbors_naive(X, X, 4, ex)
+    assert sum(calls) > 0
+    np.testing.assert_array_equal(_sq_dists(X, X, got), _sq_dists(X, X, expected))
+    assert (got != ex[:, None]).all()
+    calls.clear()
+    G = rng.standard_normal((300, 5))
+    np.testing.assert_array_equal(kneighbors(G, G, 4, exclude=ex), kneighbors_naive(G, G, 4, ex))
+    assert calls == []
