@@ -107,31 +107,55 @@ def _augment_rows(X, center, scale, query_side, out, norms):
     scale : float
         Power of two the centred rows are divided by (exact in binary).
     query_side : bool
-        True: row ``i`` of ``out`` is ``[-2 x, 1]``; False: ``[x, ||x||^2]``,
-        where ``x = (X[i] - center) / scale``.
-    out : float32 array of shape (n, d + 1), written
+        With ``x = (X[i] - center) / scale`` and ``out`` of width ``d + 1``:
+        row ``i`` is ``[-2 x, 1]`` (True) or ``[x, ||x||^2]`` (False), whose
+        product is ``||r||^2 - 2 q.r``. With width ``d + 2`` (the symmetric
+        search): ``[-2 x, ||x||^2, 1]`` or ``[x, 1, ||x||^2]``, whose product
+        is the squared distance ``||q - r||^2``.
+    out : float32 array of shape (n, d + 1) or (n, d + 2), written
     norms : float64 array of shape (n,), written
         ``||x||`` of every scaled, centred row.
     """
     n, d = X.shape
+    both = out.shape[1] == d + 2
     for i in range(n):
         s = 0.0
         for j in range(d):
             v = (np.float64(X[i, j]) - center[j]) / scale
             s += v * v
             out[i, j] = -2.0 * v if query_side else v
-        out[i, d] = 1.0 if query_side else s
+        if both:
+            out[i, d] = s if query_side else 1.0
+            out[i, d + 1] = 1.0 if query_side else s
+        else:
+            out[i, d] = 1.0 if query_side else s
         norms[i] = np.sqrt(s)
 
 
+_CHUNK = 32  # tile entries checked by one vectorised count before scalar work
+
+
 @kernel(fastmath=STRICT)
-def _screen_update(tile, col_start, exclude, best_val, best_idx, row_start):
+def _insert(best_val, best_idx, q, v, idx):
+    """Insert value ``v`` of reference ``idx`` into the sorted list of query ``q``."""
+    p = best_val.shape[1] - 1
+    while p > 0 and best_val[q, p - 1] > v:
+        best_val[q, p] = best_val[q, p - 1]
+        best_idx[q, p] = best_idx[q, p - 1]
+        p -= 1
+    best_val[q, p] = v
+    best_idx[q, p] = idx
+
+
+@kernel(fastmath=STRICT)
+def _screen_rows(tile, col_start, exclude, best_val, best_idx, row_start):
     """Merge a tile of screening values into the running best list of each query.
 
-    A row of the tile is first scanned for values below the row's current
-    worst kept value with a branch-free count (vectorised by LLVM); most rows
-    have none once the lists have filled, and are skipped without further
-    work. Rows with candidates are merged by insertion into the sorted list.
+    Each row of the tile is checked in chunks of ``_CHUNK`` entries: a
+    branch-free count of the values below the row's current worst kept value
+    (vectorised by LLVM) rejects the chunk in one step, which is the common
+    case once the lists have filled; chunks with candidates are merged by
+    insertion into the sorted list.
 
     Parameters
     ----------
@@ -149,23 +173,110 @@ def _screen_update(tile, col_start, exclude, best_val, best_idx, row_start):
     for i in range(tile.shape[0]):
         q = row_start + i
         worst = best_val[q, n_keep - 1]
-        count = 0
-        for j in range(n_cols):
-            count += tile[i, j] < worst
-        if count == 0:
-            continue
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
+        for c0 in range(0, n_cols, _CHUNK):
+            c1 = min(c0 + _CHUNK, n_cols)
+            count = 0
+            for j in range(c0, c1):
+                count += tile[i, j] < worst
+            if count == 0:
+                continue
+            for j in range(c0, c1):
+                v = tile[i, j]
+                if v < worst and j != skip:
+                    _insert(best_val, best_idx, q, v, col_start + j)
+                    worst = best_val[q, n_keep - 1]
+
+
+@kernel(fastmath=STRICT)
+def _screen_cols(tile, row_start, col_start, best_val, best_idx, worst, count):
+    """Merge a tile column-wise: column ``j`` is query ``col_start + j`` and row
+    ``i`` its reference ``row_start + i`` (the symmetric search's mirror tile).
+
+    Candidates are counted per column and per chunk of ``_CHUNK`` rows, row by
+    row over contiguous memory (vectorised); only chunks with a count are
+    walked down their column. ``worst`` (float32, ``n_cols``) and ``count``
+    (int32, at least ``ceil(n_rows / _CHUNK) x n_cols``) are scratch space.
+    """
+    n_keep = best_val.shape[1]
+    n_rows, n_cols = tile.shape
+    n_chunks = (n_rows + _CHUNK - 1) // _CHUNK
+    for j in range(n_cols):
+        worst[j] = best_val[col_start + j, n_keep - 1]
+    for c in range(n_chunks):
         for j in range(n_cols):
-            v = tile[i, j]
-            if v < worst and j != skip:
-                p = n_keep - 1
-                while p > 0 and best_val[q, p - 1] > v:
-                    best_val[q, p] = best_val[q, p - 1]
-                    best_idx[q, p] = best_idx[q, p - 1]
-                    p -= 1
-                best_val[q, p] = v
-                best_idx[q, p] = col_start + j
-                worst = best_val[q, n_keep - 1]
+            count[c, j] = 0
+        for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
+            for j in range(n_cols):
+                count[c, j] += tile[i, j] < worst[j]
+    for j in range(n_cols):
+        q = col_start + j
+        w = best_val[q, n_keep - 1]
+        for c in range(n_chunks):
+            if count[c, j] == 0:
+                continue
+            for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
+                v = tile[i, j]
+                if v < w:
+                    _insert(best_val, best_idx, q, v, row_start + i)
+                    w = best_val[q, n_keep - 1]
+
+
+@kernel(fastmath=STRICT)
+def _screen_blocks(Qa, Ra, block_starts, rows, cols, exclude, best_val, best_idx, tile):
+    """Screen blocks of query rows against every reference row, tile by tile.
+
+    ``Qa`` and ``Ra`` are augmented float32 rows; each tile of
+    ``Qa[r0:r1] @ Ra[c0:c1].T`` is computed by BLAS into ``tile`` (flat
+    float32 scratch of at least ``rows * cols``) and merged by
+    :func:`_screen_rows`.
+    """
+    n_q = Qa.shape[0]
+    n_ref = Ra.shape[0]
+    for b in range(block_starts.shape[0]):
+        r0 = block_starts[b]
+        r1 = min(r0 + rows, n_q)
+        for c0 in range(0, n_ref, cols):
+            c1 = min(c0 + cols, n_ref)
+            out = tile[: (r1 - r0) * (c1 - c0)].reshape((r1 - r0, c1 - c0))
+            np.dot(Qa[r0:r1], Ra[c0:c1].T, out)
+            _screen_rows(out, c0, exclude, best_val, best_idx, r0)
+
+
+@kernel(fastmath=STRICT)
+def _screen_symmetric(La, Ra, pairs, size, best_val, best_idx, tile, worst, count):
+    """Screen a set against itself computing each pair of blocks once.
+
+    Block pair ``(I, J)`` with ``J >= I`` (rows ``pairs[p]``) gives the tile
+    ``La[I] @ Ra[J].T``; since the screening values are symmetric (``La`` is
+    ``[-2 x, ||x||^2, 1]`` and ``Ra`` is ``[x, 1, ||x||^2]``), the tile serves
+    the queries of block ``I`` row-wise and, when ``J > I``, those of block
+    ``J`` column-wise. Each row is its own excluded neighbour.
+    """
+    n = La.shape[0]
+    self_rows = np.arange(n)
+    for p in range(pairs.shape[0]):
+        r0 = pairs[p, 0] * size
+        c0 = pairs[p, 1] * size
+        r1 = min(r0 + size, n)
+        c1 = min(c0 + size, n)
+        out = tile[: (r1 - r0) * (c1 - c0)].reshape((r1 - r0, c1 - c0))
+        np.dot(La[r0:r1], Ra[c0:c1].T, out)
+        _screen_rows(out, c0, self_rows, best_val, best_idx, r0)
+        if c0 != r0:
+            _screen_cols(out, r0, c0, best_val, best_idx, worst, count)
+
+
+@kernel(fastmath=STRICT)
+def _merge_lists(best_val, best_idx, other_val, other_idx):
+    """Merge the sorted lists ``other_*`` into ``best_*`` (disjoint candidates)."""
+    n_q, n_keep = best_val.shape
+    for q in range(n_q):
+        for p in range(n_keep):
+            v = other_val[q, p]
+            if not v < best_val[q, n_keep - 1]:
+                break
+            _insert(best_val, best_idx, q, v, other_idx[q, p])
 
 
 @kernel(fastmath=STRICT)

@@ -9,7 +9,7 @@ from skclassgap.over_sampling._base import (
     _check_class_size,
     _n_neighbors,
 )
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 
 
 class ADASYN(_BaseSyntheticSampler):
@@ -119,5 +119,12 @@ class ADASYN(_BaseSyntheticSampler):
                 "more rows through sampling_strategy."
             )
         used = np.flatnonzero(counts)
-        within = kneighbors(X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs)
+        if 2 * len(used) > len(rows):
+            # The symmetric search of the whole class costs about as much as
+            # half of the rows searched one way.
+            within = kneighbors_within(X[rows], k, estimator=estimator, n_jobs=self.n_jobs)[used]
+        else:
+            within = kneighbors(
+                X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs
+            )
         return self._draw(rows[used], rows[within], counts.sum(), seed, repeats=counts[used])

@@ -132,7 +132,13 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         n_ref = len(rows) if self.kind == "borderline-1" else n
         _check_class_size(label if self.kind == "borderline-1" else None, n_ref, k + 1, "k_neighbors", k)
 
-        m_nbrs = kneighbors(X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs)
+        # Borderline-2 interpolates toward the k nearest rows of the whole
+        # data set: with built-in searches, one search for max(m, k) gives
+        # both lists (the k nearest are the first k of the max(m, k) nearest).
+        shared = self.kind == "borderline-2" and m_estimator is None and k_estimator is None
+        m_search = max(m, k) if shared else m
+        all_nbrs = kneighbors(X[rows], X, m_search, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs)
+        m_nbrs = np.ascontiguousarray(all_nbrs[:, :m])
         n_other = _count_other(m_nbrs, y_codes, code)
         danger = (2 * n_other >= m) & (n_other < m)
         self.danger_indices_[label] = rows[danger]
@@ -145,7 +151,10 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
                 exclude=np.flatnonzero(danger), estimator=k_estimator, n_jobs=self.n_jobs,
             )
             return self._draw(danger_rows, rows[nbrs], n_new, seed)
-        nbrs = kneighbors(
-            X[danger_rows], X, k, exclude=danger_rows, estimator=k_estimator, n_jobs=self.n_jobs
-        )
+        if shared:
+            nbrs = all_nbrs[danger, :k]
+        else:
+            nbrs = kneighbors(
+                X[danger_rows], X, k, exclude=danger_rows, estimator=k_estimator, n_jobs=self.n_jobs
+            )
         return self._draw(danger_rows, nbrs, n_new, seed, half_gap=y_codes[nbrs] != code)

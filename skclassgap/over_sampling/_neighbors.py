@@ -37,11 +37,14 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import ThreadpoolController
 
 from skclassgap._kernels.neighbors import (
+    _CHUNK,
     _add_query_norms,
     _augment_rows,
+    _merge_lists,
     _refine_candidates,
     _row_sqnorms,
-    _screen_update,
+    _screen_blocks,
+    _screen_symmetric,
     _topk_update,
 )
 
@@ -133,51 +136,108 @@ def _screen_scale(query, reference, center):
     return 2.0 ** np.ceil(np.log2(top)) if top > 0 else 1.0
 
 
-def _kneighbors_screened(query, reference, k, exclude, n_jobs):
+def kneighbors_within(X, k, *, estimator=None, n_jobs=None):
+    """Indices of the ``k`` nearest other rows of every row of ``X``.
+
+    Same as ``kneighbors(X, X, k, exclude=np.arange(len(X)))``, but the dense
+    search computes each pair of tiles once and uses it for both sets of rows
+    (the screening values are symmetric), which halves the BLAS work.
+    """
+    n = X.shape[0]
+    self_rows = np.arange(n, dtype=np.int64)
+    if (
+        estimator is not None
+        or sparse.issparse(X)
+        or X.shape[1] <= _LOW_DIM
+    ):
+        return kneighbors(X, X, k, exclude=self_rows, estimator=estimator, n_jobs=n_jobs)
+    ind, fallback = _kneighbors_screened(X, X, k, self_rows, n_jobs, symmetric=True)
+    if fallback.any():
+        rows = np.flatnonzero(fallback)
+        ind[rows] = _kneighbors_exact(X[rows], X, k, rows.astype(np.int64), n_jobs)
+    return ind
+
+
+def _kneighbors_screened(query, reference, k, exclude, n_jobs, symmetric=False):
     """Float32 screening through BLAS, then an exact float64 re-check.
 
     Returns the neighbour indices and a mask of the query rows whose result
-    could not be proven exact (to be searched again exactly).
+    could not be proven exact (to be searched again exactly). With
+    ``symmetric``, ``query`` is ``reference`` and ``exclude`` is every row
+    itself.
     """
     n_q, d = query.shape
     n_ref = reference.shape[0]
     center = reference.mean(axis=0, dtype=np.float64)
     scale = _screen_scale(query, reference, center)
-    Qa = np.empty((n_q, d + 1), dtype=np.float32)
-    Ra = np.empty((n_ref, d + 1), dtype=np.float32)
+    width = d + 2 if symmetric else d + 1
+    Qa = np.empty((n_q, width), dtype=np.float32)
     q_norm = np.empty(n_q)
-    r_norm = np.empty(n_ref)
     _augment_rows(query, center, scale, True, Qa, q_norm)
+    Ra = np.empty((n_ref, width), dtype=np.float32)
+    r_norm = np.empty(n_ref)
     _augment_rows(reference, center, scale, False, Ra, r_norm)
     # Error of a float32 screening value (rows scaled to norm <= 1): rounding
-    # of the inputs and of a (d + 1)-term float32 dot product, by the standard
+    # of the inputs and of a `width`-term float32 dot product, by the standard
     # bound gamma_n * sum |terms|, doubled for safety; plus underflow.
     r_max = float(r_norm.max())
     unit = 2.0**-24
-    bound = 2.0 * (d + 5) * unit * (2.0 * q_norm * r_max + r_max**2) + (d + 2) * 2.0**-120
+    magnitude = 2.0 * q_norm * r_max + r_max**2
+    if symmetric:
+        magnitude += q_norm**2
+    bound = 2.0 * (width + 4) * unit * magnitude + (width + 1) * 2.0**-120
     n_keep = k + _SCREEN_EXTRA
-    best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
-    best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
     n_threads = _n_threads(n_jobs)
-    rows, cols = _tile_shape(n_q, n_ref, itemsize=4, n_threads=n_threads)
-    starts = list(range(0, n_q, rows))
-    n_threads = min(n_threads, len(starts))
+    if symmetric:
+        best_val, best_idx = _screen_within(Qa, Ra, n_keep, n_threads)
+    else:
+        best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
+        best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
+        rows, cols = _tile_shape(n_q, n_ref, itemsize=4, n_threads=n_threads)
+        starts = np.arange(0, n_q, rows, dtype=np.int64)
 
-    def screen(block_starts):
-        tile = np.empty(rows * cols, dtype=np.float32)
-        for r0 in block_starts:
-            r1 = min(r0 + rows, n_q)
-            for c0 in range(0, n_ref, cols):
-                c1 = min(c0 + cols, n_ref)
-                out = tile[: (r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0)
-                np.matmul(Qa[r0:r1], Ra[c0:c1].T, out=out)
-                _screen_update(out, c0, exclude, best_val, best_idx, r0)
+        def screen(block_starts):
+            tile = np.empty(rows * cols, dtype=np.float32)
+            _screen_blocks(Qa, Ra, block_starts, rows, cols, exclude, best_val, best_idx, tile)
 
-    _run_blocks(screen, starts, n_threads)
+        _run_blocks(screen, starts, min(n_threads, len(starts)))
     ind = np.empty((n_q, k), dtype=np.int64)
     fallback = np.empty(n_q, dtype=np.bool_)
     _refine_candidates(query, reference, best_val, best_idx, bound, ind, fallback)
     return ind, fallback
+
+
+def _screen_within(La, Ra, n_keep, n_threads):
+    """Symmetric screening: pairs of blocks (I, J >= I) shared among threads.
+
+    A tile updates the lists of two blocks, so every thread keeps its own
+    lists (each pair is seen by one thread: the candidates are disjoint) and
+    they are merged at the end.
+    """
+    n = La.shape[0]
+    size = _tile_shape(n, n, itemsize=4)[1]
+    n_blocks = -(-n // size)
+    pairs = np.array(
+        [(a, b) for a in range(n_blocks) for b in range(a, n_blocks)], dtype=np.int64
+    ).reshape(-1, 2)
+    n_threads = max(1, min(n_threads, len(pairs)))
+    lists = [
+        (np.full((n, n_keep), np.inf, dtype=np.float32), np.full((n, n_keep), -1, dtype=np.int64))
+        for _ in range(n_threads)
+    ]
+
+    def screen(t):
+        best_val, best_idx = lists[t]
+        tile = np.empty(size * size, dtype=np.float32)
+        worst = np.empty(size, dtype=np.float32)
+        count = np.empty((-(-size // _CHUNK), size), dtype=np.int32)
+        _screen_symmetric(La, Ra, pairs[t::n_threads], size, best_val, best_idx, tile, worst, count)
+
+    _run_blocks(lambda ts: [screen(t) for t in ts], list(range(n_threads)), n_threads)
+    best_val, best_idx = lists[0]
+    for other_val, other_idx in lists[1:]:
+        _merge_lists(best_val, best_idx, other_val, other_idx)
+    return best_val, best_idx
 
 
 def _run_blocks(work, starts, n_threads):

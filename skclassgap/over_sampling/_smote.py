@@ -1,6 +1,5 @@
 """SMOTE: interpolate between a class row and one of its nearest same-class rows."""
 
-import numpy as np
 
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
@@ -8,7 +7,7 @@ from skclassgap.over_sampling._base import (
     _check_class_size,
     _n_neighbors,
 )
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import kneighbors_within
 
 
 class SMOTE(_BaseSyntheticSampler):
@@ -119,13 +118,5 @@ class SMOTE(_BaseSyntheticSampler):
         k, estimator = _n_neighbors(self.k_neighbors)
         name = "k_neighbors"
         _check_class_size(label, len(rows), k + 1, name, self.k_neighbors if estimator is None else k)
-        X_class = X[rows]
-        nbrs = kneighbors(
-            X_class,
-            X_class,
-            k,
-            exclude=np.arange(len(rows), dtype=np.int64),
-            estimator=estimator,
-            n_jobs=self.n_jobs,
-        )
+        nbrs = kneighbors_within(X[rows], k, estimator=estimator, n_jobs=self.n_jobs)
         return self._draw(rows, rows[nbrs], n_new, seed)

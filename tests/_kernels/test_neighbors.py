@@ -5,7 +5,7 @@ import pytest
 from scipy import sparse
 
 from skclassgap._kernels.sampling import _count_other, _draw_pairs, _interpolate
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from tests.naive import count_other_naive, kneighbors_naive, smote_row_naive
 
 pytestmark = pytest.mark.kernel
@@ -157,3 +157,31 @@ def test_kneighbors_many_ties_fall_back_to_exact_search(rng, monkeypatch):
     G = rng.standard_normal((300, 5))
     np.testing.assert_array_equal(kneighbors(G, G, 4, exclude=ex), kneighbors_naive(G, G, 4, ex))
     assert calls == []
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2, 3])
+@pytest.mark.parametrize("n_features", [2, 7, 40])
+def test_kneighbors_within_symmetric_tiles_match_naive(rng, monkeypatch, n_jobs, n_features):
+    """Check that the symmetric within-set search (each pair of blocks computed
+    once, serving both blocks; per-thread lists merged) equals brute force, with
+    blocks that do not divide the number of rows."""
+    import skclassgap.over_sampling._neighbors as mod
+
+    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr, **kw: (11, 11))
+    X = rng.standard_normal((140, n_features)) + 20.0
+    ex = np.arange(140)
+    got = kneighbors_within(X, 5, n_jobs=n_jobs)
+    np.testing.assert_array_equal(got, kneighbors_naive(X, X, 5, ex))
+
+
+def test_kneighbors_within_duplicates_give_smallest_distances(rng):
+    """Check the symmetric search on rows with many duplicates (the screening
+    band overflows and rows fall back): the k smallest distances, never the
+    row itself."""
+    X = rng.integers(0, 2, (400, 4)).astype(np.float32)
+    ex = np.arange(400)
+    got = kneighbors_within(X, 3)
+    assert (got != ex[:, None]).all()
+    np.testing.assert_array_equal(
+        _sq_dists(X, X, got), _sq_dists(X, X, kneighbors_naive(X, X, 3, ex))
+    )
