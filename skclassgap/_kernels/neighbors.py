@@ -14,6 +14,8 @@ import numpy as np
 
 from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
 
+_CHUNK = 32  # tile entries checked by one vectorised count before scalar work
+
 
 @kernel(fastmath=FINITE_SAFE)
 def _merge_row(tile, i, ref_sqnorm, col_start, skip, bd, bi):
@@ -87,18 +89,19 @@ def _row_sqnorms(X):
 #
 # The dense driver screens candidates in float32 (half the memory traffic and
 # twice the SIMD width of float64 BLAS), then re-checks the few survivors with
-# exact float64 distances. Rows are augmented so that one float32 product gives
-# the screening value directly: a query row becomes ``[-2 q, 1]`` and a
-# reference row ``[r, ||r||^2]``, so ``q_aug . r_aug = ||r||^2 - 2 q.r``. The
-# driver bounds the float32 error of that value by ``bound[q]``; the re-check
-# keeps every candidate whose screening value lies within ``2 * bound[q]`` of
-# the k-th smallest, which provably contains the exact k nearest (see
+# exact float64 distances. BLAS gives a tile of ``-2 q.r`` (query rows are
+# stored as ``-2 x``); the screening value of a pair is the squared distance
+# ``(-2 q.r + ||r||^2) + ||q||^2``, always evaluated in that order in float32,
+# so the symmetric search sees the same value from both sides. The driver
+# bounds the float32 error of that value by ``bound[q]``; the re-check keeps
+# every candidate whose screening value lies within ``2 * bound[q]`` of the
+# k-th smallest, which provably contains the exact k nearest (see
 # :func:`_refine_candidates`).
 
 
 @kernel(fastmath=STRICT)
-def _augment_rows(X, center, scale, query_side, out, norms):
-    """Scaled, centred, augmented float32 rows and their float64 norms.
+def _scaled_rows(X, center, scale, factor, out, sqnorms):
+    """Centred, scaled float32 rows times ``factor``, and their float64 squared norms.
 
     Parameters
     ----------
@@ -106,33 +109,21 @@ def _augment_rows(X, center, scale, query_side, out, norms):
     center : float64 array of shape (d,)
     scale : float
         Power of two the centred rows are divided by (exact in binary).
-    query_side : bool
-        With ``x = (X[i] - center) / scale`` and ``out`` of width ``d + 1``:
-        row ``i`` is ``[-2 x, 1]`` (True) or ``[x, ||x||^2]`` (False), whose
-        product is ``||r||^2 - 2 q.r``. With width ``d + 2`` (the symmetric
-        search): ``[-2 x, ||x||^2, 1]`` or ``[x, 1, ||x||^2]``, whose product
-        is the squared distance ``||q - r||^2``.
-    out : float32 array of shape (n, d + 1) or (n, d + 2), written
-    norms : float64 array of shape (n,), written
-        ``||x||`` of every scaled, centred row.
+    factor : float
+        ``-2.0`` for query rows, ``1.0`` for reference rows (exact).
+    out : float32 array of shape (n, d), written
+        ``factor * (X[i] - center) / scale``.
+    sqnorms : float64 array of shape (n,), written
+        ``||(X[i] - center) / scale||^2``.
     """
     n, d = X.shape
-    both = out.shape[1] == d + 2
     for i in range(n):
         s = 0.0
         for j in range(d):
             v = (np.float64(X[i, j]) - center[j]) / scale
             s += v * v
-            out[i, j] = -2.0 * v if query_side else v
-        if both:
-            out[i, d] = s if query_side else 1.0
-            out[i, d + 1] = 1.0 if query_side else s
-        else:
-            out[i, d] = 1.0 if query_side else s
-        norms[i] = np.sqrt(s)
-
-
-_CHUNK = 32  # tile entries checked by one vectorised count before scalar work
+            out[i, j] = factor * v
+        sqnorms[i] = s
 
 
 @kernel(fastmath=STRICT)
@@ -148,21 +139,25 @@ def _insert(best_val, best_idx, q, v, idx):
 
 
 @kernel(fastmath=STRICT)
-def _screen_rows(tile, col_start, exclude, best_val, best_idx, row_start):
-    """Merge a tile of screening values into the running best list of each query.
+def _screen_rows(tile, row_start, col_start, row_sq, col_sq, exclude, best_val, best_idx):
+    """Merge a tile into the running best list of each of its rows' queries.
 
-    Each row of the tile is checked in chunks of ``_CHUNK`` entries: a
-    branch-free count of the values below the row's current worst kept value
-    (vectorised by LLVM) rejects the chunk in one step, which is the common
-    case once the lists have filled; chunks with candidates are merged by
+    Entry ``(i, j)`` has the screening value
+    ``tile[i, j] + col_sq[col_start + j] + row_sq[row_start + i]`` for query
+    ``row_start + i`` and reference ``col_start + j``. A branch-free count
+    (vectorised by LLVM) of the entries that may lie below the row's current
+    worst kept value rejects the whole row in one step, which is the common
+    case once the lists have filled; otherwise the row is counted again in
+    chunks of ``_CHUNK`` entries and chunks with candidates are merged by
     insertion into the sorted list.
 
     Parameters
     ----------
     tile : float32 array of shape (n_rows, n_cols)
-        Screening values of queries ``row_start + i`` and references
-        ``col_start + j``.
-    col_start, row_start : int
+        ``-2 q.r`` of the tile's pairs.
+    row_start, col_start : int
+    row_sq, col_sq : float32 arrays
+        Squared norms of all query rows and of all reference rows.
     exclude : int64 array of shape (n_queries,)
         Reference row each query may not take (``-1``: none).
     best_val, best_idx : arrays of shape (n_queries, n_keep), updated in place
@@ -170,29 +165,46 @@ def _screen_rows(tile, col_start, exclude, best_val, best_idx, row_start):
     """
     n_keep = best_val.shape[1]
     n_cols = tile.shape[1]
+    # A view, so that the inner loops index from 0 (no wrap-around check:
+    # they vectorise).
+    cs = col_sq[col_start : col_start + n_cols]
     for i in range(tile.shape[0]):
         q = row_start + i
+        a = row_sq[q]
         worst = best_val[q, n_keep - 1]
+        # Pre-check ``tile + cs < worst - a`` (one add less per entry than the
+        # value itself), with a margin of a few float32 units that covers the
+        # rounding of both forms: it never rejects an entry whose value is
+        # below ``worst``; the exact test follows for the entries it lets by.
+        limit = np.float64(worst) - np.float64(a)
+        limit = np.float32(limit + 8.0 * 2.0**-24 * (abs(np.float64(worst)) + abs(np.float64(a))))
+        count = 0
+        for j in range(n_cols):
+            count += tile[i, j] + cs[j] < limit
+        if count == 0:
+            continue
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
         for c0 in range(0, n_cols, _CHUNK):
             c1 = min(c0 + _CHUNK, n_cols)
             count = 0
             for j in range(c0, c1):
-                count += tile[i, j] < worst
+                count += tile[i, j] + cs[j] + a < worst
             if count == 0:
                 continue
             for j in range(c0, c1):
-                v = tile[i, j]
+                v = tile[i, j] + cs[j] + a
                 if v < worst and j != skip:
                     _insert(best_val, best_idx, q, v, col_start + j)
                     worst = best_val[q, n_keep - 1]
 
 
 @kernel(fastmath=STRICT)
-def _screen_cols(tile, row_start, col_start, best_val, best_idx, worst, count):
-    """Merge a tile column-wise: column ``j`` is query ``col_start + j`` and row
-    ``i`` its reference ``row_start + i`` (the symmetric search's mirror tile).
+def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, count):
+    """Merge a tile column-wise (the symmetric search's mirror use of a tile).
 
+    Column ``j`` is query ``col_start + j`` and row ``i`` its reference
+    ``row_start + i``; the value is the one :func:`_screen_rows` computes for
+    the pair, ``tile[i, j] + sq[col_start + j] + sq[row_start + i]``.
     Candidates are counted per column and per chunk of ``_CHUNK`` rows, row by
     row over contiguous memory (vectorised); only chunks with a count are
     walked down their column. ``worst`` (float32, ``n_cols``) and ``count``
@@ -201,59 +213,63 @@ def _screen_cols(tile, row_start, col_start, best_val, best_idx, worst, count):
     n_keep = best_val.shape[1]
     n_rows, n_cols = tile.shape
     n_chunks = (n_rows + _CHUNK - 1) // _CHUNK
+    cs = sq[col_start : col_start + n_cols]
+    rs = sq[row_start : row_start + n_rows]
     for j in range(n_cols):
         worst[j] = best_val[col_start + j, n_keep - 1]
     for c in range(n_chunks):
         for j in range(n_cols):
             count[c, j] = 0
         for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
+            b = rs[i]
             for j in range(n_cols):
-                count[c, j] += tile[i, j] < worst[j]
+                count[c, j] += tile[i, j] + cs[j] + b < worst[j]
     for j in range(n_cols):
         q = col_start + j
+        a = cs[j]
         w = best_val[q, n_keep - 1]
         for c in range(n_chunks):
             if count[c, j] == 0:
                 continue
             for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
-                v = tile[i, j]
+                v = tile[i, j] + a + rs[i]
                 if v < w:
                     _insert(best_val, best_idx, q, v, row_start + i)
                     w = best_val[q, n_keep - 1]
 
 
 @kernel(fastmath=STRICT)
-def _screen_blocks(Qa, Ra, block_starts, rows, cols, exclude, best_val, best_idx, tile):
+def _screen_blocks(Q2, R, q_sq, r_sq, block_starts, rows, cols, exclude, best_val, best_idx, tile):
     """Screen blocks of query rows against every reference row, tile by tile.
 
-    ``Qa`` and ``Ra`` are augmented float32 rows; each tile of
-    ``Qa[r0:r1] @ Ra[c0:c1].T`` is computed by BLAS into ``tile`` (flat
-    float32 scratch of at least ``rows * cols``) and merged by
-    :func:`_screen_rows`.
+    ``Q2`` holds ``-2 x`` of the query rows and ``R`` the reference rows (both
+    float32, centred and scaled); each tile ``Q2[r0:r1] @ R[c0:c1].T`` is
+    computed by BLAS into ``tile`` (flat float32 scratch of at least
+    ``rows * cols``) and merged by :func:`_screen_rows`.
     """
-    n_q = Qa.shape[0]
-    n_ref = Ra.shape[0]
+    n_q = Q2.shape[0]
+    n_ref = R.shape[0]
     for b in range(block_starts.shape[0]):
         r0 = block_starts[b]
         r1 = min(r0 + rows, n_q)
         for c0 in range(0, n_ref, cols):
             c1 = min(c0 + cols, n_ref)
             out = tile[: (r1 - r0) * (c1 - c0)].reshape((r1 - r0, c1 - c0))
-            np.dot(Qa[r0:r1], Ra[c0:c1].T, out)
-            _screen_rows(out, c0, exclude, best_val, best_idx, r0)
+            np.dot(Q2[r0:r1], R[c0:c1].T, out)
+            _screen_rows(out, r0, c0, q_sq, r_sq, exclude, best_val, best_idx)
 
 
 @kernel(fastmath=STRICT)
-def _screen_symmetric(La, Ra, pairs, size, best_val, best_idx, tile, worst, count):
+def _screen_symmetric(X2, X, sq, pairs, size, best_val, best_idx, tile, worst, count):
     """Screen a set against itself computing each pair of blocks once.
 
-    Block pair ``(I, J)`` with ``J >= I`` (rows ``pairs[p]``) gives the tile
-    ``La[I] @ Ra[J].T``; since the screening values are symmetric (``La`` is
-    ``[-2 x, ||x||^2, 1]`` and ``Ra`` is ``[x, 1, ||x||^2]``), the tile serves
-    the queries of block ``I`` row-wise and, when ``J > I``, those of block
-    ``J`` column-wise. Each row is its own excluded neighbour.
+    Block pair ``(I, J)`` with ``J >= I`` (rows of ``pairs``) gives the tile
+    ``X2[I] @ X[J].T`` (``X2 = -2 X``); the screening value of a pair is
+    symmetric, so the tile serves the queries of block ``I`` row-wise and,
+    when ``J > I``, those of block ``J`` column-wise. Each row is its own
+    excluded neighbour.
     """
-    n = La.shape[0]
+    n = X.shape[0]
     self_rows = np.arange(n)
     for p in range(pairs.shape[0]):
         r0 = pairs[p, 0] * size
@@ -261,10 +277,10 @@ def _screen_symmetric(La, Ra, pairs, size, best_val, best_idx, tile, worst, coun
         r1 = min(r0 + size, n)
         c1 = min(c0 + size, n)
         out = tile[: (r1 - r0) * (c1 - c0)].reshape((r1 - r0, c1 - c0))
-        np.dot(La[r0:r1], Ra[c0:c1].T, out)
-        _screen_rows(out, c0, self_rows, best_val, best_idx, r0)
+        np.dot(X2[r0:r1], X[c0:c1].T, out)
+        _screen_rows(out, r0, c0, sq, sq, self_rows, best_val, best_idx)
         if c0 != r0:
-            _screen_cols(out, r0, c0, best_val, best_idx, worst, count)
+            _screen_cols(out, r0, c0, sq, best_val, best_idx, worst, count)
 
 
 @kernel(fastmath=STRICT)

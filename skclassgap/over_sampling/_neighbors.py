@@ -2,15 +2,19 @@
 
 :func:`kneighbors` returns, for every query row, the indices of its ``k``
 nearest reference rows by Euclidean distance, nearest first (ties: lower
-index first). Dense data go through two stages:
+index first); :func:`kneighbors_within` does the same for a set against itself
+(each row excluded from its own neighbours). Dense data go through two stages:
 
-1. *Screening in float32.* Rows are centred on the reference mean, scaled by a
-   power of two and augmented (``[-2 q, 1]`` and ``[r, ||r||^2]``), so that one
-   float32 BLAS product per tile gives ``||r||^2 - 2 q.r`` directly. Tiles
-   (at most ``_TILE_BYTES``, sized for a core's L2 cache) are merged by a numba
-   kernel into a list of the ``k + _SCREEN_EXTRA`` smallest values per query;
-   a tile row with no value below the list's current worst is rejected by
-   one vectorised count.
+1. *Screening in float32.* Rows are centred on the reference mean and scaled
+   by a power of two (norms at most 1); one float32 BLAS product per tile
+   gives ``-2 q.r``, and a numba kernel adds the squared norms and merges the
+   tile into a sorted list of the ``k + _SCREEN_EXTRA`` smallest values per
+   query. A tile row with no value below the list's current worst is
+   rejected by one vectorised count. Tiles (at most ``_TILE_BYTES``, sized for
+   a core's L2 cache) are narrow (``_TILE_COLS`` columns), which measured
+   fastest for the small inner dimension of these products. The within-set
+   search computes each pair of square blocks once and merges the tile both
+   row-wise and column-wise (the values are symmetric), halving the BLAS work.
 2. *Exact re-check in float64.* The float32 error of every screening value is
    bounded (standard dot-product error bound, doubled), so the true ``k``
    nearest are provably among the kept candidates within twice that bound of
@@ -20,8 +24,10 @@ index first). Dense data go through two stages:
    exact float64 path.
 
 Sparse input uses the exact float64 path directly (sparse dot products of
-tiles, then the same kind of merge). Peak extra memory is one tile per thread
-plus the augmented float32 copies and the ``n_queries x (k + extra)`` lists; no
+tiles, then the same kind of merge). Query blocks (or block pairs) are spread
+over a thread pool; BLAS runs single-threaded inside each tile and the numba
+kernels release the GIL. Peak extra memory is one tile per thread plus the
+float32 copies of the rows and the ``n_queries x (k + extra)`` lists; no
 ``n x n`` matrix exists. In very low dimension (``n_features <= _LOW_DIM``)
 scikit-learn's tree-based ``NearestNeighbors`` is used instead, as it is when
 the user passes a neighbours estimator.
@@ -39,17 +45,18 @@ from threadpoolctl import ThreadpoolController
 from skclassgap._kernels.neighbors import (
     _CHUNK,
     _add_query_norms,
-    _augment_rows,
     _merge_lists,
     _refine_candidates,
     _row_sqnorms,
+    _scaled_rows,
     _screen_blocks,
     _screen_symmetric,
     _topk_update,
 )
 
 _TILE_BYTES = 256 * 2**10
-_TILE_COLS = 256
+_TILE_COLS = 128  # narrow tiles: faster small-K BLAS products (measured)
+_SYMMETRIC_BLOCK = 256  # square tiles of the within-set search
 _SCREEN_EXTRA = 4  # candidates kept beyond k by the float32 screening
 _LOW_DIM = 3
 
@@ -170,26 +177,31 @@ def _kneighbors_screened(query, reference, k, exclude, n_jobs, symmetric=False):
     n_ref = reference.shape[0]
     center = reference.mean(axis=0, dtype=np.float64)
     scale = _screen_scale(query, reference, center)
-    width = d + 2 if symmetric else d + 1
-    Qa = np.empty((n_q, width), dtype=np.float32)
-    q_norm = np.empty(n_q)
-    _augment_rows(query, center, scale, True, Qa, q_norm)
-    Ra = np.empty((n_ref, width), dtype=np.float32)
-    r_norm = np.empty(n_ref)
-    _augment_rows(reference, center, scale, False, Ra, r_norm)
-    # Error of a float32 screening value (rows scaled to norm <= 1): rounding
-    # of the inputs and of a `width`-term float32 dot product, by the standard
-    # bound gamma_n * sum |terms|, doubled for safety; plus underflow.
-    r_max = float(r_norm.max())
-    unit = 2.0**-24
-    magnitude = 2.0 * q_norm * r_max + r_max**2
+    R = np.empty((n_ref, d), dtype=np.float32)
+    r_sq = np.empty(n_ref)
+    _scaled_rows(reference, center, scale, 1.0, R, r_sq)
+    Q2 = np.empty((n_q, d), dtype=np.float32)
     if symmetric:
-        magnitude += q_norm**2
-    bound = 2.0 * (width + 4) * unit * magnitude + (width + 1) * 2.0**-120
+        q_sq = r_sq
+        np.multiply(R, -2.0, out=Q2)
+    else:
+        q_sq = np.empty(n_q)
+        _scaled_rows(query, center, scale, -2.0, Q2, q_sq)
+    # Error of a float32 screening value (rows scaled to norm <= 1): rounding
+    # of the inputs, of a d-term float32 dot product and of the two norms and
+    # two additions, by the standard bound gamma_n * sum |terms| with n = d + 2,
+    # doubled for safety; plus underflow.
+    q_norm = np.sqrt(q_sq)
+    r_max = float(np.sqrt(r_sq.max()))
+    unit = 2.0**-24
+    magnitude = 2.0 * q_norm * r_max + q_sq + r_max**2
+    bound = 2.0 * (d + 6) * unit * magnitude + (d + 3) * 2.0**-120
+    q_sq32 = q_sq.astype(np.float32)
+    r_sq32 = q_sq32 if symmetric else r_sq.astype(np.float32)
     n_keep = k + _SCREEN_EXTRA
     n_threads = _n_threads(n_jobs)
     if symmetric:
-        best_val, best_idx = _screen_within(Qa, Ra, n_keep, n_threads)
+        best_val, best_idx = _screen_within(Q2, R, r_sq32, n_keep, n_threads)
     else:
         best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
         best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
@@ -198,7 +210,8 @@ def _kneighbors_screened(query, reference, k, exclude, n_jobs, symmetric=False):
 
         def screen(block_starts):
             tile = np.empty(rows * cols, dtype=np.float32)
-            _screen_blocks(Qa, Ra, block_starts, rows, cols, exclude, best_val, best_idx, tile)
+            _screen_blocks(Q2, R, q_sq32, r_sq32, block_starts, rows, cols, exclude,
+                           best_val, best_idx, tile)
 
         _run_blocks(screen, starts, min(n_threads, len(starts)))
     ind = np.empty((n_q, k), dtype=np.int64)
@@ -207,15 +220,15 @@ def _kneighbors_screened(query, reference, k, exclude, n_jobs, symmetric=False):
     return ind, fallback
 
 
-def _screen_within(La, Ra, n_keep, n_threads):
+def _screen_within(X2, X, sq, n_keep, n_threads):
     """Symmetric screening: pairs of blocks (I, J >= I) shared among threads.
 
     A tile updates the lists of two blocks, so every thread keeps its own
     lists (each pair is seen by one thread: the candidates are disjoint) and
     they are merged at the end.
     """
-    n = La.shape[0]
-    size = _tile_shape(n, n, itemsize=4)[1]
+    n = X.shape[0]
+    size = max(1, min(n, _SYMMETRIC_BLOCK))
     n_blocks = -(-n // size)
     pairs = np.array(
         [(a, b) for a in range(n_blocks) for b in range(a, n_blocks)], dtype=np.int64
@@ -231,7 +244,9 @@ def _screen_within(La, Ra, n_keep, n_threads):
         tile = np.empty(size * size, dtype=np.float32)
         worst = np.empty(size, dtype=np.float32)
         count = np.empty((-(-size // _CHUNK), size), dtype=np.int32)
-        _screen_symmetric(La, Ra, pairs[t::n_threads], size, best_val, best_idx, tile, worst, count)
+        _screen_symmetric(
+            X2, X, sq, pairs[t::n_threads], size, best_val, best_idx, tile, worst, count
+        )
 
     _run_blocks(lambda ts: [screen(t) for t in ts], list(range(n_threads)), n_threads)
     best_val, best_idx = lists[0]

@@ -167,7 +167,7 @@ def test_kneighbors_within_symmetric_tiles_match_naive(rng, monkeypatch, n_jobs,
     blocks that do not divide the number of rows."""
     import skclassgap.over_sampling._neighbors as mod
 
-    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr, **kw: (11, 11))
+    monkeypatch.setattr(mod, "_SYMMETRIC_BLOCK", 11)
     X = rng.standard_normal((140, n_features)) + 20.0
     ex = np.arange(140)
     got = kneighbors_within(X, 5, n_jobs=n_jobs)
