@@ -4,9 +4,23 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._indexing import _safe_indexing
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _estimator_has, check_is_fitted, has_fit_parameter, validate_data
+from sklearn.utils.validation import (
+    _estimator_has,
+    _num_samples,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
 
 from skclassgap.utils._validation import check_sample_weight
 
@@ -65,6 +79,35 @@ def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
     return weights
 
 
+def resampled_source_rows(sampler, n_resampled):
+    """Input row each output row of ``sampler.fit_resample`` stands for.
+
+    A copied row stands for the row it copies; a synthetic row for its parent
+    (the row it was grown from). Used to carry per-sample metadata other than
+    ``sample_weight`` (a group, a row id, ...) through the resampling.
+    """
+    name = type(sampler).__name__
+    indices = getattr(sampler, "sample_indices_", None)
+    if indices is None or len(indices) != n_resampled:
+        raise ValueError(
+            f"per-sample metadata cannot be carried through {name}: it does not "
+            "record which input row each output row comes from (sample_indices_)."
+        )
+    rows = np.array(indices, dtype=np.int64)
+    synthetic = rows < 0
+    if synthetic.any():
+        parents = getattr(sampler, "parents_", None)
+        parents = None if parents is None else np.asarray(parents, dtype=np.int64)
+        if parents is None or len(parents) != synthetic.sum() or (parents < 0).any():
+            raise ValueError(
+                f"per-sample metadata cannot be carried through {name}: some "
+                "synthetic rows have no parent row (e.g. Gaussian draws). Pass "
+                "only sample_weight, or use an interpolating sampler."
+            )
+        rows[synthetic] = parents
+    return rows
+
+
 class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Resample the training data, then fit a classifier; predict with it unchanged.
 
@@ -86,6 +129,14 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     :mod:`skclassgap.over_sampling`; imbalanced-learn samplers exposing
     ``sample_indices_`` (random over/under-samplers) also work, others raise
     an error when ``sample_weight`` is given.
+
+    With metadata routing enabled
+    (``sklearn.set_config(enable_metadata_routing=True)``), other ``fit``
+    metadata go to ``estimator.fit`` and ``sampler.fit_resample`` as they
+    requested them; per-sample metadata for the estimator (arrays with one
+    entry per row) are resampled along with the rows: a copied row keeps its
+    value, a synthetic row takes its parent's. ``sample_weight`` is always
+    consumed here and carried by the rule above.
 
     Parameters
     ----------
@@ -142,7 +193,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.sampler = sampler
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Resample ``X, y`` with the sampler, then fit the estimator.
 
         Parameters
@@ -154,12 +205,17 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights carried through the resampling (see the class docstring)
             and passed to ``estimator.fit``.
+        **fit_params : dict
+            Other metadata, only with metadata routing enabled: routed to
+            ``estimator.fit`` (per-sample arrays resampled with the rows) and
+            ``sampler.fit_resample`` as they requested them.
 
         Returns
         -------
         self : object
             The fitted classifier.
         """
+        _raise_for_params(fit_params, self, "fit")
         X_checked, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False
         )
@@ -182,12 +238,26 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"{type(self.estimator_).__name__}.fit does not accept sample_weight; "
                 "fit without sample_weight or use an estimator that supports it."
             )
-        X_res, y_res = self.sampler_.fit_resample(X, y)[:2]
-        if sw is None:
-            self.estimator_.fit(X_res, y_res)
-        else:
-            w_res = resampled_weights(self.sampler_, sw, y_res, n_samples)
-            self.estimator_.fit(X_res, y_res, sample_weight=w_res)
+        est_params, sampler_params = {}, {}
+        if _routing_enabled():
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+            est_params = dict(routed.estimator.fit)
+            sampler_params = dict(routed.sampler.fit_resample)
+            # Weights are consumed here and carried through the resampling.
+            est_params.pop("sample_weight", None)
+        X_res, y_res = self.sampler_.fit_resample(X, y, **sampler_params)[:2]
+        per_sample = [
+            key for key, value in est_params.items()
+            if hasattr(value, "__len__") and not isinstance(value, str)
+            and _num_samples(value) == n_samples
+        ]
+        if per_sample:
+            rows = resampled_source_rows(self.sampler_, len(y_res))
+            for key in per_sample:
+                est_params[key] = _safe_indexing(est_params[key], rows)
+        if sw is not None:
+            est_params["sample_weight"] = resampled_weights(self.sampler_, sw, y_res, n_samples)
+        self.estimator_.fit(X_res, y_res, **est_params)
         self.classes_ = self.estimator_.classes_
         return self
 
@@ -265,6 +335,37 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         X = self._validated(X)
         return self.estimator_.decision_function(X)
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        ``sample_weight`` is consumed here (and carried through the
+        resampling to the estimator); other ``fit`` metadata go to
+        ``estimator.fit`` and ``sampler.fit_resample`` as they requested.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        if self.sampler is None:
+            from skclassgap.over_sampling import SMOTE
+
+            sampler = SMOTE()
+        else:
+            sampler = self.sampler
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                sampler=sampler,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit_resample"),
+            )
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

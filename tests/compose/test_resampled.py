@@ -111,3 +111,48 @@ def test_resampled_sample_weight_errors(sampler, estimator, error, message):
     clf = ResampledClassifier(estimator, sampler=sampler)
     with pytest.raises(error, match=re.escape(message)):
         clf.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+class _GroupRecorder(LogisticRegression):
+    """Logistic regression whose fit takes per-sample ``groups`` metadata."""
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        self.seen_groups_ = groups
+        self.seen_weight_ = sample_weight
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_resampled_routes_per_sample_metadata_through_resampling():
+    """Check that, with metadata routing on, per-sample metadata requested by
+    the estimator follow the rows (synthetic rows take their parent's value),
+    that sample_weight is still carried by the interpolation rule inside a
+    Pipeline, and that without routing extra metadata are refused."""
+    from sklearn import config_context
+
+    X, y = _data()
+    groups = np.arange(len(y)) * 10
+    weights = np.linspace(1.0, 2.0, len(y))
+    with config_context(enable_metadata_routing=True):
+        inner = _GroupRecorder().set_fit_request(groups=True, sample_weight=True)
+        clf = ResampledClassifier(inner, sampler=SMOTE(random_state=0))
+        clf.set_fit_request(sample_weight=True)
+        scaler = StandardScaler().set_fit_request(sample_weight=False)
+        pipe = make_pipeline(scaler, clf).fit(X, y, groups=groups, sample_weight=weights)
+        fitted = pipe[-1]
+        sampler = fitted.sampler_
+        n = len(y)
+        seen = np.asarray(fitted.estimator_.seen_groups_)
+        np.testing.assert_array_equal(seen[:n], groups)
+        np.testing.assert_array_equal(seen[n:], groups[sampler.parents_])
+        g = sampler.gaps_
+        expected_w = (1 - g) * weights[sampler.parents_] + g * weights[sampler.neighbors_]
+        np.testing.assert_allclose(fitted.estimator_.seen_weight_[n:], expected_w)
+        np.testing.assert_array_equal(fitted.estimator_.seen_weight_[:n], weights)
+
+        gauss = ResampledClassifier(
+            _GroupRecorder().set_fit_request(groups=True), sampler=GaussianOverSampler(random_state=0)
+        )
+        with pytest.raises(ValueError, match="no parent row"):
+            gauss.fit(X, y, groups=groups)
+    with pytest.raises(ValueError, match="groups"):
+        ResampledClassifier(LogisticRegression()).fit(X, y, groups=groups)
