@@ -296,7 +296,7 @@ def _merge_lists(best_val, best_idx, other_val, other_idx):
 
 
 @kernel(fastmath=STRICT)
-def _refine_candidates(query, reference, best_val, best_idx, bound, out, fallback):
+def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dist, fallback):
     """Exact k nearest from the screened lists, or a flag when that is not provable.
 
     For query ``q`` with screening values ``v`` (error at most ``bound[q]``),
@@ -316,6 +316,8 @@ def _refine_candidates(query, reference, best_val, best_idx, bound, out, fallbac
         Screening lists from :func:`_screen_update`.
     bound : float64 array of shape (n_queries,)
     out : int64 array of shape (n_queries, k), written
+    out_dist : float64 array of shape (n_queries, k), written
+        Exact squared distances of the neighbours in ``out``.
     fallback : bool array of shape (n_queries,), written
     """
     n_q, n_keep = best_val.shape
@@ -348,4 +350,79 @@ def _refine_candidates(query, reference, best_val, best_idx, bound, out, fallbac
             cand[c] = r
             m += 1
         for p in range(k):
+            out[q, p] = cand[p]
+            out_dist[q, p] = dist[p]
+
+
+@kernel(fastmath=STRICT)
+def _sorted_insert(dist, cand, m, s, r):
+    """Insert (distance ``s``, index ``r``) into the first ``m`` sorted entries."""
+    c = m
+    while c > 0 and (dist[c - 1] > s or (dist[c - 1] == s and cand[c - 1] > r)):
+        dist[c] = dist[c - 1]
+        cand[c] = cand[c - 1]
+        c -= 1
+    dist[c] = s
+    cand[c] = r
+
+
+@kernel(fastmath=STRICT)
+def _merge_class_and_other(query, other, other_rows, best_val, best_idx, bound, scale2,
+                           same_dist, same_rows, out, fallback):
+    """Exact m nearest rows of the whole set for rows of one class.
+
+    The class's own nearest rows are known exactly (``same_dist`` sorted,
+    global indices ``same_rows``, at least ``m`` of them). The other rows
+    were screened with lists that started full of a placeholder value above
+    the m-th same-class distance (index ``-1``), so only other rows that may
+    be closer were kept. The kept ones are re-checked exactly and merged with
+    the class's own; the result is exact when every other row left out is
+    provably farther than the merged m-th distance: always when the list kept
+    a placeholder (left-out rows lie beyond the m-th same-class distance),
+    otherwise when the last kept value, less its error bound, exceeds it.
+    Else ``fallback[q]`` is set.
+
+    Parameters
+    ----------
+    query, other : float arrays of shape (n_queries, d), (n_other, d)
+        The class's rows and the other rows (original values).
+    other_rows : int64 array of shape (n_other,)
+        Global index of each row of ``other``.
+    best_val, best_idx : screening lists of shape (n_queries, n_keep)
+    bound : float64 array of shape (n_queries,)
+        Error bound of the screening values (scaled units).
+    scale2 : float
+        Squared scale: screening value times ``scale2`` is a squared distance.
+    same_dist, same_rows : arrays of shape (n_queries, M), M >= m
+    out : int64 array of shape (n_queries, m), written (global indices)
+    fallback : bool array of shape (n_queries,), written
+    """
+    n_q, n_keep = best_val.shape
+    m = out.shape[1]
+    n_same = same_dist.shape[1]
+    d = query.shape[1]
+    dist = np.empty(n_same + n_keep)
+    cand = np.empty(n_same + n_keep, dtype=np.int64)
+    for q in range(n_q):
+        c = 0
+        for p in range(n_same):
+            _sorted_insert(dist, cand, c, same_dist[q, p], same_rows[q, p])
+            c += 1
+        for p in range(n_keep):
+            r = best_idx[q, p]
+            if r < 0:
+                continue
+            s = 0.0
+            for t in range(d):
+                diff = np.float64(query[q, t]) - np.float64(other[r, t])
+                s += diff * diff
+            _sorted_insert(dist, cand, c, s, other_rows[r])
+            c += 1
+        if best_idx[q, n_keep - 1] >= 0:
+            left_out = (np.float64(best_val[q, n_keep - 1]) - bound[q]) * scale2 * (1.0 - 1e-12)
+            if not left_out > dist[m - 1]:
+                fallback[q] = True
+                continue
+        fallback[q] = False
+        for p in range(m):
             out[q, p] = cand[p]

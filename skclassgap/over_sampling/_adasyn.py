@@ -9,7 +9,7 @@ from skclassgap.over_sampling._base import (
     _check_class_size,
     _n_neighbors,
 )
-from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
+from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
 
 
 class ADASYN(_BaseSyntheticSampler):
@@ -99,7 +99,12 @@ class ADASYN(_BaseSyntheticSampler):
         k, estimator = _n_neighbors(self.n_neighbors)
         _check_class_size(None, X.shape[0], k + 1, "n_neighbors", k)
         _check_class_size(label, len(rows), k + 1, "n_neighbors", k)
-        nbrs = kneighbors(X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs)
+        if estimator is None:
+            # One combined search: the class against itself, then the other
+            # rows bounded by the class's own k-th nearest distance.
+            nbrs, same = class_neighbors(X, rows, k, k, n_jobs=self.n_jobs)
+        else:
+            nbrs = kneighbors(X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs)
         ratio = _count_other(nbrs, y_codes, code) / k
         total = ratio.sum()
         if total == 0:
@@ -119,12 +124,10 @@ class ADASYN(_BaseSyntheticSampler):
                 "more rows through sampling_strategy."
             )
         used = np.flatnonzero(counts)
-        if 2 * len(used) > len(rows):
-            # The symmetric search of the whole class costs about as much as
-            # half of the rows searched one way.
-            within = kneighbors_within(X[rows], k, estimator=estimator, n_jobs=self.n_jobs)[used]
+        if estimator is None:
+            within = same[used]
         else:
-            within = kneighbors(
-                X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs
-            )
-        return self._draw(rows[used], rows[within], counts.sum(), seed, repeats=counts[used])
+            within = rows[
+                kneighbors(X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs)
+            ]
+        return self._draw(rows[used], within, counts.sum(), seed, repeats=counts[used])

@@ -10,7 +10,7 @@ from skclassgap.over_sampling._base import (
     _check_class_size,
     _n_neighbors,
 )
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
 
 
 class BorderlineSMOTE(_BaseSyntheticSampler):
@@ -132,12 +132,17 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         n_ref = len(rows) if self.kind == "borderline-1" else n
         _check_class_size(label if self.kind == "borderline-1" else None, n_ref, k + 1, "k_neighbors", k)
 
-        # Borderline-2 interpolates toward the k nearest rows of the whole
-        # data set: with built-in searches, one search for max(m, k) gives
-        # both lists (the k nearest are the first k of the max(m, k) nearest).
-        shared = self.kind == "borderline-2" and m_estimator is None and k_estimator is None
-        m_search = max(m, k) if shared else m
-        all_nbrs = kneighbors(X[rows], X, m_search, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs)
+        # Built-in searches: one combined search gives the m nearest of the
+        # whole set and the k nearest of the class (the class against itself,
+        # then the other rows bounded by the class's m-th nearest distance);
+        # Borderline-2's k nearest of the whole set are the first k of the
+        # max(m, k) nearest.
+        shared = m_estimator is None and k_estimator is None
+        if shared:
+            m_search = max(m, k) if self.kind == "borderline-2" else m
+            all_nbrs, same_nbrs = class_neighbors(X, rows, m_search, k, n_jobs=self.n_jobs)
+        else:
+            all_nbrs = kneighbors(X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs)
         m_nbrs = np.ascontiguousarray(all_nbrs[:, :m])
         n_other = _count_other(m_nbrs, y_codes, code)
         danger = (2 * n_other >= m) & (n_other < m)
@@ -146,6 +151,8 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             return None
         danger_rows = rows[danger]
         if self.kind == "borderline-1":
+            if shared:
+                return self._draw(danger_rows, same_nbrs[danger], n_new, seed)
             nbrs = kneighbors(
                 X[danger_rows], X[rows], k,
                 exclude=np.flatnonzero(danger), estimator=k_estimator, n_jobs=self.n_jobs,

@@ -45,6 +45,7 @@ from threadpoolctl import ThreadpoolController
 from skclassgap._kernels.neighbors import (
     _CHUNK,
     _add_query_norms,
+    _merge_class_and_other,
     _merge_lists,
     _refine_candidates,
     _row_sqnorms,
@@ -122,14 +123,8 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
     if estimator is not None or (n_features <= _LOW_DIM and not sparse.issparse(query)):
         return _kneighbors_estimator(query, reference, k, exclude, estimator, n_jobs)
     if sparse.issparse(query):
-        return _kneighbors_exact(query, reference, k, exclude, n_jobs)
-    ind, fallback = _kneighbors_screened(query, reference, k, exclude, n_jobs)
-    if fallback.any():
-        # Rows whose float32 screening could not prove its candidate list
-        # complete (many near-equal distances): exact float64 search.
-        rows = np.flatnonzero(fallback)
-        ind[rows] = _kneighbors_exact(query[rows], reference, k, exclude[rows], n_jobs)
-    return ind
+        return _kneighbors_exact(query, reference, k, exclude, n_jobs)[0]
+    return _kneighbors_screened(query, reference, k, exclude, n_jobs)
 
 
 def _screen_scale(query, reference, center):
@@ -150,74 +145,145 @@ def kneighbors_within(X, k, *, estimator=None, n_jobs=None):
     search computes each pair of tiles once and uses it for both sets of rows
     (the screening values are symmetric), which halves the BLAS work.
     """
-    n = X.shape[0]
-    self_rows = np.arange(n, dtype=np.int64)
-    if (
-        estimator is not None
-        or sparse.issparse(X)
-        or X.shape[1] <= _LOW_DIM
-    ):
+    if estimator is not None or sparse.issparse(X) or X.shape[1] <= _LOW_DIM:
+        self_rows = np.arange(X.shape[0], dtype=np.int64)
         return kneighbors(X, X, k, exclude=self_rows, estimator=estimator, n_jobs=n_jobs)
-    ind, fallback = _kneighbors_screened(X, X, k, self_rows, n_jobs, symmetric=True)
-    if fallback.any():
-        rows = np.flatnonzero(fallback)
-        ind[rows] = _kneighbors_exact(X[rows], X, k, rows.astype(np.int64), n_jobs)
-    return ind
+    return _within_exact(X, k, n_jobs)[0]
 
 
-def _kneighbors_screened(query, reference, k, exclude, n_jobs, symmetric=False):
-    """Float32 screening through BLAS, then an exact float64 re-check.
+def class_neighbors(X, rows, m, k, *, n_jobs=None):
+    """Nearest rows of the whole set and of the class, for every row of one class.
 
-    Returns the neighbour indices and a mask of the query rows whose result
-    could not be proven exact (to be searched again exactly). With
-    ``symmetric``, ``query`` is ``reference`` and ``exclude`` is every row
-    itself.
+    Returns ``(all_nbrs, same_nbrs)``: the global indices of the ``m`` nearest
+    other rows of ``X`` and of the ``k`` nearest other rows of the class, for
+    each row in ``rows`` -- the same as ``kneighbors(X[rows], X, m,
+    exclude=rows)`` and ``rows[kneighbors_within(X[rows], k)]``, from less
+    work: the class is searched against itself first (symmetric tiles), and
+    its ``m``-th nearest distance then bounds the search among the other rows
+    from the start, so that the screening rejects almost every tile row in
+    one vectorised step. Dense data only, ``n_features > _LOW_DIM``, and the
+    class must have more than ``max(m, k)`` rows; otherwise the plain
+    searches are run (``same_nbrs`` is None when the class has ``k`` rows or
+    fewer).
     """
-    n_q, d = query.shape
-    n_ref = reference.shape[0]
-    center = reference.mean(axis=0, dtype=np.float64)
-    scale = _screen_scale(query, reference, center)
-    R = np.empty((n_ref, d), dtype=np.float32)
-    r_sq = np.empty(n_ref)
-    _scaled_rows(reference, center, scale, 1.0, R, r_sq)
-    Q2 = np.empty((n_q, d), dtype=np.float32)
-    if symmetric:
-        q_sq = r_sq
-        np.multiply(R, -2.0, out=Q2)
-    else:
-        q_sq = np.empty(n_q)
-        _scaled_rows(query, center, scale, -2.0, Q2, q_sq)
-    # Error of a float32 screening value (rows scaled to norm <= 1): rounding
-    # of the inputs, of a d-term float32 dot product and of the two norms and
-    # two additions, by the standard bound gamma_n * sum |terms| with n = d + 2,
-    # doubled for safety; plus underflow.
-    q_norm = np.sqrt(q_sq)
-    r_max = float(np.sqrt(r_sq.max()))
-    unit = 2.0**-24
-    magnitude = 2.0 * q_norm * r_max + q_sq + r_max**2
-    bound = 2.0 * (d + 6) * unit * magnitude + (d + 3) * 2.0**-120
-    q_sq32 = q_sq.astype(np.float32)
-    r_sq32 = q_sq32 if symmetric else r_sq.astype(np.float32)
-    n_keep = k + _SCREEN_EXTRA
-    n_threads = _n_threads(n_jobs)
-    if symmetric:
-        best_val, best_idx = _screen_within(Q2, R, r_sq32, n_keep, n_threads)
-    else:
-        best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
-        best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
+    rows = np.asarray(rows, dtype=np.int64)
+    n = X.shape[0]
+    top = max(m, k)
+    if sparse.issparse(X) or X.shape[1] <= _LOW_DIM or len(rows) <= top or len(rows) == n:
+        all_nbrs = kneighbors(X[rows], X, m, exclude=rows, n_jobs=n_jobs)
+        if len(rows) <= k:
+            return all_nbrs, None
+        return all_nbrs, rows[kneighbors_within(X[rows], k, n_jobs=n_jobs)]
+    X_class = X[rows]
+    local, same_dist = _within_exact(X_class, top, n_jobs)
+    same_rows = rows[local]
+    in_class = np.zeros(n, dtype=bool)
+    in_class[rows] = True
+    other_rows = np.flatnonzero(~in_class)
+    X_other = X[other_rows]
+    prep = _Screening(X_class, X_other, symmetric=False)
+    # Lists start full of a placeholder just above the m-th same-class
+    # distance (scaled units, plus the screening error bound): other rows
+    # that are not closer are rejected from the first tile on.
+    limit = same_dist[:, m - 1] * (1.0 + 1e-6) / prep.scale**2 + prep.bound
+    limit = np.nextafter(limit.astype(np.float32), np.float32(np.inf))
+    n_keep = m + _SCREEN_EXTRA
+    best_val = np.repeat(limit[:, None], n_keep, axis=1)
+    best_idx = np.full((len(rows), n_keep), -1, dtype=np.int64)
+    prep.screen(best_val, best_idx, np.full(len(rows), -1, dtype=np.int64), n_jobs)
+    all_nbrs = np.empty((len(rows), m), dtype=np.int64)
+    fallback = np.empty(len(rows), dtype=np.bool_)
+    _merge_class_and_other(
+        X_class, X_other, other_rows, best_val, best_idx, prep.bound, prep.scale**2,
+        same_dist, same_rows, all_nbrs, fallback,
+    )
+    if fallback.any():
+        redo = np.flatnonzero(fallback)
+        all_nbrs[redo] = _kneighbors_exact(X_class[redo], X, m, rows[redo], n_jobs)[0]
+    return all_nbrs, same_rows[:, :k]
+
+
+def _within_exact(X, k, n_jobs):
+    """Symmetric screened search of ``X`` against itself: indices and exact distances."""
+    n = X.shape[0]
+    prep = _Screening(X, X, symmetric=True)
+    best_val, best_idx = _screen_within(
+        prep.Q2, prep.R, prep.q_sq32, k + _SCREEN_EXTRA, _n_threads(n_jobs)
+    )
+    return _refined(X, X, k, best_val, best_idx, prep.bound, np.arange(n, dtype=np.int64), n_jobs)
+
+
+def _refined(query, reference, k, best_val, best_idx, bound, exclude, n_jobs):
+    """Exact neighbours (and distances) from screening lists; exact search where needed."""
+    n_q = query.shape[0]
+    ind = np.empty((n_q, k), dtype=np.int64)
+    dist = np.empty((n_q, k))
+    fallback = np.empty(n_q, dtype=np.bool_)
+    _refine_candidates(query, reference, best_val, best_idx, bound, ind, dist, fallback)
+    if fallback.any():
+        # Rows whose float32 screening could not prove its candidate list
+        # complete (many near-equal distances): exact float64 search.
+        redo = np.flatnonzero(fallback)
+        ind[redo], dist[redo] = _kneighbors_exact(query[redo], reference, k, exclude[redo], n_jobs)
+    return ind, dist
+
+
+class _Screening:
+    """Float32 copies of the rows for screening, and the error bound of its values.
+
+    Rows are centred on the reference mean and scaled by a power of two so
+    that every norm is at most 1. ``Q2`` holds ``-2 x`` of the query rows, ``R``
+    the reference rows, ``q_sq32``/``r_sq32`` their squared norms in float32;
+    ``bound[q]`` bounds the float32 error of any screening value of query
+    ``q``: rounding of the inputs, of a d-term float32 dot product and of the
+    two norms and two additions, by the standard bound gamma_n * sum |terms|
+    with n = d + 2, doubled for safety; plus underflow.
+    """
+
+    def __init__(self, query, reference, *, symmetric):
+        n_q, d = query.shape
+        n_ref = reference.shape[0]
+        center = reference.mean(axis=0, dtype=np.float64)
+        self.scale = _screen_scale(query, reference, center)
+        self.R = np.empty((n_ref, d), dtype=np.float32)
+        r_sq = np.empty(n_ref)
+        _scaled_rows(reference, center, self.scale, 1.0, self.R, r_sq)
+        self.Q2 = np.empty((n_q, d), dtype=np.float32)
+        if symmetric:
+            q_sq = r_sq
+            np.multiply(self.R, -2.0, out=self.Q2)
+        else:
+            q_sq = np.empty(n_q)
+            _scaled_rows(query, center, self.scale, -2.0, self.Q2, q_sq)
+        r_max = float(np.sqrt(r_sq.max()))
+        magnitude = 2.0 * np.sqrt(q_sq) * r_max + q_sq + r_max**2
+        self.bound = 2.0 * (d + 6) * 2.0**-24 * magnitude + (d + 3) * 2.0**-120
+        self.q_sq32 = q_sq.astype(np.float32)
+        self.r_sq32 = self.q_sq32 if symmetric else r_sq.astype(np.float32)
+
+    def screen(self, best_val, best_idx, exclude, n_jobs):
+        """Merge every (query, reference) pair into the lists, tile by tile."""
+        n_q, n_ref = self.Q2.shape[0], self.R.shape[0]
+        n_threads = _n_threads(n_jobs)
         rows, cols = _tile_shape(n_q, n_ref, itemsize=4, n_threads=n_threads)
         starts = np.arange(0, n_q, rows, dtype=np.int64)
 
-        def screen(block_starts):
+        def work(block_starts):
             tile = np.empty(rows * cols, dtype=np.float32)
-            _screen_blocks(Q2, R, q_sq32, r_sq32, block_starts, rows, cols, exclude,
-                           best_val, best_idx, tile)
+            _screen_blocks(self.Q2, self.R, self.q_sq32, self.r_sq32, block_starts, rows, cols,
+                           exclude, best_val, best_idx, tile)
 
-        _run_blocks(screen, starts, min(n_threads, len(starts)))
-    ind = np.empty((n_q, k), dtype=np.int64)
-    fallback = np.empty(n_q, dtype=np.bool_)
-    _refine_candidates(query, reference, best_val, best_idx, bound, ind, fallback)
-    return ind, fallback
+        _run_blocks(work, starts, min(n_threads, len(starts)))
+
+
+def _kneighbors_screened(query, reference, k, exclude, n_jobs):
+    """Float32 screening through BLAS, then an exact float64 re-check."""
+    prep = _Screening(query, reference, symmetric=False)
+    n_keep = k + _SCREEN_EXTRA
+    best_val = np.full((query.shape[0], n_keep), np.inf, dtype=np.float32)
+    best_idx = np.full((query.shape[0], n_keep), -1, dtype=np.int64)
+    prep.screen(best_val, best_idx, exclude, n_jobs)
+    return _refined(query, reference, k, best_val, best_idx, prep.bound, exclude, n_jobs)[0]
 
 
 def _screen_within(X2, X, sq, n_keep, n_threads):
@@ -267,7 +333,10 @@ def _run_blocks(work, starts, n_threads):
 
 
 def _kneighbors_exact(query, reference, k, exclude, n_jobs):
-    """Exact search in float64 (dense or sparse): BLAS dot products + merge."""
+    """Exact search in float64 (dense or sparse): BLAS dot products + merge.
+
+    Returns the indices and the squared distances of the neighbours.
+    """
     n_q = query.shape[0]
     n_ref = reference.shape[0]
     if sparse.issparse(query):
@@ -299,7 +368,7 @@ def _kneighbors_exact(query, reference, k, exclude, n_jobs):
 
     _run_blocks(merge, starts, min(n_threads, len(starts)))
     _add_query_norms(best_dist, q_norm)
-    return best_idx
+    return best_idx, best_dist
 
 
 def _n_threads(n_jobs):

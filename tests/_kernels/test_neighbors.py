@@ -5,7 +5,7 @@ import pytest
 from scipy import sparse
 
 from skclassgap._kernels.sampling import _count_other, _draw_pairs, _interpolate
-from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
+from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors, kneighbors_within
 from tests.naive import count_other_naive, kneighbors_naive, smote_row_naive
 
 pytestmark = pytest.mark.kernel
@@ -184,4 +184,46 @@ def test_kneighbors_within_duplicates_give_smallest_distances(rng):
     assert (got != ex[:, None]).all()
     np.testing.assert_array_equal(
         _sq_dists(X, X, got), _sq_dists(X, X, kneighbors_naive(X, X, 3, ex))
+    )
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("m, k", [(10, 5), (3, 6), (4, 4)])
+def test_class_neighbors_match_two_naive_searches(rng, monkeypatch, n_jobs, m, k):
+    """Check the combined search (class against itself, then the other rows
+    bounded by the class's m-th distance) against brute force: the m nearest
+    of the whole set and the k nearest of the class, for classes that overlap
+    and for one far from the rest (every other row rejected)."""
+    import skclassgap.over_sampling._neighbors as mod
+
+    monkeypatch.setattr(mod, "_tile_shape", lambda nq, nr, **kw: (9, 13))
+    monkeypatch.setattr(mod, "_SYMMETRIC_BLOCK", 11)
+    X = rng.standard_normal((260, 6))
+    y = rng.integers(0, 3, 260)
+    X[y == 2] += 40.0
+    for code in range(3):
+        rows = np.flatnonzero(y == code)
+        all_nbrs, same = class_neighbors(X, rows, m, k, n_jobs=n_jobs)
+        np.testing.assert_array_equal(all_nbrs, kneighbors_naive(X[rows], X, m, rows))
+        local = kneighbors_naive(X[rows], X[rows], k, np.arange(len(rows)))
+        np.testing.assert_array_equal(same, rows[local])
+
+
+def test_class_neighbors_with_duplicates_and_tiny_class(rng):
+    """Check duplicated rows across classes (exact fallback) give the m
+    smallest distances, and a class too small for the within-class search
+    gets the whole-set neighbours and no class neighbours."""
+    X = rng.integers(0, 2, (300, 4)).astype(np.float64)
+    y = rng.integers(0, 2, 300)
+    rows = np.flatnonzero(y == 1)
+    all_nbrs, same = class_neighbors(X, rows, 5, 3)
+    expected = kneighbors_naive(X[rows], X, 5, rows)
+    np.testing.assert_array_equal(_sq_dists(X[rows], X, all_nbrs), _sq_dists(X[rows], X, expected))
+    assert (all_nbrs != rows[:, None]).all()
+    assert np.isin(same, rows).all() and (same != rows[:, None]).all()
+    tiny = rows[:3]
+    all_nbrs, same = class_neighbors(X, tiny, 4, 5)
+    assert same is None
+    np.testing.assert_array_equal(
+        _sq_dists(X[tiny], X, all_nbrs), _sq_dists(X[tiny], X, kneighbors_naive(X[tiny], X, 4, tiny))
     )
