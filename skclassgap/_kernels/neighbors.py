@@ -296,6 +296,28 @@ def _merge_lists(best_val, best_idx, other_val, other_idx):
 
 
 @kernel(fastmath=STRICT)
+def _sorted_insert(dist, cand, m, s, r):
+    """Insert (distance ``s``, index ``r``) into the first ``m`` sorted entries."""
+    c = m
+    while c > 0 and (dist[c - 1] > s or (dist[c - 1] == s and cand[c - 1] > r)):
+        dist[c] = dist[c - 1]
+        cand[c] = cand[c - 1]
+        c -= 1
+    dist[c] = s
+    cand[c] = r
+
+
+@kernel(fastmath=STRICT)
+def _sq_dist(a, i, b, j):
+    """Exact float64 squared distance between row ``i`` of ``a`` and row ``j`` of ``b``."""
+    s = 0.0
+    for t in range(a.shape[1]):
+        diff = np.float64(a[i, t]) - np.float64(b[j, t])
+        s += diff * diff
+    return s
+
+
+@kernel(fastmath=STRICT)
 def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dist, fallback):
     """Exact k nearest from the screened lists, or a flag when that is not provable.
 
@@ -322,7 +344,6 @@ def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dis
     """
     n_q, n_keep = best_val.shape
     k = out.shape[1]
-    d = query.shape[1]
     dist = np.empty(n_keep)
     cand = np.empty(n_keep, dtype=np.int64)
     for q in range(n_q):
@@ -336,34 +357,11 @@ def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dis
             if np.float64(best_val[q, p]) > band:
                 break
             r = best_idx[q, p]
-            s = 0.0
-            for t in range(d):
-                diff = np.float64(query[q, t]) - np.float64(reference[r, t])
-                s += diff * diff
-            # Insertion by (distance, index).
-            c = m
-            while c > 0 and (dist[c - 1] > s or (dist[c - 1] == s and cand[c - 1] > r)):
-                dist[c] = dist[c - 1]
-                cand[c] = cand[c - 1]
-                c -= 1
-            dist[c] = s
-            cand[c] = r
+            _sorted_insert(dist, cand, m, _sq_dist(query, q, reference, r), r)
             m += 1
         for p in range(k):
             out[q, p] = cand[p]
             out_dist[q, p] = dist[p]
-
-
-@kernel(fastmath=STRICT)
-def _sorted_insert(dist, cand, m, s, r):
-    """Insert (distance ``s``, index ``r``) into the first ``m`` sorted entries."""
-    c = m
-    while c > 0 and (dist[c - 1] > s or (dist[c - 1] == s and cand[c - 1] > r)):
-        dist[c] = dist[c - 1]
-        cand[c] = cand[c - 1]
-        c -= 1
-    dist[c] = s
-    cand[c] = r
 
 
 @kernel(fastmath=STRICT)
@@ -400,7 +398,6 @@ def _merge_class_and_other(query, other, other_rows, best_val, best_idx, bound, 
     n_q, n_keep = best_val.shape
     m = out.shape[1]
     n_same = same_dist.shape[1]
-    d = query.shape[1]
     dist = np.empty(n_same + n_keep)
     cand = np.empty(n_same + n_keep, dtype=np.int64)
     for q in range(n_q):
@@ -412,11 +409,7 @@ def _merge_class_and_other(query, other, other_rows, best_val, best_idx, bound, 
             r = best_idx[q, p]
             if r < 0:
                 continue
-            s = 0.0
-            for t in range(d):
-                diff = np.float64(query[q, t]) - np.float64(other[r, t])
-                s += diff * diff
-            _sorted_insert(dist, cand, c, s, other_rows[r])
+            _sorted_insert(dist, cand, c, _sq_dist(query, q, other, r), other_rows[r])
             c += 1
         if best_idx[q, n_keep - 1] >= 0:
             left_out = (np.float64(best_val[q, n_keep - 1]) - bound[q]) * scale2 * (1.0 - 1e-12)

@@ -6,8 +6,6 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
     _raise_for_params,
     _routing_enabled,
     process_routing,
@@ -22,6 +20,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skclassgap.utils._meta import fit_router
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -354,17 +353,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             sampler = SMOTE()
         else:
             sampler = self.sampler
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-            .add(
-                sampler=sampler,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit_resample"),
-            )
+        return fit_router(
+            self, estimator=(self.estimator, "fit"), sampler=(sampler, "fit_resample")
         )
 
     def __sklearn_tags__(self):

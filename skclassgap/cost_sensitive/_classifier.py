@@ -12,8 +12,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
     _raise_for_params,
     _routing_enabled,
     process_routing,
@@ -31,7 +29,7 @@ from sklearn.utils.validation import (
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
 from skclassgap.utils._validation import check_sample_weight
-from skclassgap.utils._meta import ForwardResponsesMixin
+from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
 
 
 def _final_step(estimator):
@@ -466,14 +464,7 @@ class CostSensitiveClassifier(
         routing : MetadataRouter
             The routing information.
         """
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        )
+        return fit_router(self, estimator=(self.estimator, "fit"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,7 +1,24 @@
 """Shared pieces of skclassgap's meta-estimators."""
 
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _estimator_has, check_is_fitted
+
+
+def fit_router(owner, **children):
+    """Metadata router of a meta-estimator that consumes metadata in ``fit`` too.
+
+    ``children`` maps a name to ``(object, method)``: the owner's ``fit``
+    routes to that method of the object (e.g. ``estimator=(est, "fit")``,
+    ``sampler=(sampler, "fit_resample")``); the owner's own requests (from
+    its ``fit`` signature) are added first.
+    """
+    router = MetadataRouter(owner=owner).add_self_request(owner)
+    for name, (child, method) in children.items():
+        router.add(
+            **{name: child}, method_mapping=MethodMapping().add(caller="fit", callee=method)
+        )
+    return router
 
 
 class ForwardResponsesMixin:
