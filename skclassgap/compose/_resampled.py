@@ -10,17 +10,15 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _estimator_has,
     _num_samples,
     check_is_fitted,
     has_fit_parameter,
     validate_data,
 )
 
-from skclassgap.utils._meta import fit_router
+from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -107,7 +105,9 @@ def resampled_source_rows(sampler, n_resampled):
     return rows
 
 
-class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class ResampledClassifier(
+    MetaEstimatorMixin, ClassifierMixin, ForwardResponsesMixin, BaseEstimator
+):
     """Resample the training data, then fit a classifier; predict with it unchanged.
 
     ``fit`` runs ``sampler.fit_resample(X, y)`` on a clone of ``sampler`` and
@@ -260,7 +260,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.classes_ = self.estimator_.classes_
         return self
 
-    def _validated(self, X):
+    def _response_input(self, X):
+        """Fitted check and validation (feature count/names) before forwarding."""
         check_is_fitted(self)
         X_checked = validate_data(
             self, X, reset=False, accept_sparse=["csr", "csc"], dtype=None,
@@ -281,59 +282,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted labels.
         """
-        X = self._validated(X)
+        X = self._response_input(X)
         return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities from the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Data to score.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
-        """
-        X = self._validated(X)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities from the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Data to score.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log probabilities, columns in the order of ``classes_``.
-        """
-        X = self._validated(X)
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision scores from the fitted estimator.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Data to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Decision scores.
-        """
-        X = self._validated(X)
-        return self.estimator_.decision_function(X)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

@@ -129,11 +129,10 @@ def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None
 
 def _screen_scale(query, reference, center):
     """Power of two at least the norm of every centred row (1 when all are 0)."""
-    spread = np.maximum(
-        np.abs(reference.max(axis=0) - center), np.abs(reference.min(axis=0) - center)
-    )
-    spread = np.maximum(spread, np.abs(query.max(axis=0) - center))
-    spread = np.maximum(spread, np.abs(query.min(axis=0) - center))
+    spread = np.zeros(reference.shape[1])
+    for rows in (reference,) if query is reference else (reference, query):
+        spread = np.maximum(spread, np.abs(rows.max(axis=0) - center))
+        spread = np.maximum(spread, np.abs(rows.min(axis=0) - center))
     top = float(np.sqrt(np.sum(spread.astype(np.float64) ** 2)))
     return 2.0 ** np.ceil(np.log2(top)) if top > 0 else 1.0
 

@@ -28,8 +28,14 @@ class ForwardResponsesMixin:
     and exists only when the inner estimator has it, so that
     ``hasattr(meta, "predict_proba")`` tells the truth before and after ``fit``.
     A meta-estimator that changes a response (e.g. re-weighted probabilities)
-    defines that method itself.
+    defines that method itself; one that must check its input first (feature
+    count and names) overrides :meth:`_response_input`.
     """
+
+    def _response_input(self, X):
+        """``X`` as handed to ``estimator_`` (after the fitted check)."""
+        check_is_fitted(self, "estimator_")
+        return X
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
@@ -45,7 +51,7 @@ class ForwardResponsesMixin:
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities, columns in the order of ``classes_``.
         """
-        check_is_fitted(self, "estimator_")
+        X = self._response_input(X)
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
@@ -62,7 +68,7 @@ class ForwardResponsesMixin:
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities, columns in the order of ``classes_``.
         """
-        check_is_fitted(self, "estimator_")
+        X = self._response_input(X)
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
@@ -79,5 +85,5 @@ class ForwardResponsesMixin:
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The inner estimator's scores.
         """
-        check_is_fitted(self, "estimator_")
+        X = self._response_input(X)
         return self.estimator_.decision_function(X)

@@ -221,6 +221,8 @@ def test_class_neighbors_with_duplicates_and_tiny_class(rng):
     np.testing.assert_array_equal(_sq_dists(X[rows], X, all_nbrs), _sq_dists(X[rows], X, expected))
     assert (all_nbrs != rows[:, None]).all()
     assert np.isin(same, rows).all() and (same != rows[:, None]).all()
+    within = rows[kneighbors_naive(X[rows], X[rows], 3, np.arange(len(rows)))]
+    np.testing.assert_array_equal(_sq_dists(X[rows], X, same), _sq_dists(X[rows], X, within))
     tiny = rows[:3]
     all_nbrs, same = class_neighbors(X, tiny, 4, 5)
     assert same is None
