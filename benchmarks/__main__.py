@@ -11,8 +11,12 @@ from benchmarks._harness import markdown_table, time_case
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--full", action="store_true", help="large sizes (10^6-10^7 rows)")
-    parser.add_argument("--only", default="", help="run modules whose name contains this")
+    parser.add_argument(
+        "--full", action="store_true", help="large sizes (10^6-10^7 rows)"
+    )
+    parser.add_argument(
+        "--only", default="", help="run modules whose name contains this"
+    )
     parser.add_argument("--output", help="also write the Markdown table to this file")
     args = parser.parse_args(argv)
     here = Path(__file__).parent

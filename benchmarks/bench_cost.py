@@ -39,14 +39,17 @@ def cases(full):
             )
         )
     proba, cost = _data(1_000_000, 10, np.float32)
+    cost32 = cost.astype(np.float32)
     out.append(
         Case(
             group="cost",
             name="min_risk n=1e+06 K=10 float32",
             ours=lambda p=proba, c=cost: _min_risk_argmin(p, c),
-            peer=lambda p=proba, c=cost.astype(np.float32): np.argmin(p @ c, axis=1),
+            peer=lambda p=proba, c=cost32: np.argmin(p @ c, axis=1),
             peer_name="np.argmin(P @ C) float32",
-            check=lambda a, b: f"{int(np.sum(a != b))} of {len(a)} differ (float32 rounding)",
+            check=lambda a, b: (
+                f"{int(np.sum(a != b))} of {len(a)} differ (float32 rounding)"
+            ),
             repeats=5,
         )
     )

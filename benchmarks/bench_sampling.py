@@ -20,7 +20,11 @@ from skclassgap.metrics import geometric_mean_score
 
 def _binary(n, d, seed=0):
     return make_classification(
-        n_samples=n, n_features=d, n_informative=min(d, 10), weights=[0.9], random_state=seed
+        n_samples=n,
+        n_features=d,
+        n_informative=min(d, 10),
+        weights=[0.9],
+        random_state=seed,
     )
 
 
@@ -28,8 +32,13 @@ def _multiclass(n, d, n_classes=10, ratio=100.0, seed=0):
     weights = ratio ** (-np.arange(n_classes) / (n_classes - 1))
     weights = weights / weights.sum()
     return make_classification(
-        n_samples=n, n_features=d, n_informative=10, n_classes=n_classes,
-        n_clusters_per_class=1, weights=list(weights), random_state=seed,
+        n_samples=n,
+        n_features=d,
+        n_informative=10,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        weights=list(weights),
+        random_state=seed,
     )
 
 
@@ -69,18 +78,24 @@ def _gmeans(sampler_cls, seeds=range(5)):
     for name, (X, y) in _quality_sets().items():
         scores = []
         for seed in seeds:
-            Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+            Xtr, Xte, ytr, yte = train_test_split(
+                X, y, test_size=0.3, stratify=y, random_state=seed
+            )
             scaler = StandardScaler().fit(Xtr)
-            Xr, yr = sampler_cls(random_state=seed).fit_resample(scaler.transform(Xtr), ytr)
+            Xr, yr = sampler_cls(random_state=seed).fit_resample(
+                scaler.transform(Xtr), ytr
+            )
             clf = make_pipeline(LogisticRegression(max_iter=2000)).fit(Xr, yr)
             scores.append(geometric_mean_score(yte, clf.predict(scaler.transform(Xte))))
-        out.append((name, float(np.mean(scores)), float(np.std(scores) / np.sqrt(len(scores)))))
+        out.append(
+            (name, float(np.mean(scores)), float(np.std(scores) / np.sqrt(len(scores))))
+        )
     return out
 
 
 def _quality_check(a, b):
     parts = []
-    for (name, ga, sa), (_, gb, sb) in zip(a, b):
+    for (name, ga, sa), (_, gb, sb) in zip(a, b, strict=True):
         noise = 3 * np.hypot(sa, sb) + 0.01
         assert abs(ga - gb) <= noise, (name, ga, gb)
         parts.append(f"{name}: g-mean {ga:.3f} vs {gb:.3f}")
@@ -106,15 +121,40 @@ def cases(full):
         Xw, yw = _binary(10**5, 100)
         Xm, ym = _multiclass(10**5, 20)
         out += [
-            _sampler_case("SMOTE 1e5x100 9:1", ours.SMOTE, imb.SMOTE, Xw, yw, repeats=3),
-            _sampler_case("SMOTE 1e5x20 10 classes IR 100", ours.SMOTE, imb.SMOTE, Xm, ym, repeats=3),
-            _sampler_case("BorderlineSMOTE-1 1e5x20 9:1", ours.BorderlineSMOTE, imb.BorderlineSMOTE, X, y, repeats=3),
             _sampler_case(
-                "BorderlineSMOTE-2 1e5x20 9:1", ours.BorderlineSMOTE, imb.BorderlineSMOTE, X, y,
-                repeats=3, params={"kind": "borderline-2"},
+                "SMOTE 1e5x100 9:1", ours.SMOTE, imb.SMOTE, Xw, yw, repeats=3
             ),
-            _sampler_case("ADASYN 1e5x20 9:1", ours.ADASYN, imb.ADASYN, X, y, repeats=3),
+            _sampler_case(
+                "SMOTE 1e5x20 10 classes IR 100",
+                ours.SMOTE,
+                imb.SMOTE,
+                Xm,
+                ym,
+                repeats=3,
+            ),
+            _sampler_case(
+                "BorderlineSMOTE-1 1e5x20 9:1",
+                ours.BorderlineSMOTE,
+                imb.BorderlineSMOTE,
+                X,
+                y,
+                repeats=3,
+            ),
+            _sampler_case(
+                "BorderlineSMOTE-2 1e5x20 9:1",
+                ours.BorderlineSMOTE,
+                imb.BorderlineSMOTE,
+                X,
+                y,
+                repeats=3,
+                params={"kind": "borderline-2"},
+            ),
+            _sampler_case(
+                "ADASYN 1e5x20 9:1", ours.ADASYN, imb.ADASYN, X, y, repeats=3
+            ),
         ]
         Xb, yb = _binary(10**6, 20)
-        out.append(_sampler_case("SMOTE 1e6x20 9:1", ours.SMOTE, imb.SMOTE, Xb, yb, repeats=1))
+        out.append(
+            _sampler_case("SMOTE 1e6x20 9:1", ours.SMOTE, imb.SMOTE, Xb, yb, repeats=1)
+        )
     return out

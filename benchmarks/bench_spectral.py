@@ -36,7 +36,11 @@ def _masked_loop(X, y):
 
 def _check_eigenvalues(ours, peer):
     ours = ours.eigenvalues if hasattr(ours, "eigenvalues") else ours
-    if np.ndim(peer) == 2 and peer.shape[0] == peer.shape[1] and peer.shape[0] == ours.shape[1]:
+    if (
+        np.ndim(peer) == 2
+        and peer.shape[0] == peer.shape[1]
+        and peer.shape[0] == ours.shape[1]
+    ):
         return "Gram (no check)"
     err = np.abs(ours - peer).max() / np.abs(peer).max()
     assert err < 1e-3, err
@@ -53,13 +57,26 @@ def cases(full=False):
         name = f"class_spectra {n:.0e}x{d} f32 K={k}"
         repeats = 5 if n <= 100_000 else 3
         out.append(
-            Case("spectral", name, lambda X=X, y=y: class_spectra(X, y),
-                 lambda X=X: X.T @ X, "X.T @ X", _check_eigenvalues, repeats=repeats)
+            Case(
+                "spectral",
+                name,
+                lambda X=X, y=y: class_spectra(X, y),
+                lambda X=X: X.T @ X,
+                "X.T @ X",
+                _check_eigenvalues,
+                repeats=repeats,
+            )
         )
         out.append(
-            Case("spectral", name, lambda X=X, y=y: class_spectra(X, y),
-                 lambda X=X, y=y: _masked_loop(X, y), "masked loop + eigvalsh",
-                 _check_eigenvalues, repeats=repeats)
+            Case(
+                "spectral",
+                name,
+                lambda X=X, y=y: class_spectra(X, y),
+                lambda X=X, y=y: _masked_loop(X, y),
+                "masked loop + eigvalsh",
+                _check_eigenvalues,
+                repeats=repeats,
+            )
         )
     return out
 
@@ -87,7 +104,10 @@ def theory_vs_held_out(n_test=100_000, seed=0):
         held = _per_class_errors(yt, clf.predict(Xt), clf.classes_)
         diff = np.abs(table["predicted_error"].to_numpy() - held)
         rows.append((d, k, n_test, diff.max(), held.min(), held.max()))
-    print("| d | K | test rows | max abs(predicted - held-out) | held-out errors min..max |")
+    print(
+        "| d | K | test rows | max abs(predicted - held-out) "
+        "| held-out errors min..max |"
+    )
     print("|---:|---:|---:|---:|---|")
     for d, k, n, diff, lo, hi in rows:
         print(f"| {d} | {k} | {n} | {diff:.4f} | {lo:.3f}..{hi:.3f} |")
@@ -101,7 +121,10 @@ def _digits():
 
 
 def correlations(seed=0):
-    """Spearman correlations of per-class measures with per-class errors of a linear head."""
+    """Spearman correlations of per-class measures with per-class errors.
+
+    The errors are those of a linear head.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
     from sklearn.pipeline import make_pipeline
@@ -122,11 +145,15 @@ def correlations(seed=0):
         head = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
         pred = cross_val_predict(head, X, y, cv=5)
         errors = _per_class_errors(y, pred, np.unique(y))
-        measures = spectral_imbalance(X, y, shrinkage="ledoit_wolf").drop(columns="n_samples")
+        measures = spectral_imbalance(X, y, shrinkage="ledoit_wolf").drop(
+            columns="n_samples"
+        )
         table = spectral_error_correlation(measures, errors)
         for measure, row in table.iterrows():
-            print(f"| {name} | {measure} | {row.spearman_rho:+.2f} | {row.p_value:.3f} | "
-                  f"{int(row.n_classes)} |")
+            print(
+                f"| {name} | {measure} | {row.spearman_rho:+.2f} | {row.p_value:.3f} | "
+                f"{int(row.n_classes)} |"
+            )
 
 
 def mitigation(seed=0):
@@ -141,7 +168,9 @@ def mitigation(seed=0):
 
     sets = {
         "mixture d=20 K=5": make_spectral_mixture(6_000, 20, 5, random_state=seed),
-        "mixture d=64 K=10 n=2000": make_spectral_mixture(2_000, 64, 10, random_state=seed),
+        "mixture d=64 K=10 n=2000": make_spectral_mixture(
+            2_000, 64, 10, random_state=seed
+        ),
         "digits": _digits(),
     }
     configs = {"StandardScaler": StandardScaler()}
@@ -156,13 +185,19 @@ def mitigation(seed=0):
                 pipe = make_pipeline(pre, LogisticRegression(C=C, max_iter=3000))
                 pred = cross_val_predict(pipe, X, y, cv=5)
                 recall = 1 - _per_class_errors(y, pred, np.unique(y))
-                print(f"| {name} | {C} | {cname} | {np.mean(pred == y):.4f} | "
-                      f"{recall.min():.4f} | {recall.max() - recall.min():.4f} |", flush=True)
+                print(
+                    f"| {name} | {C} | {cname} | {np.mean(pred == y):.4f} | "
+                    f"{recall.min():.4f} | {recall.max() - recall.min():.4f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
     which = sys.argv[1:] or ["theory", "correlations", "mitigation"]
     for part in which:
-        {"theory": theory_vs_held_out, "correlations": correlations,
-         "mitigation": mitigation}[part]()
+        {
+            "theory": theory_vs_held_out,
+            "correlations": correlations,
+            "mitigation": mitigation,
+        }[part]()
         print()

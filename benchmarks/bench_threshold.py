@@ -67,8 +67,13 @@ PEER_SCORING = {
 
 def _binary_data(n, seed):
     X, y = make_classification(
-        n_samples=2 * n, n_features=20, n_informative=8, weights=[0.9],
-        class_sep=0.8, flip_y=0.02, random_state=seed,
+        n_samples=2 * n,
+        n_features=20,
+        n_informative=8,
+        weights=[0.9],
+        class_sep=0.8,
+        flip_y=0.02,
+        random_state=seed,
     )
     return X[:n], y[:n], X[n:], y[n:]
 
@@ -93,8 +98,16 @@ def _fit_case(n, repeats, objective):
         assert ga >= gb - 0.005, (ga, gb)
         return f"held-out {objective} ours {ga:.4f} / sklearn {gb:.4f}"
 
-    return Case("threshold-fit", f"binary LR n={n:.0e} cv=5 {objective}", ours, peer,
-                "TunedThresholdClassifierCV", check, repeats, memory=False)
+    return Case(
+        "threshold-fit",
+        f"binary LR n={n:.0e} cv=5 {objective}",
+        ours,
+        peer,
+        "TunedThresholdClassifierCV",
+        check,
+        repeats,
+        memory=False,
+    )
 
 
 class _Stored(ClassifierMixin, BaseEstimator):
@@ -134,7 +147,9 @@ def _search_case(n, repeats, objective, memory=True):
 
     def peer():
         curve = _CurveScorer.from_scorer(peer_scorer, "predict_proba", 100)
-        scores, thresholds = zip(*[curve(est, test, y[test]) for est, test in stored])
+        scores, thresholds = zip(
+            *[curve(est, test, y[test]) for est, test in stored], strict=True
+        )
         lo = min(t.min() for t in thresholds)
         hi = max(t.max() for t in thresholds)
         candidates = np.linspace(lo, hi, num=100)
@@ -148,8 +163,16 @@ def _search_case(n, repeats, objective, memory=True):
         return f"out-of-fold {objective} ours {ga:.4f} / sklearn {gb:.4f}"
 
     name = f"search only n={n:.0e} 5 folds {objective}"
-    return Case("threshold-search", name, ours, peer,
-                "TunedThresholdClassifierCV scoring", check, repeats, memory)
+    return Case(
+        "threshold-search",
+        name,
+        ours,
+        peer,
+        "TunedThresholdClassifierCV scoring",
+        check,
+        repeats,
+        memory,
+    )
 
 
 def _repeated_splits(y, n_repeats):
@@ -167,8 +190,10 @@ def _binary_quality_case(name, X, y, estimator, objective="g_mean", n_repeats=10
         return value if func.greater_is_better else -value
 
     def ours():
-        return [ThresholdCalibrator(clone(estimator), objective=objective)
-                .fit(X[tr], y[tr]) for tr, _ in splits]
+        return [
+            ThresholdCalibrator(clone(estimator), objective=objective).fit(X[tr], y[tr])
+            for tr, _ in splits
+        ]
 
     def peer():
         return [
@@ -179,16 +204,26 @@ def _binary_quality_case(name, X, y, estimator, objective="g_mean", n_repeats=10
         ]
 
     def check(a, b):
-        va = np.array([score(m, te) for m, (_, te) in zip(a, splits)])
-        vb = np.array([score(m, te) for m, (_, te) in zip(b, splits)])
+        va = np.array([score(m, te) for m, (_, te) in zip(a, splits, strict=True)])
+        vb = np.array([score(m, te) for m, (_, te) in zip(b, splits, strict=True)])
         diff = va - vb
         se = diff.std(ddof=1) / np.sqrt(len(diff))
         assert diff.mean() >= -0.01, (va.mean(), vb.mean())
-        return (f"held-out {objective} ours {va.mean():.4f} / sklearn {vb.mean():.4f}; "
-                f"diff {diff.mean():+.4f} ± {se:.4f} SE ({len(splits)} splits)")
+        return (
+            f"held-out {objective} ours {va.mean():.4f} / sklearn {vb.mean():.4f}; "
+            f"diff {diff.mean():+.4f} ± {se:.4f} SE ({len(splits)} splits)"
+        )
 
-    return Case("threshold-quality", name, ours, peer, "TunedThresholdClassifierCV",
-                check, repeats=1, memory=False)
+    return Case(
+        "threshold-quality",
+        name,
+        ours,
+        peer,
+        "TunedThresholdClassifierCV",
+        check,
+        repeats=1,
+        memory=False,
+    )
 
 
 def _multiclass_quality_case(name, X, y, estimator, objective):
@@ -196,15 +231,17 @@ def _multiclass_quality_case(name, X, y, estimator, objective):
 
     def scores(models):
         worst, gmean = [], []
-        for model, (_, te) in zip(models, splits):
+        for model, (_, te) in zip(models, splits, strict=True):
             pred = model.predict(X[te])
             worst.append(worst_class_score(y[te], pred, metric="recall"))
             gmean.append(geometric_mean_score(y[te], pred))
         return np.mean(worst), np.mean(gmean)
 
     def ours():
-        return [ThresholdCalibrator(clone(estimator), objective=objective)
-                .fit(X[tr], y[tr]) for tr, _ in splits]
+        return [
+            ThresholdCalibrator(clone(estimator), objective=objective).fit(X[tr], y[tr])
+            for tr, _ in splits
+        ]
 
     def peer():
         return [clone(estimator).fit(X[tr], y[tr]) for tr, _ in splits]
@@ -212,11 +249,21 @@ def _multiclass_quality_case(name, X, y, estimator, objective):
     def check(a, b):
         (wa, ga), (wb, gb) = scores(a), scores(b)
         assert wa > wb and ga > gb, (wa, wb, ga, gb)
-        return (f"held-out worst recall ours {wa:.3f} / plain {wb:.3f}; "
-                f"g-mean {ga:.3f} / {gb:.3f} ({len(splits)} splits)")
+        return (
+            f"held-out worst recall ours {wa:.3f} / plain {wb:.3f}; "
+            f"g-mean {ga:.3f} / {gb:.3f} ({len(splits)} splits)"
+        )
 
-    return Case("threshold-quality", name, ours, peer, "plain estimator", check,
-                repeats=1, memory=False)
+    return Case(
+        "threshold-quality",
+        name,
+        ours,
+        peer,
+        "plain estimator",
+        check,
+        repeats=1,
+        memory=False,
+    )
 
 
 def _rare_digits(seed=0, keep=0.2):
@@ -238,14 +285,21 @@ def cases(full):
             out.append(_fit_case(size, 1, "balanced_accuracy"))
     lr = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     X, y = load_breast_cancer(return_X_y=True)
-    out.append(_binary_quality_case(
-        "breast cancer LR g_mean", X, y, lr, n_repeats=10 if full else 3
-    ))
+    out.append(
+        _binary_quality_case(
+            "breast cancer LR g_mean", X, y, lr, n_repeats=10 if full else 3
+        )
+    )
     if full:
         for seed, weights in ((1, [0.95]), (2, [0.98]), (3, [0.8])):
             X, y = make_classification(
-                n_samples=3000, n_features=20, n_informative=5, weights=weights,
-                flip_y=0.01, class_sep=0.7, random_state=seed,
+                n_samples=3000,
+                n_features=20,
+                n_informative=5,
+                weights=weights,
+                flip_y=0.01,
+                class_sep=0.7,
+                random_state=seed,
             )
             name = f"synthetic pos={1 - weights[0]:.2f} LR g_mean"
             out.append(_binary_quality_case(name, X, y, lr))
@@ -254,14 +308,31 @@ def cases(full):
         out.append(_binary_quality_case(name, X, y, lr, "macro_f1"))
         X, y = _rare_digits()
         for objective in ("worst_class_recall", "g_mean"):
-            out.append(_multiclass_quality_case(
-                f"digits 5 classes rare (20%) LR {objective}", X, y,
-                LogisticRegression(max_iter=1000), objective))
+            out.append(
+                _multiclass_quality_case(
+                    f"digits 5 classes rare (20%) LR {objective}",
+                    X,
+                    y,
+                    LogisticRegression(max_iter=1000),
+                    objective,
+                )
+            )
         X, y = make_classification(
-            n_samples=3000, n_features=20, n_informative=8, n_classes=5,
-            weights=[0.5, 0.25, 0.15, 0.07, 0.03], class_sep=1.0, random_state=0,
+            n_samples=3000,
+            n_features=20,
+            n_informative=8,
+            n_classes=5,
+            weights=[0.5, 0.25, 0.15, 0.07, 0.03],
+            class_sep=1.0,
+            random_state=0,
         )
-        out.append(_multiclass_quality_case(
-            "make_classification 5 classes imbalanced LR worst_class_recall", X, y,
-            LogisticRegression(max_iter=1000), "worst_class_recall"))
+        out.append(
+            _multiclass_quality_case(
+                "make_classification 5 classes imbalanced LR worst_class_recall",
+                X,
+                y,
+                LogisticRegression(max_iter=1000),
+                "worst_class_recall",
+            )
+        )
     return out

@@ -37,31 +37,43 @@ def spurious_table():
         models = {("LogisticRegression", "-"): LogisticRegression()}
         for frac in (0.2, 0.3, 0.5):
             models[("LowSpuriosityRefit", frac)] = LowSpuriosityRefit(
-                LogisticRegression(), spurious_features=d.spurious_features,
+                LogisticRegression(),
+                spurious_features=d.spurious_features,
                 n_per_class=frac,
             )
             # spurious_features={} -> every class gets random rows (same count)
             models[("random-row refit", frac)] = LowSpuriosityRefit(
-                LogisticRegression(), spurious_features={}, n_per_class=frac,
+                LogisticRegression(),
+                spurious_features={},
+                n_per_class=frac,
                 random_state=seed,
             )
         for key, model in models.items():
             pred = model.fit(X_tr, y_tr).predict(X_va)
-            rows.setdefault(key, []).append((
-                spurious_gap(y_va, pred, s_va, k=0.1),
-                np.mean(pred == y_va),
-                model.score(d.X_test, d.y_test),
-            ))
-    print("### Spurious gap (make_spurious_classification, defaults, 3000 train rows)\n")
+            rows.setdefault(key, []).append(
+                (
+                    spurious_gap(y_va, pred, s_va, k=0.1),
+                    np.mean(pred == y_va),
+                    model.score(d.X_test, d.y_test),
+                )
+            )
+    print(
+        "### Spurious gap (make_spurious_classification, defaults, 3000 train rows)\n"
+    )
     print("k = 10% of each class; mean ± std over 5 seeds; validation = held-out rows")
-    print("of the training distribution; shifted = test split (cue independent of class)\n")
+    print(
+        "of the training distribution; "
+        "shifted = test split (cue independent of class)\n"
+    )
     print("| model | n_per_class | spurious gap | accuracy | shifted accuracy |")
     print("|---|---|---|---|---|")
     for (name, frac), values in rows.items():
         v = np.array(values)
         m, s = v.mean(axis=0), v.std(axis=0)
-        print(f"| {name} | {frac} | {m[0]:.3f} ± {s[0]:.3f} | {m[1]:.3f} ± {s[1]:.3f} "
-              f"| {m[2]:.3f} ± {s[2]:.3f} |")
+        print(
+            f"| {name} | {frac} | {m[0]:.3f} ± {s[0]:.3f} | {m[1]:.3f} ± {s[1]:.3f} "
+            f"| {m[2]:.3f} ± {s[2]:.3f} |"
+        )
 
 
 def _unit(model):
@@ -74,8 +86,10 @@ def majority_minority_table():
     print("\n### Bias amplification (make_majority_minority, 20000 rows, 50% test)\n")
     print("d(all, maj) / d(all, min): distance between unit-norm (coef, intercept) of")
     print("LR fitted on all rows and LR fitted on the majority / minority rows only\n")
-    print("| variance ratio | minority fraction | d(all, maj) | d(all, min) "
-          "| acc majority | acc minority | group gap | minority-only LR on minority |")
+    print(
+        "| variance ratio | minority fraction | d(all, maj) | d(all, min) "
+        "| acc majority | acc minority | group gap | minority-only LR on minority |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for ratio in (0.25, 1.0, 4.0):
         for frac in (0.05, 0.1, 0.2, 0.3, 0.5):
@@ -89,14 +103,16 @@ def majority_minority_table():
             maj = LogisticRegression().fit(X_tr[g_tr == 0], y_tr[g_tr == 0])
             mino = LogisticRegression().fit(X_tr[g_tr == 1], y_tr[g_tr == 1])
 
-            def acc(model, group):
+            def acc(model, group, X_te=X_te, y_te=y_te, g_te=g_te):
                 rows = g_te == group
                 return np.mean(model.predict(X_te[rows]) == y_te[rows])
 
             a0, a1 = acc(full, 0), acc(full, 1)
-            print(f"| {ratio} | {frac} | {np.linalg.norm(_unit(full) - _unit(maj)):.3f} "
-                  f"| {np.linalg.norm(_unit(full) - _unit(mino)):.3f} | {a0:.3f} "
-                  f"| {a1:.3f} | {a0 - a1:.3f} | {acc(mino, 1):.3f} |")
+            print(
+                f"| {ratio} | {frac} | {np.linalg.norm(_unit(full) - _unit(maj)):.3f} "
+                f"| {np.linalg.norm(_unit(full) - _unit(mino)):.3f} | {a0:.3f} "
+                f"| {a1:.3f} | {a0 - a1:.3f} | {acc(mino, 1):.3f} |"
+            )
 
 
 def digits_table():
@@ -121,14 +137,18 @@ def digits_table():
         recall = np.array([np.mean(pred[y == c] == c) for c in range(10)])
         r = stats.pearsonr(bias, recall)[0]
         rho, p = stats.spearmanr(bias, recall)
-        print(f"| {name} | {r:.3f} | {rho:.3f} | {p:.3g} | {bias.max():.3f} "
-              f"| {recall.min():.3f} |")
+        print(
+            f"| {name} | {r:.3f} | {rho:.3f} | {p:.3g} | {bias.max():.3f} "
+            f"| {recall.min():.3f} |"
+        )
 
 
 def main(argv=None):
     import sys
 
-    only = set((sys.argv[1:] if argv is None else argv) or ["spurious", "majority", "digits"])
+    only = set(
+        (sys.argv[1:] if argv is None else argv) or ["spurious", "majority", "digits"]
+    )
     warnings.simplefilter("ignore")
     if "spurious" in only:
         spurious_table()

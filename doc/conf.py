@@ -20,8 +20,9 @@ sys.path.insert(0, str(HERE.parent))
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import skclassgap  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
+
+import skclassgap  # noqa: E402
 
 threadpool_limits(limits=1)
 
@@ -52,7 +53,10 @@ plot_rcparams = {"figure.dpi": 90}
 intersphinx_mapping = {}  # no network during the build
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_theme_options = {"description": "Per-class gaps of scikit-learn classifiers", "page_width": "1100px"}
+html_theme_options = {
+    "description": "Per-class gaps of scikit-learn classifiers",
+    "page_width": "1100px",
+}
 nitpicky = False
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -4,11 +4,12 @@ import numpy as np
 
 
 def confusion_naive(y_true, y_pred, labels, sample_weight=None):
-    """Python double loop over rows: C[i, j] = sum of weights of (labels[i], labels[j])."""
+    """Python double loop over rows: C[i, j] = sum of weights of
+    (labels[i], labels[j])."""
     index = {label: k for k, label in enumerate(labels)}
     counts = np.zeros((len(labels), len(labels)))
     weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
-    for t, p, w in zip(y_true, y_pred, weights):
+    for t, p, w in zip(y_true, y_pred, weights, strict=True):
         counts[index[t], index[p]] += w
     return counts
 
@@ -61,12 +62,17 @@ def spurious_gap_naive(y_true, y_pred, spuriosity, k):
         acc_low = sum(y_true[r] == y_pred[r] for r in low) / k
         gaps[label] = acc_high - acc_low
     return sum(gaps.values()) / len(gaps), gaps
+
+
 def min_risk_naive(proba, cost):
-    """Python loops: for each row, the first j minimising sum_i proba[r, i] * cost[i, j]."""
+    """Python loops: for each row, the first j minimising sum_i
+    proba[r, i] * cost[i, j]."""
     decisions = np.empty(len(proba), dtype=np.int64)
     for r, p in enumerate(proba):
-        risks = [sum(float(p[i]) * float(cost[i][j]) for i in range(len(cost)))
-                 for j in range(len(cost[0]))]
+        risks = [
+            sum(float(p[i]) * float(cost[i][j]) for i in range(len(cost)))
+            for j in range(len(cost[0]))
+        ]
         best = 0
         for j, risk in enumerate(risks):
             if risk < risks[best]:
@@ -75,12 +81,19 @@ def min_risk_naive(proba, cost):
     return decisions
 
 
-def expected_cost_naive(y_true, y_pred, cost, labels, sample_weight=None, normalize=True):
+def expected_cost_naive(
+    y_true, y_pred, cost, labels, sample_weight=None, normalize=True
+):
     """Python loop over rows: sum of w * cost[true, pred], divided by sum of w."""
     index = {label: k for k, label in enumerate(labels)}
     weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
-    total = sum(w * cost[index[t]][index[p]] for t, p, w in zip(y_true, y_pred, weights))
+    total = sum(
+        w * cost[index[t]][index[p]]
+        for t, p, w in zip(y_true, y_pred, weights, strict=True)
+    )
     return total / sum(weights) if normalize else total
+
+
 def best_threshold_naive(scores, y, func):
     """Best of ``func(y, scores >= t)`` over t in every distinct score and +inf."""
     candidates = sorted(set(scores.tolist())) + [np.inf]
@@ -88,7 +101,8 @@ def best_threshold_naive(scores, y, func):
 
 
 def class_breakpoints_naive(scores, offsets, k):
-    """Per row: max over j != k of s[i, j] + o[j] minus s[i, k], and the first such j."""
+    """Per row: max over j != k of s[i, j] + o[j] minus s[i, k], and the first
+    such j."""
     b, a = [], []
     for row in scores:
         others = [(row[j] + offsets[j], j) for j in range(len(row)) if j != k]
@@ -99,10 +113,13 @@ def class_breakpoints_naive(scores, offsets, k):
 
 
 def best_offset_naive(scores, offsets, k, y, func):
-    """Best of ``func(y, argmax(scores + o))`` over o[k] below, between and above breakpoints."""
+    """Best of ``func(y, argmax(scores + o))`` over o[k] below, between and above
+    breakpoints."""
     b, _ = class_breakpoints_naive(scores, offsets, k)
     u = sorted(set(b.tolist()))
-    candidates = [u[0] - 1.0, u[-1] + 1.0] + [(lo + hi) / 2 for lo, hi in zip(u[:-1], u[1:])]
+    candidates = [u[0] - 1.0, u[-1] + 1.0] + [
+        (lo + hi) / 2 for lo, hi in zip(u[:-1], u[1:], strict=True)
+    ]
     best = -np.inf
     for c in candidates:
         trial = np.array(offsets, dtype=float)
@@ -134,19 +151,24 @@ def mixed_candidates_naive(scores, y):
             continue
         keep.append(g)
     return np.array(keep, dtype=np.int64)
+
+
 def class_covariances_naive(X, y):
     """Per class, boolean-mask the rows and take numpy's biased covariance."""
     classes = np.unique(y)
-    return classes, np.stack([np.atleast_2d(np.cov(X[y == c].T, bias=True)) for c in classes])
+    return classes, np.stack(
+        [np.atleast_2d(np.cov(X[y == c].T, bias=True)) for c in classes]
+    )
 
 
 def linear_rule_errors_mc_naive(means, covariances, coef, intercept, n_draws, seed):
-    """Monte Carlo in feature space: draw x ~ N(mu_c, Sigma_c), apply the rule, count misses."""
+    """Monte Carlo in feature space: draw x ~ N(mu_c, Sigma_c), apply the rule, count
+    misses."""
     rng = np.random.default_rng(seed)
     coef = np.atleast_2d(coef)
     intercept = np.atleast_1d(intercept)
     errors = []
-    for c, (mean, cov) in enumerate(zip(means, covariances)):
+    for c, (mean, cov) in enumerate(zip(means, covariances, strict=True)):
         x = rng.multivariate_normal(mean, cov, size=n_draws, method="eigh")
         scores = x @ coef.T + intercept
         if coef.shape[0] == 1:
@@ -155,6 +177,8 @@ def linear_rule_errors_mc_naive(means, covariances, coef, intercept, n_draws, se
             pred = np.argmax(scores, axis=1)
         errors.append(np.mean(pred != c))
     return np.array(errors)
+
+
 def kneighbors_naive(query, reference, k, exclude=None):
     """Double loop: exact squared distances, stable sort, drop the excluded row."""
     query = np.asarray(query, dtype=np.float64)
@@ -169,12 +193,16 @@ def kneighbors_naive(query, reference, k, exclude=None):
 
 
 def smote_row_naive(x_parent, x_neighbor, gap):
-    """One synthetic SMOTE row: the point at ``gap`` on the segment parent -> neighbour."""
+    """One synthetic SMOTE row: the point at ``gap`` on the segment
+    parent -> neighbour."""
     return np.asarray(x_parent, dtype=np.float64) + gap * (
-        np.asarray(x_neighbor, dtype=np.float64) - np.asarray(x_parent, dtype=np.float64)
+        np.asarray(x_neighbor, dtype=np.float64)
+        - np.asarray(x_parent, dtype=np.float64)
     )
 
 
 def count_other_naive(nbrs, y_codes, code):
     """Per row, how many of its neighbours have another class code."""
-    return np.array([sum(y_codes[j] != code for j in row) for row in nbrs], dtype=np.int64)
+    return np.array(
+        [sum(y_codes[j] != code for j in row) for row in nbrs], dtype=np.int64
+    )

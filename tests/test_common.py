@@ -58,8 +58,12 @@ INSTANCES["LogitAdjustedClassifier"] = [LogitAdjustedClassifier(LogisticRegressi
 
 # Samplers are seeded: imbalanced-learn's checks compare repeated calls.
 INSTANCES["ResampledClassifier"] = [
-    ResampledClassifier(LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)),
-    ResampledClassifier(LogisticRegression(), sampler=RandomUnderSampler(random_state=0)),
+    ResampledClassifier(
+        LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)
+    ),
+    ResampledClassifier(
+        LogisticRegression(), sampler=RandomUnderSampler(random_state=0)
+    ),
 ]
 INSTANCES["SMOTE"] = [SMOTE(random_state=0)]
 INSTANCES["BorderlineSMOTE"] = [
@@ -78,7 +82,8 @@ EXPECTED_FAILED_CHECKS = {
     "ThresholdCalibrator": {
         "check_classifiers_train": (
             "predict applies the tuned threshold/offsets, so it is not the argmax of "
-            "the unchanged decision_function/predict_proba (as TunedThresholdClassifierCV)"
+            "the unchanged decision_function/predict_proba "
+            "(as TunedThresholdClassifierCV)"
         ),
     },
 }
@@ -139,7 +144,9 @@ def test_all_estimators_rejects_unknown_type_filter():
 
 def test_instances_cover_estimators_with_required_arguments():
     """Check that every estimator needing arguments has test instances."""
-    missing = [n for n, c in all_estimators() if _needs_arguments(c) and n not in INSTANCES]
+    missing = [
+        n for n, c in all_estimators() if _needs_arguments(c) and n not in INSTANCES
+    ]
     assert missing == []
 
 
@@ -162,4 +169,3 @@ if _SAMPLERS:
     def test_imblearn_compatible_sampler(estimator, check):
         """Check that every sampler passes imbalanced-learn's checks."""
         check(estimator)
-

@@ -53,7 +53,8 @@ PUBLIC = sorted(dict(_public_objects()).items())
 
 
 def test_public_api_is_not_empty():
-    """Check that discovery finds the metrics at least (guards against a silent skip)."""
+    """Check that discovery finds the metrics at least (guards against a silent
+    skip)."""
     names = [name for name, _ in PUBLIC]
     assert "skclassgap.metrics.class_gap" in names
 

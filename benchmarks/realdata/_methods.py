@@ -14,15 +14,19 @@ is reported as unavailable and skipped; the run goes on with the others.
 """
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 # 50 rounds of 15-leaf trees at learning rate 0.2: measured to keep the full run
 # on 2 cores (see README.md in this folder for the measurement).
-HGB_PARAMS = {"max_iter": 50, "learning_rate": 0.2, "max_leaf_nodes": 15,
-              "early_stopping": False}
+HGB_PARAMS = {
+    "max_iter": 50,
+    "learning_rate": 0.2,
+    "max_leaf_nodes": 15,
+    "early_stopping": False,
+}
 LOGREG_PARAMS = {"max_iter": 1000}
 MODELS = ("logreg", "hgb")
 
@@ -72,7 +76,9 @@ def base_pipeline(ctx, **classifier_params):
     """Preprocessing then the classifier, as a scikit-learn ``Pipeline``."""
     from sklearn.pipeline import Pipeline
 
-    return Pipeline(_preprocessing(ctx) + [("clf", _classifier(ctx, **classifier_params))])
+    return Pipeline(
+        _preprocessing(ctx) + [("clf", _classifier(ctx, **classifier_params))]
+    )
 
 
 def _with_sampler(sampler_path, neighbor_param):
@@ -97,15 +103,20 @@ def _gaussian(ctx, symbol):
 
 
 def _ours_threshold(ctx, symbol):
-    return symbol(base_pipeline(ctx), objective="g_mean", cv=ctx.inner_cv,
-                  random_state=ctx.seed)
+    return symbol(
+        base_pipeline(ctx), objective="g_mean", cv=ctx.inner_cv, random_state=ctx.seed
+    )
 
 
 def _sklearn_threshold(ctx, symbol):
     from skclassgap.metrics import get_scorer
 
-    return symbol(base_pipeline(ctx), scoring=get_scorer("g_mean"), cv=ctx.inner_cv,
-                  random_state=ctx.seed)
+    return symbol(
+        base_pipeline(ctx),
+        scoring=get_scorer("g_mean"),
+        cv=ctx.inner_cv,
+        random_state=ctx.seed,
+    )
 
 
 def _logit_adjusted(ctx, symbol):
@@ -145,37 +156,94 @@ def _registry():
     border = _with_sampler("imblearn.over_sampling.BorderlineSMOTE", "k_neighbors")
     adasyn = _with_sampler("imblearn.over_sampling.ADASYN", "n_neighbors")
     ours_smote = _with_sampler("skclassgap.over_sampling.SMOTE", "k_neighbors")
-    ours_border = _with_sampler("skclassgap.over_sampling.BorderlineSMOTE", "k_neighbors")
+    ours_border = _with_sampler(
+        "skclassgap.over_sampling.BorderlineSMOTE", "k_neighbors"
+    )
     ours_adasyn = _with_sampler("skclassgap.over_sampling.ADASYN", "n_neighbors")
     return [
-        Method("baseline", "sklearn", "baseline", None,
-               lambda ctx, _: base_pipeline(ctx), description="no mitigation"),
-        Method("class_weight", "sklearn", "weights", None,
-               lambda ctx, _: base_pipeline(ctx, class_weight="balanced"),
-               description='class_weight="balanced"'),
-        Method("smote", "ours", "sampler", ours_smote[0], ours_smote[1],
-               peer="smote[imblearn]"),
+        Method(
+            "baseline",
+            "sklearn",
+            "baseline",
+            None,
+            lambda ctx, _: base_pipeline(ctx),
+            description="no mitigation",
+        ),
+        Method(
+            "class_weight",
+            "sklearn",
+            "weights",
+            None,
+            lambda ctx, _: base_pipeline(ctx, class_weight="balanced"),
+            description='class_weight="balanced"',
+        ),
+        Method(
+            "smote",
+            "ours",
+            "sampler",
+            ours_smote[0],
+            ours_smote[1],
+            peer="smote[imblearn]",
+        ),
         Method("smote[imblearn]", "imblearn", "sampler", smote[0], smote[1]),
-        Method("borderline", "ours", "sampler", ours_border[0], ours_border[1],
-               peer="borderline[imblearn]"),
+        Method(
+            "borderline",
+            "ours",
+            "sampler",
+            ours_border[0],
+            ours_border[1],
+            peer="borderline[imblearn]",
+        ),
         Method("borderline[imblearn]", "imblearn", "sampler", border[0], border[1]),
-        Method("adasyn", "ours", "sampler", ours_adasyn[0], ours_adasyn[1],
-               peer="adasyn[imblearn]"),
+        Method(
+            "adasyn",
+            "ours",
+            "sampler",
+            ours_adasyn[0],
+            ours_adasyn[1],
+            peer="adasyn[imblearn]",
+        ),
         Method("adasyn[imblearn]", "imblearn", "sampler", adasyn[0], adasyn[1]),
-        Method("gaussian", "ours", "sampler", "skclassgap.over_sampling.GaussianOverSampler",
-               _gaussian),
-        Method("threshold", "ours", "threshold", "skclassgap.threshold.ThresholdCalibrator",
-               _ours_threshold, peer="threshold[sklearn]",
-               description='ThresholdCalibrator(objective="g_mean")'),
-        Method("threshold[sklearn]", "sklearn", "threshold",
-               "sklearn.model_selection.TunedThresholdClassifierCV", _sklearn_threshold,
-               description='TunedThresholdClassifierCV(scoring=g_mean)'),
-        Method("logit_adjusted", "ours", "prior",
-               "skclassgap.threshold.LogitAdjustedClassifier", _logit_adjusted,
-               description="LogitAdjustedClassifier(tau=1)"),
-        Method("cost_sensitive", "ours", "cost",
-               "skclassgap.cost_sensitive.CostSensitiveClassifier", _cost_sensitive,
-               description="CostSensitiveClassifier(cost FN = imbalance ratio)"),
+        Method(
+            "gaussian",
+            "ours",
+            "sampler",
+            "skclassgap.over_sampling.GaussianOverSampler",
+            _gaussian,
+        ),
+        Method(
+            "threshold",
+            "ours",
+            "threshold",
+            "skclassgap.threshold.ThresholdCalibrator",
+            _ours_threshold,
+            peer="threshold[sklearn]",
+            description='ThresholdCalibrator(objective="g_mean")',
+        ),
+        Method(
+            "threshold[sklearn]",
+            "sklearn",
+            "threshold",
+            "sklearn.model_selection.TunedThresholdClassifierCV",
+            _sklearn_threshold,
+            description="TunedThresholdClassifierCV(scoring=g_mean)",
+        ),
+        Method(
+            "logit_adjusted",
+            "ours",
+            "prior",
+            "skclassgap.threshold.LogitAdjustedClassifier",
+            _logit_adjusted,
+            description="LogitAdjustedClassifier(tau=1)",
+        ),
+        Method(
+            "cost_sensitive",
+            "ours",
+            "cost",
+            "skclassgap.cost_sensitive.CostSensitiveClassifier",
+            _cost_sensitive,
+            description="CostSensitiveClassifier(cost FN = imbalance ratio)",
+        ),
     ]
 
 

@@ -6,8 +6,13 @@ import pandas as pd
 from benchmarks.realdata import _stats
 from benchmarks.realdata._runner import GREATER_IS_BETTER, SCORES
 
-SHORT = {"g_mean": "g-mean", "macro_f1": "macro F1", "balanced_accuracy": "bal. acc.",
-         "class_gap": "class gap", "worst_class_recall": "worst recall"}
+SHORT = {
+    "g_mean": "g-mean",
+    "macro_f1": "macro F1",
+    "balanced_accuracy": "bal. acc.",
+    "class_gap": "class gap",
+    "worst_class_recall": "worst recall",
+}
 
 
 def per_dataset(folds, datasets):
@@ -28,9 +33,16 @@ def per_dataset(folds, datasets):
     table["error"] = grouped["error"].agg(lambda e: next((x for x in e if x), ""))
     table = table.reset_index()
     facts = pd.DataFrame(
-        [{"dataset": d.name, "n_samples": d.X.shape[0], "n_features": d.X.shape[1],
-          "n_minority": d.n_minority, "imbalance_ratio": round(d.imbalance_ratio, 4)}
-         for d in datasets]
+        [
+            {
+                "dataset": d.name,
+                "n_samples": d.X.shape[0],
+                "n_features": d.X.shape[1],
+                "n_minority": d.n_minority,
+                "imbalance_ratio": round(d.imbalance_ratio, 4),
+            }
+            for d in datasets
+        ]
     )
     return facts.merge(table, on="dataset")
 
@@ -41,7 +53,11 @@ def _pivot(table, model, score):
 
 
 def _fmt(x, digits=3):
-    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
+    return (
+        "—"
+        if x is None or (isinstance(x, float) and np.isnan(x))
+        else f"{x:.{digits}f}"
+    )
 
 
 def _p(x):
@@ -53,7 +69,10 @@ def _p(x):
 def _markdown(frame):
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    body = [
+        "| " + " | ".join(str(v) for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
     return "\n".join([header, rule, *body])
 
 
@@ -65,8 +84,10 @@ def rank_table(table, model, methods):
         pivot = _pivot(table, model, score)[names]
         ranks[score], counts[score] = _stats.mean_ranks(pivot, GREATER_IS_BETTER[score])
     sub = table[table["model"] == model]
-    complete = {score: _pivot(table, model, score)[names].dropna() for score in
-                ("g_mean", "class_gap")}
+    complete = {
+        score: _pivot(table, model, score)[names].dropna()
+        for score in ("g_mean", "class_gap")
+    }
     rows = []
     for name in names:
         m = sub[sub["method"] == name]
@@ -80,26 +101,32 @@ def rank_table(table, model, methods):
                 row[f"W/T/L {SHORT[score]}"] = "—"
                 continue
             pivot = _pivot(table, model, score)
-            w, t, l = _stats.win_tie_loss(pivot[name], pivot["baseline"],
-                                          GREATER_IS_BETTER[score])
-            row[f"W/T/L {SHORT[score]}"] = f"{w}/{t}/{l}"
+            wins, ties, losses = _stats.win_tie_loss(
+                pivot[name], pivot["baseline"], GREATER_IS_BETTER[score]
+            )
+            row[f"W/T/L {SHORT[score]}"] = f"{wins}/{ties}/{losses}"
         row["failed sets"] = int((m["n_failed"] > 0).sum())
         row["median fit CPU s"] = _fmt(m["fit_cpu"].median(), 4)
         rows.append(row)
     n_used = counts["g_mean"]
     stat, p = _stats.friedman(_pivot(table, model, "g_mean")[names])
     cd = _stats.critical_difference(len(names), n_used) if n_used else np.nan
-    note = (f"Mean ranks and means over the {n_used} data sets where every method ran "
-            f"on every fold (1 = best; class gap ranked lower-is-better). Friedman test on "
-            f"g-mean: chi2 = {_fmt(stat, 1)}, p = {_p(p)}; Nemenyi critical difference "
-            f"(alpha 0.05, {len(names)} methods): {_fmt(cd, 2)} ranks. W/T/L: data sets "
-            f"where the method is better / equal to {_stats.TIE_DECIMALS} decimals / "
-            f"worse than the baseline.")
+    note = (
+        f"Mean ranks and means over the {n_used} data sets where every method ran "
+        f"on every fold (1 = best; class gap ranked lower-is-better). Friedman test on "
+        f"g-mean: chi2 = {_fmt(stat, 1)}, p = {_p(p)}; Nemenyi critical difference "
+        f"(alpha 0.05, {len(names)} methods): {_fmt(cd, 2)} ranks. W/T/L: data sets "
+        f"where the method is better / equal to {_stats.TIE_DECIMALS} decimals / "
+        f"worse than the baseline."
+    )
     return _markdown(pd.DataFrame(rows)), note
 
 
 def versus_baseline(table, model, methods):
-    """Rows of Wilcoxon tests of every mitigation vs the baseline (g-mean, class gap)."""
+    """Rows of Wilcoxon tests of every mitigation vs the baseline.
+
+    One row per (score, mitigation), for g-mean and class gap.
+    """
     rows = []
     for score in ("g_mean", "class_gap"):
         pivot = _pivot(table, model, score)
@@ -107,12 +134,21 @@ def versus_baseline(table, model, methods):
             if method.name == "baseline":
                 continue
             test = _stats.wilcoxon(pivot[method.name], pivot["baseline"])
-            w, t, l = _stats.win_tie_loss(pivot[method.name], pivot["baseline"],
-                                          GREATER_IS_BETTER[score])
-            rows.append({"model": model, "score": SHORT[score], "method": method.name,
-                         "n": test["n"], "mean diff": test["mean_diff"],
-                         "median diff": test["median_diff"], "W/T/L": f"{w}/{t}/{l}",
-                         "p": test["p"]})
+            wins, ties, losses = _stats.win_tie_loss(
+                pivot[method.name], pivot["baseline"], GREATER_IS_BETTER[score]
+            )
+            rows.append(
+                {
+                    "model": model,
+                    "score": SHORT[score],
+                    "method": method.name,
+                    "n": test["n"],
+                    "mean diff": test["mean_diff"],
+                    "median diff": test["median_diff"],
+                    "W/T/L": f"{wins}/{ties}/{losses}",
+                    "p": test["p"],
+                }
+            )
     return rows
 
 
@@ -125,22 +161,37 @@ def parity(table, folds, model, methods):
             continue
         peer = method.peer
         for score in ("g_mean", "class_gap", "balanced_accuracy"):
-            row = {"model": model, "ours": method.name, "peer": peer, "score": SHORT[score]}
+            row = {
+                "model": model,
+                "ours": method.name,
+                "peer": peer,
+                "score": SHORT[score],
+            }
             if peer not in names:
                 rows.append({**row, "n": 0, "p": np.nan})
                 continue
             pivot = _pivot(table, model, score)
             test = _stats.wilcoxon(pivot[method.name], pivot[peer])
-            w, t, l = _stats.win_tie_loss(pivot[method.name], pivot[peer],
-                                          GREATER_IS_BETTER[score])
-            ratios = _stats.time_ratios(folds[folds["model"] == model], method.name, peer)
-            row.update({"n": test["n"], "mean diff": test["mean_diff"],
-                        "median diff": test["median_diff"], "W/T/L": f"{w}/{t}/{l}",
-                        "p": test["p"]})
+            wins, ties, losses = _stats.win_tie_loss(
+                pivot[method.name], pivot[peer], GREATER_IS_BETTER[score]
+            )
+            ratios = _stats.time_ratios(
+                folds[folds["model"] == model], method.name, peer
+            )
+            row.update(
+                {
+                    "n": test["n"],
+                    "mean diff": test["mean_diff"],
+                    "median diff": test["median_diff"],
+                    "W/T/L": f"{wins}/{ties}/{losses}",
+                    "p": test["p"],
+                }
+            )
             if score == "g_mean" and ratios.size:
                 q1, q2, q3 = np.percentile(ratios, [25, 50, 75])
                 row["fit CPU ratio ours/peer, median [IQR]"] = (
-                    f"{q2:.2f} [{q1:.2f}, {q3:.2f}]")
+                    f"{q2:.2f} [{q1:.2f}, {q3:.2f}]"
+                )
             rows.append(row)
     return rows
 
@@ -150,8 +201,9 @@ def test_table(rows):
     if not rows:
         return "(no comparison available: the methods are not installed)"
     frame = pd.DataFrame(rows)
-    frame.insert(frame.columns.get_loc("p") + 1, "Holm p",
-                 _stats.holm(frame["p"].to_numpy()))
+    frame.insert(
+        frame.columns.get_loc("p") + 1, "Holm p", _stats.holm(frame["p"].to_numpy())
+    )
     for column in ("mean diff", "median diff"):
         if column in frame:
             frame[column] = frame[column].map(lambda x: _fmt(x, 4))
@@ -171,31 +223,41 @@ def rank_figure(table, methods, path):
     scores = ("g_mean", "class_gap")
     names = [m.name for m in methods]
     origin = {m.name: m.origin for m in methods}
-    fig, axes = plt.subplots(len(models), len(scores), squeeze=False,
-                             figsize=(6.5 * len(scores), 0.35 * len(names) * len(models) + 1.5))
+    fig, axes = plt.subplots(
+        len(models),
+        len(scores),
+        squeeze=False,
+        figsize=(6.5 * len(scores), 0.35 * len(names) * len(models) + 1.5),
+    )
     for i, model in enumerate(models):
         for j, score in enumerate(scores):
             ax = axes[i, j]
-            ranks, n = _stats.mean_ranks(_pivot(table, model, score)[names],
-                                         GREATER_IS_BETTER[score])
+            ranks, n = _stats.mean_ranks(
+                _pivot(table, model, score)[names], GREATER_IS_BETTER[score]
+            )
             ranks = ranks.sort_values(ascending=False)
             cd = _stats.critical_difference(len(names), n) if n else 0.0
             y = np.arange(len(ranks))
-            colors = ["tab:red" if origin[m] == "ours" else "tab:blue" for m in ranks.index]
-            ax.errorbar(ranks.to_numpy(), y, xerr=cd / 2, fmt="none", ecolor="0.7",
-                        capsize=3)
+            colors = [
+                "tab:red" if origin[m] == "ours" else "tab:blue" for m in ranks.index
+            ]
+            ax.errorbar(
+                ranks.to_numpy(), y, xerr=cd / 2, fmt="none", ecolor="0.7", capsize=3
+            )
             ax.scatter(ranks.to_numpy(), y, c=colors, zorder=3)
             ax.set_yticks(y, ranks.index)
             ax.set_xlabel("mean rank (1 = best)")
             ax.set_title(f"{model}: {SHORT[score]} ({n} data sets, CD = {cd:.2f})")
             ax.invert_xaxis()
             ax.grid(axis="x", alpha=0.3)
-    fig.suptitle("Mean ranks; bars span ± CD/2: non-overlapping bars differ at 5% "
-                 "(Nemenyi). Red: skclassgap, blue: peers.", fontsize=9)
+    fig.suptitle(
+        "Mean ranks; bars span ± CD/2: non-overlapping bars differ at 5% "
+        "(Nemenyi). Red: skclassgap, blue: peers.",
+        fontsize=9,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
 
 
 def markdown_to_rst(text):
@@ -215,7 +277,9 @@ def markdown_to_rst(text):
         elif line.startswith("|"):
             block = []
             while i < len(lines) and lines[i].startswith("|"):
-                block.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+                block.append(
+                    [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                )
                 i += 1
             rows = [block[0]] + block[2:]
             out += [".. list-table::", "   :header-rows: 1", ""]
@@ -233,5 +297,6 @@ def markdown_to_rst(text):
 
 def _rst_inline(text):
     parts = text.split("`")
-    return "".join(f"``{p}``" if k % 2 else p.replace("*", r"\*")
-                   for k, p in enumerate(parts))
+    return "".join(
+        f"``{p}``" if k % 2 else p.replace("*", r"\*") for k, p in enumerate(parts)
+    )

@@ -57,7 +57,9 @@ def fold_scores(y_true, y_pred):
 
 def splits(y, n_splits, n_repeats, seed):
     """The (train, test) index pairs of the repeated stratified CV."""
-    cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
+    cv = RepeatedStratifiedKFold(
+        n_splits=n_splits, n_repeats=n_repeats, random_state=seed
+    )
     return list(cv.split(np.zeros((y.size, 1)), y))
 
 
@@ -85,8 +87,13 @@ def run_task(name, X, y, model, methods, n_splits, n_repeats, seed):
         warnings.simplefilter("ignore")
         for split, (train, test) in enumerate(folds):
             for method in methods:
-                row = {"dataset": name, "model": model, "method": method.name,
-                       "split": split, "error": ""}
+                row = {
+                    "dataset": name,
+                    "model": model,
+                    "method": method.name,
+                    "split": split,
+                    "error": "",
+                }
                 try:
                     estimator = method.build(ctx, method.resolve())
                     start, start_cpu = time.perf_counter(), time.process_time()
@@ -102,8 +109,17 @@ def run_task(name, X, y, model, methods, n_splits, n_repeats, seed):
     return rows
 
 
-def run(datasets, methods, *, models=("logreg", "hgb"), n_splits=2, n_repeats=5,
-        seed=0, n_jobs=1, verbose=0):
+def run(
+    datasets,
+    methods,
+    *,
+    models=("logreg", "hgb"),
+    n_splits=2,
+    n_repeats=5,
+    seed=0,
+    n_jobs=1,
+    verbose=0,
+):
     """Run every (data set, model) task; return the list of per-fit rows.
 
     Tasks run largest first (rows x features) so the last ones to finish are
@@ -116,8 +132,17 @@ def run(datasets, methods, *, models=("logreg", "hgb"), n_splits=2, n_repeats=5,
         for d, m in tasks
     )
     rows = [row for task_rows in results for row in task_rows]
-    order = {(d.name, m): i for i, (d, m) in enumerate(
-        sorted(tasks, key=lambda t: (t[0].name, models.index(t[1]))))}
-    rows.sort(key=lambda r: (order[(r["dataset"], r["model"])], r["split"],
-                             [x.name for x in methods].index(r["method"])))
+    order = {
+        (d.name, m): i
+        for i, (d, m) in enumerate(
+            sorted(tasks, key=lambda t: (t[0].name, models.index(t[1])))
+        )
+    }
+    rows.sort(
+        key=lambda r: (
+            order[(r["dataset"], r["model"])],
+            r["split"],
+            [x.name for x in methods].index(r["method"]),
+        )
+    )
     return rows

@@ -23,8 +23,9 @@ def mean_ranks(table, greater_is_better=True):
     if greater_is_better:
         values = -values
     ranks = np.apply_along_axis(stats.rankdata, 1, values) if len(values) else values
-    return pd.Series(ranks.mean(axis=0) if len(values) else np.nan,
-                     index=table.columns), len(complete)
+    return pd.Series(
+        ranks.mean(axis=0) if len(values) else np.nan, index=table.columns
+    ), len(complete)
 
 
 def win_tie_loss(a, b, greater_is_better=True, decimals=TIE_DECIMALS):
@@ -50,8 +51,11 @@ def wilcoxon(a, b):
     """
     both = pd.concat([a, b], axis=1).dropna()
     diff = (both.iloc[:, 0] - both.iloc[:, 1]).to_numpy()
-    out = {"n": int(diff.size), "mean_diff": float(np.mean(diff)) if diff.size else np.nan,
-           "median_diff": float(np.median(diff)) if diff.size else np.nan}
+    out = {
+        "n": int(diff.size),
+        "mean_diff": float(np.mean(diff)) if diff.size else np.nan,
+        "median_diff": float(np.median(diff)) if diff.size else np.nan,
+    }
     if diff.size == 0:
         return {**out, "statistic": np.nan, "p": np.nan}
     if np.all(diff == 0):
@@ -97,8 +101,9 @@ def friedman(table):
 
 def time_ratios(folds, ours, peer, column="fit_cpu"):
     """Per data set, the median over folds of fit time ours / peer."""
-    pivot = folds.pivot_table(index=["dataset", "split"], columns="method",
-                              values=column, aggfunc="first")
+    pivot = folds.pivot_table(
+        index=["dataset", "split"], columns="method", values=column, aggfunc="first"
+    )
     if ours not in pivot or peer not in pivot:
         return pd.Series(dtype=float)
     ratio = (pivot[ours] / pivot[peer]).replace([np.inf, -np.inf], np.nan)

@@ -51,7 +51,9 @@ def _factorize_rows(rows):
             if code == _EMPTY:
                 if n_codes == first.shape[0]:
                     first = np.concatenate((first, np.empty(n_codes, dtype=np.int64)))
-                    hashes = np.concatenate((hashes, np.empty(n_codes, dtype=np.uint64)))
+                    hashes = np.concatenate(
+                        (hashes, np.empty(n_codes, dtype=np.uint64))
+                    )
                 first[n_codes] = i
                 hashes[n_codes] = h
                 table[slot] = n_codes

@@ -13,10 +13,6 @@ import numpy as np
 from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
 
 
-
-
-
-
 @kernel(fastmath=STRICT)
 def _code_counts(codes, offset, n_values):
     """Count ``codes - offset`` over ``[0, n_values)``."""
@@ -28,7 +24,10 @@ def _code_counts(codes, offset, n_values):
 
 @kernel(fastmath=STRICT)
 def _chunk_slot_counts(codes, offset, lookup, start, stop, n_slots):
-    """Rows of each slot among rows ``start:stop`` (slot = ``lookup[code - offset]``)."""
+    """Rows of each slot among rows ``start:stop``.
+
+    The slot of row ``i`` is ``lookup[codes[i] - offset]``.
+    """
     counts = np.zeros(n_slots, dtype=np.int64)
     for i in range(start, stop):
         counts[lookup[codes[i] - offset]] += 1
@@ -37,7 +36,10 @@ def _chunk_slot_counts(codes, offset, lookup, start, stop, n_slots):
 
 @kernel(fastmath=FINITE_SAFE)
 def _chunk_slot_sums(X, codes, offset, lookup, start, stop, wanted, sums):
-    """Add each row ``start:stop`` whose slot is ``wanted`` to ``sums[slot]`` (float64)."""
+    """Add each row ``start:stop`` whose slot is ``wanted`` to ``sums[slot]``.
+
+    Accumulated in float64.
+    """
     d = X.shape[1]
     for i in range(start, stop):
         k = lookup[codes[i] - offset]

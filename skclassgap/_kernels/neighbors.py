@@ -139,7 +139,9 @@ def _insert(best_val, best_idx, q, v, idx):
 
 
 @kernel(fastmath=STRICT)
-def _screen_rows(tile, row_start, col_start, row_sq, col_sq, exclude, best_val, best_idx):
+def _screen_rows(
+    tile, row_start, col_start, row_sq, col_sq, exclude, best_val, best_idx
+):
     """Merge a tile into the running best list of each of its rows' queries.
 
     Entry ``(i, j)`` has the screening value
@@ -177,7 +179,9 @@ def _screen_rows(tile, row_start, col_start, row_sq, col_sq, exclude, best_val, 
         # rounding of both forms: it never rejects an entry whose value is
         # below ``worst``; the exact test follows for the entries it lets by.
         limit = np.float64(worst) - np.float64(a)
-        limit = np.float32(limit + 8.0 * 2.0**-24 * (abs(np.float64(worst)) + abs(np.float64(a))))
+        limit = np.float32(
+            limit + 8.0 * 2.0**-24 * (abs(np.float64(worst)) + abs(np.float64(a)))
+        )
         count = 0
         for j in range(n_cols):
             count += tile[i, j] + cs[j] < limit
@@ -239,7 +243,9 @@ def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, coun
 
 
 @kernel(fastmath=STRICT)
-def _screen_blocks(Q2, R, q_sq, r_sq, block_starts, rows, cols, exclude, best_val, best_idx, tile):
+def _screen_blocks(
+    Q2, R, q_sq, r_sq, block_starts, rows, cols, exclude, best_val, best_idx, tile
+):
     """Screen blocks of query rows against every reference row, tile by tile.
 
     ``Q2`` holds ``-2 x`` of the query rows and ``R`` the reference rows (both
@@ -309,7 +315,7 @@ def _sorted_insert(dist, cand, m, s, r):
 
 @kernel(fastmath=STRICT)
 def _sq_dist(a, i, b, j):
-    """Exact float64 squared distance between row ``i`` of ``a`` and row ``j`` of ``b``."""
+    """Exact float64 squared distance between rows ``a[i]`` and ``b[j]``."""
     s = 0.0
     for t in range(a.shape[1]):
         diff = np.float64(a[i, t]) - np.float64(b[j, t])
@@ -318,7 +324,9 @@ def _sq_dist(a, i, b, j):
 
 
 @kernel(fastmath=STRICT)
-def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dist, fallback):
+def _refine_candidates(
+    query, reference, best_val, best_idx, bound, out, out_dist, fallback
+):
     """Exact k nearest from the screened lists, or a flag when that is not provable.
 
     For query ``q`` with screening values ``v`` (error at most ``bound[q]``),
@@ -365,8 +373,19 @@ def _refine_candidates(query, reference, best_val, best_idx, bound, out, out_dis
 
 
 @kernel(fastmath=STRICT)
-def _merge_class_and_other(query, other, other_rows, best_val, best_idx, bound, scale2,
-                           same_dist, same_rows, out, fallback):
+def _merge_class_and_other(
+    query,
+    other,
+    other_rows,
+    best_val,
+    best_idx,
+    bound,
+    scale2,
+    same_dist,
+    same_rows,
+    out,
+    fallback,
+):
     """Exact m nearest rows of the whole set for rows of one class.
 
     The class's own nearest rows are known exactly (``same_dist`` sorted,
@@ -412,7 +431,11 @@ def _merge_class_and_other(query, other, other_rows, best_val, best_idx, bound, 
             _sorted_insert(dist, cand, c, _sq_dist(query, q, other, r), other_rows[r])
             c += 1
         if best_idx[q, n_keep - 1] >= 0:
-            left_out = (np.float64(best_val[q, n_keep - 1]) - bound[q]) * scale2 * (1.0 - 1e-12)
+            left_out = (
+                (np.float64(best_val[q, n_keep - 1]) - bound[q])
+                * scale2
+                * (1.0 - 1e-12)
+            )
             if not left_out > dist[m - 1]:
                 fallback[q] = True
                 continue

@@ -35,7 +35,8 @@ def _draw_pairs(base, nbrs, half_gap, repeats, n_new, seed):
     parents, neighbors : int64 arrays of shape (n_new,)
     gaps : float64 array of shape (n_new,)
     """
-    np.random.seed(seed)
+    # numba supports only the legacy global-state API, not np.random.Generator
+    np.random.seed(seed)  # noqa: NPY002
     m, k = nbrs.shape
     parents = np.empty(n_new, dtype=np.int64)
     neighbors = np.empty(n_new, dtype=np.int64)
@@ -50,9 +51,9 @@ def _draw_pairs(base, nbrs, half_gap, repeats, n_new, seed):
                 left = repeats[r]
             left -= 1
         else:
-            r = np.random.randint(0, m)
-        c = np.random.randint(0, k)
-        g = np.random.random()
+            r = np.random.randint(0, m)  # noqa: NPY002 (numba kernel)
+        c = np.random.randint(0, k)  # noqa: NPY002 (numba kernel)
+        g = np.random.random()  # noqa: NPY002 (numba kernel)
         if use_half and half_gap[r, c]:
             g *= 0.5
         parents[t] = base[r]

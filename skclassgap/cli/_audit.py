@@ -143,8 +143,10 @@ def _records(frame):
 
 def headline(y, y_pred):
     """Headline numbers of out-of-fold predictions, and the worst class."""
-    numbers = {column: score(y, y_pred) for column, score, _ in map(
-        lambda m: metric_column(m[1]), METRICS)}
+    numbers = {
+        column: score(y, y_pred)
+        for column, score, _ in map(lambda m: metric_column(m[1]), METRICS)
+    }
     report = per_class_report(y, y_pred, labels=np.unique(y), zero_division=0.0)
     worst = report["recall"].idxmin()
     numbers["worst_class"] = _python(worst)
@@ -176,7 +178,9 @@ def spectral_summary(features, y):
 
 
 def _min_train_class(y, splits):
-    return int(min(np.unique(y[train], return_counts=True)[1].min() for train, _ in splits))
+    return int(
+        min(np.unique(y[train], return_counts=True)[1].min() for train, _ in splits)
+    )
 
 
 def run(args, strategies, err=sys.stderr):

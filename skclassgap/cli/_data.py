@@ -1,4 +1,7 @@
-"""Input of ``skclassgap audit``: read the table, check the target, build the preprocessor."""
+"""Input of ``skclassgap audit``.
+
+Read the table, check the target, build the preprocessor.
+"""
 
 import numpy as np
 import pandas as pd
@@ -9,7 +12,11 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skclassgap.cli._errors import UserError, check_path
 
-_READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".feather": pd.read_feather}
+_READERS = {
+    ".csv": pd.read_csv,
+    ".parquet": pd.read_parquet,
+    ".feather": pd.read_feather,
+}
 
 # One-hot encoding keeps at most this many categories per column (the rest
 # become one "infrequent" column), so that an ID or free-text column cannot
@@ -133,7 +140,8 @@ def describe_preprocessing(X, fitted, empty):
     if other:
         encoder = fitted.named_transformers_["pipeline-2"][-1]
         categories = {
-            column: int(len(cats)) for column, cats in zip(other, encoder.categories_)
+            column: int(len(cats))
+            for column, cats in zip(other, encoder.categories_, strict=True)
         }
     n_out = int(len(fitted.get_feature_names_out()))
     missing = int(X.isna().sum().sum())
@@ -166,5 +174,7 @@ def preprocessor_text(numeric, other, empty, missing, n_out):
         )
     if empty:
         lines.append(f"  dropped (all missing): {', '.join(empty)}")
-    lines.append(f"  {missing} missing values imputed; {n_out} features after preprocessing")
+    lines.append(
+        f"  {missing} missing values imputed; {n_out} features after preprocessing"
+    )
     return "\n".join(lines)

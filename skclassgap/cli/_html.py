@@ -1,4 +1,7 @@
-"""The self-contained HTML report of ``skclassgap audit``: tables and PNG figures inline."""
+"""The self-contained HTML report of ``skclassgap audit``.
+
+Tables and PNG figures are inline.
+"""
 
 import base64
 import html
@@ -43,25 +46,31 @@ def _figure(img, caption):
 def _table(header, rows, *, best_row=None, name_columns=1):
     esc = html.escape
     head = "".join(
-        f'<th class="name">{esc(str(h))}</th>' if i < name_columns else f"<th>{esc(str(h))}</th>"
+        f'<th class="name">{esc(str(h))}</th>'
+        if i < name_columns
+        else f"<th>{esc(str(h))}</th>"
         for i, h in enumerate(header)
     )
     body = []
     for r, row in enumerate(rows):
         cls = ' class="best"' if r == best_row else ""
         cells = "".join(
-            f'<td class="name">{esc(str(c))}</td>' if i < name_columns else f"<td>{esc(str(c))}</td>"
+            f'<td class="name">{esc(str(c))}</td>'
+            if i < name_columns
+            else f"<td>{esc(str(c))}</td>"
             for i, c in enumerate(row)
         )
         body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _frame_table(frame, fmt):
     header = [frame.index.name or "class", *map(str, frame.columns)]
     rows = [
         [label, *(fmt(v) if isinstance(v, float) else v for v in row)]
-        for label, row in zip(frame.index, frame.itertuples(index=False))
+        for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
     ]
     return _table(header, rows)
 
@@ -77,20 +86,28 @@ def _strategy_figure(result):
     stds = [result["strategies"][n]["metrics"][column]["std"] for n in names]
     fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(names) + 1.3), layout="constrained")
     y = np.arange(len(names))[::-1]
-    colors = ["#2e7d32" if n == result["best"] else (
-        "#7f7f7f" if n == "baseline" else "#1f77b4") for n in names]
+    colors = [
+        "#2e7d32"
+        if n == result["best"]
+        else ("#7f7f7f" if n == "baseline" else "#1f77b4")
+        for n in names
+    ]
     ax.barh(y, means, xerr=stds, color=colors, capsize=3)
     ax.set_yticks(y)
     ax.set_yticklabels(names)
-    low = min(m - s for m, s in zip(means, stds))
-    high = max(m + s for m, s in zip(means, stds))
+    low = min(m - s for m, s in zip(means, stds, strict=True))
+    high = max(m + s for m, s in zip(means, stds, strict=True))
     pad = max(0.02, 0.1 * (high - low))
-    ax.set_xlim(max(0.0, low - pad) if objective["greater_is_better"] else 0.0, high + 2 * pad)
-    for yi, m, s in zip(y, means, stds):
+    ax.set_xlim(
+        max(0.0, low - pad) if objective["greater_is_better"] else 0.0, high + 2 * pad
+    )
+    for yi, m, s in zip(y, means, stds, strict=True):
         ax.text(m + s + pad / 5, yi, f"{m:.3f}", va="center", ha="left", fontsize=8)
     direction = "higher" if objective["greater_is_better"] else "lower"
-    ax.set_xlabel(f"{column}, mean and std over {result['cv']['n_splits']} folds "
-                  f"({direction} is better)")
+    ax.set_xlabel(
+        f"{column}, mean and std over {result['cv']['n_splits']} folds "
+        f"({direction} is better)"
+    )
     ax.set_title(f"Strategies ranked by {objective['name']}", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     return fig
@@ -106,37 +123,53 @@ def _figures(run):
     display = ClassGapDisplay.from_predictions(
         y, run.predictions["baseline"], labels=labels, name="baseline"
     )
-    out.append((
-        _png(display.figure_),
-        "Baseline per-class recall, precision and F1 (out-of-fold); dashed lines and "
-        "the arrow mark the recall gap, the worst class is red.",
-    ))
+    out.append(
+        (
+            _png(display.figure_),
+            "Baseline per-class recall, precision and F1 (out-of-fold); dashed "
+            "lines and the arrow mark the recall gap, the worst class is red.",
+        )
+    )
     ranked = [n for n in result["ranking"] if n != "baseline"]
     if ranked:
         other = ranked[0]
         display = ClassGapDisplay.from_predictions(
-            y, run.predictions["baseline"], y_pred_other=run.predictions[other],
-            labels=labels, name="baseline", other_name=other,
+            y,
+            run.predictions["baseline"],
+            y_pred_other=run.predictions[other],
+            labels=labels,
+            name="baseline",
+            other_name=other,
         )
-        out.append((
-            _png(display.figure_),
-            f"Per-class recall of the baseline and of the top-ranked mitigation ({other}).",
-        ))
-        out.append((_png(_strategy_figure(result)), "Every strategy under the same folds."))
+        out.append(
+            (
+                _png(display.figure_),
+                "Per-class recall of the baseline and of the top-ranked mitigation "
+                f"({other}).",
+            )
+        )
+        out.append(
+            (_png(_strategy_figure(result)), "Every strategy under the same folds.")
+        )
     counts = np.unique(y, return_counts=True)[1]
     if run.features.shape[1] <= 512 and counts.min() >= 2:
         worst = result["baseline"]["headline"]["worst_class"]
         display = SpectrumDisplay.from_data(
-            run.features, y, highlight=[worst], normalize=True,
+            run.features,
+            y,
+            highlight=[worst],
+            normalize=True,
             title="Per-class covariance spectra of the preprocessed features",
         )
-        out.append((
-            _png(display.figure_),
-            f"Eigenvalues of each class's covariance as shares of its variance, "
-            f"log-log; the baseline's worst class ({worst}) is drawn thick. A class "
-            "with n rows has at most n - 1 non-zero eigenvalues, so small classes' "
-            "lines end early.",
-        ))
+        out.append(
+            (
+                _png(display.figure_),
+                f"Eigenvalues of each class's covariance as shares of its variance, "
+                f"log-log; the baseline's worst class ({worst}) is drawn thick. A "
+                "class with n rows has at most n - 1 non-zero eigenvalues, so small "
+                "classes' lines end early.",
+            )
+        )
     return out
 
 
@@ -157,15 +190,23 @@ def render_html(run):
         f"{data['n_features']} features, {data['n_classes']} classes (target "
         f"<code>{esc(data['target'])}</code>).<br><b>Model</b>: "
         f"<code>{esc(result['model']['estimator'])}</code>, {cv['n_splits']}-fold "
-        f"stratified cross-validation (shuffled, random state {cv['random_state']}).</p>",
+        "stratified cross-validation (shuffled, random state "
+        f"{cv['random_state']}).</p>",
         "<h2>Preprocessing (ColumnTransformer)</h2>",
         f"<pre>{esc(result['preprocessing']['text'])}</pre>",
         "<h2>Baseline</h2>",
     ]
     numbers = result["baseline"]["headline"]
     rows = [
-        [label, f"{numbers[key]:.3f}" + (
-            f" (class {numbers['worst_class']})" if key == "worst_class_recall" else "")]
+        [
+            label,
+            f"{numbers[key]:.3f}"
+            + (
+                f" (class {numbers['worst_class']})"
+                if key == "worst_class_recall"
+                else ""
+            ),
+        ]
         for key, label in HEADLINE_LABELS.items()
     ]
     parts.append(_table(["headline", "value"], rows))
@@ -199,7 +240,8 @@ def render_html(run):
     parts.append("<h2>Figures</h2>")
     parts.extend(_figure(img, caption) for img, caption in _figures(run))
     parts.append(
-        f"<p class='note'>skclassgap {esc(result['skclassgap_version'])}</p></body></html>"
+        f"<p class='note'>skclassgap {esc(result['skclassgap_version'])}</p>"
+        "</body></html>"
     )
     return "\n".join(parts)
 

@@ -26,7 +26,9 @@ def _build_parser():
         prog="skclassgap",
         description="Measure and close per-class performance gaps of classifiers.",
     )
-    parser.add_argument("--version", action="version", version=f"skclassgap {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"skclassgap {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     audit = sub.add_parser(
         "audit",
@@ -37,30 +39,48 @@ def _build_parser():
             "performance and compare mitigations under the same folds."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="strategies:\n" + "\n".join(
-            f"  {name:<22}{s.summary}" for name, s in STRATEGIES.items() if name != "baseline"
+        epilog="strategies:\n"
+        + "\n".join(
+            f"  {name:<22}{s.summary}"
+            for name, s in STRATEGIES.items()
+            if name != "baseline"
         ),
     )
-    audit.add_argument("path", nargs="?", metavar="PATH", help="data file; default: embedded data set")
-    audit.add_argument("--target", help="name of the target column (default: the last column)")
     audit.add_argument(
-        "--model", choices=MODEL_CHOICES, default="logreg",
+        "path", nargs="?", metavar="PATH", help="data file; default: embedded data set"
+    )
+    audit.add_argument(
+        "--target", help="name of the target column (default: the last column)"
+    )
+    audit.add_argument(
+        "--model",
+        choices=MODEL_CHOICES,
+        default="logreg",
         help="baseline classifier (default: logreg)",
     )
-    audit.add_argument("--cv", type=int, default=5, help="number of stratified folds (default: 5)")
     audit.add_argument(
-        "--objective", default="g_mean", metavar="NAME",
+        "--cv", type=int, default=5, help="number of stratified folds (default: 5)"
+    )
+    audit.add_argument(
+        "--objective",
+        default="g_mean",
+        metavar="NAME",
         help="metric that ranks the strategies and that threshold tuning maximises: "
         "a scorer name of skclassgap.metrics.get_scorer_names() such as g_mean, "
         "macro_f1, balanced_accuracy, worst_class_recall, neg_class_gap "
         "(default: g_mean)",
     )
     audit.add_argument(
-        "--strategies", nargs="+", metavar="NAME", default=None,
+        "--strategies",
+        nargs="+",
+        metavar="NAME",
+        default=None,
         help="mitigations to compare, space- or comma-separated, or 'all' or 'none' "
         f"(default: all: {', '.join(DEFAULT_STRATEGIES)})",
     )
-    audit.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    audit.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report"
+    )
     audit.add_argument("--json", metavar="FILE", help="write the results as JSON")
     audit.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -81,7 +101,9 @@ def parse_strategies(values):
     unknown = [n for n in names if n not in DEFAULT_STRATEGIES]
     if unknown:
         hint = ""
-        if any(Path(n).suffix.lower() in {".csv", ".parquet", ".feather"} for n in unknown):
+        if any(
+            Path(n).suffix.lower() in {".csv", ".parquet", ".feather"} for n in unknown
+        ):
             hint = " (put PATH before --strategies)"
         raise UserError(
             f"unknown strategy {', '.join(map(repr, unknown))}{hint}; choose from "
@@ -95,7 +117,9 @@ def _check_output(option, path):
         return
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        raise UserError(f"cannot write {option} {path!r}: no such directory {str(parent)!r}")
+        raise UserError(
+            f"cannot write {option} {path!r}: no such directory {str(parent)!r}"
+        )
 
 
 def _check_objective(objective):

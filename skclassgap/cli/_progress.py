@@ -1,4 +1,7 @@
-"""A one-line progress bar on stderr (folds x strategies), silent when not a terminal."""
+"""A one-line progress bar on stderr (folds x strategies).
+
+Silent when stderr is not a terminal.
+"""
 
 import time
 

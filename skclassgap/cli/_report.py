@@ -36,8 +36,10 @@ def plus_minus(stream):
 
 
 def _fmt(value):
-    return "nan" if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        f"{value:.3f}"
+    return (
+        "nan"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{value:.3f}")
     )
 
 
@@ -53,7 +55,9 @@ def comparison_rows(result, pm="±"):
             f"{outcome['metrics'][c]['mean']:.3f}{pm}{outcome['metrics'][c]['std']:.3f}"
             for c in columns
         ]
-        rows.append([str(outcome["rank"]), name, *cells, f"{outcome['fit_seconds']:.1f}"])
+        rows.append(
+            [str(outcome["rank"]), name, *cells, f"{outcome['fit_seconds']:.1f}"]
+        )
     return header, rows
 
 
@@ -63,7 +67,7 @@ def _table(header, rows):
     for row in [header, *rows]:
         cells = [
             str(cell).ljust(w) if i < 2 else str(cell).rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths))
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
@@ -84,7 +88,8 @@ def best_sentence(result, pm="±"):
         )
     m = strategies[best]["metrics"][column]
     return (
-        f"best by {objective['name']}: {best} ({column} {m['mean']:.3f}{pm}{m['std']:.3f};"
+        f"best by {objective['name']}: {best} "
+        f"({column} {m['mean']:.3f}{pm}{m['std']:.3f};"
         f" baseline {base:.3f}, change {m['mean'] - base:+.3f})"
     )
 
@@ -94,7 +99,8 @@ def render_text(run, pm="±"):
     result = run.result
     data, cv = result["data"], result["cv"]
     out = [
-        f"data: {data['source']}: {data['n_rows']} rows, {data['n_features']} features, "
+        f"data: {data['source']}: {data['n_rows']} rows, "
+        f"{data['n_features']} features, "
         f"{data['n_classes']} classes (target {data['target']!r})",
         "preprocessing (ColumnTransformer):",
         result["preprocessing"]["text"],
@@ -107,7 +113,11 @@ def render_text(run, pm="±"):
     ]
     numbers = result["baseline"]["headline"]
     for column, label in HEADLINE_LABELS.items():
-        suffix = f" (class {numbers['worst_class']})" if column == "worst_class_recall" else ""
+        suffix = (
+            f" (class {numbers['worst_class']})"
+            if column == "worst_class_recall"
+            else ""
+        )
         out.append(f"{label:>20}: {_fmt(numbers[column])}{suffix}")
     out.append("")
     spectral = result["spectral"]

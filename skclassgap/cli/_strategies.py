@@ -20,8 +20,8 @@ Names the factories rely on (public contract of DESIGN.md):
 """
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 def clone(estimator):
@@ -83,7 +83,9 @@ def _class_weight(context):
     name = type(model).__name__
     if "class_weight" in model.get_params():
         model.set_params(class_weight="balanced")
-        return Built(_pipeline(context, ("model", model)), note="class_weight='balanced'")
+        return Built(
+            _pipeline(context, ("model", model)), note="class_weight='balanced'"
+        )
     if has_fit_parameter(model, "sample_weight"):
         return Built(
             _pipeline(context, ("model", model)),
@@ -202,7 +204,10 @@ DEFAULT_STRATEGIES = [name for name in STRATEGIES if name != "baseline"]
 
 
 def build(name, context):
-    """Build strategy ``name``, or raise :class:`StrategyUnavailable` with the reason."""
+    """Build strategy ``name``.
+
+    Raise :class:`StrategyUnavailable`, with the reason, when it cannot be built.
+    """
     strategy = STRATEGIES[name]
     modules = []
     for module in strategy.modules:

@@ -1,10 +1,16 @@
 """Resample-then-fit classifier usable as the last step of a plain sklearn Pipeline."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils._indexing import _safe_indexing
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metadata_routing import (
     _raise_for_params,
     _routing_enabled,
@@ -65,7 +71,9 @@ def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
     w_syn = np.empty(len(parents))
     paired = parents >= 0
     g = gaps[paired]
-    w_syn[paired] = (1.0 - g) * sample_weight[parents[paired]] + g * sample_weight[neighbors[paired]]
+    w_syn[paired] = (1.0 - g) * sample_weight[parents[paired]] + g * sample_weight[
+        neighbors[paired]
+    ]
     if not paired.all():
         y_orig = np.asarray(y_resampled)[:n_samples]
         y_syn = np.asarray(y_resampled)[synthetic]
@@ -216,7 +224,12 @@ class ResampledClassifier(
         """
         _raise_for_params(fit_params, self, "fit")
         X_checked, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=None,
+            ensure_all_finite=False,
         )
         check_classification_targets(y)
         # pandas goes to the sampler as given (feature names reach the estimator).
@@ -239,15 +252,19 @@ class ResampledClassifier(
             )
         est_params, sampler_params = {}, {}
         if _routing_enabled():
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **fit_params)
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, **fit_params
+            )
             est_params = dict(routed.estimator.fit)
             sampler_params = dict(routed.sampler.fit_resample)
             # Weights are consumed here and carried through the resampling.
             est_params.pop("sample_weight", None)
         X_res, y_res = self.sampler_.fit_resample(X, y, **sampler_params)[:2]
         per_sample = [
-            key for key, value in est_params.items()
-            if hasattr(value, "__len__") and not isinstance(value, str)
+            key
+            for key, value in est_params.items()
+            if hasattr(value, "__len__")
+            and not isinstance(value, str)
             and _num_samples(value) == n_samples
         ]
         if per_sample:
@@ -255,7 +272,9 @@ class ResampledClassifier(
             for key in per_sample:
                 est_params[key] = _safe_indexing(est_params[key], rows)
         if sw is not None:
-            est_params["sample_weight"] = resampled_weights(self.sampler_, sw, y_res, n_samples)
+            est_params["sample_weight"] = resampled_weights(
+                self.sampler_, sw, y_res, n_samples
+            )
         self.estimator_.fit(X_res, y_res, **est_params)
         self.classes_ = self.estimator_.classes_
         return self
@@ -264,7 +283,11 @@ class ResampledClassifier(
         """Fitted check and validation (feature count/names) before forwarding."""
         check_is_fitted(self)
         X_checked = validate_data(
-            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=None,
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=None,
             ensure_all_finite=False,
         )
         return X if hasattr(X, "columns") else X_checked

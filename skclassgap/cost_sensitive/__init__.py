@@ -1,4 +1,6 @@
-"""Cost-sensitive learning: cost matrices to training weights and minimum-risk decisions.
+"""Cost-sensitive learning.
+
+Cost matrices become training weights and minimum-risk decisions.
 
 - :class:`CostSensitiveClassifier` wraps any classifier: class weights derived
   from a cost matrix (or ``class_weight``) reach training by reweighting or by

@@ -28,8 +28,8 @@ from sklearn.utils.validation import (
 
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
-from skclassgap.utils._validation import check_sample_weight
 from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
+from skclassgap.utils._validation import check_sample_weight
 
 
 def _final_step(estimator):
@@ -107,12 +107,13 @@ class CostSensitiveClassifier(
     ----------
     estimator : estimator instance
         Classifier (or Pipeline ending in one) to fit; cloned in :term:`fit`.
-    cost_matrix : array-like of shape (n_classes, n_classes), DataFrame or dict of dicts, default=None
-        Rows are true classes, columns predicted classes. An array is in
-        ``classes_`` order (sorted labels); a DataFrame is matched by index
-        (true) and columns (predicted); a dict of dicts ``{true: {predicted:
-        cost}}`` must give every off-diagonal cost (missing diagonal costs are
-        0). Costs must be finite and non-negative, and every label a class.
+    cost_matrix : array-like, DataFrame or dict of dicts, default=None
+        Of shape (n_classes, n_classes): rows are true classes, columns
+        predicted classes. An array is in ``classes_`` order (sorted labels); a
+        DataFrame is matched by index (true) and columns (predicted); a dict of
+        dicts ``{true: {predicted: cost}}`` must give every off-diagonal cost
+        (missing diagonal costs are 0). Costs must be finite and non-negative,
+        and every label a class.
     class_weight : "balanced" or dict, default=None
         Class weights for training, replacing the cost-derived ones.
         ``"balanced"`` is ``n / (n_classes * n_c)``, with ``n_c`` the
@@ -244,7 +245,7 @@ class CostSensitiveClassifier(
                 )
         else:
             weights = cost_class_weights(cost)
-        bad = [c for c, w in zip(classes.tolist(), weights) if not w > 0]
+        bad = [c for c, w in zip(classes.tolist(), weights, strict=True) if not w > 0]
         if bad:
             source = "cost_matrix" if self.class_weight is None else "class_weight"
             raise ValueError(
@@ -324,7 +325,8 @@ class CostSensitiveClassifier(
         _raise_for_params(fit_params, self, "fit")
         if y is None:
             raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
             )
         X, y = indexable(X, y)
         y = column_or_1d(

@@ -28,9 +28,9 @@ def _check_values(matrix, name):
         raise ValueError(f"{name} contains NaN or infinity; costs must be finite.")
     if (matrix < 0).any():
         raise ValueError(
-            f"{name} contains negative costs (min {float(matrix.min())!r}); costs must be "
-            ">= 0. Shift every cost by the same amount to make them non-negative: "
-            "decisions do not change."
+            f"{name} contains negative costs (min {float(matrix.min())!r}); costs "
+            "must be >= 0. Shift every cost by the same amount to make them "
+            "non-negative: decisions do not change."
         )
     return np.ascontiguousarray(matrix)
 
@@ -40,7 +40,8 @@ def _positions(found, classes, name, axis_name):
     index = {label: k for k, label in enumerate(found)}
     if len(index) != len(found):
         raise ValueError(
-            f"{name} repeats {axis_name} labels ({list(found)!r}); give each class once."
+            f"{name} repeats {axis_name} labels ({list(found)!r}); give each class "
+            "once."
         )
     known = set(classes.tolist())
     unknown = [label for label in found if label not in known]

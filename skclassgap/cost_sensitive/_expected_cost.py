@@ -15,7 +15,8 @@ def _cost_labels(cost_matrix, labels, present):
         labels = np.asarray(labels)
         if labels.ndim != 1 or len(set(labels.tolist())) != len(labels):
             raise ValueError(
-                f"labels must be a 1-d list of distinct classes; got {labels.tolist()!r}."
+                "labels must be a 1-d list of distinct classes; got "
+                f"{labels.tolist()!r}."
             )
         return labels
     if isinstance(cost_matrix, pd.DataFrame):

@@ -1,4 +1,7 @@
-"""Data sets: generators that reproduce each class-gap mechanism, and the audit default."""
+"""Data sets.
+
+Generators that reproduce each class-gap mechanism, and the audit default.
+"""
 
 from skclassgap.datasets._audit_default import load_audit_default
 from skclassgap.datasets._majority_minority import make_majority_minority

@@ -132,7 +132,9 @@ def make_spectral_mixture(
     start = 0
     for c in range(k):
         z = rng.standard_normal((sizes[c], d))
-        X[start : start + sizes[c]] = means[c] + (z * np.sqrt(eigenvalues[c])) @ rotations[c].T
+        X[start : start + sizes[c]] = (
+            means[c] + (z * np.sqrt(eigenvalues[c])) @ rotations[c].T
+        )
         start += sizes[c]
     if shuffle:
         order = rng.permutation(n_samples)

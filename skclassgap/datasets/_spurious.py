@@ -151,8 +151,12 @@ def make_spurious_classification(
         gen, n_test, *args, spurious_correlation, test_correlation, spurious_shift
     )
     spurious_features = {
-        c: list(range(n_core_features + c * n_spurious_per_class,
-                      n_core_features + (c + 1) * n_spurious_per_class))
+        c: list(
+            range(
+                n_core_features + c * n_spurious_per_class,
+                n_core_features + (c + 1) * n_spurious_per_class,
+            )
+        )
         for c in range(n_classes)
     }
     names = (

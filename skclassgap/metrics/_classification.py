@@ -3,7 +3,12 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, Options, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    Interval,
+    Options,
+    StrOptions,
+    validate_params,
+)
 
 from skclassgap.metrics._counts import (
     class_counts,
@@ -40,7 +45,11 @@ def _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division):
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     keep = evaluated_classes(counts, labels)
     values = per_class_metric(
-        metric, counts.tp[keep], counts.support[keep], counts.predicted[keep], zero_division
+        metric,
+        counts.tp[keep],
+        counts.support[keep],
+        counts.predicted[keep],
+        zero_division,
     )
     return values
 
@@ -50,7 +59,13 @@ def _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division):
     prefer_skip_nested_validation=True,
 )
 def class_gap(
-    y_true, y_pred, *, metric="recall", labels=None, sample_weight=None, zero_division="warn"
+    y_true,
+    y_pred,
+    *,
+    metric="recall",
+    labels=None,
+    sample_weight=None,
+    zero_division="warn",
 ):
     """Spread of a per-class metric: best class minus worst class.
 
@@ -102,7 +117,13 @@ def class_gap(
     prefer_skip_nested_validation=True,
 )
 def worst_class_score(
-    y_true, y_pred, *, metric="recall", labels=None, sample_weight=None, zero_division="warn"
+    y_true,
+    y_pred,
+    *,
+    metric="recall",
+    labels=None,
+    sample_weight=None,
+    zero_division="warn",
 ):
     """Per-class metric of the worst-served class.
 
@@ -150,7 +171,9 @@ def worst_class_score(
     {**_COMMON, "correction": [Interval(Real, 0, 1, closed="both")]},
     prefer_skip_nested_validation=True,
 )
-def geometric_mean_score(y_true, y_pred, *, labels=None, sample_weight=None, correction=0.0):
+def geometric_mean_score(
+    y_true, y_pred, *, labels=None, sample_weight=None, correction=0.0
+):
     """Geometric mean of the per-class recalls.
 
     ``g_mean = (prod_i recall_i) ** (1 / K)`` over the ``K`` classes that occur
@@ -204,7 +227,9 @@ def geometric_mean_score(y_true, y_pred, *, labels=None, sample_weight=None, cor
     {**_COMMON, "zero_division": ZERO_DIVISION},
     prefer_skip_nested_validation=True,
 )
-def macro_f1_score(y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"):
+def macro_f1_score(
+    y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
+):
     """Unweighted mean of the per-class F1 scores.
 
     Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` on every

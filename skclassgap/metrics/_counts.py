@@ -72,7 +72,11 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None):
     present = (occurrences.sum(axis=1) > 0) | (occurrences.sum(axis=0) > 0)
     if not present.all():
         keep = np.flatnonzero(present)
-        return enc.values[keep], counts[np.ix_(keep, keep)], occurrences[np.ix_(keep, keep)]
+        return (
+            enc.values[keep],
+            counts[np.ix_(keep, keep)],
+            occurrences[np.ix_(keep, keep)],
+        )
     return enc.values, counts, occurrences
 
 
@@ -81,7 +85,8 @@ def _label_positions(labels, values):
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(
-            f"labels must be a non-empty 1-d list of class labels; got {labels.tolist()!r}."
+            "labels must be a non-empty 1-d list of class labels; got "
+            f"{labels.tolist()!r}."
         )
     as_list = labels.tolist()
     if len(set(as_list)) != len(as_list):
@@ -98,7 +103,9 @@ def _label_positions(labels, values):
 
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     """Validate, encode and count in one pass; return :class:`ClassCounts`."""
-    values, counts, occurrences = confusion_counts(y_true, y_pred, sample_weight=sample_weight)
+    values, counts, occurrences = confusion_counts(
+        y_true, y_pred, sample_weight=sample_weight
+    )
     tp = np.diagonal(counts).copy()
     support = counts.sum(axis=1)
     predicted = counts.sum(axis=0)
@@ -115,13 +122,16 @@ def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
         out[absent] = 0
         return out
 
-    return ClassCounts(labels, pick(tp), pick(support), pick(predicted), pick(in_true), total)
+    return ClassCounts(
+        labels, pick(tp), pick(support), pick(predicted), pick(in_true), total
+    )
 
 
 def divide(numerator, denominator, zero_division, what):
     """``numerator / denominator`` with sklearn's ``zero_division`` semantics.
 
-    ``"warn"`` acts as 0 and warns with :class:`~sklearn.exceptions.UndefinedMetricWarning`.
+    ``"warn"`` acts as 0 and warns with
+    :class:`~sklearn.exceptions.UndefinedMetricWarning`.
     """
     numerator = np.asarray(numerator, dtype=np.float64)
     denominator = np.asarray(denominator, dtype=np.float64)
@@ -131,9 +141,14 @@ def divide(numerator, denominator, zero_division, what):
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0
+            if what == "Recall":
+                side = "true"
+            elif what == "Precision":
+                side = "predicted"
+            else:
+                side = "true nor predicted"
             warnings.warn(
-                f"{what} is ill-defined and set to 0.0 for classes with no "
-                f"{'true' if what == 'Recall' else 'predicted' if what == 'Precision' else 'true nor predicted'}"
+                f"{what} is ill-defined and set to 0.0 for classes with no {side}"
                 " samples. Use the zero_division parameter to control this behaviour.",
                 UndefinedMetricWarning,
                 stacklevel=3,
@@ -155,8 +170,12 @@ def precision_from_counts(tp, predicted, zero_division="warn"):
 
 def f1_from_counts(tp, support, predicted, zero_division="warn"):
     """Per-class F1 ``2 tp / (n + m)``, as scikit-learn computes it."""
-    return divide(2.0 * np.asarray(tp, dtype=np.float64),
-                  np.asarray(support, dtype=np.float64) + predicted, zero_division, "F-score")
+    return divide(
+        2.0 * np.asarray(tp, dtype=np.float64),
+        np.asarray(support, dtype=np.float64) + predicted,
+        zero_division,
+        "F-score",
+    )
 
 
 def per_class_metric(name, tp, support, predicted, zero_division="warn"):
@@ -179,7 +198,10 @@ def nanmean_last(values):
 
 
 def geometric_mean_from_recalls(recalls, correction=0.0):
-    """``exp(mean(log r))`` over the last axis, zero recalls replaced by ``correction``."""
+    """``exp(mean(log r))`` over the last axis.
+
+    Zero recalls are replaced by ``correction``.
+    """
     recalls = np.where(recalls == 0, correction, np.asarray(recalls, dtype=np.float64))
     with np.errstate(divide="ignore"):
         logs = np.log(recalls)

@@ -36,8 +36,10 @@ def _bias(predicted, support):
     {**_COMMON, "zero_division": ZERO_DIVISION},
     prefer_skip_nested_validation=True,
 )
-def per_class_report(y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"):
-    """Per-class support, precision, recall, F1, prediction bias and false-positive share.
+def per_class_report(
+    y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
+):
+    """Per-class support, precision, recall, F1, prediction bias, false-positive share.
 
     One pass over the data computes the confusion counts; every column is
     derived from them. Precision, recall and F1 equal scikit-learn's

@@ -7,7 +7,8 @@ candidate decisions without re-reading the labels.
 """
 
 import copy
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.metrics import make_scorer
@@ -66,7 +67,9 @@ def _balanced_accuracy_counts(tp, support, predicted):
 
 
 def _accuracy_counts(tp, support, predicted):
-    return np.asarray(tp, dtype=np.float64).sum(axis=-1) / np.asarray(support).sum(axis=-1)
+    return np.asarray(tp, dtype=np.float64).sum(axis=-1) / np.asarray(support).sum(
+        axis=-1
+    )
 
 
 _METRICS = {
@@ -75,7 +78,9 @@ _METRICS = {
         balanced_accuracy_from_labels, {}, True, _balanced_accuracy_counts
     ),
     "g_mean": LabelMetric(geometric_mean_score, {}, True, _g_mean_counts),
-    "macro_f1": LabelMetric(macro_f1_score, {"zero_division": 0.0}, True, _macro_f1_counts),
+    "macro_f1": LabelMetric(
+        macro_f1_score, {"zero_division": 0.0}, True, _macro_f1_counts
+    ),
 }
 for _metric in ("recall", "precision", "f1"):
     _suffix = "" if _metric == "recall" else f"_{_metric}"
@@ -83,7 +88,9 @@ for _metric in ("recall", "precision", "f1"):
     _METRICS[f"worst_class_{_metric}"] = LabelMetric(
         worst_class_score, _kw, True, _worst_counts(_metric)
     )
-    _METRICS[f"neg_class_gap{_suffix}"] = LabelMetric(class_gap, _kw, False, _gap_counts(_metric))
+    _METRICS[f"neg_class_gap{_suffix}"] = LabelMetric(
+        class_gap, _kw, False, _gap_counts(_metric)
+    )
 
 
 def label_metric(name):
@@ -92,8 +99,7 @@ def label_metric(name):
         return _METRICS[name]
     except KeyError:
         raise ValueError(
-            f"{name!r} is not a skclassgap scorer; valid names are "
-            f"{sorted(_METRICS)}."
+            f"{name!r} is not a skclassgap scorer; valid names are {sorted(_METRICS)}."
         ) from None
 
 
@@ -150,7 +156,8 @@ def get_scorer(scoring):
     See Also
     --------
     make_gap_scorer : Build a class-gap or worst-class scorer.
-    sklearn.metrics.get_scorer : The scorers of scikit-learn, which mix freely with these.
+    sklearn.metrics.get_scorer : The scorers of scikit-learn, which mix freely
+        with these.
 
     Examples
     --------

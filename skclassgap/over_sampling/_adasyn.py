@@ -88,8 +88,14 @@ class ADASYN(_BaseSyntheticSampler):
         "n_neighbors": NEIGHBORS_CONSTRAINT,
     }
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs)
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
         self.n_neighbors = n_neighbors
 
     def _before_classes(self, X, y_codes):
@@ -104,7 +110,9 @@ class ADASYN(_BaseSyntheticSampler):
             # rows bounded by the class's own k-th nearest distance.
             nbrs, same = class_neighbors(X, rows, k, k, n_jobs=self.n_jobs)
         else:
-            nbrs = kneighbors(X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs)
+            nbrs = kneighbors(
+                X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs
+            )
         ratio = _count_other(nbrs, y_codes, code) / k
         total = ratio.sum()
         if total == 0:
@@ -128,6 +136,13 @@ class ADASYN(_BaseSyntheticSampler):
             within = same[used]
         else:
             within = rows[
-                kneighbors(X[rows[used]], X[rows], k, exclude=used, estimator=estimator, n_jobs=self.n_jobs)
+                kneighbors(
+                    X[rows[used]],
+                    X[rows],
+                    k,
+                    exclude=used,
+                    estimator=estimator,
+                    n_jobs=self.n_jobs,
+                )
             ]
         return self._draw(rows[used], within, counts.sum(), seed, repeats=counts[used])

@@ -62,11 +62,12 @@ def _n_neighbors(param):
 
 
 class _BaseSyntheticSampler(BaseOverSampler):
-    """Template: subclasses implement ``_pairs(X, y_codes, code, label, rows, n_new, seed)``.
+    """Template of the synthetic samplers: subclasses implement ``_pairs``.
 
-    ``_pairs`` returns ``(parents, neighbors, gaps)`` for one class; this class
-    draws the seeds, interpolates in one numba pass and assembles the output
-    and the provenance attributes.
+    ``_pairs(X, y_codes, code, label, rows, n_new, seed)`` returns
+    ``(parents, neighbors, gaps)`` for one class; this class draws the seeds,
+    interpolates in one numba pass and assembles the output and the provenance
+    attributes.
     """
 
     _parameter_constraints: dict = {
@@ -150,7 +151,9 @@ class _BaseSyntheticSampler(BaseOverSampler):
             np.ascontiguousarray(base, dtype=np.int64),
             np.ascontiguousarray(nbrs, dtype=np.int64),
             _EMPTY_MASK if half_gap is None else np.ascontiguousarray(half_gap),
-            _EMPTY_REPEATS if repeats is None else np.ascontiguousarray(repeats, dtype=np.int64),
+            _EMPTY_REPEATS
+            if repeats is None
+            else np.ascontiguousarray(repeats, dtype=np.int64),
             int(n_new),
             int(seed),
         )

@@ -115,7 +115,9 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         kind="borderline-1",
     ):
         super().__init__(
-            sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            n_jobs=n_jobs,
         )
         self.k_neighbors = k_neighbors
         self.m_neighbors = m_neighbors
@@ -130,7 +132,13 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         _check_class_size(None, n, m + 1, "m_neighbors", m)
         k, k_estimator = _n_neighbors(self.k_neighbors)
         n_ref = len(rows) if self.kind == "borderline-1" else n
-        _check_class_size(label if self.kind == "borderline-1" else None, n_ref, k + 1, "k_neighbors", k)
+        _check_class_size(
+            label if self.kind == "borderline-1" else None,
+            n_ref,
+            k + 1,
+            "k_neighbors",
+            k,
+        )
 
         # Built-in searches: one combined search gives the m nearest of the
         # whole set and the k nearest of the class (the class against itself,
@@ -140,9 +148,13 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         shared = m_estimator is None and k_estimator is None
         if shared:
             m_search = max(m, k) if self.kind == "borderline-2" else m
-            all_nbrs, same_nbrs = class_neighbors(X, rows, m_search, k, n_jobs=self.n_jobs)
+            all_nbrs, same_nbrs = class_neighbors(
+                X, rows, m_search, k, n_jobs=self.n_jobs
+            )
         else:
-            all_nbrs = kneighbors(X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs)
+            all_nbrs = kneighbors(
+                X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs
+            )
         m_nbrs = np.ascontiguousarray(all_nbrs[:, :m])
         n_other = _count_other(m_nbrs, y_codes, code)
         danger = (2 * n_other >= m) & (n_other < m)
@@ -154,14 +166,25 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             if shared:
                 return self._draw(danger_rows, same_nbrs[danger], n_new, seed)
             nbrs = kneighbors(
-                X[danger_rows], X[rows], k,
-                exclude=np.flatnonzero(danger), estimator=k_estimator, n_jobs=self.n_jobs,
+                X[danger_rows],
+                X[rows],
+                k,
+                exclude=np.flatnonzero(danger),
+                estimator=k_estimator,
+                n_jobs=self.n_jobs,
             )
             return self._draw(danger_rows, rows[nbrs], n_new, seed)
         if shared:
             nbrs = all_nbrs[danger, :k]
         else:
             nbrs = kneighbors(
-                X[danger_rows], X, k, exclude=danger_rows, estimator=k_estimator, n_jobs=self.n_jobs
+                X[danger_rows],
+                X,
+                k,
+                exclude=danger_rows,
+                estimator=k_estimator,
+                n_jobs=self.n_jobs,
             )
-        return self._draw(danger_rows, nbrs, n_new, seed, half_gap=y_codes[nbrs] != code)
+        return self._draw(
+            danger_rows, nbrs, n_new, seed, half_gap=y_codes[nbrs] != code
+        )

@@ -103,7 +103,11 @@ class GaussianOverSampler(_BaseSyntheticSampler):
     _parameter_constraints: dict = {
         **_BaseSyntheticSampler._parameter_constraints,
         "covariance": [StrOptions({"class", "pooled", "diag"})],
-        "shrinkage": [StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both"), None],
+        "shrinkage": [
+            StrOptions({"ledoit_wolf"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+            None,
+        ],
     }
 
     def __init__(
@@ -115,7 +119,11 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         covariance="class",
         shrinkage="ledoit_wolf",
     ):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs)
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
         self.covariance = covariance
         self.shrinkage = shrinkage
 
@@ -143,7 +151,11 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         if self.covariance == "diag":
             cov = np.diag(np.diag(cov))
         if self.shrinkage == "ledoit_wolf":
-            coef = ledoit_wolf_shrinkage(centred, assume_centered=True) if len(centred) > 1 else 1.0
+            coef = (
+                ledoit_wolf_shrinkage(centred, assume_centered=True)
+                if len(centred) > 1
+                else 1.0
+            )
         else:
             coef = 0.0 if self.shrinkage is None else float(self.shrinkage)
         return _shrink(cov, coef) if coef > 0 else cov

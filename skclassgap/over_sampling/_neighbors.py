@@ -77,7 +77,9 @@ def _one_blas_thread():
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
-def _tile_shape(n_queries, n_ref, *, itemsize, n_threads=1, tile_bytes=None, max_cols=None):
+def _tile_shape(
+    n_queries, n_ref, *, itemsize, n_threads=1, tile_bytes=None, max_cols=None
+):
     """Rows and columns of a tile of ``_TILE_BYTES`` (fits a core's L2 cache).
 
     Query rows are also capped so that every thread gets a block.
@@ -146,7 +148,9 @@ def kneighbors_within(X, k, *, estimator=None, n_jobs=None):
     """
     if estimator is not None or sparse.issparse(X) or X.shape[1] <= _LOW_DIM:
         self_rows = np.arange(X.shape[0], dtype=np.int64)
-        return kneighbors(X, X, k, exclude=self_rows, estimator=estimator, n_jobs=n_jobs)
+        return kneighbors(
+            X, X, k, exclude=self_rows, estimator=estimator, n_jobs=n_jobs
+        )
     return _within_exact(X, k, n_jobs)[0]
 
 
@@ -168,7 +172,12 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
     rows = np.asarray(rows, dtype=np.int64)
     n = X.shape[0]
     top = max(m, k)
-    if sparse.issparse(X) or X.shape[1] <= _LOW_DIM or len(rows) <= top or len(rows) == n:
+    if (
+        sparse.issparse(X)
+        or X.shape[1] <= _LOW_DIM
+        or len(rows) <= top
+        or len(rows) == n
+    ):
         all_nbrs = kneighbors(X[rows], X, m, exclude=rows, n_jobs=n_jobs)
         if len(rows) <= k:
             return all_nbrs, None
@@ -193,8 +202,17 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
     all_nbrs = np.empty((len(rows), m), dtype=np.int64)
     fallback = np.empty(len(rows), dtype=np.bool_)
     _merge_class_and_other(
-        X_class, X_other, other_rows, best_val, best_idx, prep.bound, prep.scale**2,
-        same_dist, same_rows, all_nbrs, fallback,
+        X_class,
+        X_other,
+        other_rows,
+        best_val,
+        best_idx,
+        prep.bound,
+        prep.scale**2,
+        same_dist,
+        same_rows,
+        all_nbrs,
+        fallback,
     )
     if fallback.any():
         redo = np.flatnonzero(fallback)
@@ -203,17 +221,26 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
 
 
 def _within_exact(X, k, n_jobs):
-    """Symmetric screened search of ``X`` against itself: indices and exact distances."""
+    """Symmetric screened search of ``X`` against itself.
+
+    Returns the neighbour indices and their exact distances.
+    """
     n = X.shape[0]
     prep = _Screening(X, X, symmetric=True)
     best_val, best_idx = _screen_within(
         prep.Q2, prep.R, prep.q_sq32, k + _SCREEN_EXTRA, _n_threads(n_jobs)
     )
-    return _refined(X, X, k, best_val, best_idx, prep.bound, np.arange(n, dtype=np.int64), n_jobs)
+    return _refined(
+        X, X, k, best_val, best_idx, prep.bound, np.arange(n, dtype=np.int64), n_jobs
+    )
 
 
 def _refined(query, reference, k, best_val, best_idx, bound, exclude, n_jobs):
-    """Exact neighbours (and distances) from screening lists; exact search where needed."""
+    """Exact neighbours (and distances) from screening lists.
+
+    Rows whose candidate list the screening cannot prove complete get an exact
+    float64 search instead.
+    """
     n_q = query.shape[0]
     ind = np.empty((n_q, k), dtype=np.int64)
     dist = np.empty((n_q, k))
@@ -223,7 +250,9 @@ def _refined(query, reference, k, best_val, best_idx, bound, exclude, n_jobs):
         # Rows whose float32 screening could not prove its candidate list
         # complete (many near-equal distances): exact float64 search.
         redo = np.flatnonzero(fallback)
-        ind[redo], dist[redo] = _kneighbors_exact(query[redo], reference, k, exclude[redo], n_jobs)
+        ind[redo], dist[redo] = _kneighbors_exact(
+            query[redo], reference, k, exclude[redo], n_jobs
+        )
     return ind, dist
 
 
@@ -269,8 +298,19 @@ class _Screening:
 
         def work(block_starts):
             tile = np.empty(rows * cols, dtype=np.float32)
-            _screen_blocks(self.Q2, self.R, self.q_sq32, self.r_sq32, block_starts, rows, cols,
-                           exclude, best_val, best_idx, tile)
+            _screen_blocks(
+                self.Q2,
+                self.R,
+                self.q_sq32,
+                self.r_sq32,
+                block_starts,
+                rows,
+                cols,
+                exclude,
+                best_val,
+                best_idx,
+                tile,
+            )
 
         _run_blocks(work, starts, min(n_threads, len(starts)))
 
@@ -282,7 +322,9 @@ def _kneighbors_screened(query, reference, k, exclude, n_jobs):
     best_val = np.full((query.shape[0], n_keep), np.inf, dtype=np.float32)
     best_idx = np.full((query.shape[0], n_keep), -1, dtype=np.int64)
     prep.screen(best_val, best_idx, exclude, n_jobs)
-    return _refined(query, reference, k, best_val, best_idx, prep.bound, exclude, n_jobs)[0]
+    return _refined(
+        query, reference, k, best_val, best_idx, prep.bound, exclude, n_jobs
+    )[0]
 
 
 def _screen_within(X2, X, sq, n_keep, n_threads):
@@ -300,7 +342,10 @@ def _screen_within(X2, X, sq, n_keep, n_threads):
     ).reshape(-1, 2)
     n_threads = max(1, min(n_threads, len(pairs)))
     lists = [
-        (np.full((n, n_keep), np.inf, dtype=np.float32), np.full((n, n_keep), -1, dtype=np.int64))
+        (
+            np.full((n, n_keep), np.inf, dtype=np.float32),
+            np.full((n, n_keep), -1, dtype=np.int64),
+        )
         for _ in range(n_threads)
     ]
 
@@ -354,7 +399,9 @@ def _kneighbors_exact(query, reference, k, exclude, n_jobs):
     if sparse.issparse(Q):
         # Sparse products have a large fixed cost per call: big tiles, one thread.
         n_threads = 1
-        rows, cols = _tile_shape(n_q, n_ref, itemsize=8, tile_bytes=4 * 2**20, max_cols=8192)
+        rows, cols = _tile_shape(
+            n_q, n_ref, itemsize=8, tile_bytes=4 * 2**20, max_cols=8192
+        )
     else:
         n_threads = _n_threads(n_jobs)
         rows, cols = _tile_shape(n_q, n_ref, itemsize=8, n_threads=n_threads)
@@ -362,8 +409,9 @@ def _kneighbors_exact(query, reference, k, exclude, n_jobs):
 
     def merge(block_starts):
         buffer = np.empty(rows * cols)
-        _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer,
-                     block_starts)
+        _merge_tiles(
+            Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer, block_starts
+        )
 
     _run_blocks(merge, starts, min(n_threads, len(starts)))
     _add_query_norms(best_dist, q_norm)
@@ -386,7 +434,9 @@ def _n_threads(n_jobs):
     return n_jobs
 
 
-def _merge_tiles(Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer, starts):
+def _merge_tiles(
+    Q, R, r_norm, exclude, best_dist, best_idx, rows, cols, buffer, starts
+):
     """Loop over tiles: BLAS dot products, then the numba top-k merge."""
     n_q, n_ref = Q.shape[0], R.shape[0]
     for r0 in starts:

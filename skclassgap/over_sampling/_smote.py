@@ -1,6 +1,5 @@
 """SMOTE: interpolate between a class row and one of its nearest same-class rows."""
 
-
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
     _BaseSyntheticSampler,
@@ -110,13 +109,21 @@ class SMOTE(_BaseSyntheticSampler):
     }
     _accept_sparse = True
 
-    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state, n_jobs=n_jobs)
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
         self.k_neighbors = k_neighbors
 
     def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
         k, estimator = _n_neighbors(self.k_neighbors)
         name = "k_neighbors"
-        _check_class_size(label, len(rows), k + 1, name, self.k_neighbors if estimator is None else k)
+        _check_class_size(
+            label, len(rows), k + 1, name, self.k_neighbors if estimator is None else k
+        )
         nbrs = kneighbors_within(X[rows], k, estimator=estimator, n_jobs=self.n_jobs)
         return self._draw(rows, rows[nbrs], n_new, seed)

@@ -1,4 +1,7 @@
-"""ClassGapDisplay: per-class recall, precision and F1 with the gap and worst class marked."""
+"""ClassGapDisplay: per-class recall, precision and F1.
+
+The class gap and the worst class are marked.
+"""
 
 import numpy as np
 
@@ -17,7 +20,7 @@ def _estimator_name(estimator):
 
 
 class ClassGapDisplay:
-    """Per-class recall, precision and F1 bars, with the class gap and worst class marked.
+    """Per-class recall, precision and F1 bars, with the gap and worst class marked.
 
     The gap of ``gap_metric`` (``max - min`` over classes, as
     :func:`skclassgap.metrics.class_gap`) is drawn as two dashed lines at the
@@ -130,7 +133,9 @@ class ClassGapDisplay:
                 f"scores; got {list(models[1][1].index)!r} and {classes!r}."
             )
         plt = require_pyplot("ClassGapDisplay.plot")
-        ax = axes_or_new(ax, "ClassGapDisplay.plot", (max(6.0, 0.75 * len(classes) + 3), 4.2))
+        ax = axes_or_new(
+            ax, "ClassGapDisplay.plot", (max(6.0, 0.75 * len(classes) + 3), 4.2)
+        )
         series = [(model, metric) for model, _ in models for metric in metrics]
         width = 0.8 / len(series)
         x = np.arange(len(classes))
@@ -144,10 +149,16 @@ class ClassGapDisplay:
         self.bars_ = {}
         for i, (model, metric) in enumerate(series):
             values = dict(models)[model][metric].to_numpy(dtype=float)
-            label = _LABELS[metric] if len(models) == 1 else f"{model}: {_LABELS[metric]}"
+            label = (
+                _LABELS[metric] if len(models) == 1 else f"{model}: {_LABELS[metric]}"
+            )
             self.bars_[(model, metric)] = ax.bar(
-                x + (i - (len(series) - 1) / 2) * width, values, width,
-                label=label, color=palette[(model, metric)], edgecolor="white",
+                x + (i - (len(series) - 1) / 2) * width,
+                values,
+                width,
+                label=label,
+                color=palette[(model, metric)],
+                edgecolor="white",
                 linewidth=0.5,
             )
         self.gap_, self.worst_class_ = {}, {}
@@ -165,15 +176,22 @@ class ClassGapDisplay:
                 ax.axhline(level, color=color, linestyle="--", linewidth=1, alpha=0.8)
             x_arrow = len(classes) - 0.35 + 0.6 * m
             ax.annotate(
-                "", xy=(x_arrow, lo), xytext=(x_arrow, hi),
+                "",
+                xy=(x_arrow, lo),
+                xytext=(x_arrow, hi),
                 arrowprops={"arrowstyle": "<->", "color": color, "linewidth": 1.5},
             )
             text = f"{hi - lo:.3f}"
             if len(models) == 1:
                 text = f"{_LABELS[gap_metric]} gap\n{text}\nworst: {classes[worst]}"
             ax.text(
-                x_arrow + 0.06, (hi + lo) / 2 + 0.03 * (hi - lo) * (1 - 2 * m), text,
-                color=color, fontsize=8, va="center", ha="left",
+                x_arrow + 0.06,
+                (hi + lo) / 2 + 0.03 * (hi - lo) * (1 - 2 * m),
+                text,
+                color=color,
+                fontsize=8,
+                va="center",
+                ha="left",
             )
         if len(models) == 2:
             for model, _ in models:
@@ -182,9 +200,13 @@ class ClassGapDisplay:
                         f"{model}: {_LABELS[gap_metric]} (gap {self.gap_[model]:.3f}, "
                         f"worst {self.worst_class_[model]})"
                     )
-        all_values = np.concatenate([
-            frame[metric].to_numpy(dtype=float) for _, frame in models for metric in metrics
-        ])
+        all_values = np.concatenate(
+            [
+                frame[metric].to_numpy(dtype=float)
+                for _, frame in models
+                for metric in metrics
+            ]
+        )
         bottom = max(0.0, np.floor((np.nanmin(all_values) - 0.05) * 10) / 10)
         ax.set_ylim(bottom, 1.02)
         ax.set_xlim(-0.6, len(classes) + 0.6 + 0.6 * (len(models) - 1))
@@ -196,7 +218,9 @@ class ClassGapDisplay:
                 tick.set_color("#c00000")
                 tick.set_fontweight("bold")
         ax.set_xlabel("class (worst in red)")
-        ax.set_ylabel("score" + (" (axis starts at %.1f)" % bottom if bottom > 0 else ""))
+        ax.set_ylabel(
+            "score" + (f" (axis starts at {bottom:.1f})" if bottom > 0 else "")
+        )
         if title is None:
             if len(models) == 1:
                 model = models[0][0]
@@ -205,7 +229,9 @@ class ClassGapDisplay:
                     f"{self.gap_[model]:.3f}, worst class {self.worst_class_[model]}"
                 )
             else:
-                title = f"Per-class {_LABELS[gap_metric]}: {models[0][0]} vs {models[1][0]}"
+                title = (
+                    f"Per-class {_LABELS[gap_metric]}: {models[0][0]} vs {models[1][0]}"
+                )
         ax.set_title(title, fontsize=10)
         ax.legend(fontsize=8, loc="lower left", ncol=len(series))
         ax.grid(axis="y", alpha=0.3)
@@ -264,11 +290,17 @@ class ClassGapDisplay:
 
         def report(pred):
             return per_class_report(
-                y_true, pred, labels=labels, sample_weight=sample_weight, zero_division=0.0
+                y_true,
+                pred,
+                labels=labels,
+                sample_weight=sample_weight,
+                zero_division=0.0,
             )
 
         other = None if y_pred_other is None else report(y_pred_other)
-        display = cls(report(y_pred), name=name, other_scores=other, other_name=other_name)
+        display = cls(
+            report(y_pred), name=name, other_scores=other, other_name=other_name
+        )
         return display.plot(ax=ax, metrics=metrics, gap_metric=gap_metric)
 
     @classmethod

@@ -140,14 +140,19 @@ class SpectrumDisplay:
             if self.counts is not None:
                 legend += f" (n={int(self.counts[k])})"
             (self.lines_[label],) = ax.plot(
-                ranks, values[keep], color=colors[k], label=legend,
+                ranks,
+                values[keep],
+                color=colors[k],
+                label=legend,
                 linewidth=2.4 if strong and highlight else 1.4,
                 alpha=1.0 if strong else 0.35,
             )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("eigenvalue rank")
-        ax.set_ylabel("share of class variance" if normalize else "eigenvalue (variance)")
+        ax.set_ylabel(
+            "share of class variance" if normalize else "eigenvalue (variance)"
+        )
         ax.set_title(title or "Per-class covariance spectra", fontsize=10)
         ax.grid(which="major", alpha=0.3)
         ax.legend(fontsize=7, ncol=2 if len(classes) > 5 else 1, loc="lower left")
@@ -157,7 +162,15 @@ class SpectrumDisplay:
 
     @classmethod
     def from_data(
-        cls, X, y, *, shrinkage=None, ax=None, highlight=None, normalize=False, title=None
+        cls,
+        X,
+        y,
+        *,
+        shrinkage=None,
+        ax=None,
+        highlight=None,
+        normalize=False,
+        title=None,
     ):
         """Compute each class's covariance spectrum and plot it.
 
@@ -199,4 +212,6 @@ class SpectrumDisplay:
             )
         classes, counts, eigenvalues = _spectra(X, y, shrinkage)
         display = cls(eigenvalues, classes=classes, counts=counts)
-        return display.plot(ax=ax, highlight=highlight, normalize=normalize, title=title)
+        return display.plot(
+            ax=ax, highlight=highlight, normalize=normalize, title=title
+        )

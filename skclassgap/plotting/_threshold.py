@@ -132,23 +132,37 @@ class ThresholdCurveDisplay:
         values = np.asarray(self.objective_values, dtype=float)
         finite = np.isfinite(thresholds)
         (self.curve_,) = ax.plot(
-            thresholds[finite], values[finite], drawstyle="steps-post",
-            color="#1f77b4", label=self.objective,
+            thresholds[finite],
+            values[finite],
+            drawstyle="steps-post",
+            color="#1f77b4",
+            label=self.objective,
         )
         if self.threshold is not None and np.isfinite(self.threshold):
-            best = "" if self.best_score is None else f", {self.objective} {self.best_score:.3f}"
+            best = (
+                ""
+                if self.best_score is None
+                else f", {self.objective} {self.best_score:.3f}"
+            )
             ax.axvline(
-                self.threshold, color="#c00000", linewidth=1.5,
+                self.threshold,
+                color="#c00000",
+                linewidth=1.5,
                 label=f"tuned threshold {self.threshold:.3g}{best}",
             )
         if self.default_threshold is not None:
             ax.axvline(
-                self.default_threshold, color="grey", linestyle=":", linewidth=1.5,
+                self.default_threshold,
+                color="grey",
+                linestyle=":",
+                linewidth=1.5,
                 label=f"default threshold {self.default_threshold:g}",
             )
         ax.set_xlabel("threshold on the positive-class score")
         ax.set_ylabel(f"{self.objective} (out-of-fold)")
-        ax.set_title(title or f"{self.objective} against the decision threshold", fontsize=10)
+        ax.set_title(
+            title or f"{self.objective} against the decision threshold", fontsize=10
+        )
         ax.legend(fontsize=8, loc="best")
 
     def _plot_offsets(self, ax, title):
@@ -158,7 +172,11 @@ class ThresholdCurveDisplay:
         )
         colors = class_colors(len(classes))
         self.curve_ = ax.bar(
-            np.arange(len(classes)), offsets, color=colors, edgecolor="black", linewidth=0.5
+            np.arange(len(classes)),
+            offsets,
+            color=colors,
+            edgecolor="black",
+            linewidth=0.5,
         )
         ax.axhline(0.0, color="black", linewidth=0.8)
         ax.set_xticks(np.arange(len(classes)))
@@ -195,13 +213,17 @@ class ThresholdCurveDisplay:
         require_pyplot("ThresholdCurveDisplay.from_estimator")
         check_is_fitted(calibrator, "classes_")
         objective = calibrator.objective
-        objective = objective if isinstance(objective, str) else getattr(
-            objective, "__name__", "objective"
+        objective = (
+            objective
+            if isinstance(objective, str)
+            else getattr(objective, "__name__", "objective")
         )
         if len(calibrator.classes_) == 2:
             method = getattr(calibrator, "response_method", "auto")
             if method == "auto":
-                has_proba = hasattr(getattr(calibrator, "estimator_", None), "predict_proba")
+                has_proba = hasattr(
+                    getattr(calibrator, "estimator_", None), "predict_proba"
+                )
                 method = "predict_proba" if has_proba else "decision_function"
             display = cls(
                 thresholds=calibrator.thresholds_,

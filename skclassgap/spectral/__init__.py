@@ -17,7 +17,10 @@ from skclassgap.spectral._gaussian import (
     gaussian_class_errors,
     predicted_class_errors,
 )
-from skclassgap.spectral._imbalance import spectral_error_correlation, spectral_imbalance
+from skclassgap.spectral._imbalance import (
+    spectral_error_correlation,
+    spectral_imbalance,
+)
 from skclassgap.spectral._moments import ClassMoments
 
 __all__ = [

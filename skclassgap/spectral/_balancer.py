@@ -3,7 +3,12 @@
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -106,11 +111,22 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "strength": [Interval(numbers.Real, 0, None, closed="left")],
         "reference": [StrOptions({"pooled", "worst"})],
-        "shrinkage": [None, StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both")],
+        "shrinkage": [
+            None,
+            StrOptions({"ledoit_wolf"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
         "n_components": [None, Interval(numbers.Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, *, strength=1.0, reference="pooled", shrinkage="ledoit_wolf", n_components=None):
+    def __init__(
+        self,
+        *,
+        strength=1.0,
+        reference="pooled",
+        shrinkage="ledoit_wolf",
+        n_components=None,
+    ):
         self.strength = strength
         self.reference = reference
         self.shrinkage = shrinkage
@@ -206,9 +222,10 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         if self.n_components_ < self.n_features_in_:
             raise ValueError(
-                f"inverse_transform is not available with n_components={self.n_components_} "
-                f"< n_features ({self.n_features_in_}): the projection discarded "
-                "directions. Use n_components=None."
+                "inverse_transform is not available with "
+                f"n_components={self.n_components_} < n_features "
+                f"({self.n_features_in_}): the projection discarded directions. Use "
+                "n_components=None."
             )
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         V = self.eigenvectors_

@@ -80,7 +80,9 @@ def spectra_from_moments(moments, *, shrinkage=None, return_eigenvectors=False):
         means=moments.means().astype(dtype),
         covariances=cov.astype(dtype),
         eigenvalues=np.ascontiguousarray(values, dtype=dtype),
-        eigenvectors=None if vectors is None else np.ascontiguousarray(vectors, dtype=dtype),
+        eigenvectors=None
+        if vectors is None
+        else np.ascontiguousarray(vectors, dtype=dtype),
         pooled_covariance=cov.mean(axis=0).astype(dtype),
         shrinkage=coef,
     )
@@ -90,7 +92,11 @@ def spectra_from_moments(moments, *, shrinkage=None, return_eigenvectors=False):
     {
         "X": ["array-like"],
         "y": ["array-like"],
-        "shrinkage": [None, StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both")],
+        "shrinkage": [
+            None,
+            StrOptions({"ledoit_wolf"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
         "return_eigenvectors": ["boolean"],
         "chunk_size": [None, Interval(numbers.Integral, 1, None, closed="left")],
     },

@@ -8,7 +8,12 @@ import pandas as pd
 from scipy.special import ndtr
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from skclassgap.spectral._moments import ClassMoments
@@ -57,7 +62,9 @@ def _class_errors(means, covariances, coef, intercept, true_index, n_draws, rng)
     if coef.shape[0] == 1:
         for i, t in enumerate(true_index):
             sign = 1.0 if t == 1 else -1.0
-            errors[i] = _binary_error(means[i], covariances[i], coef[0], intercept[0], sign)
+            errors[i] = _binary_error(
+                means[i], covariances[i], coef[0], intercept[0], sign
+            )
     else:
         for i, t in enumerate(true_index):
             errors[i], stderr[i] = _multiclass_error(
@@ -99,8 +106,9 @@ def gaussian_class_errors(
     ----------
     means : array-like of shape (n_classes, n_features)
         Class means, in the order of the rule's classes.
-    covariances : array-like of shape (n_classes, n_features, n_features) or (n_features, n_features)
-        Class covariances, or one shared covariance.
+    covariances : array-like of shape (n_classes, n_features, n_features)
+        Class covariances, or one shared covariance of shape
+        (n_features, n_features).
     coef : array-like of shape (1, n_features), (n_features,) or (n_classes, n_features)
         Weights of the rule (an estimator's ``coef_``).
     intercept : float or array-like of shape (1,) or (n_classes,)
@@ -134,14 +142,17 @@ def gaussian_class_errors(
     coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
     intercept = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
     if means.ndim != 2:
-        raise ValueError(f"means must be 2-dimensional (n_classes, n_features); got shape {means.shape}.")
+        raise ValueError(
+            "means must be 2-dimensional (n_classes, n_features); got shape "
+            f"{means.shape}."
+        )
     k, d = means.shape
     if covariances.shape == (d, d):
         covariances = np.broadcast_to(covariances, (k, d, d))
     if covariances.shape != (k, d, d):
         raise ValueError(
-            f"covariances must have shape ({k}, {d}, {d}) or ({d}, {d}) to match means; "
-            f"got {covariances.shape}."
+            f"covariances must have shape ({k}, {d}, {d}) or ({d}, {d}) to match "
+            f"means; got {covariances.shape}."
         )
     binary = coef.shape[0] == 1
     if (binary and k != 2) or (not binary and coef.shape[0] != k) or coef.shape[1] != d:
@@ -157,7 +168,9 @@ def gaussian_class_errors(
     if not (np.isfinite(means).all() and np.isfinite(covariances).all()):
         raise ValueError("means and covariances must be finite.")
     rng = check_random_state(random_state)
-    return _class_errors(means, covariances, coef, intercept, np.arange(k), n_draws, rng)
+    return _class_errors(
+        means, covariances, coef, intercept, np.arange(k), n_draws, rng
+    )
 
 
 @validate_params(
@@ -165,7 +178,11 @@ def gaussian_class_errors(
         "estimator": [HasMethods(["predict"])],
         "X": ["array-like"],
         "y": ["array-like"],
-        "shrinkage": [None, StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both")],
+        "shrinkage": [
+            None,
+            StrOptions({"ledoit_wolf"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
         "n_draws": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     },
@@ -228,7 +245,11 @@ def predicted_class_errors(
         check_is_fitted(final)
         X = estimator[:-1].transform(X)
     check_is_fitted(final)
-    if not (hasattr(final, "coef_") and hasattr(final, "intercept_") and hasattr(final, "classes_")):
+    if not (
+        hasattr(final, "coef_")
+        and hasattr(final, "intercept_")
+        and hasattr(final, "classes_")
+    ):
         raise TypeError(
             f"{type(final).__name__} has no coef_, intercept_ and classes_; "
             "predicted_class_errors needs a fitted linear classifier (or a Pipeline "

@@ -1,4 +1,4 @@
-"""Per-class summaries of covariance spectra, their spread, and rank correlation with errors."""
+"""Covariance spectra per class: summaries, spread, rank correlation with errors."""
 
 import numbers
 import warnings
@@ -80,7 +80,11 @@ def _spread(table):
     {
         "X": ["array-like", Mapping],
         "y": ["array-like"],
-        "shrinkage": [None, StrOptions({"ledoit_wolf"}), Interval(numbers.Real, 0, 1, closed="both")],
+        "shrinkage": [
+            None,
+            StrOptions({"ledoit_wolf"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
         "top_k": [Interval(numbers.Integral, 1, None, closed="left")],
         "decay_window": [None, tuple],
         "summary": [StrOptions({"per_class", "spread"})],
@@ -211,16 +215,16 @@ def spectral_error_correlation(measures, errors):
         missing = measures.index.difference(errors.index)
         if len(missing):
             raise ValueError(
-                f"errors has no value for the classes {missing.tolist()!r} of measures; "
-                "pass one error per class."
+                f"errors has no value for the classes {missing.tolist()!r} of "
+                "measures; pass one error per class."
             )
         err = errors.loc[measures.index].to_numpy(dtype=np.float64)
     else:
         err = np.asarray(errors, dtype=np.float64).reshape(-1)
         if len(err) != len(measures):
             raise ValueError(
-                f"errors has {len(err)} values but measures has {len(measures)} classes; "
-                "pass one error per class in the same order."
+                f"errors has {len(err)} values but measures has {len(measures)} "
+                "classes; pass one error per class in the same order."
             )
     rows = {}
     for name in measures.columns:
@@ -230,7 +234,11 @@ def spectral_error_correlation(measures, errors):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", stats.ConstantInputWarning)
             rho, p = stats.spearmanr(col.to_numpy(dtype=np.float64), err)
-        rows[name] = {"spearman_rho": float(rho), "p_value": float(p), "n_classes": len(err)}
+        rows[name] = {
+            "spearman_rho": float(rho),
+            "p_value": float(p),
+            "n_classes": len(err),
+        }
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "measure"
     return frame

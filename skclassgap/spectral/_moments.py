@@ -60,7 +60,14 @@ def _reshift(n, u, M, T, q, delta):
         + n[:, None, None] * delta[:, :, None] * delta[:, None, :]
     )
     T2 = T + 2 * Md + e[:, None] * u + delta * (trM + 2 * ud + n * e)[:, None]
-    q2 = q + 4 * dMd + n * e**2 + 4 * np.einsum("kj,kj->k", delta, T) + 2 * e * trM + 4 * e * ud
+    q2 = (
+        q
+        + 4 * dMd
+        + n * e**2
+        + 4 * np.einsum("kj,kj->k", delta, T)
+        + 2 * e * trM
+        + 4 * e * ud
+    )
     return u2, M2, T2, q2
 
 
@@ -191,11 +198,25 @@ class ClassMoments:
         )
 
     def _state(self):
-        return (self.counts_, self.shifts_, self.sums_, self.scatters_, self.cubic_, self.quartic_)
+        return (
+            self.counts_,
+            self.shifts_,
+            self.sums_,
+            self.scatters_,
+            self.cubic_,
+            self.quartic_,
+        )
 
     def _set_state(self, classes, state):
         self.classes_ = classes
-        (self.counts_, self.shifts_, self.sums_, self.scatters_, self.cubic_, self.quartic_) = state
+        (
+            self.counts_,
+            self.shifts_,
+            self.sums_,
+            self.scatters_,
+            self.cubic_,
+            self.quartic_,
+        ) = state
 
     def _expand(self, classes):
         """Re-index the state on a (super)set of classes."""
@@ -206,7 +227,7 @@ class ClassMoments:
             return
         new = self._allocate(self.n_features_in_, len(classes))
         where = np.searchsorted(classes, self.classes_)
-        for dst, src in zip(new, self._state()):
+        for dst, src in zip(new, self._state(), strict=True):
             dst[where] = src
         self._set_state(classes, new)
 
@@ -229,9 +250,14 @@ class ClassMoments:
         if chunk_size is not None and (
             not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
         ):
-            raise ValueError(f"chunk_size must be a positive integer or None; got {chunk_size!r}.")
+            raise ValueError(
+                f"chunk_size must be a positive integer or None; got {chunk_size!r}."
+            )
         X = check_array(
-            X, dtype=[np.float64, np.float32], order="C", ensure_all_finite=False,
+            X,
+            dtype=[np.float64, np.float32],
+            order="C",
+            ensure_all_finite=False,
             input_name="X",
         )
         n, d = X.shape
@@ -276,7 +302,13 @@ class ClassMoments:
         rows = chunk_size or max(256, _CHUNK_BYTES // max(1, d * X.itemsize))
         with np.errstate(over="ignore", invalid="ignore"):  # checked right after
             _accumulate(
-                X, codes, labels.offset, lookup, rows, seen_before, shifts,
+                X,
+                codes,
+                labels.offset,
+                lookup,
+                rows,
+                seen_before,
+                shifts,
                 (counts, sums, scatters, cubic, quartic),
             )
         if not np.isfinite(sums).all():
@@ -312,13 +344,17 @@ class ClassMoments:
             This object, now holding the moments of both row sets.
         """
         if not isinstance(other, ClassMoments):
-            raise TypeError(f"can only merge another ClassMoments; got {type(other).__name__}.")
+            raise TypeError(
+                f"can only merge another ClassMoments; got {type(other).__name__}."
+            )
         if not hasattr(other, "classes_"):
             return self
         if not hasattr(self, "classes_"):
             self.n_features_in_ = other.n_features_in_
             self.dtype_ = other.dtype_
-            self._set_state(other.classes_.copy(), tuple(a.copy() for a in other._state()))
+            self._set_state(
+                other.classes_.copy(), tuple(a.copy() for a in other._state())
+            )
             return self
         if other.n_features_in_ != self.n_features_in_:
             raise ValueError(
@@ -331,7 +367,11 @@ class ClassMoments:
         fresh = self.counts_[where] == 0
         shifts = np.where(fresh[:, None], other.shifts_, self.shifts_[where])
         u, M, T, q = _reshift(
-            other.counts_, other.sums_, other.scatters_, other.cubic_, other.quartic_,
+            other.counts_,
+            other.sums_,
+            other.scatters_,
+            other.cubic_,
+            other.quartic_,
             other.shifts_ - shifts,
         )
         self.shifts_[where] = shifts
@@ -346,7 +386,9 @@ class ClassMoments:
     # -- derived quantities ---------------------------------------------------
     def _check_fitted(self):
         if not hasattr(self, "classes_"):
-            raise ValueError("These ClassMoments hold no data yet; call partial_fit first.")
+            raise ValueError(
+                "These ClassMoments hold no data yet; call partial_fit first."
+            )
 
     def means(self):
         """Return the class means.

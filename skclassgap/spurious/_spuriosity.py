@@ -84,9 +84,10 @@ def _resolve_spurious_features(
             if isinstance(features, (str, Integral, np.integer)):
                 features = [features]
             for feature in features:
-                mask[position[key], _feature_position(
-                    feature, n_features, feature_names, label
-                )] = True
+                mask[
+                    position[key],
+                    _feature_position(feature, n_features, feature_names, label),
+                ] = True
         return mask
     mask = np.asarray(spurious_features)
     if mask.dtype != bool:
@@ -337,7 +338,7 @@ def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
     correct = y_true == y_pred
     orders = _within_class_order(spuriosity, codes, len(classes))
     per_class, capped = {}, []
-    for label, order in zip(classes.tolist(), orders):
+    for label, order in zip(classes.tolist(), orders, strict=True):
         missing = np.isnan(spuriosity[order])
         if missing.all():
             continue

@@ -1,4 +1,6 @@
-"""Shared helpers: label encoding, input validation, estimator discovery, numba settings.
+"""Shared helpers.
+
+Label encoding, input validation, estimator discovery and numba settings.
 
 This package imports nothing heavy at import time: ``skclassgap._kernels`` reads
 its numba settings from :mod:`skclassgap.utils._numba`, which depends on numba

@@ -42,7 +42,9 @@ class LabelCodes(NamedTuple):
 
 def _as_label_array(y, name):
     """Return a 1-d NumPy array or a pandas Categorical for labels ``y``."""
-    if isinstance(y, (pd.Series, pd.Index)) and isinstance(y.dtype, pd.CategoricalDtype):
+    if isinstance(y, (pd.Series, pd.Index)) and isinstance(
+        y.dtype, pd.CategoricalDtype
+    ):
         return pd.Categorical(y)
     if isinstance(y, pd.Categorical):
         return y
@@ -65,7 +67,9 @@ def _as_label_array(y, name):
             # pandas factorizes these natively, without Python objects.
             return pd.Series(y, copy=False).reset_index(drop=True)
     if isinstance(y, (str, bytes)) or np.isscalar(y):
-        raise TypeError(f"{name} must be an array-like of labels; got {type(y).__name__} {y!r}.")
+        raise TypeError(
+            f"{name} must be an array-like of labels; got {type(y).__name__} {y!r}."
+        )
     raw = y
     y = np.asarray(y)
     if y.dtype.kind in "US" and isinstance(raw, (list, tuple)):
@@ -152,7 +156,9 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
             f"{len(a)} and {len(b)}."
         )
     if len(a) == 0:
-        raise ValueError(f"{names[0]} and {names[1]} are empty; need at least one sample.")
+        raise ValueError(
+            f"{names[0]} and {names[1]} are empty; need at least one sample."
+        )
     kinds = (_kind(a), _kind(b))
 
     if kinds == ("categorical", "categorical") and a.categories.equals(b.categories):
@@ -161,7 +167,7 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
     if isinstance(a, pd.Series) or isinstance(b, pd.Series):
         return _encode_factorize(a, b, names, None, same_kind=False)
     kinds = (_kind(a), _kind(b))
-    for arr, kind, name in zip((a, b), kinds, names):
+    for arr, kind, name in zip((a, b), kinds, names, strict=True):
         if kind == "float":
             _check_float_labels(arr, name)
     if set(kinds) <= {"integer", "float"}:
@@ -191,9 +197,11 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
 
 
 def _encode_categorical(a, b, names):
-    for cat, name in zip((a, b), names):
+    for cat, name in zip((a, b), names, strict=True):
         if (cat.codes < 0).any():
-            raise ValueError(f"{name} contains missing values (NaN); labels cannot be missing.")
+            raise ValueError(
+                f"{name} contains missing values (NaN); labels cannot be missing."
+            )
     values = np.asarray(a.categories)
     codes_a = a.codes.astype(np.int64)
     codes_b = b.codes.astype(np.int64)
@@ -212,7 +220,9 @@ def _factorize_one(y):
     """Codes and uniques (in any order) of one label array."""
     if y.dtype.kind in "US" and y.itemsize > 0:
         width = y.itemsize // 4 if y.dtype.kind == "U" else y.itemsize
-        rows = np.ascontiguousarray(y).view(np.uint32 if y.dtype.kind == "U" else np.uint8)
+        rows = np.ascontiguousarray(y).view(
+            np.uint32 if y.dtype.kind == "U" else np.uint8
+        )
         codes, first = _factorize_rows(rows.reshape(len(y), width))
         return codes, y[first]
     codes, uniques = pd.factorize(y, use_na_sentinel=True)
@@ -224,20 +234,23 @@ def _factorize_one(y):
 def _encode_factorize(a, b, names, values_dtype, same_kind):
     """Factorize each array, then merge the (few) uniques into one sorted set."""
     parts = []
-    for y, name in zip((a, b), names):
+    for y, name in zip((a, b), names, strict=True):
         codes, uniques = _factorize_one(y)
         if (codes < 0).any():
-            raise ValueError(f"{name} contains missing values (NaN/None); labels cannot be missing.")
+            raise ValueError(
+                f"{name} contains missing values (NaN/None); labels cannot be missing."
+            )
         parts.append((codes, uniques))
-    uniques = np.concatenate([
-        u.astype(object) if not same_kind else u for _, u in parts
-    ])
+    uniques = np.concatenate(
+        [u.astype(object) if not same_kind else u for _, u in parts]
+    )
     types = {type(u) for u in uniques.tolist()}
     is_str = {t for t in types if issubclass(t, (str, bytes))}
     if is_str and len(is_str) != len(types):
         raise ValueError(
             f"{names[0]} and {names[1]} mix label types "
-            f"({', '.join(sorted(t.__name__ for t in types))}); use one type for all labels."
+            f"({', '.join(sorted(t.__name__ for t in types))}); use one type for all "
+            "labels."
         )
     if any(issubclass(t, float) for t in types):
         floats = np.asarray([u for u in uniques.tolist() if isinstance(u, float)])

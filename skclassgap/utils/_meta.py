@@ -16,7 +16,8 @@ def fit_router(owner, **children):
     router = MetadataRouter(owner=owner).add_self_request(owner)
     for name, (child, method) in children.items():
         router.add(
-            **{name: child}, method_mapping=MethodMapping().add(caller="fit", callee=method)
+            **{name: child},
+            method_mapping=MethodMapping().add(caller="fit", callee=method),
         )
     return router
 

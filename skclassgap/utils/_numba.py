@@ -34,7 +34,11 @@ FINITE_SAFE = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 
 
 def _cache_wanted():
-    return os.environ.get("SKCLASSGAP_NUMBA_CACHE", "1").lower() not in {"0", "false", "no"}
+    return os.environ.get("SKCLASSGAP_NUMBA_CACHE", "1").lower() not in {
+        "0",
+        "false",
+        "no",
+    }
 
 
 def kernel(*, fastmath, parallel=False, cache=True):
@@ -57,8 +61,8 @@ def kernel(*, fastmath, parallel=False, cache=True):
     """
     if fastmath is True:
         raise ValueError(
-            "a bare True for fastmath includes 'nnan' and breaks NaN handling; pass STRICT "
-            "or FINITE_SAFE from skclassgap.utils._numba."
+            "a bare True for fastmath includes 'nnan' and breaks NaN handling; pass "
+            "STRICT or FINITE_SAFE from skclassgap.utils._numba."
         )
     flags = set(fastmath) if fastmath else set()
     options = dict(nogil=True, fastmath=flags or False, parallel=parallel)

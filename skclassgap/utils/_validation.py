@@ -19,7 +19,9 @@ def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
     if sw.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric; got an array of dtype {sw.dtype}.")
     if sw.ndim != 1:
-        raise ValueError(f"{name} must be 1-dimensional; got an array of shape {sw.shape}.")
+        raise ValueError(
+            f"{name} must be 1-dimensional; got an array of shape {sw.shape}."
+        )
     if sw.shape[0] != n_samples:
         raise ValueError(
             f"{name} has {sw.shape[0]} values but there are {n_samples} samples; "
@@ -30,8 +32,11 @@ def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
         raise ValueError(f"{name} contains NaN or infinity; weights must be finite.")
     if (sw < 0).any():
         raise ValueError(
-            f"{name} contains negative values (min {sw.min().item()!r}); weights must be >= 0."
+            f"{name} contains negative values (min {sw.min().item()!r}); weights "
+            "must be >= 0."
         )
     if n_samples and not sw.any():
-        raise ValueError(f"{name} is zero everywhere; at least one weight must be positive.")
+        raise ValueError(
+            f"{name} is zero everywhere; at least one weight must be positive."
+        )
     return sw

@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from skclassgap._kernels.confusion import _confusion_counts, _confusion_weights, _pair_min_max
+from skclassgap._kernels.confusion import (
+    _confusion_counts,
+    _confusion_weights,
+    _pair_min_max,
+)
 from skclassgap._kernels.labels import _factorize_rows
 from tests.naive import confusion_naive
 
@@ -30,7 +34,9 @@ def test_confusion_weights_kernel_matches_naive():
     counts, sums, in_range = _confusion_weights(t, p, w, -2, 4)
     assert in_range
     np.testing.assert_array_equal(counts, confusion_naive(t, p, [-2, -1, 0, 1]))
-    np.testing.assert_allclose(sums, confusion_naive(t, p, [-2, -1, 0, 1], w), rtol=1e-14)
+    np.testing.assert_allclose(
+        sums, confusion_naive(t, p, [-2, -1, 0, 1], w), rtol=1e-14
+    )
 
 
 def test_pair_min_max_kernel():
@@ -43,7 +49,8 @@ def test_pair_min_max_kernel():
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 def test_factorize_rows_kernel_matches_python_dict():
-    """Check codes in order of first appearance, exact despite forced hash-table growth."""
+    """Check codes in order of first appearance, exact despite forced hash-table
+    growth."""
     rng = np.random.default_rng(2)
     words = np.array([f"w{i}" for i in range(300)])  # > 64 distinct: the table grows
     y = words[rng.integers(0, 300, 2000)]
@@ -65,7 +72,8 @@ def test_factorize_rows_kernel_distinguishes_prefixes_and_padding():
 
 @pytest.mark.parametrize("bad", [(0, 9), (9, 0), (-1, 0), (0, -1)])
 def test_confusion_kernels_report_codes_out_of_range(bad):
-    """Check that a code outside [0, n_classes) in either array is reported, not counted."""
+    """Check that a code outside [0, n_classes) in either array is reported, not
+    counted."""
     t = np.array([1, 2, bad[0]], dtype=np.int64)
     p = np.array([1, 2, bad[1]], dtype=np.int64)
     assert not _confusion_counts(t, p, 0, 3)[1]

@@ -39,7 +39,8 @@ def test_min_risk_argmin_ties_go_to_lowest_index():
 
 
 def test_min_risk_argmin_rectangular_cost():
-    """Check that a cost with more outcomes than classes (e.g. a reject option) works."""
+    """Check that a cost with more outcomes than classes (e.g. a reject option)
+    works."""
     proba = np.array([[0.9, 0.1], [0.55, 0.45], [0.1, 0.9]])
     cost = np.array([[0.0, 1.0, 0.3], [1.0, 0.0, 0.3]])  # outcome 2 = abstain at 0.3
     np.testing.assert_array_equal(_min_risk_argmin(proba, cost), [0, 2, 1])

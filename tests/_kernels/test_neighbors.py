@@ -5,7 +5,11 @@ import pytest
 from scipy import sparse
 
 from skclassgap._kernels.sampling import _count_other, _draw_pairs, _interpolate
-from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors, kneighbors_within
+from skclassgap.over_sampling._neighbors import (
+    class_neighbors,
+    kneighbors,
+    kneighbors_within,
+)
 from tests.naive import count_other_naive, kneighbors_naive, smote_row_naive
 
 pytestmark = pytest.mark.kernel
@@ -53,7 +57,9 @@ def test_kneighbors_sparse_and_estimator_paths_match_naive(rng):
     X = rng.standard_normal((90, 7)) * (rng.random((90, 7)) < 0.5)
     ex = np.arange(90)
     expected = kneighbors_naive(X, X, 3, ex)
-    np.testing.assert_array_equal(kneighbors(sparse.csr_matrix(X), sparse.csr_matrix(X), 3, exclude=ex), expected)
+    np.testing.assert_array_equal(
+        kneighbors(sparse.csr_matrix(X), sparse.csr_matrix(X), 3, exclude=ex), expected
+    )
     got = kneighbors(X, X, 3, exclude=ex, estimator=NearestNeighbors(n_neighbors=4))
     np.testing.assert_array_equal(got, expected)
 
@@ -66,7 +72,12 @@ def test_interpolate_matches_naive(rng):
     gaps = rng.random(50)
     out = np.empty((50, 4), dtype=np.float32)
     _interpolate(X, parents, nbrs, gaps, out)
-    expected = np.array([smote_row_naive(X[p], X[q], g) for p, q, g in zip(parents, nbrs, gaps)])
+    expected = np.array(
+        [
+            smote_row_naive(X[p], X[q], g)
+            for p, q, g in zip(parents, nbrs, gaps, strict=True)
+        ]
+    )
     np.testing.assert_allclose(out, expected.astype(np.float32), rtol=1e-6)
 
 
@@ -95,7 +106,9 @@ def test_count_other_matches_naive(rng):
     """Check the other-class neighbour counts against a Python loop."""
     nbrs = rng.integers(0, 50, (20, 6))
     y = rng.integers(0, 3, 50)
-    np.testing.assert_array_equal(_count_other(nbrs, y, 1), count_other_naive(nbrs, y, 1))
+    np.testing.assert_array_equal(
+        _count_other(nbrs, y, 1), count_other_naive(nbrs, y, 1)
+    )
 
 
 def _sq_dists(query, reference, ind):
@@ -155,13 +168,17 @@ def test_kneighbors_many_ties_fall_back_to_exact_search(rng, monkeypatch):
     assert (got != ex[:, None]).all()
     calls.clear()
     G = rng.standard_normal((300, 5))
-    np.testing.assert_array_equal(kneighbors(G, G, 4, exclude=ex), kneighbors_naive(G, G, 4, ex))
+    np.testing.assert_array_equal(
+        kneighbors(G, G, 4, exclude=ex), kneighbors_naive(G, G, 4, ex)
+    )
     assert calls == []
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2, 3])
 @pytest.mark.parametrize("n_features", [2, 7, 40])
-def test_kneighbors_within_symmetric_tiles_match_naive(rng, monkeypatch, n_jobs, n_features):
+def test_kneighbors_within_symmetric_tiles_match_naive(
+    rng, monkeypatch, n_jobs, n_features
+):
     """Check that the symmetric within-set search (each pair of blocks computed
     once, serving both blocks; per-thread lists merged) equals brute force, with
     blocks that do not divide the number of rows."""
@@ -218,14 +235,19 @@ def test_class_neighbors_with_duplicates_and_tiny_class(rng):
     rows = np.flatnonzero(y == 1)
     all_nbrs, same = class_neighbors(X, rows, 5, 3)
     expected = kneighbors_naive(X[rows], X, 5, rows)
-    np.testing.assert_array_equal(_sq_dists(X[rows], X, all_nbrs), _sq_dists(X[rows], X, expected))
+    np.testing.assert_array_equal(
+        _sq_dists(X[rows], X, all_nbrs), _sq_dists(X[rows], X, expected)
+    )
     assert (all_nbrs != rows[:, None]).all()
     assert np.isin(same, rows).all() and (same != rows[:, None]).all()
     within = rows[kneighbors_naive(X[rows], X[rows], 3, np.arange(len(rows)))]
-    np.testing.assert_array_equal(_sq_dists(X[rows], X, same), _sq_dists(X[rows], X, within))
+    np.testing.assert_array_equal(
+        _sq_dists(X[rows], X, same), _sq_dists(X[rows], X, within)
+    )
     tiny = rows[:3]
     all_nbrs, same = class_neighbors(X, tiny, 4, 5)
     assert same is None
     np.testing.assert_array_equal(
-        _sq_dists(X[tiny], X, all_nbrs), _sq_dists(X[tiny], X, kneighbors_naive(X[tiny], X, 4, tiny))
+        _sq_dists(X[tiny], X, all_nbrs),
+        _sq_dists(X[tiny], X, kneighbors_naive(X[tiny], X, 4, tiny)),
     )

@@ -1,4 +1,5 @@
-"""Tests of the real-data benchmark's pure helpers (no network, no data package needed)."""
+"""Tests of the real-data benchmark's pure helpers (no network, no data package
+needed)."""
 
 import numpy as np
 import pandas as pd
@@ -89,7 +90,8 @@ def test_encode_target_errors(target):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_fold_scores_match_public_metrics(seed):
-    """Check that the count-based fold scores equal skclassgap's and sklearn's functions."""
+    """Check that the count-based fold scores equal skclassgap's and sklearn's
+    functions."""
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, 60)
     p = np.where(rng.random(60) < 0.7, y, 1 - y)
@@ -102,13 +104,19 @@ def test_fold_scores_match_public_metrics(seed):
     )
     assert scores["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y, p))
     assert scores["class_gap"] == pytest.approx(class_gap(y, p), abs=1e-12)
-    assert scores["worst_class_recall"] == pytest.approx(worst_class_score(y, p), abs=1e-12)
+    assert scores["worst_class_recall"] == pytest.approx(
+        worst_class_score(y, p), abs=1e-12
+    )
 
 
 def test_mean_ranks_ties_direction_and_missing():
     """Check average ranks with ties, both directions, and rows with NaN dropped."""
     table = pd.DataFrame(
-        {"a": [0.9, 0.5, 0.7, 0.1], "b": [0.8, 0.5, 0.9, np.nan], "c": [0.1, 0.2, 0.8, 0.3]}
+        {
+            "a": [0.9, 0.5, 0.7, 0.1],
+            "b": [0.8, 0.5, 0.9, np.nan],
+            "c": [0.1, 0.2, 0.8, 0.3],
+        }
     )
     ranks, n = _stats.mean_ranks(table, greater_is_better=True)
     assert n == 3
@@ -189,8 +197,9 @@ def test_context_neighbors_and_inner_folds():
 
 def test_available_methods_reports_failed_import(monkeypatch):
     """Check that a method whose import fails is reported unavailable, not raised."""
-    ghost = _methods.Method("ghost", "ours", "sampler", "skclassgap.no_such_module.X",
-                            lambda ctx, s: None)
+    ghost = _methods.Method(
+        "ghost", "ours", "sampler", "skclassgap.no_such_module.X", lambda ctx, s: None
+    )
     monkeypatch.setitem(_methods.METHODS, "ghost", ghost)
     available, unavailable = _methods.available_methods(["baseline", "ghost"])
     assert [m.name for m in available] == ["baseline"]
@@ -198,7 +207,9 @@ def test_available_methods_reports_failed_import(monkeypatch):
 
 
 def _toy():
-    X, y = make_classification(n_samples=120, n_features=5, weights=[0.85], random_state=1)
+    X, y = make_classification(
+        n_samples=120, n_features=5, weights=[0.85], random_state=1
+    )
     X[::17, 2] = np.nan
     return X, y
 
@@ -207,9 +218,16 @@ def test_run_task_is_deterministic_and_records_failures():
     """Check that two runs give identical scores, imputation handles NaN, and a
     failing method is recorded with its error instead of stopping the run."""
     X, y = _toy()
-    broken = _methods.Method("broken", "ours", "cost", None,
-                             lambda ctx, s: (_ for _ in ()).throw(RuntimeError("boom")))
-    methods = [_methods.METHODS[n] for n in ("baseline", "class_weight", "smote[imblearn]")]
+    broken = _methods.Method(
+        "broken",
+        "ours",
+        "cost",
+        None,
+        lambda ctx, s: (_ for _ in ()).throw(RuntimeError("boom")),
+    )
+    methods = [
+        _methods.METHODS[n] for n in ("baseline", "class_weight", "smote[imblearn]")
+    ]
     methods.append(broken)
     first = pd.DataFrame(_runner.run_task("toy", X, y, "logreg", methods, 2, 2, 0))
     second = pd.DataFrame(_runner.run_task("toy", X, y, "logreg", methods, 2, 2, 0))
@@ -254,7 +272,8 @@ def test_markdown_to_rst_headings_tables_and_code():
     assert "Run ``cmd --x`` now." in rst
     assert "   * - 1\n     - \\ \n" in rst
     html = docutils_core.publish_string(
-        "====\nPage\n====\n\n" + rst, writer="html",
+        "====\nPage\n====\n\n" + rst,
+        writer="html",
         settings_overrides={"report_level": 2, "halt_level": 2},
     ).decode()
     assert "<td>1</td>" in html and html.count("<td") == 2 and html.count("<th") >= 2
@@ -271,25 +290,44 @@ def test_report_tables_with_a_method_failing_everywhere(tmp_path):
         for split in range(2):
             for name in ("baseline", "class_weight", "threshold", "threshold[sklearn]"):
                 failed = name == "threshold"
-                scores = dict.fromkeys(_runner.SCORES, np.nan) if failed else {
-                    s: rng.random() + (name != "baseline") for s in _runner.SCORES}
-                rows.append({"dataset": d, "model": "logreg", "method": name,
-                             "split": split, "error": "TypeError: x" if failed else "",
-                             "fit_time": np.nan if failed else 1.0,
-                             "fit_cpu": np.nan if failed else 1.0, **scores})
+                scores = (
+                    dict.fromkeys(_runner.SCORES, np.nan)
+                    if failed
+                    else {
+                        s: rng.random() + (name != "baseline") for s in _runner.SCORES
+                    }
+                )
+                rows.append(
+                    {
+                        "dataset": d,
+                        "model": "logreg",
+                        "method": name,
+                        "split": split,
+                        "error": "TypeError: x" if failed else "",
+                        "fit_time": np.nan if failed else 1.0,
+                        "fit_cpu": np.nan if failed else 1.0,
+                        **scores,
+                    }
+                )
     folds = pd.DataFrame(rows)
-    datasets = [_datasets.Dataset(d, np.zeros((10, 2)), np.array([0] * 8 + [1] * 2), 2)
-                for d in "abcd"]
+    datasets = [
+        _datasets.Dataset(d, np.zeros((10, 2)), np.array([0] * 8 + [1] * 2), 2)
+        for d in "abcd"
+    ]
     table = _report.per_dataset(folds, datasets)
-    methods = [_methods.METHODS[n] for n in
-               ("baseline", "class_weight", "threshold", "threshold[sklearn]")]
+    methods = [
+        _methods.METHODS[n]
+        for n in ("baseline", "class_weight", "threshold", "threshold[sklearn]")
+    ]
     body, note = _report.rank_table(table, "logreg", methods)
     assert "| threshold | — | — | — | — | — | — | — | 0/0/0 | 0/0/0 | 4 |" in body
     assert "over the 0 data sets" in note
     assert "| class_weight |" in body and "4/0/0" in body
     rows = _report.versus_baseline(table, "logreg", methods)
     assert {(r["method"], r["W/T/L"]) for r in rows if r["score"] == "g-mean"} >= {
-        ("class_weight", "4/0/0"), ("threshold", "0/0/0")}
+        ("class_weight", "4/0/0"),
+        ("threshold", "0/0/0"),
+    }
     parity = _report.test_table(_report.parity(table, folds, "logreg", methods))
     assert "| logreg | threshold | threshold[sklearn] | g-mean | 0 |" in parity
     _report.rank_figure(table, methods, tmp_path / "ranks.png")

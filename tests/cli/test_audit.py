@@ -28,15 +28,22 @@ _ENV = {**os.environ, "PYTHONPATH": str(Path(skclassgap.__file__).resolve().pare
 def run(*args, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "skclassgap", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=600, env=_ENV,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        env=_ENV,
     )
 
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    """One run of the true default (no PATH, 5 folds, every strategy) with both files."""
+    """One run of the true default (no PATH, 5 folds, every strategy) with both
+    files."""
     out = tmp_path_factory.mktemp("default")
-    result = run("audit", "--json", str(out / "audit.json"), "--html", str(out / "audit.html"))
+    result = run(
+        "audit", "--json", str(out / "audit.json"), "--html", str(out / "audit.html")
+    )
     return result, out
 
 
@@ -47,22 +54,33 @@ def csv_run(tmp_path_factory):
     rng = np.random.default_rng(0)
     n = 150
     label = rng.choice(["cat", "dog", "eel"], n, p=[0.5, 0.35, 0.15])
-    frame = pd.DataFrame({
-        "x1": rng.normal(size=n) + (label == "dog"),
-        "x2": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
-        "color": rng.choice(["red", "green", "blue"], n),
-        "label": label,
-    })
+    frame = pd.DataFrame(
+        {
+            "x1": rng.normal(size=n) + (label == "dog"),
+            "x2": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+            "color": rng.choice(["red", "green", "blue"], n),
+            "label": label,
+        }
+    )
     frame.to_csv(out / "data.csv", index=False)
     result = run(
-        "audit", str(out / "data.csv"), "--target", "label", "--cv", "3",
-        "--model", "knn", "--json", str(out / "audit.json"),
+        "audit",
+        str(out / "data.csv"),
+        "--target",
+        "label",
+        "--cv",
+        "3",
+        "--model",
+        "knn",
+        "--json",
+        str(out / "audit.json"),
     )
     return result, out, frame
 
 
 def test_audit_default_prints_per_class_report(default_run):
-    """Check that the default run reports every digit class, the headline and the best."""
+    """Check that the default run reports every digit class, the headline and the
+    best."""
     result, _ = default_run
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -72,7 +90,7 @@ def test_audit_default_prints_per_class_report(default_run):
         assert column in out
     for label in ("class gap (recall)", "worst-class recall", "balanced accuracy"):
         assert label in out
-    table = out[out.index("baseline per class"):out.index("accuracy:")]
+    table = out[out.index("baseline per class") : out.index("accuracy:")]
     classes = [row.split()[0] for row in table.splitlines()[3:] if row.strip()]
     assert classes == [str(d) for d in range(10)]
     assert "ranked by g_mean" in out and "spectral imbalance" in out
@@ -93,7 +111,8 @@ def test_audit_default_baseline_matches_cross_val_predict(default_run):
     model = make_pipeline(make_preprocessor(), LogisticRegression(max_iter=2000))
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     expected = per_class_report(
-        data.target, cross_val_predict(model, data.data, data.target, cv=cv),
+        data.target,
+        cross_val_predict(model, data.data, data.target, cv=cv),
         zero_division=0.0,
     )
     got = pd.DataFrame(report["baseline"]["per_class"]).set_index("class")
@@ -107,7 +126,8 @@ def test_audit_default_baseline_matches_cross_val_predict(default_run):
 
 
 def test_audit_json_holds_every_strategy(default_run):
-    """Check that the JSON is strict, lists every strategy, and ranks by the objective."""
+    """Check that the JSON is strict, lists every strategy, and ranks by the
+    objective."""
     result, out = default_run
     report = json.loads(
         (out / "audit.json").read_text(), parse_constant=lambda c: pytest.fail(c)
@@ -188,8 +208,17 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
     frame["y"] = np.where(frame["a"] > 0.8, "rare", "common")
     frame.to_parquet(tmp_path / "d.parquet")
     result = run(
-        "audit", str(tmp_path / "d.parquet"), "--cv", "3", "--strategies", "class_weight",
-        "--objective", "worst_class_recall", "--quiet", "--json", str(tmp_path / "o.json"),
+        "audit",
+        str(tmp_path / "d.parquet"),
+        "--cv",
+        "3",
+        "--strategies",
+        "class_weight",
+        "--objective",
+        "worst_class_recall",
+        "--quiet",
+        "--json",
+        str(tmp_path / "o.json"),
     )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "o.json").read_text())
@@ -206,17 +235,27 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         (["audit", "data.csv", "--target", "nope"], "--target 'nope' is not a column"),
         (["audit", "data.csv", "--target"], "argument --target: expected one argument"),
         (["audit", "one_class.csv"], "single class"),
-        (["audit", "data.csv", "--cv", "50"], "fewer than the 50 folds of --cv; use --cv 10"),
+        (
+            ["audit", "data.csv", "--cv", "50"],
+            "fewer than the 50 folds of --cv; use --cv 10",
+        ),
         (["audit", "tiny_class.csv"], "class 2 has 1 row, too few"),
-        (["audit", "data.csv", "--strategies", "smote,magic"], "unknown strategy 'magic'"),
+        (
+            ["audit", "data.csv", "--strategies", "smote,magic"],
+            "unknown strategy 'magic'",
+        ),
         (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
         (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
     ],
 )
 def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
     """Check that bad input gives exit code 2 and one clear line, no traceback."""
-    pd.DataFrame({"x": range(20), "y": [0, 1] * 10}).to_csv(tmp_path / "data.csv", index=False)
-    pd.DataFrame({"x": range(5), "y": [1] * 5}).to_csv(tmp_path / "one_class.csv", index=False)
+    pd.DataFrame({"x": range(20), "y": [0, 1] * 10}).to_csv(
+        tmp_path / "data.csv", index=False
+    )
+    pd.DataFrame({"x": range(5), "y": [1] * 5}).to_csv(
+        tmp_path / "one_class.csv", index=False
+    )
     pd.DataFrame({"x": range(9), "y": [0] * 4 + [1] * 4 + [2]}).to_csv(
         tmp_path / "tiny_class.csv", index=False
     )

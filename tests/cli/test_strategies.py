@@ -1,4 +1,5 @@
-"""Tests of the audit's strategy registry, progress bar and argument checks (in process)."""
+"""Tests of the audit's strategy registry, progress bar and argument checks
+(in process)."""
 
 import io
 import sys
@@ -14,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skclassgap.cli import main
+from skclassgap.cli._errors import UserError
 from skclassgap.cli._main import parse_strategies
 from skclassgap.cli._progress import Progress
 from skclassgap.cli._strategies import (
@@ -23,28 +25,40 @@ from skclassgap.cli._strategies import (
     StrategyUnavailable,
     build,
 )
-from skclassgap.cli._errors import UserError
 
 
 def _context(model, min_train_class=10):
     return Context(
-        preprocessor=StandardScaler(), model=model, objective="g_mean",
-        random_state=0, min_train_class=min_train_class,
+        preprocessor=StandardScaler(),
+        model=model,
+        objective="g_mean",
+        random_state=0,
+        min_train_class=min_train_class,
     )
 
 
 def test_strategies_registry_lists_the_issue_families():
-    """Check that the registry holds the baseline and the seven mitigations, in order."""
+    """Check that the registry holds the baseline and the seven mitigations, in
+    order."""
     assert list(STRATEGIES) == [
-        "baseline", "class_weight", "cost_sensitive", "smote", "gaussian_oversampling",
-        "threshold", "logit_adjustment", "spectral_balancing",
+        "baseline",
+        "class_weight",
+        "cost_sensitive",
+        "smote",
+        "gaussian_oversampling",
+        "threshold",
+        "logit_adjustment",
+        "spectral_balancing",
     ]
     assert DEFAULT_STRATEGIES == list(STRATEGIES)[1:]
 
 
 @pytest.mark.parametrize(
     "model, param",
-    [(LogisticRegression(), "class_weight"), (HistGradientBoostingClassifier(), "class_weight")],
+    [
+        (LogisticRegression(), "class_weight"),
+        (HistGradientBoostingClassifier(), "class_weight"),
+    ],
 )
 def test_class_weight_sets_balanced_class_weight(model, param):
     """Check that models with class_weight get class_weight='balanced'."""
@@ -82,7 +96,8 @@ def test_class_weight_unavailable_for_knn():
     ],
 )
 def test_strategy_with_missing_module_is_unavailable(monkeypatch, name, module):
-    """Check that a missing family module makes its strategy unavailable, not an error."""
+    """Check that a missing family module makes its strategy unavailable, not an
+    error."""
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(StrategyUnavailable, match=f"{module} is not installed"):
         build(name, _context(LogisticRegression()))
@@ -90,7 +105,8 @@ def test_strategy_with_missing_module_is_unavailable(monkeypatch, name, module):
 
 @pytest.mark.parametrize("name", ["smote", "threshold"])
 def test_strategy_declines_single_row_classes(name):
-    """Check that resampling and inner CV are declined when a class has one training row."""
+    """Check that resampling and inner CV are declined when a class has one training
+    row."""
     pytest.importorskip(STRATEGIES[name].modules[0])
     for module in STRATEGIES[name].modules:
         pytest.importorskip(module)
@@ -126,7 +142,8 @@ def test_strategy_builds_a_pipeline_that_fits(name):
     ],
 )
 def test_parse_strategies_accepts_lists(values, expected):
-    """Check that --strategies takes comma- or space-separated names, in registry order."""
+    """Check that --strategies takes comma- or space-separated names, in registry
+    order."""
     assert parse_strategies(values) == expected
 
 

@@ -1,4 +1,5 @@
-"""ResampledClassifier: weights through resampling, forwarding, Pipeline/GridSearchCV."""
+"""ResampledClassifier: weights through resampling, forwarding,
+Pipeline/GridSearchCV."""
 
 import re
 
@@ -28,7 +29,9 @@ class _Recorder(LogisticRegression):
 
 
 def _data():
-    return make_classification(n_samples=300, n_features=5, weights=[0.85], random_state=0)
+    return make_classification(
+        n_samples=300, n_features=5, weights=[0.85], random_state=0
+    )
 
 
 def test_resampled_weights_follow_interpolation_rule():
@@ -36,7 +39,9 @@ def test_resampled_weights_follow_interpolation_rule():
     (1 - g) w[parent] + g w[neighbour]."""
     X, y = _data()
     w = np.random.default_rng(0).uniform(0.5, 3.0, len(y))
-    clf = ResampledClassifier(_Recorder(), sampler=SMOTE(random_state=0)).fit(X, y, sample_weight=w)
+    clf = ResampledClassifier(_Recorder(), sampler=SMOTE(random_state=0)).fit(
+        X, y, sample_weight=w
+    )
     X_res, y_res, w_res = clf.estimator_.seen_
     s = clf.sampler_
     n = len(y)
@@ -55,10 +60,12 @@ def test_resampled_weights_gaussian_and_imblearn_indices():
     clf = ResampledClassifier(_Recorder(), sampler=GaussianOverSampler(random_state=0))
     clf.fit(X, y, sample_weight=w)
     w_res = clf.estimator_.seen_[2]
-    np.testing.assert_allclose(w_res[len(y):], w[y == 1].mean())
+    np.testing.assert_allclose(w_res[len(y) :], w[y == 1].mean())
     clf = ResampledClassifier(_Recorder(), sampler=RandomOverSampler(random_state=0))
     clf.fit(X, y, sample_weight=w)
-    np.testing.assert_array_equal(clf.estimator_.seen_[2], w[clf.sampler_.sample_indices_])
+    np.testing.assert_array_equal(
+        clf.estimator_.seen_[2], w[clf.sampler_.sample_indices_]
+    )
 
 
 def test_resampled_predictions_are_the_inner_estimators():
@@ -66,7 +73,9 @@ def test_resampled_predictions_are_the_inner_estimators():
     estimator fitted on the resampled data, and that predict_proba is absent
     when the estimator has none."""
     X, y = _data()
-    clf = ResampledClassifier(LogisticRegression(), sampler=SMOTE(random_state=0)).fit(X, y)
+    clf = ResampledClassifier(LogisticRegression(), sampler=SMOTE(random_state=0)).fit(
+        X, y
+    )
     ref = LogisticRegression().fit(*SMOTE(random_state=0).fit_resample(X, y))
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X))
     np.testing.assert_allclose(clf.decision_function(X), ref.decision_function(X))
@@ -92,15 +101,27 @@ def test_resampled_in_plain_pipeline_grid_search():
     ).fit(X, y)
     assert len(grid.cv_results_["params"]) == 4
     best = grid.best_estimator_[-1]
-    assert best.sampler_.k_neighbors == grid.best_params_["resampledclassifier__sampler__k_neighbors"]
+    assert (
+        best.sampler_.k_neighbors
+        == grid.best_params_["resampledclassifier__sampler__k_neighbors"]
+    )
     assert isinstance(clone(pipe).fit(X, y)[-1].sampler_, SMOTE)
 
 
 ERRORS = [
-    (ImbSMOTE(random_state=0), LogisticRegression(), ValueError,
-     "sample_weight cannot be carried through SMOTE: it does not record which input rows"),
-    (SMOTE(random_state=0), KNeighborsClassifier(), ValueError,
-     "KNeighborsClassifier.fit does not accept sample_weight"),
+    (
+        ImbSMOTE(random_state=0),
+        LogisticRegression(),
+        ValueError,
+        "sample_weight cannot be carried through SMOTE: it does not record which "
+        "input rows",
+    ),
+    (
+        SMOTE(random_state=0),
+        KNeighborsClassifier(),
+        ValueError,
+        "KNeighborsClassifier.fit does not accept sample_weight",
+    ),
 ]
 
 
@@ -137,7 +158,9 @@ def test_resampled_routes_per_sample_metadata_through_resampling():
         clf = ResampledClassifier(inner, sampler=SMOTE(random_state=0))
         clf.set_fit_request(sample_weight=True)
         scaler = StandardScaler().set_fit_request(sample_weight=False)
-        pipe = make_pipeline(scaler, clf).fit(X, y, groups=groups, sample_weight=weights)
+        pipe = make_pipeline(scaler, clf).fit(
+            X, y, groups=groups, sample_weight=weights
+        )
         fitted = pipe[-1]
         sampler = fitted.sampler_
         n = len(y)
@@ -145,12 +168,15 @@ def test_resampled_routes_per_sample_metadata_through_resampling():
         np.testing.assert_array_equal(seen[:n], groups)
         np.testing.assert_array_equal(seen[n:], groups[sampler.parents_])
         g = sampler.gaps_
-        expected_w = (1 - g) * weights[sampler.parents_] + g * weights[sampler.neighbors_]
+        expected_w = (1 - g) * weights[sampler.parents_] + g * weights[
+            sampler.neighbors_
+        ]
         np.testing.assert_allclose(fitted.estimator_.seen_weight_[n:], expected_w)
         np.testing.assert_array_equal(fitted.estimator_.seen_weight_[:n], weights)
 
         gauss = ResampledClassifier(
-            _GroupRecorder().set_fit_request(groups=True), sampler=GaussianOverSampler(random_state=0)
+            _GroupRecorder().set_fit_request(groups=True),
+            sampler=GaussianOverSampler(random_state=0),
         )
         with pytest.raises(ValueError, match="no parent row"):
             gauss.fit(X, y, groups=groups)

@@ -17,7 +17,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 from sklearn.utils.estimator_checks import check_estimator
 
-from skclassgap.cost_sensitive import CostSensitiveClassifier, expected_cost, make_cost_scorer
+from skclassgap.cost_sensitive import (
+    CostSensitiveClassifier,
+    expected_cost,
+    make_cost_scorer,
+)
 from tests.naive import min_risk_naive
 
 IRIS_X, IRIS_Y = load_iris(return_X_y=True)
@@ -37,10 +41,12 @@ def _expected_row_weights(class_weights, y, classes, sample_weight=None):
 
 
 @pytest.mark.parametrize(
-    "cost", [[[0, 1], [10, 0]], [[1, 3], [10, 2]], [[0, 5], [1, 0]], [[0.5, 0.5], [0.5, 0.5]]]
+    "cost",
+    [[[0, 1], [10, 0]], [[1, 3], [10, 2]], [[0, 5], [1, 0]], [[0.5, 0.5], [0.5, 0.5]]],
 )
 def test_cost_sensitive_classifier_binary_min_risk_is_bayes_threshold(cost):
-    """Check that binary min-risk decisions equal p(1|x) > (C01 - C00) / (C01 - C00 + C10 - C11)."""
+    """Check that binary min-risk decisions equal
+    p(1|x) > (C01 - C00) / (C01 - C00 + C10 - C11)."""
     X, y = _breast_cancer()
     cost = np.asarray(cost, dtype=float)
     model = CostSensitiveClassifier(
@@ -57,20 +63,27 @@ def test_cost_sensitive_classifier_binary_min_risk_is_bayes_threshold(cost):
 
 
 def test_cost_sensitive_classifier_multiclass_min_risk_is_naive_argmin():
-    """Check that multiclass decisions equal argmin(P @ C), and argmin((P / w) @ C) after reweighting."""
+    """Check that multiclass decisions equal argmin(P @ C), and argmin((P / w) @ C)
+    after reweighting."""
     model = CostSensitiveClassifier(
         LogisticRegression(C=0.1), cost_matrix=IRIS_COST, training="none"
     ).fit(IRIS_X, IRIS_Y)
     proba = model.predict_proba(IRIS_X)
-    np.testing.assert_array_equal(model.predict(IRIS_X), np.argmin(proba @ IRIS_COST, axis=1))
-    np.testing.assert_array_equal(model.predict(IRIS_X), min_risk_naive(proba, IRIS_COST))
+    np.testing.assert_array_equal(
+        model.predict(IRIS_X), np.argmin(proba @ IRIS_COST, axis=1)
+    )
+    np.testing.assert_array_equal(
+        model.predict(IRIS_X), min_risk_naive(proba, IRIS_COST)
+    )
 
     weighted = CostSensitiveClassifier(
         LogisticRegression(C=0.1), cost_matrix=IRIS_COST, training="reweight"
     ).fit(IRIS_X, IRIS_Y)
     proba = weighted.predict_proba(IRIS_X)
     corrected = proba / weighted.class_weight_
-    np.testing.assert_array_equal(weighted.predict(IRIS_X), min_risk_naive(corrected, IRIS_COST))
+    np.testing.assert_array_equal(
+        weighted.predict(IRIS_X), min_risk_naive(corrected, IRIS_COST)
+    )
     np.testing.assert_allclose(weighted.class_weight_, [5.0, 2.0, 3.5])
 
 
@@ -86,7 +99,8 @@ def test_cost_sensitive_classifier_multiclass_min_risk_is_naive_argmin():
 def test_cost_sensitive_classifier_reweight_equals_explicit_sample_weight(
     params, class_weights, user_weights
 ):
-    """Check that reweighted training gives the coefficients of an explicit sample_weight fit."""
+    """Check that reweighted training gives the coefficients of an explicit
+    sample_weight fit."""
     X, y = IRIS_X[20:], IRIS_Y[20:]  # unequal class counts
     rng = np.random.default_rng(0)
     sw = rng.uniform(0.5, 2.0, len(y)) if user_weights else None
@@ -100,36 +114,50 @@ def test_cost_sensitive_classifier_reweight_equals_explicit_sample_weight(
     expected = _expected_row_weights(class_weights, y, np.arange(3), sw)
     reference = LogisticRegression(max_iter=1000).fit(X, y, sample_weight=expected)
     np.testing.assert_allclose(model.estimator_.coef_, reference.coef_, rtol=1e-10)
-    np.testing.assert_allclose(model.estimator_.intercept_, reference.intercept_, rtol=1e-10)
+    np.testing.assert_allclose(
+        model.estimator_.intercept_, reference.intercept_, rtol=1e-10
+    )
 
 
 def test_cost_sensitive_classifier_reweight_reaches_pipeline_final_step():
-    """Check that without routing the weights reach a (nested) Pipeline's final step only."""
+    """Check that without routing the weights reach a (nested) Pipeline's final step
+    only."""
     X, y = IRIS_X[20:], IRIS_Y[20:]
     inner = make_pipeline(StandardScaler(), make_pipeline(LogisticRegression()))
-    model = CostSensitiveClassifier(inner, cost_matrix=IRIS_COST).set_params(
-        training="reweight"
-    ).fit(X, y)
+    model = (
+        CostSensitiveClassifier(inner, cost_matrix=IRIS_COST)
+        .set_params(training="reweight")
+        .fit(X, y)
+    )
     weights = _expected_row_weights(model.class_weight_, y, np.arange(3))
     reference = LogisticRegression().fit(
         StandardScaler().fit_transform(X), y, sample_weight=weights
     )
-    np.testing.assert_allclose(model.estimator_[-1][-1].coef_, reference.coef_, rtol=1e-10)
+    np.testing.assert_allclose(
+        model.estimator_[-1][-1].coef_, reference.coef_, rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize("scaler_requests", [False, True])
 def test_cost_sensitive_classifier_reweight_with_metadata_routing(scaler_requests):
-    """Check that under routing the final step gets the weights, and so do steps that requested them."""
+    """Check that under routing the final step gets the weights, and so do steps that
+    requested them."""
     X, y = IRIS_X[20:], IRIS_Y[20:]
     sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
     with sklearn.config_context(enable_metadata_routing=True):
         scaler = StandardScaler().set_fit_request(sample_weight=scaler_requests)
         inner = make_pipeline(scaler, LogisticRegression())
-        model = CostSensitiveClassifier(inner, cost_matrix=IRIS_COST, training="reweight")
+        model = CostSensitiveClassifier(
+            inner, cost_matrix=IRIS_COST, training="reweight"
+        )
         model.fit(X, y, sample_weight=sw)
         weights = _expected_row_weights(model.class_weight_, y, np.arange(3), sw)
-        ref_scaler = StandardScaler().fit(X, sample_weight=weights if scaler_requests else None)
-        reference = LogisticRegression().fit(ref_scaler.transform(X), y, sample_weight=weights)
+        ref_scaler = StandardScaler().fit(
+            X, sample_weight=weights if scaler_requests else None
+        )
+        reference = LogisticRegression().fit(
+            ref_scaler.transform(X), y, sample_weight=weights
+        )
         # the user's estimator is left as it was: its final step requests nothing
         assert inner[-1].get_metadata_routing().fit.requests["sample_weight"] is None
     np.testing.assert_allclose(model.estimator_[0].mean_, ref_scaler.mean_, rtol=1e-12)
@@ -137,7 +165,8 @@ def test_cost_sensitive_classifier_reweight_with_metadata_routing(scaler_request
 
 
 def test_cost_sensitive_classifier_training_none_passes_sample_weight():
-    """Check that training='none' hands the user's sample_weight to the estimator unchanged."""
+    """Check that training='none' hands the user's sample_weight to the estimator
+    unchanged."""
     sw = np.linspace(0.5, 2.0, len(IRIS_Y))
     model = CostSensitiveClassifier(LogisticRegression(), cost_matrix=IRIS_COST)
     model.fit(IRIS_X, IRIS_Y, sample_weight=sw)
@@ -149,7 +178,9 @@ def test_cost_sensitive_classifier_training_none_passes_sample_weight():
 def _cv_costs(estimator, X, y, cost, **params):
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     plain = cross_val_predict(estimator, X, y, cv=cv)
-    wrapped = CostSensitiveClassifier(estimator, cost_matrix=cost, random_state=0, **params)
+    wrapped = CostSensitiveClassifier(
+        estimator, cost_matrix=cost, random_state=0, **params
+    )
     ours = cross_val_predict(wrapped, X, y, cv=cv)
     return expected_cost(y, plain, cost), expected_cost(y, ours, cost)
 
@@ -163,14 +194,16 @@ def _cv_costs(estimator, X, y, cost, **params):
     ],
 )
 def test_cost_sensitive_classifier_lowers_cv_cost_on_breast_cancer(estimator, params):
-    """Check that cross-validated expected cost drops below the plain estimator's (10:1 costs)."""
+    """Check that cross-validated expected cost drops below the plain estimator's
+    (10:1 costs)."""
     X, y = _breast_cancer()
     plain, ours = _cv_costs(estimator, X, y, [[0, 10], [1, 0]], **params)
     assert ours < 0.9 * plain
 
 
 def test_cost_sensitive_classifier_lowers_cv_cost_on_digits():
-    """Check that on digits, with misclassified 1, 8, 9 costing 20, the CV cost drops."""
+    """Check that on digits, with misclassified 1, 8, 9 costing 20, the CV cost
+    drops."""
     X, y = load_digits(return_X_y=True)
     cost = np.ones((10, 10))
     cost[[1, 8, 9], :] = 20
@@ -180,19 +213,29 @@ def test_cost_sensitive_classifier_lowers_cv_cost_on_digits():
 
 
 def test_cost_sensitive_classifier_resample_is_cost_proportionate():
-    """Check that rejection sampling keeps the costly class whole and thins the cheap one, seeded."""
+    """Check that rejection sampling keeps the costly class whole and thins the cheap
+    one, seeded."""
     X, y = _breast_cancer()  # 212 malignant (0), 357 benign (1)
-    model = CostSensitiveClassifier(
-        KNeighborsClassifier(), cost_matrix=[[0, 4], [1, 0]], random_state=0
-    ).set_params(training="auto", decision="argmax").fit(X, y)
+    model = (
+        CostSensitiveClassifier(
+            KNeighborsClassifier(), cost_matrix=[[0, 4], [1, 0]], random_state=0
+        )
+        .set_params(training="auto", decision="argmax")
+        .fit(X, y)
+    )
     assert model.training_ == "resample"
     kept = y[model.sample_indices_]
     assert np.sum(kept == 0) == 212  # weight 4 = the maximum: always accepted
-    assert 357 / 4 - 3 * np.sqrt(357 * 0.25 * 0.75) < np.sum(kept == 1) < 357 / 4 + 3 * np.sqrt(
-        357 * 0.25 * 0.75
+    assert (
+        357 / 4 - 3 * np.sqrt(357 * 0.25 * 0.75)
+        < np.sum(kept == 1)
+        < 357 / 4 + 3 * np.sqrt(357 * 0.25 * 0.75)
     )
     again = CostSensitiveClassifier(
-        KNeighborsClassifier(), cost_matrix=[[0, 4], [1, 0]], training="resample", random_state=0
+        KNeighborsClassifier(),
+        cost_matrix=[[0, 4], [1, 0]],
+        training="resample",
+        random_state=0,
     ).fit(X, y)
     np.testing.assert_array_equal(again.sample_indices_, model.sample_indices_)
     reference = KNeighborsClassifier().fit(X[model.sample_indices_], kept)
@@ -205,7 +248,9 @@ def test_cost_sensitive_classifier_resample_keeps_every_class():
     sw = np.ones(len(y))
     sw[np.flatnonzero(y == 1)[7]] = 3.0
     model = CostSensitiveClassifier(
-        KNeighborsClassifier(n_neighbors=1), class_weight={0: 1.0, 1: 1e-9}, random_state=0
+        KNeighborsClassifier(n_neighbors=1),
+        class_weight={0: 1.0, 1: 1e-9},
+        random_state=0,
     ).fit(X, y, sample_weight=sw)
     kept = y[model.sample_indices_]
     assert np.sum(kept == 1) == 1 and np.flatnonzero(y == 1)[7] in model.sample_indices_
@@ -213,7 +258,8 @@ def test_cost_sensitive_classifier_resample_keeps_every_class():
 
 
 def test_cost_sensitive_classifier_grid_search_over_costs_and_estimator():
-    """Check that GridSearchCV tunes cost_matrix candidates and estimator__ parameters."""
+    """Check that GridSearchCV tunes cost_matrix candidates and estimator__
+    parameters."""
     X, y = _breast_cancer()
     true_cost = pd.DataFrame([[0, 10], [1, 0]], index=[0, 1], columns=[0, 1])
     candidates = [np.array([[0, 1], [1, 0]]), np.array([[0, 10], [1, 0]])]
@@ -227,22 +273,32 @@ def test_cost_sensitive_classifier_grid_search_over_costs_and_estimator():
     assert len(means) == 4 and search.best_index_ == int(np.argmax(means))
     assert search.best_params_ == search.cv_results_["params"][search.best_index_]
     chosen = search.best_estimator_
-    np.testing.assert_array_equal(chosen.cost_matrix, search.best_params_["cost_matrix"])
+    np.testing.assert_array_equal(
+        chosen.cost_matrix, search.best_params_["cost_matrix"]
+    )
     assert chosen.estimator_.C == search.best_params_["estimator__C"]
     manual = cross_val_score(
         CostSensitiveClassifier(LogisticRegression()).set_params(**search.best_params_),
-        X, y, scoring=make_cost_scorer(true_cost), cv=3,
+        X,
+        y,
+        scoring=make_cost_scorer(true_cost),
+        cv=3,
     )
     assert means[search.best_index_] == pytest.approx(manual.mean(), rel=1e-12)
 
 
 def test_cost_sensitive_classifier_string_labels_and_frames():
-    """Check string labels with a labelled DataFrame cost, and feature names from pandas X."""
+    """Check string labels with a labelled DataFrame cost, and feature names from
+    pandas X."""
     X = pd.DataFrame(IRIS_X, columns=[f"f{i}" for i in range(4)])
     names = np.array(["setosa", "versicolor", "virginica"])
     y = names[IRIS_Y]
-    cost = pd.DataFrame(IRIS_COST, index=names, columns=names).iloc[[2, 0, 1], [1, 2, 0]]
-    model = CostSensitiveClassifier(LogisticRegression(C=0.1), cost_matrix=cost).fit(X, y)
+    cost = pd.DataFrame(IRIS_COST, index=names, columns=names).iloc[
+        [2, 0, 1], [1, 2, 0]
+    ]
+    model = CostSensitiveClassifier(LogisticRegression(C=0.1), cost_matrix=cost).fit(
+        X, y
+    )
     np.testing.assert_array_equal(model.cost_matrix_, IRIS_COST)
     np.testing.assert_array_equal(model.feature_names_in_, X.columns)
     expected = names[np.argmin(model.predict_proba(X) @ IRIS_COST, axis=1)]
@@ -250,14 +306,23 @@ def test_cost_sensitive_classifier_string_labels_and_frames():
 
 
 def test_cost_sensitive_classifier_forwards_only_available_methods():
-    """Check that predict_proba is exposed only when the estimator has it, and auto falls back to argmax."""
+    """Check that predict_proba is exposed only when the estimator has it, and auto
+    falls back to argmax."""
     model = CostSensitiveClassifier(SVC(), cost_matrix=IRIS_COST).fit(IRIS_X, IRIS_Y)
     assert not hasattr(model, "predict_proba")
     assert model.decision_ == "argmax" and model.training_ == "reweight"
-    np.testing.assert_array_equal(model.decision_function(IRIS_X), model.estimator_.decision_function(IRIS_X))
-    np.testing.assert_array_equal(model.predict(IRIS_X), model.estimator_.predict(IRIS_X))
-    proba = CostSensitiveClassifier(LogisticRegression(max_iter=1000)).fit(IRIS_X, IRIS_Y)
-    np.testing.assert_allclose(proba.predict_log_proba(IRIS_X), np.log(proba.predict_proba(IRIS_X)))
+    np.testing.assert_array_equal(
+        model.decision_function(IRIS_X), model.estimator_.decision_function(IRIS_X)
+    )
+    np.testing.assert_array_equal(
+        model.predict(IRIS_X), model.estimator_.predict(IRIS_X)
+    )
+    proba = CostSensitiveClassifier(LogisticRegression(max_iter=1000)).fit(
+        IRIS_X, IRIS_Y
+    )
+    np.testing.assert_allclose(
+        proba.predict_log_proba(IRIS_X), np.log(proba.predict_proba(IRIS_X))
+    )
 
 
 class _RelabellingClassifier(ClassifierMixin, BaseEstimator):
@@ -274,27 +339,84 @@ class _RelabellingClassifier(ClassifierMixin, BaseEstimator):
 @pytest.mark.parametrize(
     "estimator, params, fit_kwargs, match",
     [
-        (LogisticRegression(), {}, {"y": None}, "requires y to be passed, but the target y is None"),
-        (LogisticRegression(), {}, {"y": np.zeros(150)}, r"at least 2 classes; y holds 1 class \[0.0\]"),
-        (LogisticRegression(), {"class_weight": "balanced"},
-         {"sample_weight": (IRIS_Y != 2).astype(float)},
-         r"'balanced' is undefined for classes \[2\], whose sample weights sum to 0"),
-        (LogisticRegression(), {"class_weight": {5: 1.0}}, {},
-         r"class_weight has labels \[5\] that are not classes"),
-        (LogisticRegression(), {"class_weight": {0: np.nan}}, {}, "class_weight contains NaN"),
-        (LogisticRegression(), {"class_weight": {0: 0.0}}, {},
-         r"class_weight gives classes \[0\] a training weight <= 0"),
-        (LogisticRegression(), {"cost_matrix": [[0, 1, 1], [0, 0, 0], [1, 1, 0]],
-                                "training": "reweight"}, {},
-         r"cost_matrix gives classes \[1\] a training weight <= 0"),
-        (LogisticRegression(), {"training": "reweight"}, {}, "training='reweight' needs class weights"),
-        (KNeighborsClassifier(), {"class_weight": "balanced", "training": "reweight"}, {},
-         "sample_weight; KNeighborsClassifier.fit does not. Use training='resample'"),
-        (make_pipeline(StandardScaler(), KNeighborsClassifier()), {}, {"sample_weight": np.ones(150)},
-         "sample_weight was passed but KNeighborsClassifier.fit does not accept it"),
-        (LinearSVC(), {"decision": "min_risk"}, {}, "decision='min_risk' needs predict_proba"),
-        (_RelabellingClassifier(), {}, {}, r"The fitted estimator has classes \[0\] but y holds \[0, 1, 2\]"),
-        (LogisticRegression(), {"cost_matrix": np.ones((2, 2))}, {}, r"shape \(2, 2\) but there are 3 classes"),
+        (
+            LogisticRegression(),
+            {},
+            {"y": None},
+            "requires y to be passed, but the target y is None",
+        ),
+        (
+            LogisticRegression(),
+            {},
+            {"y": np.zeros(150)},
+            r"at least 2 classes; y holds 1 class \[0.0\]",
+        ),
+        (
+            LogisticRegression(),
+            {"class_weight": "balanced"},
+            {"sample_weight": (IRIS_Y != 2).astype(float)},
+            r"'balanced' is undefined for classes \[2\], whose sample weights sum to 0",
+        ),
+        (
+            LogisticRegression(),
+            {"class_weight": {5: 1.0}},
+            {},
+            r"class_weight has labels \[5\] that are not classes",
+        ),
+        (
+            LogisticRegression(),
+            {"class_weight": {0: np.nan}},
+            {},
+            "class_weight contains NaN",
+        ),
+        (
+            LogisticRegression(),
+            {"class_weight": {0: 0.0}},
+            {},
+            r"class_weight gives classes \[0\] a training weight <= 0",
+        ),
+        (
+            LogisticRegression(),
+            {"cost_matrix": [[0, 1, 1], [0, 0, 0], [1, 1, 0]], "training": "reweight"},
+            {},
+            r"cost_matrix gives classes \[1\] a training weight <= 0",
+        ),
+        (
+            LogisticRegression(),
+            {"training": "reweight"},
+            {},
+            "training='reweight' needs class weights",
+        ),
+        (
+            KNeighborsClassifier(),
+            {"class_weight": "balanced", "training": "reweight"},
+            {},
+            "sample_weight; KNeighborsClassifier.fit does not. Use training='resample'",
+        ),
+        (
+            make_pipeline(StandardScaler(), KNeighborsClassifier()),
+            {},
+            {"sample_weight": np.ones(150)},
+            "sample_weight was passed but KNeighborsClassifier.fit does not accept it",
+        ),
+        (
+            LinearSVC(),
+            {"decision": "min_risk"},
+            {},
+            "decision='min_risk' needs predict_proba",
+        ),
+        (
+            _RelabellingClassifier(),
+            {},
+            {},
+            r"The fitted estimator has classes \[0\] but y holds \[0, 1, 2\]",
+        ),
+        (
+            LogisticRegression(),
+            {"cost_matrix": np.ones((2, 2))},
+            {},
+            r"shape \(2, 2\) but there are 3 classes",
+        ),
     ],
 )
 def test_cost_sensitive_classifier_fit_errors(estimator, params, fit_kwargs, match):
@@ -325,16 +447,20 @@ def test_cost_sensitive_classifier_fit_errors(estimator, params, fit_kwargs, mat
             ),
             {
                 "check_sample_weight_equivalence_on_dense_data": (
-                    "rejection sampling is random: weights match repetition only in distribution"
+                    "rejection sampling is random: weights match repetition only in "
+                    "distribution"
                 ),
                 "check_sample_weight_equivalence_on_sparse_data": (
-                    "rejection sampling is random: weights match repetition only in distribution"
+                    "rejection sampling is random: weights match repetition only in "
+                    "distribution"
                 ),
             },
         ),
     ],
     ids=["min_risk", "resample"],
 )
-def test_cost_sensitive_classifier_check_estimator_other_paths(estimator, expected_failed):
+def test_cost_sensitive_classifier_check_estimator_other_paths(
+    estimator, expected_failed
+):
     """Check that the min-risk and resample paths pass scikit-learn's checks."""
     check_estimator(estimator, expected_failed_checks=expected_failed)

@@ -10,7 +10,9 @@ ARRAY = np.array([[0.0, 1.0, 2.0], [3.0, 0.5, 4.0], [5.0, 6.0, 0.0]])
 
 def test_check_cost_matrix_formats_agree():
     """Check that an array, a shuffled DataFrame and a dict of dicts give one matrix."""
-    frame = pd.DataFrame(ARRAY, index=CLASSES, columns=CLASSES).loc[["c", "a", "b"], ["b", "c", "a"]]
+    frame = pd.DataFrame(ARRAY, index=CLASSES, columns=CLASSES).loc[
+        ["c", "a", "b"], ["b", "c", "a"]
+    ]
     nested = {
         t: {p: ARRAY[i, j] for j, p in enumerate(CLASSES) if (i != j or ARRAY[i, j])}
         for i, t in enumerate(CLASSES)
@@ -32,26 +34,59 @@ def test_check_cost_matrix_dict_missing_diagonal_is_zero():
     [
         (np.ones((2, 3)), ValueError, r"square 2-d array.*got shape \(2, 3\)"),
         (np.ones(3), ValueError, r"square 2-d array.*got shape \(3,\)"),
-        (np.ones((2, 2)), ValueError, r"shape \(2, 2\) but there are 3 classes \['a', 'b', 'c'\]"),
-        (np.array([["x"] * 3] * 3), TypeError, "must hold numbers; got an array of dtype <U1"),
+        (
+            np.ones((2, 2)),
+            ValueError,
+            r"shape \(2, 2\) but there are 3 classes \['a', 'b', 'c'\]",
+        ),
+        (
+            np.array([["x"] * 3] * 3),
+            TypeError,
+            "must hold numbers; got an array of dtype <U1",
+        ),
         (np.where(np.eye(3), 0, np.nan), ValueError, "NaN or infinity"),
         (np.where(np.eye(3), 0, np.inf), ValueError, "NaN or infinity"),
         (-np.ones((3, 3)), ValueError, r"negative costs \(min -1.0\)"),
-        (pd.DataFrame(ARRAY, index=["a", "b", "z"], columns=CLASSES), ValueError,
-         r"row labels \['z'\] are not classes"),
-        (pd.DataFrame(ARRAY[:, :2], index=CLASSES, columns=["a", "b"]), ValueError,
-         r"no column for classes \['c'\]"),
-        (pd.DataFrame(ARRAY, index=["a", "a", "b"], columns=CLASSES), ValueError,
-         "repeats row labels"),
-        ({"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}}, ValueError, r"no row for classes \['c'\]"),
-        ({"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1}}, ValueError,
-         r"no cost for the \(true, predicted\) pairs \[\('c', 'b'\)\]"),
-        ({"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1, "x": 1}}, ValueError,
-         r"column labels \['x'\] are not classes"),
-        ({"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": [1, 1]}, TypeError,
-         "the value for class 'c' is a list"),
-        ({"a": {"b": "1", "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1, "b": 1}}, TypeError,
-         r"cost_matrix\['a'\]\['b'\] must be a number; got '1'"),
+        (
+            pd.DataFrame(ARRAY, index=["a", "b", "z"], columns=CLASSES),
+            ValueError,
+            r"row labels \['z'\] are not classes",
+        ),
+        (
+            pd.DataFrame(ARRAY[:, :2], index=CLASSES, columns=["a", "b"]),
+            ValueError,
+            r"no column for classes \['c'\]",
+        ),
+        (
+            pd.DataFrame(ARRAY, index=["a", "a", "b"], columns=CLASSES),
+            ValueError,
+            "repeats row labels",
+        ),
+        (
+            {"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}},
+            ValueError,
+            r"no row for classes \['c'\]",
+        ),
+        (
+            {"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1}},
+            ValueError,
+            r"no cost for the \(true, predicted\) pairs \[\('c', 'b'\)\]",
+        ),
+        (
+            {"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1, "x": 1}},
+            ValueError,
+            r"column labels \['x'\] are not classes",
+        ),
+        (
+            {"a": {"b": 1, "c": 1}, "b": {"a": 1, "c": 1}, "c": [1, 1]},
+            TypeError,
+            "the value for class 'c' is a list",
+        ),
+        (
+            {"a": {"b": "1", "c": 1}, "b": {"a": 1, "c": 1}, "c": {"a": 1, "b": 1}},
+            TypeError,
+            r"cost_matrix\['a'\]\['b'\] must be a number; got '1'",
+        ),
     ],
 )
 def test_check_cost_matrix_rejects_bad_input(cost, error, match):
@@ -70,5 +105,8 @@ def test_check_cost_matrix_rejects_bad_input(cost, error, match):
     ],
 )
 def test_cost_class_weights_rule(cost, expected):
-    """Check the documented rule w_i = mean_{j != i} (C[i, j] - C[i, i]), clipped at 0."""
-    np.testing.assert_allclose(cost_class_weights(np.asarray(cost, dtype=float)), expected)
+    """Check the documented rule w_i = mean_{j != i} (C[i, j] - C[i, i]),
+    clipped at 0."""
+    np.testing.assert_allclose(
+        cost_class_weights(np.asarray(cost, dtype=float)), expected
+    )

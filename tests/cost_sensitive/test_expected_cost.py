@@ -31,7 +31,9 @@ def test_expected_cost_labelled_formats_and_labels():
     y_pred = ["dog", "dog", "cat", "owl", "owl"]
     expected = expected_cost_naive(y_true, y_pred, COST, labels)
     frame = pd.DataFrame(COST, index=labels, columns=labels).iloc[::-1, ::-1]
-    nested = {t: {p: COST[i, j] for j, p in enumerate(labels)} for i, t in enumerate(labels)}
+    nested = {
+        t: {p: COST[i, j] for j, p in enumerate(labels)} for i, t in enumerate(labels)
+    }
     for cost, kw in ((frame, {}), (nested, {}), (COST, {"labels": labels}), (COST, {})):
         assert expected_cost(y_true, y_pred, cost, **kw) == pytest.approx(expected)
 
@@ -46,15 +48,32 @@ def test_expected_cost_labels_cover_missing_class():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(y_true=[0, 2], y_pred=[0, 2], cost_matrix=COST),
-         r"array with 3 rows but y_true and y_pred hold 2 classes \[0, 2\]; pass labels="),
-        (dict(y_true=[0, 3], y_pred=[0, 1], cost_matrix=COST, labels=[0, 1, 2]),
-         r"hold labels \[3\] that the cost matrix does not cover"),
-        (dict(y_true=[0, 1], y_pred=[0, 1], cost_matrix=COST, labels=[0, 0, 1]),
-         r"labels must be a 1-d list of distinct classes; got \[0, 0, 1\]"),
-        (dict(y_true=[0, 1], y_pred=[0, 1], cost_matrix=COST[:2, :2], sample_weight=[0, 0]),
-         "sample_weight is zero everywhere"),
-        (dict(y_true=[0, 1], y_pred=[0, 1], cost_matrix=-COST[:2, :2]), "negative costs"),
+        (
+            dict(y_true=[0, 2], y_pred=[0, 2], cost_matrix=COST),
+            r"array with 3 rows but y_true and y_pred hold 2 classes \[0, 2\]; "
+            r"pass labels=",
+        ),
+        (
+            dict(y_true=[0, 3], y_pred=[0, 1], cost_matrix=COST, labels=[0, 1, 2]),
+            r"hold labels \[3\] that the cost matrix does not cover",
+        ),
+        (
+            dict(y_true=[0, 1], y_pred=[0, 1], cost_matrix=COST, labels=[0, 0, 1]),
+            r"labels must be a 1-d list of distinct classes; got \[0, 0, 1\]",
+        ),
+        (
+            dict(
+                y_true=[0, 1],
+                y_pred=[0, 1],
+                cost_matrix=COST[:2, :2],
+                sample_weight=[0, 0],
+            ),
+            "sample_weight is zero everywhere",
+        ),
+        (
+            dict(y_true=[0, 1], y_pred=[0, 1], cost_matrix=-COST[:2, :2]),
+            "negative costs",
+        ),
     ],
 )
 def test_expected_cost_rejects_bad_input(kwargs, match):
@@ -64,11 +83,14 @@ def test_expected_cost_rejects_bad_input(kwargs, match):
 
 
 def test_make_cost_scorer_is_negative_expected_cost():
-    """Check that the scorer returns minus expected_cost of the estimator's predictions."""
+    """Check that the scorer returns minus expected_cost of the estimator's
+    predictions."""
     X, y = load_iris(return_X_y=True)
     model = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
     scorer = make_cost_scorer(COST)
-    assert scorer(model, X, y) == pytest.approx(-expected_cost(y, model.predict(X), COST))
+    assert scorer(model, X, y) == pytest.approx(
+        -expected_cost(y, model.predict(X), COST)
+    )
     assert scorer._sign == -1
 
 
@@ -77,7 +99,10 @@ def test_make_cost_scorer_selects_cheapest_in_grid_search():
     X, y = load_iris(return_X_y=True)
     scorer = make_cost_scorer(COST, labels=[0, 1, 2])
     search = GridSearchCV(
-        DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2, 3]}, cv=3, scoring=scorer
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": [1, 2, 3]},
+        cv=3,
+        scoring=scorer,
     ).fit(X, y)
     means = search.cv_results_["mean_test_score"]
     assert (means <= 0).all()

@@ -8,7 +8,8 @@ from skclassgap.datasets._audit_default import RARE_CLASS_ROWS
 
 
 def test_load_audit_default_subsamples_rare_classes_deterministically():
-    """Check class counts, that kept rows are the first rows of each class, and no NaN."""
+    """Check class counts, that kept rows are the first rows of each class, and no
+    NaN."""
     data = load_audit_default()
     counts = data.target.value_counts()
     digits = load_digits()

@@ -7,8 +7,13 @@ from skclassgap.datasets import make_majority_minority
 @pytest.fixture(scope="module")
 def big():
     return make_majority_minority(
-        60000, minority_fraction=0.3, variance_ratio=4.0, shared_overlap=0.5,
-        n_shared_features=3, n_minority_features=2, random_state=0,
+        60000,
+        minority_fraction=0.3,
+        variance_ratio=4.0,
+        shared_overlap=0.5,
+        n_shared_features=3,
+        n_minority_features=2,
+        random_state=0,
     )
 
 
@@ -44,12 +49,17 @@ def test_make_majority_minority_seed_and_frame():
     np.testing.assert_array_equal(a.data, b.data)
     f = make_majority_minority(50, as_frame=True, random_state=3)
     np.testing.assert_array_equal(f.data.to_numpy(), a.data)
-    assert list(f.data.columns)[:2] == ["shared_0", "shared_1"] and f.group.name == "group"
+    assert (
+        list(f.data.columns)[:2] == ["shared_0", "shared_1"] and f.group.name == "group"
+    )
 
 
 @pytest.mark.parametrize(
     "params, name",
-    [({"minority_fraction": 1.0}, "minority_fraction"), ({"variance_ratio": 0}, "variance_ratio")],
+    [
+        ({"minority_fraction": 1.0}, "minority_fraction"),
+        ({"variance_ratio": 0}, "variance_ratio"),
+    ],
 )
 def test_make_majority_minority_rejects_bad_parameters(params, name):
     """Check that out-of-range parameters are rejected by validation."""

@@ -5,9 +5,16 @@ from skclassgap.datasets import make_spectral_mixture
 
 
 def test_make_spectral_mixture_ground_truth():
-    """Check balanced counts, the power-law spectra and that the covariances are Q diag(l) Q^T."""
+    """Check balanced counts, the power-law spectra and that the covariances
+    are Q diag(l) Q^T."""
     X, y, p = make_spectral_mixture(
-        1001, 6, 3, decays=[0.0, 1.0, 3.0], separation=2.0, random_state=0, return_params=True
+        1001,
+        6,
+        3,
+        decays=[0.0, 1.0, 3.0],
+        separation=2.0,
+        random_state=0,
+        return_params=True,
     )
     assert X.shape == (1001, 6) and np.bincount(y).tolist() == [334, 334, 333]
     ranks = np.arange(1, 7.0)
@@ -15,7 +22,9 @@ def test_make_spectral_mixture_ground_truth():
     for c in range(3):
         Q = p.rotations[c]
         np.testing.assert_allclose(Q.T @ Q, np.eye(6), atol=1e-12)
-        np.testing.assert_allclose(np.linalg.eigvalsh(p.covariances[c])[::-1], p.eigenvalues[c], atol=1e-12)
+        np.testing.assert_allclose(
+            np.linalg.eigvalsh(p.covariances[c])[::-1], p.eigenvalues[c], atol=1e-12
+        )
     dist = np.linalg.norm(p.means[:, None] - p.means[None], axis=-1)
     np.testing.assert_allclose(dist[~np.eye(3, dtype=bool)], 2.0)
 
@@ -45,7 +54,10 @@ def test_make_spectral_mixture_more_classes_than_features():
 
 @pytest.mark.parametrize(
     "decays, match",
-    [([1.0, 2.0], r"one value per class \(3\); got shape \(2,\)"), ([1.0, np.nan, 1.0], "finite and >= 0")],
+    [
+        ([1.0, 2.0], r"one value per class \(3\); got shape \(2,\)"),
+        ([1.0, np.nan, 1.0], "finite and >= 0"),
+    ],
 )
 def test_make_spectral_mixture_bad_decays(decays, match):
     """Check that decays of the wrong length or non-finite are rejected."""

@@ -7,8 +7,13 @@ from skclassgap.datasets import make_spurious_classification
 def test_make_spurious_classification_layout_and_ground_truth():
     """Check the column layout, the cue blocks and the returned ground truth."""
     d = make_spurious_classification(
-        n_samples=500, n_test=300, n_classes=4, n_core_features=3,
-        n_spurious_per_class=2, n_noise_features=2, random_state=0,
+        n_samples=500,
+        n_test=300,
+        n_classes=4,
+        n_core_features=3,
+        n_spurious_per_class=2,
+        n_noise_features=2,
+        random_state=0,
     )
     assert d.X_train.shape == (500, 13) and d.X_test.shape == (300, 13)
     assert d.spurious_features == {0: [3, 4], 1: [5, 6], 2: [7, 8], 3: [9, 10]}
@@ -30,15 +35,25 @@ def test_make_spurious_classification_layout_and_ground_truth():
 def test_make_spurious_classification_correlation_and_shift():
     """Check cue rates: train cue = class; test cue independent of the class."""
     d = make_spurious_classification(
-        n_samples=20000, n_test=20000, n_classes=4, spurious_correlation=0.7,
+        n_samples=20000,
+        n_test=20000,
+        n_classes=4,
+        spurious_correlation=0.7,
         random_state=1,
     )
     assert np.mean(d.cue_train >= 0) == pytest.approx(0.7, abs=0.015)
     assert np.mean(d.cue_test >= 0) == pytest.approx(0.7, abs=0.015)
     shown = d.cue_test >= 0
-    assert np.mean(d.cue_test[shown] == d.y_test[shown]) == pytest.approx(0.25, abs=0.015)
-    d1 = make_spurious_classification(n_samples=10, n_test=500, test_correlation=1.0,
-                                      spurious_correlation=1.0, random_state=1)
+    assert np.mean(d.cue_test[shown] == d.y_test[shown]) == pytest.approx(
+        0.25, abs=0.015
+    )
+    d1 = make_spurious_classification(
+        n_samples=10,
+        n_test=500,
+        test_correlation=1.0,
+        spurious_correlation=1.0,
+        random_state=1,
+    )
     np.testing.assert_array_equal(d1.cue_test, d1.y_test)
 
 
@@ -47,7 +62,9 @@ def test_make_spurious_classification_core_centres_and_seed():
     d = make_spurious_classification(n_samples=30000, class_sep=3.0, random_state=2)
     core = d.X_train[:, d.core_features]
     for c in range(3):
-        assert np.linalg.norm(core[d.y_train == c].mean(axis=0)) == pytest.approx(3.0, abs=0.1)
+        assert np.linalg.norm(core[d.y_train == c].mean(axis=0)) == pytest.approx(
+            3.0, abs=0.1
+        )
     again = make_spurious_classification(n_samples=30000, class_sep=3.0, random_state=2)
     np.testing.assert_array_equal(d.X_train, again.X_train)
     np.testing.assert_array_equal(d.y_test, again.y_test)
@@ -55,7 +72,9 @@ def test_make_spurious_classification_core_centres_and_seed():
 
 def test_make_spurious_classification_as_frame():
     """Check that as_frame returns DataFrames named after the features."""
-    d = make_spurious_classification(n_samples=20, n_test=10, as_frame=True, random_state=0)
+    d = make_spurious_classification(
+        n_samples=20, n_test=10, as_frame=True, random_state=0
+    )
     assert list(d.X_train.columns) == d.feature_names
     assert d.y_test.name == "target" and len(d.y_test) == 10
 

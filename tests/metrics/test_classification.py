@@ -1,4 +1,5 @@
-"""Tests of the per-class metrics against scikit-learn, imbalanced-learn and naive code."""
+"""Tests of the per-class metrics against scikit-learn, imbalanced-learn and naive
+code."""
 
 import warnings
 
@@ -30,7 +31,8 @@ ZERO_DIVISIONS = ["warn", 0.0, 1.0, np.nan]
 
 
 def _random_case(seed):
-    """Labels with classes absent from y_true or y_pred, optional weights and strings."""
+    """Labels with classes absent from y_true or y_pred, optional weights and
+    strings."""
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 60))
     k = int(rng.integers(1, 7))
@@ -51,7 +53,8 @@ CASES = range(300)
 
 @pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
 def test_per_class_report_agrees_with_sklearn(zero_division):
-    """Check that precision, recall and F1 equal sklearn's on hundreds of random cases."""
+    """Check that precision, recall and F1 equal sklearn's on hundreds of random
+    cases."""
     for seed in CASES:
         y_true, y_pred, sw = _random_case(seed)
         with warnings.catch_warnings():
@@ -65,9 +68,13 @@ def test_per_class_report_agrees_with_sklearn(zero_division):
         np.testing.assert_allclose(ours["precision"], p, rtol=0, atol=1e-12)
         np.testing.assert_allclose(ours["recall"], r, rtol=0, atol=1e-12)
         np.testing.assert_allclose(ours["f1"], f, rtol=0, atol=1e-12)
-        np.testing.assert_allclose(ours["support"], s if sw is None else
-                                   confusion_matrix(y_true, y_pred, sample_weight=sw).sum(1),
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            ours["support"],
+            s
+            if sw is None
+            else confusion_matrix(y_true, y_pred, sample_weight=sw).sum(1),
+            atol=1e-12,
+        )
 
 
 @pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
@@ -77,9 +84,15 @@ def test_macro_f1_score_equals_sklearn_f1_macro(zero_division):
         y_true, y_pred, sw = _random_case(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UndefinedMetricWarning)
-            ours = macro_f1_score(y_true, y_pred, sample_weight=sw, zero_division=zero_division)
+            ours = macro_f1_score(
+                y_true, y_pred, sample_weight=sw, zero_division=zero_division
+            )
             ref = f1_score(
-                y_true, y_pred, average="macro", sample_weight=sw, zero_division=zero_division
+                y_true,
+                y_pred,
+                average="macro",
+                sample_weight=sw,
+                zero_division=zero_division,
             )
         np.testing.assert_allclose(ours, ref, rtol=0, atol=1e-12, equal_nan=True)
 
@@ -97,11 +110,14 @@ def test_macro_f1_score_with_labels_equals_sklearn():
 
 
 def test_confusion_counts_equals_sklearn_confusion_matrix():
-    """Check that the kernel's counts equal sklearn's confusion_matrix and a naive loop."""
+    """Check that the kernel's counts equal sklearn's confusion_matrix and a naive
+    loop."""
     for seed in CASES:
         y_true, y_pred, sw = _random_case(seed)
         labels, counts, _ = confusion_counts(y_true, y_pred, sample_weight=sw)
-        np.testing.assert_array_equal(labels, np.unique(np.concatenate([y_true, y_pred])))
+        np.testing.assert_array_equal(
+            labels, np.unique(np.concatenate([y_true, y_pred]))
+        )
         ref = confusion_matrix(y_true, y_pred, sample_weight=sw)
         np.testing.assert_allclose(counts, ref, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
@@ -121,8 +137,11 @@ def test_balanced_accuracy_equals_sklearn():
 
 
 @pytest.mark.parametrize("correction", [0.0, 0.001, 0.5])
-def test_geometric_mean_score_equals_imblearn_when_pred_labels_are_true_labels(correction):
-    """Check agreement with imbalanced-learn where every predicted label occurs in y_true."""
+def test_geometric_mean_score_equals_imblearn_when_pred_labels_are_true_labels(
+    correction,
+):
+    """Check agreement with imbalanced-learn where every predicted label occurs in
+    y_true."""
     n_compared = 0
     for seed in CASES:
         y_true, y_pred, sw = _random_case(seed)
@@ -130,15 +149,20 @@ def test_geometric_mean_score_equals_imblearn_when_pred_labels_are_true_labels(c
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ref = imblearn_gmean(y_true, y_pred, sample_weight=sw, correction=correction)
-        ours = geometric_mean_score(y_true, y_pred, sample_weight=sw, correction=correction)
+            ref = imblearn_gmean(
+                y_true, y_pred, sample_weight=sw, correction=correction
+            )
+        ours = geometric_mean_score(
+            y_true, y_pred, sample_weight=sw, correction=correction
+        )
         np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-12)
         n_compared += 1
     assert n_compared > 50
 
 
 def test_geometric_mean_score_differs_from_imblearn_on_predicted_only_labels():
-    """Check the documented difference: a label only in y_pred is left out, not scored 0."""
+    """Check the documented difference: a label only in y_pred is left out, not
+    scored 0."""
     y_true = [0, 0, 1, 1]
     y_pred = [0, 2, 1, 1]
     with warnings.catch_warnings():
@@ -164,7 +188,8 @@ def test_geometric_mean_score_correction_replaces_zero_recall():
 
 @pytest.mark.parametrize("metric", ["recall", "precision", "f1"])
 def test_class_gap_and_worst_class_match_sklearn_per_class_values(metric):
-    """Check gap = max - min and worst = min of sklearn's per-class metric on y_true classes."""
+    """Check gap = max - min and worst = min of sklearn's per-class metric on y_true
+    classes."""
     index = {"precision": 0, "recall": 1, "f1": 2}[metric]
     for seed in CASES:
         y_true, y_pred, sw = _random_case(seed)
@@ -172,7 +197,9 @@ def test_class_gap_and_worst_class_match_sklearn_per_class_values(metric):
         values = precision_recall_fscore_support(
             y_true, y_pred, labels=labels, sample_weight=sw, zero_division=0.0
         )[index]
-        gap = class_gap(y_true, y_pred, metric=metric, sample_weight=sw, zero_division=0.0)
+        gap = class_gap(
+            y_true, y_pred, metric=metric, sample_weight=sw, zero_division=0.0
+        )
         worst = worst_class_score(
             y_true, y_pred, metric=metric, sample_weight=sw, zero_division=0.0
         )
@@ -181,11 +208,15 @@ def test_class_gap_and_worst_class_match_sklearn_per_class_values(metric):
 
 
 def test_class_gap_ignores_nan_from_zero_division():
-    """Check that NaN per-class values (zero_division=nan) are left out of max and min."""
+    """Check that NaN per-class values (zero_division=nan) are left out of max and
+    min."""
     y_true = [0, 0, 1, 1, 2]
     y_pred = [0, 0, 0, 0, 0]
     assert class_gap(y_true, y_pred, metric="precision", zero_division=np.nan) == 0.0
-    assert worst_class_score(y_true, y_pred, metric="precision", zero_division=np.nan) == 0.4
+    assert (
+        worst_class_score(y_true, y_pred, metric="precision", zero_division=np.nan)
+        == 0.4
+    )
 
 
 def test_prediction_bias_is_predicted_over_true_count():
@@ -201,7 +232,13 @@ def test_per_class_report_fp_share_sums_to_one():
     report = per_class_report(y_true, y_pred)
     np.testing.assert_allclose(report["fp_share"], [1 / 4, 2 / 4, 1 / 4])
     assert list(report.columns) == [
-        "support", "predicted", "precision", "recall", "f1", "prediction_bias", "fp_share"
+        "support",
+        "predicted",
+        "precision",
+        "recall",
+        "f1",
+        "prediction_bias",
+        "fp_share",
     ]
 
 
@@ -240,7 +277,9 @@ def test_metrics_agree_across_label_types(make):
 def test_categorical_labels_with_different_categories_are_merged():
     """Check that categoricals with different category sets still agree with sklearn."""
     y_true = pd.Series(["a", "b", "b", "c"], dtype="category")
-    y_pred = pd.Series(["b", "b", "a", "c"], dtype=pd.CategoricalDtype(["c", "b", "a", "z"]))
+    y_pred = pd.Series(
+        ["b", "b", "a", "c"], dtype=pd.CategoricalDtype(["c", "b", "a", "z"])
+    )
     ref = f1_score(y_true.astype(str), y_pred.astype(str), average="macro")
     assert macro_f1_score(y_true, y_pred) == pytest.approx(ref)
     assert per_class_report(y_true, y_pred).index.tolist() == ["a", "b", "c"]
@@ -251,35 +290,72 @@ BAD_INPUT = [
     (dict(y_true=[], y_pred=[]), ValueError, "are empty"),
     (dict(y_true=[0.0, np.nan], y_pred=[0, 1]), ValueError, "y_true contains NaN"),
     (dict(y_true=[0, 1], y_pred=[0.0, np.inf]), ValueError, "y_pred contains infinity"),
-    (dict(y_true=[0.5, 1.0], y_pred=[0, 1]), ValueError, r"continuous values \(e.g. 0.5\)"),
-    (dict(y_true=["a", None], y_pred=["a", "b"]), ValueError, "y_true contains missing"),
+    (
+        dict(y_true=[0.5, 1.0], y_pred=[0, 1]),
+        ValueError,
+        r"continuous values \(e.g. 0.5\)",
+    ),
+    (
+        dict(y_true=["a", None], y_pred=["a", "b"]),
+        ValueError,
+        "y_true contains missing",
+    ),
     (dict(y_true=["a", 1], y_pred=["a", "b"]), ValueError, "mix label types"),
-    (dict(y_true=[[0, 1], [1, 0]], y_pred=[[0, 1], [1, 0]]), ValueError,
-     r"1-dimensional .* shape \(2, 2\)"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], labels=[7, 8]), ValueError,
-     r"None of labels=\[7, 8\] is present"),
+    (
+        dict(y_true=[[0, 1], [1, 0]], y_pred=[[0, 1], [1, 0]]),
+        ValueError,
+        r"1-dimensional .* shape \(2, 2\)",
+    ),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], labels=[7, 8]),
+        ValueError,
+        r"None of labels=\[7, 8\] is present",
+    ),
     (dict(y_true=[0, 1], y_pred=[0, 1], labels=[0, 0]), ValueError, "must not repeat"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, -1.0]), ValueError,
-     r"negative values \(min -1.0\)"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0]), ValueError,
-     "sample_weight has 1 values but there are 2 samples"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, np.nan]), ValueError,
-     "sample_weight contains NaN"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=["a", "b"]), TypeError,
-     "sample_weight must be numeric"),
-    (dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[0.0, 0.0]), ValueError,
-     "zero everywhere"),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, -1.0]),
+        ValueError,
+        r"negative values \(min -1.0\)",
+    ),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0]),
+        ValueError,
+        "sample_weight has 1 values but there are 2 samples",
+    ),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, np.nan]),
+        ValueError,
+        "sample_weight contains NaN",
+    ),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=["a", "b"]),
+        TypeError,
+        "sample_weight must be numeric",
+    ),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[0.0, 0.0]),
+        ValueError,
+        "zero everywhere",
+    ),
     (dict(y_true=[0j, 1j], y_pred=[0, 1]), TypeError, "complex"),
 ]
 
 
 @pytest.mark.parametrize(
-    "func", [per_class_report, class_gap, worst_class_score, geometric_mean_score,
-             macro_f1_score, prediction_bias]
+    "func",
+    [
+        per_class_report,
+        class_gap,
+        worst_class_score,
+        geometric_mean_score,
+        macro_f1_score,
+        prediction_bias,
+    ],
 )
 @pytest.mark.parametrize("kwargs, error, match", BAD_INPUT)
 def test_metrics_reject_bad_input(func, kwargs, error, match):
-    """Check that bad input raises an error naming the argument and what was received."""
+    """Check that bad input raises an error naming the argument and what was
+    received."""
     with pytest.raises(error, match=match):
         func(**kwargs)
 

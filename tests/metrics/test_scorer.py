@@ -23,7 +23,11 @@ from skclassgap.metrics._scorer import label_metric
 @pytest.fixture(scope="module")
 def fitted():
     X, y = make_classification(
-        n_samples=300, n_classes=3, n_informative=4, weights=[0.6, 0.3, 0.1], random_state=0
+        n_samples=300,
+        n_classes=3,
+        n_informative=4,
+        weights=[0.6, 0.3, 0.1],
+        random_state=0,
     )
     model = LogisticRegression(max_iter=500).fit(X[:200], y[:200])
     return model, X[200:], y[200:]
@@ -45,7 +49,9 @@ def fitted():
 def test_get_scorer_scores_predictions(fitted, name, reference):
     """Check that each scorer returns the metric (negated for neg_*) of predict."""
     model, X, y = fitted
-    assert get_scorer(name)(model, X, y) == pytest.approx(reference(y, model.predict(X)))
+    assert get_scorer(name)(model, X, y) == pytest.approx(
+        reference(y, model.predict(X))
+    )
 
 
 @pytest.mark.parametrize("name", get_scorer_names())
@@ -76,10 +82,15 @@ def test_label_metric_from_counts_is_vectorised():
 def test_scorers_in_multimetric_grid_search_with_refit():
     """Check several of our scorers together in GridSearchCV with refit by name."""
     X, y = load_iris(return_X_y=True)
-    scoring = {name: get_scorer(name) for name in ("g_mean", "neg_class_gap", "macro_f1")}
+    scoring = {
+        name: get_scorer(name) for name in ("g_mean", "neg_class_gap", "macro_f1")
+    }
     search = GridSearchCV(
-        DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2, 4]},
-        scoring=scoring, refit="g_mean", cv=3,
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": [1, 2, 4]},
+        scoring=scoring,
+        refit="g_mean",
+        cv=3,
     ).fit(X, y)
     results = search.cv_results_
     assert search.best_index_ == int(np.argmax(results["mean_test_g_mean"]))
@@ -92,9 +103,16 @@ def test_scorers_in_cross_validate_match_manual_folds():
     """Check that cross_validate with our scorer equals the metric on each fold."""
     X, y = load_iris(return_X_y=True)
     model = LogisticRegression(max_iter=500)
-    out = cross_validate(model, X, y, cv=3, scoring=get_scorer("worst_class_recall"),
-                         return_estimator=True, return_indices=True)
-    for est, test in zip(out["estimator"], out["indices"]["test"]):
+    out = cross_validate(
+        model,
+        X,
+        y,
+        cv=3,
+        scoring=get_scorer("worst_class_recall"),
+        return_estimator=True,
+        return_indices=True,
+    )
+    for est, test in zip(out["estimator"], out["indices"]["test"], strict=True):
         expected = worst_class_score(y[test], est.predict(X[test]))
         assert expected in out["test_score"]
 
@@ -104,7 +122,9 @@ def test_make_gap_scorer_signs():
     X, y = load_iris(return_X_y=True)
     model = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
     pred = model.predict(X)
-    assert make_gap_scorer("f1")(model, X, y) == pytest.approx(-class_gap(y, pred, metric="f1"))
+    assert make_gap_scorer("f1")(model, X, y) == pytest.approx(
+        -class_gap(y, pred, metric="f1")
+    )
     assert make_gap_scorer("f1", kind="worst")(model, X, y) == pytest.approx(
         worst_class_score(y, pred, metric="f1", zero_division=0.0)
     )
@@ -118,7 +138,11 @@ def test_get_scorer_returns_independent_copies():
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: get_scorer("f1_macro"), ValueError, "'f1_macro' is not a skclassgap scorer"),
+        (
+            lambda: get_scorer("f1_macro"),
+            ValueError,
+            "'f1_macro' is not a skclassgap scorer",
+        ),
         (lambda: get_scorer(3), ValueError, "scoring"),
         (lambda: label_metric("nope"), ValueError, "'nope' is not a skclassgap scorer"),
         (lambda: make_gap_scorer("auc"), ValueError, "metric"),

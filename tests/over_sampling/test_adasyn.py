@@ -11,7 +11,9 @@ from tests.naive import count_other_naive, kneighbors_naive
 def test_adasyn_counts_proportional_to_naive_density_ratios():
     """Check that density ratios equal the naive other-class shares, normalised,
     and that each row parents round(ratio * n_new) synthetic rows."""
-    X, y = make_classification(n_samples=400, n_features=5, weights=[0.85], class_sep=0.7, random_state=2)
+    X, y = make_classification(
+        n_samples=400, n_features=5, weights=[0.85], class_sep=0.7, random_state=2
+    )
     k = 5
     sampler = ADASYN(n_neighbors=k, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
@@ -23,8 +25,11 @@ def test_adasyn_counts_proportional_to_naive_density_ratios():
     per_parent = np.bincount(sampler.parents_, minlength=len(X))[rows]
     np.testing.assert_array_equal(per_parent, np.rint(ratio * n_new))
     within = rows[kneighbors_naive(X[rows], X[rows], k, np.arange(len(rows)))]
-    allowed = dict(zip(rows, map(set, within)))
-    assert all(q in allowed[p] for p, q in zip(sampler.parents_, sampler.neighbors_))
+    allowed = dict(zip(rows, map(set, within), strict=True))
+    assert all(
+        q in allowed[p]
+        for p, q in zip(sampler.parents_, sampler.neighbors_, strict=True)
+    )
 
 
 def test_adasyn_no_other_class_neighbours_error():
@@ -38,7 +43,9 @@ def test_adasyn_no_other_class_neighbours_error():
 
 def test_adasyn_rounding_to_zero_error():
     """Check the error when every allocation rounds to zero."""
-    X, y = make_classification(n_samples=300, n_features=5, weights=[0.5], class_sep=0.3, random_state=0)
+    X, y = make_classification(
+        n_samples=300, n_features=5, weights=[0.5], class_sep=0.3, random_state=0
+    )
     n1 = int((y == 1).sum())
     with pytest.raises(ValueError, match="would generate no rows for class 1"):
         ADASYN(sampling_strategy={1: n1 + 1}).fit_resample(X, y)

@@ -11,8 +11,13 @@ from tests.naive import count_other_naive, kneighbors_naive
 
 def _data():
     return make_classification(
-        n_samples=400, n_features=5, n_informative=3, n_classes=3,
-        weights=[0.6, 0.25], class_sep=0.6, random_state=0,
+        n_samples=400,
+        n_features=5,
+        n_informative=3,
+        n_classes=3,
+        weights=[0.6, 0.25],
+        class_sep=0.6,
+        random_state=0,
     )
 
 
@@ -70,5 +75,8 @@ def test_borderline_too_few_rows_for_m_neighbors():
     """Check the error when the data set is smaller than m_neighbors + 1."""
     X = np.arange(16.0).reshape(8, 2)
     y = np.r_[[0] * 6, [1] * 2]
-    with pytest.raises(ValueError, match="m_neighbors=10 needs at least 11 samples in the data set, which has 8"):
+    with pytest.raises(
+        ValueError,
+        match="m_neighbors=10 needs at least 11 samples in the data set, which has 8",
+    ):
         BorderlineSMOTE(k_neighbors=1).fit_resample(X, y)

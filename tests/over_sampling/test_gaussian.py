@@ -23,8 +23,10 @@ def test_gaussian_samples_match_fitted_moments(rng):
     X_res, y_res = sampler.fit_resample(X, y)
     lw, _ = ledoit_wolf(X[y == 1])
     # sklearn's ledoit_wolf divides by n; we divide by n - 1 before shrinking.
-    np.testing.assert_allclose(sampler.covariances_[1] * 59 / 60, lw, rtol=1e-10, atol=1e-12)
-    new = X_res[len(X):]
+    np.testing.assert_allclose(
+        sampler.covariances_[1] * 59 / 60, lw, rtol=1e-10, atol=1e-12
+    )
+    new = X_res[len(X) :]
     se = np.sqrt(np.diag(sampler.covariances_[1]) / n_new)
     assert (np.abs(new.mean(axis=0) - sampler.means_[1]) < 5 * se).all()
     np.testing.assert_allclose(np.cov(new.T), sampler.covariances_[1], atol=0.06)
@@ -39,10 +41,14 @@ def test_gaussian_covariance_choices(rng, covariance):
     sampler = GaussianOverSampler(covariance=covariance, shrinkage=None, random_state=0)
     sampler.fit_resample(X, y)
     if covariance == "diag":
-        np.testing.assert_allclose(sampler.covariances_[1], np.diag(X[y == 1].var(axis=0, ddof=1)))
+        np.testing.assert_allclose(
+            sampler.covariances_[1], np.diag(X[y == 1].var(axis=0, ddof=1))
+        )
     else:
         centred = np.r_[X[y == 0] - X[y == 0].mean(0), X[y == 1] - X[y == 1].mean(0)]
-        np.testing.assert_allclose(sampler.covariances_[1], centred.T @ centred / (len(X) - 2))
+        np.testing.assert_allclose(
+            sampler.covariances_[1], centred.T @ centred / (len(X) - 2)
+        )
 
 
 def test_gaussian_fixed_shrinkage_and_float32(rng):

@@ -15,8 +15,12 @@ from tests.naive import kneighbors_naive, smote_row_naive
 
 def _data(n_classes=2, weights=(0.8,), n=300, seed=0):
     return make_classification(
-        n_samples=n, n_features=6, n_informative=4, n_classes=n_classes,
-        weights=list(weights), random_state=seed,
+        n_samples=n,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        weights=list(weights),
+        random_state=seed,
     )
 
 
@@ -40,13 +44,19 @@ PAIRS = [
 
 
 @pytest.mark.parametrize("case", STRATEGIES, ids=[s[0] for s in STRATEGIES])
-@pytest.mark.parametrize("ours, peer, params", PAIRS, ids=lambda v: getattr(v, "__name__", str(v)))
+@pytest.mark.parametrize(
+    "ours, peer, params", PAIRS, ids=lambda v: getattr(v, "__name__", str(v))
+)
 def test_samplers_counts_equal_imblearn(case, ours, peer, params):
     """Check that class counts equal imbalanced-learn's for every sampling_strategy."""
     _, n_classes, weights, strategy = case
     X, y = _data(n_classes, weights)
-    _, y_ours = ours(sampling_strategy=strategy, random_state=0, **params).fit_resample(X, y)
-    _, y_peer = peer(sampling_strategy=strategy, random_state=0, **params).fit_resample(X, y)
+    _, y_ours = ours(sampling_strategy=strategy, random_state=0, **params).fit_resample(
+        X, y
+    )
+    _, y_peer = peer(sampling_strategy=strategy, random_state=0, **params).fit_resample(
+        X, y
+    )
     np.testing.assert_array_equal(np.bincount(y_ours), np.bincount(y_peer))
 
 
@@ -65,12 +75,14 @@ def test_smote_rows_on_segments_to_nearest_neighbours(k):
     for label in (1, 2):
         rows = np.flatnonzero(y == label)
         nn = rows[kneighbors_naive(X[rows], X[rows], k, np.arange(len(rows)))]
-        allowed = {r: set(nb) for r, nb in zip(rows, nn)}
+        allowed = {r: set(nb) for r, nb in zip(rows, nn, strict=True)}
         syn = np.flatnonzero(y_res[n:] == label)
         for t in syn:
             p, q, g = sampler.parents_[t], sampler.neighbors_[t], sampler.gaps_[t]
             assert y[p] == label and q in allowed[p]
-            np.testing.assert_allclose(X_res[n + t], smote_row_naive(X[p], X[q], g), rtol=1e-12)
+            np.testing.assert_allclose(
+                X_res[n + t], smote_row_naive(X[p], X[q], g), rtol=1e-12
+            )
 
 
 def test_smote_seed_repeats_and_float32_kept():
@@ -98,7 +110,9 @@ def test_smote_sparse_equals_dense():
 def test_samplers_refuse_sparse_with_typeerror(cls):
     """Check that the dense-only samplers refuse scipy sparse input clearly."""
     X, y = _data()
-    with pytest.raises(TypeError, match=f"{cls.__name__} does not accept sparse X; got a csr_matrix"):
+    with pytest.raises(
+        TypeError, match=f"{cls.__name__} does not accept sparse X; got a csr_matrix"
+    ):
         cls().fit_resample(sparse.csr_matrix(X), y)
 
 
@@ -117,22 +131,62 @@ def _too_small():
 
 
 ERRORS = [
-    (SMOTE(), _too_small, ValueError,
-     "k_neighbors=5 needs at least 6 samples in class 1, which has 4. Lower k_neighbors"),
-    (BorderlineSMOTE(), _too_small, ValueError,
-     "k_neighbors=5 needs at least 6 samples in class 1, which has 4"),
-    (ADASYN(), _too_small, ValueError,
-     "n_neighbors=5 needs at least 6 samples in class 1, which has 4"),
-    (GaussianOverSampler(), lambda: (np.arange(12.0).reshape(6, 2), np.array([0] * 5 + [1])),
-     ValueError, "covariance='class' needs at least 2 samples in class 1, which has 1"),
-    (SMOTE(), lambda: (np.where(np.eye(20, 3) > 0, np.nan, 1.0), np.r_[[0] * 12, [1] * 8]),
-     ValueError, "Input X contains NaN"),
-    (SMOTE(), lambda: (np.where(np.eye(20, 3) > 0, np.inf, 1.0), np.r_[[0] * 12, [1] * 8]),
-     ValueError, "Input X contains infinity"),
-    (SMOTE(), lambda: (np.ones((10, 2)), np.zeros(10)), ValueError, "needs to have more than 1 class"),
+    (
+        SMOTE(),
+        _too_small,
+        ValueError,
+        "k_neighbors=5 needs at least 6 samples in class 1, which has 4. "
+        "Lower k_neighbors",
+    ),
+    (
+        BorderlineSMOTE(),
+        _too_small,
+        ValueError,
+        "k_neighbors=5 needs at least 6 samples in class 1, which has 4",
+    ),
+    (
+        ADASYN(),
+        _too_small,
+        ValueError,
+        "n_neighbors=5 needs at least 6 samples in class 1, which has 4",
+    ),
+    (
+        GaussianOverSampler(),
+        lambda: (np.arange(12.0).reshape(6, 2), np.array([0] * 5 + [1])),
+        ValueError,
+        "covariance='class' needs at least 2 samples in class 1, which has 1",
+    ),
+    (
+        SMOTE(),
+        lambda: (np.where(np.eye(20, 3) > 0, np.nan, 1.0), np.r_[[0] * 12, [1] * 8]),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
+        SMOTE(),
+        lambda: (np.where(np.eye(20, 3) > 0, np.inf, 1.0), np.r_[[0] * 12, [1] * 8]),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    (
+        SMOTE(),
+        lambda: (np.ones((10, 2)), np.zeros(10)),
+        ValueError,
+        "needs to have more than 1 class",
+    ),
     (SMOTE(), lambda: (np.ones((0, 2)), np.zeros(0)), ValueError, "0 sample"),
-    (SMOTE(), lambda: (np.ones((10, 2)), np.zeros(9)), ValueError, "inconsistent numbers of samples"),
-    (SMOTE(k_neighbors=0), _data, ValueError, "The 'k_neighbors' parameter of SMOTE must be"),
+    (
+        SMOTE(),
+        lambda: (np.ones((10, 2)), np.zeros(9)),
+        ValueError,
+        "inconsistent numbers of samples",
+    ),
+    (
+        SMOTE(k_neighbors=0),
+        _data,
+        ValueError,
+        "The 'k_neighbors' parameter of SMOTE must be",
+    ),
     (BorderlineSMOTE(kind="borderline-3"), _data, ValueError, "The 'kind' parameter"),
 ]
 
@@ -152,7 +206,9 @@ def test_smote_neighbours_estimator_and_bad_n_neighbors():
 
     X, y = _data()
     a, _ = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
-    b, _ = SMOTE(k_neighbors=NearestNeighbors(n_neighbors=4), random_state=0).fit_resample(X, y)
+    b, _ = SMOTE(
+        k_neighbors=NearestNeighbors(n_neighbors=4), random_state=0
+    ).fit_resample(X, y)
     np.testing.assert_allclose(a, b)
     with pytest.raises(ValueError, match="integer n_neighbors >= 2.*got n_neighbors=1"):
         SMOTE(k_neighbors=NearestNeighbors(n_neighbors=1)).fit_resample(X, y)

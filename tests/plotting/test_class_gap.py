@@ -28,7 +28,11 @@ def test_class_gap_display_bars_equal_per_class_report():
     assert display.gap_["m"] == pytest.approx(class_gap(Y_TRUE, Y_PRED))
     assert display.worst_class_["m"] == "c"
     assert display.figure_ is display.ax_.figure
-    red = [t.get_text() for t in display.ax_.get_xticklabels() if t.get_color() == "#c00000"]
+    red = [
+        t.get_text()
+        for t in display.ax_.get_xticklabels()
+        if t.get_color() == "#c00000"
+    ]
     assert red == ["c"]
     assert "recall gap 0.333" in display.ax_.get_title()
 

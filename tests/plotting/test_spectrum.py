@@ -26,14 +26,17 @@ def _reference(X, y, shrinkage=None):
 
 @pytest.mark.parametrize("shrinkage", [None, 0.3, "ledoit_wolf"])
 def test_spectrum_numpy_fallback_matches_eigvalsh(shrinkage):
-    """Check the NumPy spectra against eigvalsh of np.cov (and Ledoit-Wolf) per class."""
+    """Check the NumPy spectra against eigvalsh of np.cov (and Ledoit-Wolf) per
+    class."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 5)) * [3, 2, 1, 0.5, 0.1]
     y = np.repeat([0, 1, 2], 20)
     classes, counts, eigenvalues = _numpy_spectra(X, y, shrinkage)
     np.testing.assert_array_equal(classes, [0, 1, 2])
     np.testing.assert_array_equal(counts, [20, 20, 20])
-    np.testing.assert_allclose(eigenvalues, _reference(X, y, shrinkage), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        eigenvalues, _reference(X, y, shrinkage), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_spectrum_display_draws_positive_eigenvalues_by_rank():

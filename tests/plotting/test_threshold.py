@@ -26,7 +26,8 @@ class _FittedBinary(BaseEstimator):
 
 
 def test_threshold_display_binary_curve_from_fitted_attributes():
-    """Check that the curve is the finite candidates and the lines the two thresholds."""
+    """Check that the curve is the finite candidates and the lines the two
+    thresholds."""
     display = ThresholdCurveDisplay.from_estimator(_FittedBinary())
     np.testing.assert_array_equal(display.curve_.get_xdata(), [0.2, 0.4, 0.6])
     np.testing.assert_array_equal(display.curve_.get_ydata(), [0.7, 0.9, 0.8])
@@ -39,10 +40,15 @@ def test_threshold_display_binary_curve_from_fitted_attributes():
 def test_threshold_display_multiclass_offsets():
     """Check that multiclass offsets become one bar per class, scores in the title."""
     display = ThresholdCurveDisplay(
-        offsets=[0.0, -0.5, 1.25], classes=["a", "b", "c"], objective="macro_f1",
-        baseline_score=0.8, best_score=0.85,
+        offsets=[0.0, -0.5, 1.25],
+        classes=["a", "b", "c"],
+        objective="macro_f1",
+        baseline_score=0.8,
+        best_score=0.85,
     ).plot()
-    np.testing.assert_array_equal([b.get_height() for b in display.curve_], [0.0, -0.5, 1.25])
+    np.testing.assert_array_equal(
+        [b.get_height() for b in display.curve_], [0.0, -0.5, 1.25]
+    )
     assert [t.get_text() for t in display.ax_.get_xticklabels()] == ["a", "b", "c"]
     assert "macro_f1 0.800 -> 0.850" in display.ax_.get_title()
 
@@ -55,17 +61,24 @@ def test_threshold_display_needs_arrays():
 
 @pytest.mark.parametrize("multiclass", [False, True])
 def test_threshold_display_from_threshold_calibrator(multiclass):
-    """Check against a real ThresholdCalibrator (once skclassgap.threshold is merged)."""
+    """Check against a real ThresholdCalibrator (once skclassgap.threshold is
+    merged)."""
     threshold = pytest.importorskip("skclassgap.threshold")
     if multiclass:
         X, y = load_iris(return_X_y=True)
     else:
         X, y = make_classification(n_samples=300, weights=[0.85], random_state=0)
-    model = threshold.ThresholdCalibrator(LogisticRegression(max_iter=500), cv=3).fit(X, y)
+    model = threshold.ThresholdCalibrator(LogisticRegression(max_iter=500), cv=3).fit(
+        X, y
+    )
     display = ThresholdCurveDisplay.from_estimator(model)
     if multiclass:
-        np.testing.assert_array_equal([b.get_height() for b in display.curve_], model.offsets_)
+        np.testing.assert_array_equal(
+            [b.get_height() for b in display.curve_], model.offsets_
+        )
     else:
         finite = np.isfinite(model.thresholds_)
-        np.testing.assert_array_equal(display.curve_.get_ydata(), model.objective_values_[finite])
+        np.testing.assert_array_equal(
+            display.curve_.get_ydata(), model.objective_values_[finite]
+        )
         assert display.default_threshold == 0.5

@@ -17,9 +17,12 @@ def _pooled(Z, y):
 
 
 def test_spectral_balancer_pooled_whitens_class_balanced_covariance():
-    """Check that reference='pooled' makes the class-balanced pooled covariance the identity."""
+    """Check that reference='pooled' makes the class-balanced pooled covariance the
+    identity."""
     X, y = _data()
-    keep = np.r_[np.flatnonzero(y == 0)[:50], np.flatnonzero(y != 0)]  # unequal class sizes
+    keep = np.r_[
+        np.flatnonzero(y == 0)[:50], np.flatnonzero(y != 0)
+    ]  # unequal class sizes
     X, y = X[keep], y[keep]
     Z = SpectralBalancer(shrinkage=None).fit_transform(X, y)
     np.testing.assert_allclose(_pooled(Z, y), np.eye(5), atol=1e-10)
@@ -28,7 +31,8 @@ def test_spectral_balancer_pooled_whitens_class_balanced_covariance():
 
 
 def test_spectral_balancer_worst_caps_class_variance():
-    """Check that reference='worst' gives max class variance 1 along each pooled eigenvector."""
+    """Check that reference='worst' gives max class variance 1 along each pooled
+    eigenvector."""
     X, y = _data()
     bal = SpectralBalancer(reference="worst", shrinkage=None).fit(X, y)
     Z = bal.transform(X)
@@ -39,7 +43,8 @@ def test_spectral_balancer_worst_caps_class_variance():
 
 
 def test_spectral_balancer_matches_explicit_formula():
-    """Check the transform against V diag(r^(-s/2)) V^T built from numpy / sklearn pieces."""
+    """Check the transform against V diag(r^(-s/2)) V^T built from numpy / sklearn
+    pieces."""
     X, y = _data()
     bal = SpectralBalancer(strength=0.5).fit(X, y)
     covs = np.stack([ledoit_wolf(X[y == c])[0] for c in range(3)])
@@ -64,17 +69,22 @@ def test_spectral_balancer_inverse_transform_and_dtype(dtype):
     bal = SpectralBalancer(reference="worst").fit(X, y)
     Z = bal.transform(X)
     assert Z.dtype == dtype
-    np.testing.assert_allclose(bal.inverse_transform(Z), X, atol=1e-4 if dtype == np.float32 else 1e-10)
+    np.testing.assert_allclose(
+        bal.inverse_transform(Z), X, atol=1e-4 if dtype == np.float32 else 1e-10
+    )
 
 
 def test_spectral_balancer_n_components_projects():
-    """Check that n_components keeps the leading pooled directions (a rank-k projection)."""
+    """Check that n_components keeps the leading pooled directions (a rank-k
+    projection)."""
     X, y = _data()
     bal = SpectralBalancer(n_components=2, shrinkage=None).fit(X, y)
     Z = bal.transform(X)
     assert Z.shape == X.shape and bal.n_components_ == 2
     assert np.linalg.matrix_rank(Z) == 2
-    np.testing.assert_allclose(np.diag(bal.eigenvectors_.T @ _pooled(Z, y) @ bal.eigenvectors_), 1.0)
+    np.testing.assert_allclose(
+        np.diag(bal.eigenvectors_.T @ _pooled(Z, y) @ bal.eigenvectors_), 1.0
+    )
 
 
 def test_spectral_balancer_pandas_names():
@@ -83,12 +93,15 @@ def test_spectral_balancer_pandas_names():
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(5)])
     bal = SpectralBalancer().set_output(transform="pandas").fit(frame, y)
     out = bal.transform(frame)
-    assert isinstance(out, pd.DataFrame) and out.columns.tolist() == frame.columns.tolist()
+    assert (
+        isinstance(out, pd.DataFrame) and out.columns.tolist() == frame.columns.tolist()
+    )
     assert bal.get_feature_names_out().tolist() == frame.columns.tolist()
 
 
 def test_spectral_balancer_constant_feature_needs_shrinkage():
-    """Check that a constant feature is an error without shrinkage and fine with Ledoit-Wolf."""
+    """Check that a constant feature is an error without shrinkage and fine with
+    Ledoit-Wolf."""
     X, y = _data()
     X[:, 2] = 3.0
     with pytest.raises(ValueError, match="pooled within-class covariance is singular"):
@@ -100,7 +113,13 @@ def test_spectral_balancer_constant_feature_needs_shrinkage():
 @pytest.mark.parametrize(
     "params, X, y, error, match",
     [
-        ({"n_components": 6}, None, None, ValueError, "n_components=6 is larger than the number of features"),
+        (
+            {"n_components": 6},
+            None,
+            None,
+            ValueError,
+            "n_components=6 is larger than the number of features",
+        ),
         ({}, np.full((4, 2), np.nan), [0, 0, 1, 1], ValueError, "NaN"),
         ({}, np.ones((3, 2)), [0, 0, 1], ValueError, "class 1 has 1 sample"),
         ({}, np.ones((4, 2)), [0.5, 0.1, 0.2, 0.3], ValueError, "Unknown label type"),
@@ -118,5 +137,7 @@ def test_spectral_balancer_inverse_transform_truncated_error():
     """Check that inverse_transform refuses a truncated projection."""
     X, y = _data()
     bal = SpectralBalancer(n_components=2).fit(X, y)
-    with pytest.raises(ValueError, match="inverse_transform is not available with n_components=2"):
+    with pytest.raises(
+        ValueError, match="inverse_transform is not available with n_components=2"
+    ):
         bal.inverse_transform(X)

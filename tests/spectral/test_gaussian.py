@@ -24,7 +24,9 @@ def _problem(k, d=4, seed=0):
 def test_gaussian_class_errors_match_feature_space_monte_carlo(k):
     """Check that theory matches a naive Monte Carlo in feature space to 0.005."""
     means, covs, coef, intercept = _problem(k)
-    result = gaussian_class_errors(means, covs, coef, intercept, n_draws=100_000, random_state=1)
+    result = gaussian_class_errors(
+        means, covs, coef, intercept, n_draws=100_000, random_state=1
+    )
     naive = linear_rule_errors_mc_naive(means, covs, coef, intercept, 100_000, seed=2)
     np.testing.assert_allclose(result.errors, naive, atol=0.005)
     if k == 2:
@@ -35,18 +37,26 @@ def test_gaussian_class_errors_match_feature_space_monte_carlo(k):
 
 
 def test_gaussian_class_errors_binary_closed_form():
-    """Check the binary closed form on a hand-computed case, with a shared covariance."""
+    """Check the binary closed form on a hand-computed case, with a shared
+    covariance."""
     means = np.array([[-1.0, 0.0], [2.0, 0.0]])
     result = gaussian_class_errors(means, np.eye(2), [1.0, 0.0], 0.0)
-    # class 0: P(x1 > 0) with x1 ~ N(-1, 1) = Phi(-1); class 1: P(x1 <= 0), N(2, 1) = Phi(-2)
-    np.testing.assert_allclose(result.errors, [0.158655253931457, 0.022750131948179], rtol=1e-12)
+    # class 0: P(x1 > 0) with x1 ~ N(-1, 1) = Phi(-1);
+    # class 1: P(x1 <= 0) with x1 ~ N(2, 1) = Phi(-2)
+    np.testing.assert_allclose(
+        result.errors, [0.158655253931457, 0.022750131948179], rtol=1e-12
+    )
 
 
 def test_gaussian_class_errors_repeat_with_seed():
     """Check that the Monte Carlo result repeats exactly for a fixed seed."""
     means, covs, coef, intercept = _problem(3)
-    a = gaussian_class_errors(means, covs, coef, intercept, n_draws=1000, random_state=3)
-    b = gaussian_class_errors(means, covs, coef, intercept, n_draws=1000, random_state=3)
+    a = gaussian_class_errors(
+        means, covs, coef, intercept, n_draws=1000, random_state=3
+    )
+    b = gaussian_class_errors(
+        means, covs, coef, intercept, n_draws=1000, random_state=3
+    )
     np.testing.assert_array_equal(a.errors, b.errors)
 
 
@@ -54,10 +64,22 @@ def test_gaussian_class_errors_repeat_with_seed():
     "args, match",
     [
         ((np.zeros(3), np.eye(3), np.ones(3), 0.0), "means must be 2-dimensional"),
-        ((np.zeros((2, 3)), np.eye(2), np.ones(3), 0.0), r"covariances must have shape \(2, 3, 3\)"),
-        ((np.zeros((3, 3)), np.eye(3), np.ones(3), 0.0), r"coef of shape \(1, 3\) does not fit 3 classes"),
-        ((np.zeros((3, 3)), np.eye(3), np.ones((3, 2)), np.zeros(3)), r"coef of shape \(3, 2\)"),
-        ((np.zeros((3, 3)), np.eye(3), np.ones((3, 3)), np.zeros(2)), "intercept must have 3 value"),
+        (
+            (np.zeros((2, 3)), np.eye(2), np.ones(3), 0.0),
+            r"covariances must have shape \(2, 3, 3\)",
+        ),
+        (
+            (np.zeros((3, 3)), np.eye(3), np.ones(3), 0.0),
+            r"coef of shape \(1, 3\) does not fit 3 classes",
+        ),
+        (
+            (np.zeros((3, 3)), np.eye(3), np.ones((3, 2)), np.zeros(3)),
+            r"coef of shape \(3, 2\)",
+        ),
+        (
+            (np.zeros((3, 3)), np.eye(3), np.ones((3, 3)), np.zeros(2)),
+            "intercept must have 3 value",
+        ),
         ((np.full((2, 2), np.nan), np.eye(2), np.ones(2), 0.0), "must be finite"),
     ],
 )
@@ -79,11 +101,14 @@ def test_predicted_class_errors_match_held_out(k):
 
 
 def test_predicted_class_errors_pipeline_and_labels():
-    """Check that a Pipeline's earlier steps are applied and string labels index the table."""
+    """Check that a Pipeline's earlier steps are applied and string labels index the
+    table."""
     X, y = make_spectral_mixture(6000, 5, 3, random_state=1)
     labels = np.array(["x", "y", "z"])[y]
     X = X * [1, 10, 100, 1000, 0.1] + 5
-    pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[:3000], labels[:3000])
+    pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(
+        X[:3000], labels[:3000]
+    )
     table = predicted_class_errors(pipe, X[3000:], labels[3000:], n_draws=50_000)
     held_out = [np.mean(pipe.predict(X[3000:][labels[3000:] == c]) != c) for c in "xyz"]
     assert table.index.tolist() == ["x", "y", "z"]
@@ -101,8 +126,18 @@ def test_predicted_class_errors_subset_of_classes():
 @pytest.mark.parametrize(
     "make, y, error, match",
     [
-        (lambda X, y: DecisionTreeClassifier().fit(X, y), None, TypeError, "DecisionTreeClassifier has no coef_"),
-        (lambda X, y: LogisticRegression().fit(X, y), np.full(300, 7), ValueError, r"labels \[7\] that LogisticRegression"),
+        (
+            lambda X, y: DecisionTreeClassifier().fit(X, y),
+            None,
+            TypeError,
+            "DecisionTreeClassifier has no coef_",
+        ),
+        (
+            lambda X, y: LogisticRegression().fit(X, y),
+            np.full(300, 7),
+            ValueError,
+            r"labels \[7\] that LogisticRegression",
+        ),
     ],
 )
 def test_predicted_class_errors_bad_input(make, y, error, match):

@@ -22,7 +22,9 @@ def test_per_class_feature_importance_matches_loop(data):
     got = per_class_feature_importance(clf, X, y)
     for c in range(3):
         for i in range(X.shape[1]):
-            expected = np.mean([X[r, i] * clf.coef_[c, i] for r in np.flatnonzero(y == c)])
+            expected = np.mean(
+                [X[r, i] * clf.coef_[c, i] for r in np.flatnonzero(y == c)]
+            )
             assert got.iloc[c, i] == pytest.approx(expected)
     assert list(got.index) == [0, 1, 2]
     assert list(got.columns) == [f"x{i}" for i in range(X.shape[1])]
@@ -67,7 +69,9 @@ def test_per_class_feature_importance_rejects_bad_input(estimator, y_eval, messa
     """Check that non-linear heads and unseen labels are rejected."""
     X = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 2.0], [2.0, 0.0]])
     y = np.array([0, 1, 0, 1])
-    estimator.set_params(**({"n_neighbors": 1} if "n_neighbors" in estimator.get_params() else {}))
+    estimator.set_params(
+        **({"n_neighbors": 1} if "n_neighbors" in estimator.get_params() else {})
+    )
     estimator.fit(X, y)
     with pytest.raises(ValueError, match=message):
         per_class_feature_importance(estimator, X, y if y_eval is None else y_eval)

@@ -30,7 +30,8 @@ def _lowest_rows(X, y, features, n):
 
 
 def test_low_spuriosity_refit_plain_estimator_matches_manual_refit(data):
-    """Check that the refit equals the estimator fitted on the n lowest rows per class."""
+    """Check that the refit equals the estimator fitted on the n lowest rows per
+    class."""
     X, y, features = data.X_train, data.y_train, data.spurious_features
     model = LowSpuriosityRefit(
         LogisticRegression(), spurious_features=features, n_per_class=30
@@ -49,7 +50,9 @@ def test_low_spuriosity_refit_pipeline_keeps_earlier_steps(data):
     """Check that a Pipeline keeps its all-row scaler and refits only its head."""
     X, y, features = data.X_train, data.y_train, data.spurious_features
     pipe = make_pipeline(StandardScaler(), LogisticRegression())
-    model = LowSpuriosityRefit(pipe, spurious_features=features, n_per_class=0.2).fit(X, y)
+    model = LowSpuriosityRefit(pipe, spurious_features=features, n_per_class=0.2).fit(
+        X, y
+    )
     scaler = StandardScaler().fit(X)
     np.testing.assert_allclose(model.estimator_[0].mean_, scaler.mean_)
     rows = model.refit_indices_
@@ -64,7 +67,10 @@ def test_low_spuriosity_refit_random_rows_for_classes_without_features(data):
     X, y = data.X_train, data.y_train
     features = {0: data.spurious_features[0]}
     fit = lambda seed: LowSpuriosityRefit(  # noqa: E731
-        LogisticRegression(), spurious_features=features, n_per_class=25, random_state=seed
+        LogisticRegression(),
+        spurious_features=features,
+        n_per_class=25,
+        random_state=seed,
     ).fit(X, y)
     a, b, c = fit(0), fit(0), fit(1)
     np.testing.assert_array_equal(a.refit_indices_, b.refit_indices_)
@@ -72,7 +78,8 @@ def test_low_spuriosity_refit_random_rows_for_classes_without_features(data):
     np.testing.assert_array_equal(np.bincount(y[a.refit_indices_]), [25, 25, 25])
     low0 = _lowest_rows(X[y == 0], y[y == 0], features, 25)
     np.testing.assert_array_equal(
-        np.sort(np.flatnonzero(y == 0)[low0]), a.refit_indices_[y[a.refit_indices_] == 0]
+        np.sort(np.flatnonzero(y == 0)[low0]),
+        a.refit_indices_[y[a.refit_indices_] == 0],
     )
     assert np.isnan(a.spuriosity_[y != 0]).all()
 
@@ -81,7 +88,9 @@ def test_low_spuriosity_refit_int_larger_than_class_takes_all_rows(data):
     """Check that an int n_per_class above a class size takes the whole class."""
     X, y = data.X_train, data.y_train
     model = LowSpuriosityRefit(
-        LogisticRegression(), spurious_features=data.spurious_features, n_per_class=10_000
+        LogisticRegression(),
+        spurious_features=data.spurious_features,
+        n_per_class=10_000,
     ).fit(X, y)
     np.testing.assert_array_equal(model.refit_indices_, np.arange(len(y)))
 
@@ -126,8 +135,13 @@ def test_low_spuriosity_refit_routes_sample_weight(data):
 def test_low_spuriosity_refit_dataframe_feature_names(data):
     """Check that column names work as spurious features and names are recorded."""
     X = pd.DataFrame(data.X_train, columns=data.feature_names)
-    names = {c: [data.feature_names[i] for i in cols] for c, cols in data.spurious_features.items()}
-    a = LowSpuriosityRefit(LogisticRegression(), spurious_features=names, n_per_class=30)
+    names = {
+        c: [data.feature_names[i] for i in cols]
+        for c, cols in data.spurious_features.items()
+    }
+    a = LowSpuriosityRefit(
+        LogisticRegression(), spurious_features=names, n_per_class=30
+    )
     b = LowSpuriosityRefit(
         LogisticRegression(), spurious_features=data.spurious_features, n_per_class=30
     )
@@ -161,7 +175,8 @@ _BAD = [
 
 @pytest.mark.parametrize("params, error, message", _BAD)
 def test_low_spuriosity_refit_rejects_bad_parameters(data, params, error, message):
-    """Check that unknown classes/features, impossible warm starts and bad n fail clearly."""
+    """Check that unknown classes/features, impossible warm starts and bad n fail
+    clearly."""
     kwargs = dict(estimator=LogisticRegression(), spurious_features={0: [5]})
     kwargs.update(params)
     with pytest.raises(error, match=message):
@@ -178,12 +193,16 @@ def test_low_spuriosity_refit_reduces_spurious_gap():
         return spurious_gap(y_va, model.fit(X_tr, y_tr).predict(X_va), s_va, k=0.1)
 
     base = gap(LogisticRegression())
-    low = gap(LowSpuriosityRefit(
-        LogisticRegression(), spurious_features=d.spurious_features, n_per_class=0.2
-    ))
-    rand = gap(LowSpuriosityRefit(
-        LogisticRegression(), spurious_features={}, n_per_class=0.2, random_state=0
-    ))
+    low = gap(
+        LowSpuriosityRefit(
+            LogisticRegression(), spurious_features=d.spurious_features, n_per_class=0.2
+        )
+    )
+    rand = gap(
+        LowSpuriosityRefit(
+            LogisticRegression(), spurious_features={}, n_per_class=0.2, random_state=0
+        )
+    )
     assert base > 0.1
     assert low < base / 3
     assert rand > base / 2

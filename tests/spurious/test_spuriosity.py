@@ -23,7 +23,9 @@ def _data(seed=0, n=60, d=6, n_classes=3):
 def test_spuriosity_scores_matches_naive(features):
     """Check that spuriosity_scores equals the naive per-class z-score mean."""
     X, y = _data()
-    expected = spuriosity_naive(X, y, {k: np.atleast_1d(v).tolist() for k, v in features.items()})
+    expected = spuriosity_naive(
+        X, y, {k: np.atleast_1d(v).tolist() for k, v in features.items()}
+    )
     np.testing.assert_allclose(spuriosity_scores(X, y, features), expected, rtol=1e-12)
 
 
@@ -135,10 +137,16 @@ def test_spurious_gap_small_classes_capped_with_warning():
     y_pred = np.array([1, 0, 0, 0, 1, 1, 1, 1, 1])
     spuriosity = np.array([0.0, 1.0, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
     with pytest.warns(UserWarning, match=re.escape("classes [0, 1] (sizes [3, 6])")):
-        gap, per_class = spurious_gap(y_true, y_pred, spuriosity, k=5, return_per_class=True)
-    expected, naive = spurious_gap_naive(y_true.tolist(), y_pred.tolist(), spuriosity.tolist(), 1)
+        gap, per_class = spurious_gap(
+            y_true, y_pred, spuriosity, k=5, return_per_class=True
+        )
+    expected, naive = spurious_gap_naive(
+        y_true.tolist(), y_pred.tolist(), spuriosity.tolist(), 1
+    )
     assert per_class[0] == naive[0] == 1.0
-    _, naive3 = spurious_gap_naive(y_true.tolist(), y_pred.tolist(), spuriosity.tolist(), 3)
+    _, naive3 = spurious_gap_naive(
+        y_true.tolist(), y_pred.tolist(), spuriosity.tolist(), 3
+    )
     assert per_class[1] == naive3[1] == pytest.approx(1 / 3)
     assert gap == pytest.approx((1.0 + 1 / 3) / 2)
 
@@ -166,7 +174,9 @@ _BAD_GAP = [
 @pytest.mark.parametrize("kwargs, message", _BAD_GAP)
 def test_spurious_gap_rejects_bad_input(kwargs, message):
     """Check that partial NaN, all NaN, one-row classes and 2-D scores are rejected."""
-    args = dict(y_true=[0, 0, 1, 1], y_pred=[0, 0, 1, 1], spuriosity=[0.0, 1.0, 2.0, 3.0])
+    args = dict(
+        y_true=[0, 0, 1, 1], y_pred=[0, 0, 1, 1], spuriosity=[0.0, 1.0, 2.0, 3.0]
+    )
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         spurious_gap(**args)

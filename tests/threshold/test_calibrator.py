@@ -30,8 +30,13 @@ def binary():
 @pytest.fixture(scope="module")
 def multiclass():
     return make_classification(
-        n_samples=400, n_features=6, n_informative=4, n_classes=4,
-        weights=[0.55, 0.3, 0.1, 0.05], class_sep=1.0, random_state=0,
+        n_samples=400,
+        n_features=6,
+        n_informative=4,
+        n_classes=4,
+        weights=[0.55, 0.3, 0.1, 0.05],
+        class_sep=1.0,
+        random_state=0,
     )
 
 
@@ -181,20 +186,48 @@ class _InfiniteScores(ClassifierMixin, BaseEstimator):
 @pytest.mark.parametrize(
     "params, y_kind, error, match",
     [
-        ({"objective": "roc_auc"}, "binary", ValueError,
-         "objective='roc_auc' is not an objective defined on predicted labels"),
-        ({"estimator": LinearSVC(), "response_method": "predict_proba"}, "binary",
-         ValueError, "response_method='predict_proba' but LinearSVC has no"),
-        ({"cv": 5}, "one_rare", ValueError,
-         re.escape("The training part of fold 0 lacks class(es) [2]")),
-        ({}, "single", ValueError,
-         re.escape("needs at least 2 classes in y; got 1 class: [0]")),
-        ({"refit": False}, "binary", ValueError,
-         "refit=False keeps the model of the single"),
-        ({"cv": "prefit"}, "binary", sklearn.exceptions.NotFittedError,
-         "cv='prefit' needs a fitted estimator"),
-        ({"estimator": _InfiniteScores()}, "binary", ValueError,
-         "_InfiniteScores.decision_function returned NaN or infinite scores"),
+        (
+            {"objective": "roc_auc"},
+            "binary",
+            ValueError,
+            "objective='roc_auc' is not an objective defined on predicted labels",
+        ),
+        (
+            {"estimator": LinearSVC(), "response_method": "predict_proba"},
+            "binary",
+            ValueError,
+            "response_method='predict_proba' but LinearSVC has no",
+        ),
+        (
+            {"cv": 5},
+            "one_rare",
+            ValueError,
+            re.escape("The training part of fold 0 lacks class(es) [2]"),
+        ),
+        (
+            {},
+            "single",
+            ValueError,
+            re.escape("needs at least 2 classes in y; got 1 class: [0]"),
+        ),
+        (
+            {"refit": False},
+            "binary",
+            ValueError,
+            "refit=False keeps the model of the single",
+        ),
+        (
+            {"cv": "prefit"},
+            "binary",
+            sklearn.exceptions.NotFittedError,
+            "cv='prefit' needs a fitted estimator",
+        ),
+        (
+            {"estimator": _InfiniteScores()},
+            "binary",
+            ValueError,
+            "_InfiniteScores.decision_function returned NaN or infinite scores",
+        ),
     ],
 )
 @pytest.mark.filterwarnings("ignore:The least populated class")

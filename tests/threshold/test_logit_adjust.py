@@ -30,8 +30,12 @@ def _bayes(X, prior):
 @pytest.fixture(scope="module")
 def imbalanced():
     return make_classification(
-        n_samples=300, n_features=5, n_informative=3, n_classes=3,
-        weights=[0.7, 0.2, 0.1], random_state=0,
+        n_samples=300,
+        n_features=5,
+        n_informative=3,
+        n_classes=3,
+        weights=[0.7, 0.2, 0.1],
+        random_state=0,
     )
 
 
@@ -42,8 +46,9 @@ def test_logit_adjusted_identity_reproduces_estimator(imbalanced, params):
     """Check that tau=0 (uniform target) and target=train prior leave the
     estimator's predictions and probabilities unchanged."""
     X, y = imbalanced
-    model = LogitAdjustedClassifier(LogisticRegression(), train_prior=[0.7, 0.2, 0.1],
-                                    **params).fit(X, y)
+    model = LogitAdjustedClassifier(
+        LogisticRegression(), train_prior=[0.7, 0.2, 0.1], **params
+    ).fit(X, y)
     plain = LogisticRegression().fit(X, y)
     np.testing.assert_array_equal(model.predict(X), plain.predict(X))
     np.testing.assert_allclose(
@@ -57,8 +62,9 @@ def test_logit_adjusted_identity_reproduces_estimator(imbalanced, params):
 def test_logit_adjusted_proba_is_reweighted(imbalanced):
     """Check predict_proba = p * target / train**tau renormalised, argmax = predict."""
     X, y = imbalanced
-    model = LogitAdjustedClassifier(LogisticRegression(), tau=0.5,
-                                    target_prior=[1, 2, 3]).fit(X, y)
+    model = LogitAdjustedClassifier(
+        LogisticRegression(), tau=0.5, target_prior=[1, 2, 3]
+    ).fit(X, y)
     train = np.bincount(y) / len(y)
     np.testing.assert_allclose(model.train_prior_, train)
     np.testing.assert_allclose(model.target_prior_, [1 / 6, 2 / 6, 3 / 6])
@@ -90,8 +96,10 @@ def test_logit_adjusted_tau_is_tunable():
     imbalanced Gaussian classes."""
     X, y = _gaussian_sample([0.75, 0.2, 0.05], 1500, 2)
     search = GridSearchCV(
-        LogitAdjustedClassifier(LogisticRegression()), {"tau": [0.0, 1.0]},
-        scoring="balanced_accuracy", cv=3,
+        LogitAdjustedClassifier(LogisticRegression()),
+        {"tau": [0.0, 1.0]},
+        scoring="balanced_accuracy",
+        cv=3,
     ).fit(X, y)
     assert search.best_params_ == {"tau": 1.0}
 
@@ -99,11 +107,17 @@ def test_logit_adjusted_tau_is_tunable():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"train_prior": [0.5, 0.5]},
-         re.escape("train_prior must have one value per class (3")),
-        ({"target_prior": [0.5, 0.5, 0.0]},
-         re.escape("target_prior must hold finite, strictly positive values; "
-                   "got [0.5, 0.5, 0.0]")),
+        (
+            {"train_prior": [0.5, 0.5]},
+            re.escape("train_prior must have one value per class (3"),
+        ),
+        (
+            {"target_prior": [0.5, 0.5, 0.0]},
+            re.escape(
+                "target_prior must hold finite, strictly positive values; "
+                "got [0.5, 0.5, 0.0]"
+            ),
+        ),
         ({"target_prior": [[0.5, 0.5, 0.1]]}, re.escape("got shape (1, 3)")),
     ],
 )

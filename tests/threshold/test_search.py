@@ -14,20 +14,20 @@ from skclassgap.metrics._scorer import label_metric
 from skclassgap.threshold._search import (
     CountObjective,
     LabelObjective,
+    _sweep_class,
     best_index,
     binary_search,
     binary_sweep,
     evaluate_offsets,
     offset_search,
 )
-from skclassgap.threshold._search import _sweep_class
 from tests.naive import (
     below_counts_naive,
-    mixed_candidates_naive,
     best_offset_naive,
     best_threshold_naive,
     class_breakpoints_naive,
     confusion_naive,
+    mixed_candidates_naive,
 )
 
 NAMES = get_scorer_names()
@@ -39,6 +39,7 @@ def _label_func(name):
     """Objective on label arrays through the public label metric (not the counts)."""
     metric = label_metric(name)
     sign = 1.0 if metric.greater_is_better else -1.0
+
     def func(y_true, y_pred):
         return sign * metric.score_func(y_true, y_pred, **metric.kwargs)
 

@@ -8,7 +8,9 @@ from skclassgap.utils._labels import _MAX_DENSE_RANGE, encode_label_pair
 
 
 def _decode(enc):
-    return enc.values[enc.codes_true - enc.offset], enc.values[enc.codes_pred - enc.offset]
+    return enc.values[enc.codes_true - enc.offset], enc.values[
+        enc.codes_pred - enc.offset
+    ]
 
 
 @pytest.mark.parametrize(
@@ -20,8 +22,10 @@ def _decode(enc):
         (np.array([2.0, 1.0]), np.array([1.0, 7.0])),
         (np.array([0, 10**9]), np.array([10**9, -5])),
         (pd.Series(["x", "y"], dtype="string"), pd.Series(["y", "z"], dtype="string")),
-        (pd.Categorical(["p", "q"], categories=["q", "p"]),
-         pd.Categorical(["q", "q"], categories=["q", "p"])),
+        (
+            pd.Categorical(["p", "q"], categories=["q", "p"]),
+            pd.Categorical(["q", "q"], categories=["q", "p"]),
+        ),
     ],
 )
 def test_encode_label_pair_round_trips(y_true, y_pred):
