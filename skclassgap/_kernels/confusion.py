@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skclassgap.utils._numba import STRICT, kernel
+from skclassgap._kernels._config import STRICT, kernel
 
 
 @kernel(fastmath=STRICT)

@@ -13,7 +13,7 @@ serial loop is already ~5x faster than ``np.argmin(P @ C, axis=1)``.
 
 import numpy as np
 
-from skclassgap.utils._numba import STRICT, kernel
+from skclassgap._kernels._config import STRICT, kernel
 
 
 @kernel(fastmath=STRICT)

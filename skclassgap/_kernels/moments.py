@@ -10,7 +10,7 @@ gives the first- to fourth-order sums at once.
 
 import numpy as np
 
-from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
+from skclassgap._kernels._config import FINITE_SAFE, STRICT, kernel
 
 
 @kernel(fastmath=STRICT)

@@ -12,7 +12,7 @@ candidate seen first, i.e. the smaller reference index.
 
 import numpy as np
 
-from skclassgap.utils._numba import FINITE_SAFE, STRICT, kernel
+from skclassgap._kernels._config import FINITE_SAFE, STRICT, kernel
 
 _CHUNK = 32  # tile entries checked by one vectorised count before scalar work
 

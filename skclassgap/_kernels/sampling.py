@@ -7,7 +7,7 @@ so a seed gives the same rows on every run and platform.
 
 import numpy as np
 
-from skclassgap.utils._numba import STRICT, kernel
+from skclassgap._kernels._config import STRICT, kernel
 
 
 @kernel(fastmath=STRICT)

@@ -11,7 +11,7 @@ per-class counts of every candidate offset follow by incremental updates.
 
 import numpy as np
 
-from skclassgap.utils._numba import STRICT, kernel
+from skclassgap._kernels._config import STRICT, kernel
 
 
 @kernel(fastmath=STRICT)

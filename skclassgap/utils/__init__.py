@@ -1,10 +1,7 @@
-"""Shared helpers.
+"""Shared helpers: label encoding, input validation, estimator discovery.
 
-Label encoding, input validation, estimator discovery and numba settings.
-
-This package imports nothing heavy at import time: ``skclassgap._kernels`` reads
-its numba settings from :mod:`skclassgap.utils._numba`, which depends on numba
-and the standard library only.
+numba settings live in the kernels layer (``skclassgap._kernels._config``),
+which imports nothing from here.
 """
 
 __all__ = ["all_estimators"]
