@@ -12,7 +12,6 @@ from sklearn.utils._param_validation import (
 
 from skclassgap.metrics._counts import (
     class_counts,
-    f1_from_counts,
     geometric_mean_from_recalls,
     nanmean_last,
     per_class_metric,
@@ -266,7 +265,9 @@ def macro_f1_score(
     0.6667
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    f1 = f1_from_counts(counts.tp, counts.support, counts.predicted, zero_division)
+    f1 = per_class_metric(
+        "f1", counts.tp, counts.support, counts.predicted, zero_division
+    )
     return float(nanmean_last(f1))
 
 

@@ -8,6 +8,7 @@ many candidate count vectors at once.
 """
 
 import warnings
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -127,11 +128,38 @@ def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     )
 
 
-def divide(numerator, denominator, zero_division, what):
+class PerClassMetric(NamedTuple):
+    """A per-class metric written on counts: ``numerator / denominator``.
+
+    ``word`` names the metric in warnings and ``empty`` the rows whose absence
+    makes the denominator zero (scikit-learn's wording).
+    """
+
+    word: str
+    empty: str
+    fraction: Callable  # (tp, support, predicted) -> (numerator, denominator)
+
+
+PER_CLASS_METRICS = {
+    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n)),
+    "precision": PerClassMetric("Precision", "predicted", lambda tp, n, m: (tp, m)),
+    "f1": PerClassMetric(
+        "F-score",
+        "true nor predicted",
+        lambda tp, n, m: (
+            2.0 * np.asarray(tp, dtype=np.float64),
+            np.asarray(n, dtype=np.float64) + m,
+        ),
+    ),
+}
+
+
+def divide(numerator, denominator, zero_division, metric):
     """``numerator / denominator`` with sklearn's ``zero_division`` semantics.
 
     ``"warn"`` acts as 0 and warns with
-    :class:`~sklearn.exceptions.UndefinedMetricWarning`.
+    :class:`~sklearn.exceptions.UndefinedMetricWarning`, in the words of the
+    :class:`PerClassMetric` ``metric``.
     """
     numerator = np.asarray(numerator, dtype=np.float64)
     denominator = np.asarray(denominator, dtype=np.float64)
@@ -141,15 +169,10 @@ def divide(numerator, denominator, zero_division, what):
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0
-            if what == "Recall":
-                side = "true"
-            elif what == "Precision":
-                side = "predicted"
-            else:
-                side = "true nor predicted"
             warnings.warn(
-                f"{what} is ill-defined and set to 0.0 for classes with no {side}"
-                " samples. Use the zero_division parameter to control this behaviour.",
+                f"{metric.word} is ill-defined and set to 0.0 for classes with no "
+                f"{metric.empty} samples. Use the zero_division parameter to "
+                "control this behaviour.",
                 UndefinedMetricWarning,
                 stacklevel=3,
             )
@@ -158,33 +181,25 @@ def divide(numerator, denominator, zero_division, what):
     return result
 
 
+def per_class_metric(name, tp, support, predicted, zero_division="warn"):
+    """Per-class ``"recall"``, ``"precision"`` or ``"f1"`` from counts.
+
+    Vectorised over leading dimensions; an unknown name is refused.
+    """
+    try:
+        metric = PER_CLASS_METRICS[name]
+    except KeyError:
+        raise ValueError(
+            f"metric={name!r} is not a per-class metric; valid names are "
+            f"{sorted(PER_CLASS_METRICS)}."
+        ) from None
+    numerator, denominator = metric.fraction(tp, support, predicted)
+    return divide(numerator, denominator, zero_division, metric)
+
+
 def recall_from_counts(tp, support, zero_division="warn"):
     """Per-class recall ``tp / n`` (vectorised over leading dimensions)."""
-    return divide(tp, support, zero_division, "Recall")
-
-
-def precision_from_counts(tp, predicted, zero_division="warn"):
-    """Per-class precision ``tp / m`` (vectorised over leading dimensions)."""
-    return divide(tp, predicted, zero_division, "Precision")
-
-
-def f1_from_counts(tp, support, predicted, zero_division="warn"):
-    """Per-class F1 ``2 tp / (n + m)``, as scikit-learn computes it."""
-    return divide(
-        2.0 * np.asarray(tp, dtype=np.float64),
-        np.asarray(support, dtype=np.float64) + predicted,
-        zero_division,
-        "F-score",
-    )
-
-
-def per_class_metric(name, tp, support, predicted, zero_division="warn"):
-    """Per-class ``"recall"``, ``"precision"`` or ``"f1"`` from counts."""
-    if name == "recall":
-        return recall_from_counts(tp, support, zero_division)
-    if name == "precision":
-        return precision_from_counts(tp, predicted, zero_division)
-    return f1_from_counts(tp, support, predicted, zero_division)
+    return per_class_metric("recall", tp, support, None, zero_division)
 
 
 def nanmean_last(values):

@@ -8,9 +8,7 @@ from skclassgap.metrics._classification import _COMMON, ZERO_DIVISION
 from skclassgap.metrics._counts import (
     class_counts,
     divide,
-    f1_from_counts,
-    precision_from_counts,
-    recall_from_counts,
+    per_class_metric,
 )
 
 REPORT_COLUMNS = [
@@ -86,11 +84,14 @@ def per_class_report(
     b            2          3      0.667     1.0  0.800              1.5       1.0
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    precision = precision_from_counts(counts.tp, counts.predicted, zero_division)
-    recall = recall_from_counts(counts.tp, counts.support, zero_division)
-    f1 = f1_from_counts(counts.tp, counts.support, counts.predicted, zero_division)
+    precision, recall, f1 = (
+        per_class_metric(
+            name, counts.tp, counts.support, counts.predicted, zero_division
+        )
+        for name in ("precision", "recall", "f1")
+    )
     false_pos = counts.predicted - counts.tp
-    fp_share = divide(false_pos, np.full_like(false_pos, false_pos.sum()), 0.0, "")
+    fp_share = divide(false_pos, np.full_like(false_pos, false_pos.sum()), 0.0, None)
     report = pd.DataFrame(
         {
             "support": counts.support,

@@ -31,12 +31,20 @@ from skclassgap.metrics._counts import (
 
 
 class LabelMetric(NamedTuple):
-    """A metric on labels, its direction and its form on per-class counts."""
+    """A metric on labels, its direction and its form on per-class counts.
+
+    ``monotone`` declares that the metric never drops when a group of rows of
+    one class only moves from a wrong prediction to their own class (binary:
+    only-positive rows move to the positive side, or only-negative rows to the
+    negative side). Threshold searches then score only the candidates where
+    such a move is impossible. Spreads (``neg_class_gap*``) are not monotone.
+    """
 
     score_func: Callable
     kwargs: dict
     greater_is_better: bool
     from_counts: Callable
+    monotone: bool = True
 
 
 def _gap_counts(metric):
@@ -89,7 +97,7 @@ for _metric in ("recall", "precision", "f1"):
         worst_class_score, _kw, True, _worst_counts(_metric)
     )
     _METRICS[f"neg_class_gap{_suffix}"] = LabelMetric(
-        class_gap, _kw, False, _gap_counts(_metric)
+        class_gap, _kw, False, _gap_counts(_metric), monotone=False
     )
 
 

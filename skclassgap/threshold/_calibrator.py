@@ -212,7 +212,7 @@ class ThresholdCalibrator(
             HasMethods(["fit", "predict_proba"]),
             HasMethods(["fit", "decision_function"]),
         ],
-        "objective": [str, callable],
+        "objective": [StrOptions(set(get_scorer_names())), callable],
         "cv": [
             "cv_object",
             StrOptions({"prefit"}),
@@ -246,19 +246,11 @@ class ThresholdCalibrator(
     def _objective(self, classes):
         if callable(self.objective):
             return LabelObjective(self.objective, classes)
-        if self.objective not in get_scorer_names():
-            raise ValueError(
-                f"objective={self.objective!r} is not an objective defined on "
-                f"predicted labels; valid names are {get_scorer_names()}. "
-                "Score-based metrics (roc_auc, log_loss, ...) do not depend on a "
-                "threshold; for another label metric pass a callable "
-                "(y_true, y_pred) -> float."
-            )
         metric = label_metric(self.objective)
         return CountObjective(
             metric.from_counts,
             1.0 if metric.greater_is_better else -1.0,
-            monotone=not self.objective.startswith("neg_class_gap"),
+            monotone=metric.monotone,
         )
 
     def _splits(self, X, y, routed):

@@ -153,3 +153,49 @@ def test_scorer_errors(call, error, match):
     """Check that unknown names and options raise clear errors."""
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("name", get_scorer_names())
+def test_label_metric_monotone_declaration_holds(name):
+    """Check that every scorer declared monotone never drops when rows only gain.
+
+    Binary counts: moving ``a`` false negatives to true positives (only-positive
+    rows cross to the positive side) or ``b`` false positives to true negatives
+    never lowers a monotone metric; a metric declared non-monotone must have a
+    counter-example among the same random cases (else the declaration throws
+    away a valid shortcut).
+    """
+    metric = label_metric(name)
+    rng = np.random.default_rng(0)
+    dropped = False
+    for _ in range(2000):
+        tp, fn, fp, tn = rng.integers(0, 6, size=4)
+        a, b = rng.integers(0, 4, size=2)
+        a, b = min(a, fn), min(b, fp)
+
+        def score(tp, fn, fp, tn):
+            counts = np.array([tn, tp], dtype=float)
+            support = np.array([tn + fp, tp + fn], dtype=float)
+            predicted = np.array([tn + fn, tp + fp], dtype=float)
+            if support.min() == 0:
+                return None
+            return float(metric.from_counts(counts, support, predicted))
+
+        before = score(tp, fn, fp, tn)
+        after_pos = score(tp + a, fn - a, fp, tn)
+        after_neg = score(tp, fn, fp - b, tn + b)
+        if before is None:
+            continue
+        for after in (after_pos, after_neg):
+            if after is not None and after < before - 1e-12:
+                dropped = True
+                assert not metric.monotone, (name, tp, fn, fp, tn, a, b)
+    assert dropped == (not metric.monotone)
+
+
+def test_per_class_metric_refuses_unknown_name():
+    """Check that an unknown per-class metric name is refused with the valid names."""
+    from skclassgap.metrics._counts import per_class_metric
+
+    with pytest.raises(ValueError, match=r"metric='auc' is not a per-class metric"):
+        per_class_metric("auc", np.ones(2), np.ones(2), np.ones(2))

@@ -190,7 +190,8 @@ class _InfiniteScores(ClassifierMixin, BaseEstimator):
             {"objective": "roc_auc"},
             "binary",
             ValueError,
-            "objective='roc_auc' is not an objective defined on predicted labels",
+            r"The 'objective' parameter of ThresholdCalibrator must be a str among "
+            r"\{.*'g_mean'.*\} or a callable. Got 'roc_auc' instead",
         ),
         (
             {"estimator": LinearSVC(), "response_method": "predict_proba"},
