@@ -2,14 +2,25 @@
 
 import numpy as np
 
-from skclassgap._kernels.sampling import _count_other
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
+    NeighborSearch,
     _BaseSyntheticSampler,
-    _check_class_size,
-    _n_neighbors,
+    check_class_size,
+    count_other,
+    draw_pairs,
+    neighbors_object,
 )
 from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
+
+
+class NoOtherClassNeighborsError(ValueError, RuntimeError):
+    """No row of a class has a neighbour of another class (ADASYN cannot weigh).
+
+    Derives from both :class:`ValueError` and :class:`RuntimeError`:
+    imbalanced-learn raises ``RuntimeError`` here, so code written for it keeps
+    catching the error.
+    """
 
 
 class ADASYN(_BaseSyntheticSampler):
@@ -45,6 +56,10 @@ class ADASYN(_BaseSyntheticSampler):
     ----------
     sampling_strategy_ : dict
         Class label -> number of synthetic rows asked for.
+    nn_ : estimator object
+        The validated ``n_neighbors`` (imbalanced-learn's form): a
+        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
+        n_neighbors + 1`` for an int, or a clone of the given estimator.
     density_ratios_ : dict
         Class label -> normalised density ratio of each row of the class (in
         the order of the class's rows in ``X``).
@@ -98,13 +113,16 @@ class ADASYN(_BaseSyntheticSampler):
         )
         self.n_neighbors = n_neighbors
 
-    def _before_classes(self, X, y_codes):
+    def _prepare(self, X, y_codes):
+        self.nn_ = neighbors_object(self.n_neighbors, "n_neighbors", self.n_jobs)
+        k = NeighborSearch.from_param(self.n_neighbors, self.nn_).k
+        check_class_size(None, X.shape[0], k + 1, "n_neighbors", k)
         self.density_ratios_ = {}
 
-    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
-        k, estimator = _n_neighbors(self.n_neighbors)
-        _check_class_size(None, X.shape[0], k + 1, "n_neighbors", k)
-        _check_class_size(label, len(rows), k + 1, "n_neighbors", k)
+    def _generate(self, job):
+        X, rows, label = job.X, job.rows, job.label
+        k, estimator = NeighborSearch.from_param(self.n_neighbors, self.nn_)
+        check_class_size(label, len(rows), k + 1, "n_neighbors", k)
         if estimator is None:
             # One combined search: the class against itself, then the other
             # rows bounded by the class's own k-th nearest distance.
@@ -113,10 +131,10 @@ class ADASYN(_BaseSyntheticSampler):
             nbrs = kneighbors(
                 X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=self.n_jobs
             )
-        ratio = _count_other(nbrs, y_codes, code) / k
+        ratio = count_other(nbrs, job.y_codes, job.code) / k
         total = ratio.sum()
         if total == 0:
-            raise ValueError(
+            raise NoOtherClassNeighborsError(
                 f"ADASYN cannot oversample class {label!r}: none of its rows has a "
                 f"neighbour of another class among its {k} nearest, so every "
                 "density ratio is 0. Use SMOTE for this class, or a larger "
@@ -124,10 +142,10 @@ class ADASYN(_BaseSyntheticSampler):
             )
         ratio = ratio / total
         self.density_ratios_[label] = ratio
-        counts = np.rint(ratio * n_new).astype(np.int64)
+        counts = np.rint(ratio * job.n_new).astype(np.int64)
         if counts.sum() == 0:
             raise ValueError(
-                f"ADASYN would generate no rows for class {label!r}: {n_new} "
+                f"ADASYN would generate no rows for class {label!r}: {job.n_new} "
                 "requested rows all round to 0 over its density ratios. Ask for "
                 "more rows through sampling_strategy."
             )
@@ -135,14 +153,15 @@ class ADASYN(_BaseSyntheticSampler):
         if estimator is None:
             within = same[used]
         else:
-            within = rows[
-                kneighbors(
-                    X[rows[used]],
-                    X[rows],
-                    k,
-                    exclude=used,
-                    estimator=estimator,
-                    n_jobs=self.n_jobs,
-                )
-            ]
-        return self._draw(rows[used], within, counts.sum(), seed, repeats=counts[used])
+            local = kneighbors(
+                X[rows[used]],
+                X[rows],
+                k,
+                exclude=used,
+                estimator=estimator,
+                n_jobs=self.n_jobs,
+            )
+            within = rows[local]
+        return draw_pairs(
+            rows[used], within, int(counts.sum()), job.seed, repeats=counts[used]
+        )

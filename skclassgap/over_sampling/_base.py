@@ -16,14 +16,15 @@ order of ``sampling_strategy_``. It records where each output row comes from:
 """
 
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
+from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
-
-from skclassgap._kernels.sampling import _draw_pairs, _interpolate
 
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
 NEIGHBORS_CONSTRAINT = [
@@ -31,11 +32,110 @@ NEIGHBORS_CONSTRAINT = [
     HasMethods(["kneighbors"]),
 ]
 
-_EMPTY_MASK = np.zeros((0, 0), dtype=np.bool_)
-_EMPTY_REPEATS = np.zeros(0, dtype=np.int64)
+_EMPTY_ROWS = np.zeros(0, dtype=np.int64)
+# Synthetic rows interpolated per NumPy pass (bounds the temporaries).
+_INTERPOLATE_CHUNK = 2**15
 
 
-def _check_class_size(label, n_rows, needed, param, value):
+class ClassJob(NamedTuple):
+    """What a sampler's :meth:`~_BaseSyntheticSampler._generate` gets for one class.
+
+    ``X`` is the validated input (C-contiguous float array, or CSR), ``y_codes``
+    the class code of every row (int64, codes index the sorted labels),
+    ``code``/``label`` the class to oversample (``label`` as a Python scalar),
+    ``rows`` its rows in ``X`` (ascending), ``n_new`` the number of rows asked
+    for, and ``seed`` the class's integer seed (drawn from ``random_state`` in
+    the order of ``sampling_strategy_``).
+    """
+
+    X: object
+    y_codes: np.ndarray
+    code: int
+    label: object
+    rows: np.ndarray
+    n_new: int
+    seed: int
+
+
+class Synthetic(NamedTuple):
+    """Synthetic rows of one class, as provenance (and values when not interpolated).
+
+    Row ``t`` is ``X[parents[t]] + gaps[t] * (X[neighbors[t]] - X[parents[t]])``,
+    unless ``values`` holds the rows themselves (then ``parents`` and
+    ``neighbors`` are ``-1`` and ``gaps`` NaN, as for Gaussian draws).
+    """
+
+    parents: np.ndarray
+    neighbors: np.ndarray
+    gaps: np.ndarray
+    values: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls):
+        """No synthetic row (e.g. a class whose danger set is empty)."""
+        return cls(_EMPTY_ROWS, _EMPTY_ROWS, np.zeros(0))
+
+
+def draw_pairs(base, nbrs, n_new, seed, *, half_gap=None, repeats=None):
+    """Draw ``n_new`` (parent, neighbour, gap) triples with NumPy's generator.
+
+    Parameters
+    ----------
+    base : int64 ndarray of shape (m,)
+        Candidate parent rows.
+    nbrs : int64 ndarray of shape (m, k)
+        ``nbrs[r]`` are the neighbour rows of ``base[r]``.
+    n_new : int
+    seed : int
+        Seed of ``numpy.random.default_rng``: parents (unless ``repeats``),
+        then neighbour columns, then gaps are drawn, each as one vector.
+    half_gap : bool ndarray of shape (m, k), default=None
+        Where True, the gap of that pair is halved (drawn in ``[0, 0.5)``;
+        Borderline-SMOTE-2 toward another class).
+    repeats : int64 ndarray of shape (m,), default=None
+        Parent ``r`` is used ``repeats[r]`` times, in order (ADASYN);
+        ``n_new`` must equal its sum. Otherwise parents are drawn uniformly.
+
+    Returns
+    -------
+    synthetic : Synthetic
+    """
+    rng = np.random.default_rng(seed)
+    m, k = nbrs.shape
+    if repeats is None:
+        r = rng.integers(0, m, size=n_new)
+    else:
+        r = np.repeat(np.arange(m), repeats)
+    c = rng.integers(0, k, size=n_new)
+    gaps = rng.random(n_new)
+    if half_gap is not None:
+        gaps[half_gap[r, c]] *= 0.5
+    return Synthetic(
+        np.asarray(base, dtype=np.int64)[r],
+        np.asarray(nbrs, dtype=np.int64)[r, c],
+        gaps,
+    )
+
+
+def interpolate(X, parents, neighbors, gaps, out):
+    """``out[t] = X[p] + gap * (X[nb] - X[p])`` for every synthetic row, in place.
+
+    Arithmetic in float64 (stored in ``out``'s dtype), in chunks of
+    ``_INTERPOLATE_CHUNK`` rows so that temporaries stay small.
+    """
+    for t0 in range(0, len(parents), _INTERPOLATE_CHUNK):
+        t1 = t0 + _INTERPOLATE_CHUNK
+        a = X[parents[t0:t1]].astype(np.float64, copy=False)
+        b = X[neighbors[t0:t1]].astype(np.float64, copy=False)
+        out[t0:t1] = a + gaps[t0:t1, None] * (b - a)
+
+
+def count_other(nbrs, y_codes, code):
+    """Number of neighbours of each row whose class code differs from ``code``."""
+    return np.count_nonzero(y_codes[nbrs] != code, axis=1)
+
+
+def check_class_size(label, n_rows, needed, param, value):
     """Raise when a class (or the data set) is too small for a neighbour count."""
     if n_rows < needed:
         where = f"class {label!r}" if label is not None else "the data set"
@@ -46,28 +146,49 @@ def _check_class_size(label, n_rows, needed, param, value):
         )
 
 
-def _n_neighbors(param):
-    """Number of neighbours asked for by an int or a neighbours estimator."""
+def neighbors_object(param, name, n_jobs):
+    """The fitted-attribute form of a neighbour parameter, as imbalanced-learn's.
+
+    An int ``k`` gives ``NearestNeighbors(n_neighbors=k + 1)`` (the row itself
+    plus ``k``); an estimator is cloned. Its ``n_neighbors`` must count the
+    row itself, so it must be an integer of at least 2.
+    """
     if isinstance(param, numbers.Integral):
-        return int(param), None
+        return NearestNeighbors(n_neighbors=int(param) + 1, n_jobs=n_jobs)
     n = getattr(param, "n_neighbors", None)
     if not isinstance(n, numbers.Integral) or n < 2:
         raise ValueError(
-            "a neighbours estimator passed as k_neighbors/m_neighbors must have an "
-            f"integer n_neighbors >= 2 (the row itself plus at least one "
-            f"neighbour); got n_neighbors={n!r}."
+            f"a neighbours estimator passed as {name} must have an integer "
+            "n_neighbors >= 2 (the row itself plus at least one neighbour); got "
+            f"n_neighbors={n!r}."
         )
-    # As in imbalanced-learn, the estimator's n_neighbors counts the row itself.
-    return int(n) - 1, param
+    return clone(param)
+
+
+class NeighborSearch(NamedTuple):
+    """A validated neighbour parameter: ``k`` neighbours (the row itself not
+    counted) and the estimator to search with, or None for the built-in exact
+    search."""
+
+    k: int
+    estimator: object
+
+    @classmethod
+    def from_param(cls, param, nn):
+        """From the user's parameter and its :func:`neighbors_object` ``nn``."""
+        builtin = isinstance(param, numbers.Integral)
+        return cls(int(nn.n_neighbors) - 1, None if builtin else nn)
 
 
 class _BaseSyntheticSampler(BaseOverSampler):
-    """Template of the synthetic samplers: subclasses implement ``_pairs``.
+    """Template of the synthetic samplers.
 
-    ``_pairs(X, y_codes, code, label, rows, n_new, seed)`` returns
-    ``(parents, neighbors, gaps)`` for one class; this class draws the seeds,
-    interpolates in one numba pass and assembles the output and the provenance
-    attributes.
+    Subclasses implement ``_generate(job)``, which returns the
+    :class:`Synthetic` rows of one class from a :class:`ClassJob`, and may
+    implement ``_prepare(X, y_codes)``, run once before the per-class loop
+    (neighbour parameters validated into fitted attributes, whole-data
+    statistics). This class encodes ``y``, draws one seed per class, and
+    assembles the output and the provenance attributes.
     """
 
     _parameter_constraints: dict = {
@@ -103,7 +224,7 @@ class _BaseSyntheticSampler(BaseOverSampler):
         y_codes = y_codes.astype(np.int64)
         if not sparse.issparse(X):
             X = np.ascontiguousarray(X)
-        self._before_classes(X, y_codes)
+        self._prepare(X, y_codes)
         parts, y_parts = [], []
         for label, n_new in self.sampling_strategy_.items():
             if n_new == 0:
@@ -113,50 +234,52 @@ class _BaseSyntheticSampler(BaseOverSampler):
             label = label.item() if isinstance(label, np.generic) else label
             rows = np.flatnonzero(y_codes == code)
             seed = int(random_state.randint(np.iinfo(np.int32).max))
-            part = self._pairs(X, y_codes, code, label, rows, n_new, seed)
-            if part is None:
+            part = self._generate(ClassJob(X, y_codes, code, label, rows, n_new, seed))
+            if len(part.parents) == 0:
                 continue
             parts.append(part)
-            y_parts.append(np.full(len(part[0]), label, dtype=y.dtype))
-        n_new_total = sum(len(p[0]) for p in parts)
-        parents = np.concatenate([p[0] for p in parts] or [_EMPTY_REPEATS])
-        neighbors = np.concatenate([p[1] for p in parts] or [_EMPTY_REPEATS])
-        gaps = np.concatenate([p[2] for p in parts] or [np.zeros(0)])
-        X_res = self._assemble(X, parts, parents, neighbors, gaps, n_new_total)
-        n = X.shape[0]
+            y_parts.append(np.full(len(part.parents), label, dtype=y.dtype))
+        X_res = self._assemble(X, parts)
+        n_new_total = X_res.shape[0] - X.shape[0]
         self.sample_indices_ = np.concatenate(
-            [np.arange(n, dtype=np.int64), np.full(n_new_total, -1, dtype=np.int64)]
+            [np.arange(X.shape[0], dtype=np.int64), np.full(n_new_total, -1, np.int64)]
         )
-        self.parents_, self.neighbors_, self.gaps_ = parents, neighbors, gaps
+        self.parents_ = np.concatenate([p.parents for p in parts] or [_EMPTY_ROWS])
+        self.neighbors_ = np.concatenate([p.neighbors for p in parts] or [_EMPTY_ROWS])
+        self.gaps_ = np.concatenate([p.gaps for p in parts] or [np.zeros(0)])
         return X_res, np.concatenate([y, *y_parts])
 
-    def _before_classes(self, X, y_codes):
-        """Hook run once before the per-class loop (e.g. whole-data neighbours)."""
+    def _prepare(self, X, y_codes):
+        """Run once before the per-class loop; nothing by default."""
 
-    def _assemble(self, X, parts, parents, neighbors, gaps, n_new_total):
+    def _generate(self, job):
+        """Return the :class:`Synthetic` rows of the class described by ``job``."""
+        raise NotImplementedError
+
+    def _assemble(self, X, parts):
         """Original rows followed by the synthetic rows, in X's dtype and format."""
-        n = X.shape[0]
         if sparse.issparse(X):
-            g = sparse.diags(gaps)
+            if not parts:
+                return X.copy()
+            parents = np.concatenate([p.parents for p in parts])
+            neighbors = np.concatenate([p.neighbors for p in parts])
+            g = sparse.diags(np.concatenate([p.gaps for p in parts]))
             X_new = X[parents] + g @ (X[neighbors] - X[parents])
             return sparse.vstack([X, X_new.astype(X.dtype)], format="csr")
-        X_res = np.empty((n + n_new_total, X.shape[1]), dtype=X.dtype)
+        n = X.shape[0]
+        X_res = np.empty((n + sum(len(p.parents) for p in parts), X.shape[1]), X.dtype)
         X_res[:n] = X
-        _interpolate(X, parents, neighbors, gaps, X_res[n:])
+        start = n
+        for part in parts:
+            stop = start + len(part.parents)
+            if part.values is not None:
+                X_res[start:stop] = part.values
+            else:
+                interpolate(
+                    X, part.parents, part.neighbors, part.gaps, X_res[start:stop]
+                )
+            start = stop
         return X_res
-
-    def _draw(self, base, nbrs, n_new, seed, half_gap=None, repeats=None):
-        """Draw pairs through the kernel (see :func:`_draw_pairs`)."""
-        return _draw_pairs(
-            np.ascontiguousarray(base, dtype=np.int64),
-            np.ascontiguousarray(nbrs, dtype=np.int64),
-            _EMPTY_MASK if half_gap is None else np.ascontiguousarray(half_gap),
-            _EMPTY_REPEATS
-            if repeats is None
-            else np.ascontiguousarray(repeats, dtype=np.int64),
-            int(n_new),
-            int(seed),
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

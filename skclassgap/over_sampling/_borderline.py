@@ -3,12 +3,15 @@
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from skclassgap._kernels.sampling import _count_other
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
+    NeighborSearch,
+    Synthetic,
     _BaseSyntheticSampler,
-    _check_class_size,
-    _n_neighbors,
+    check_class_size,
+    count_other,
+    draw_pairs,
+    neighbors_object,
 )
 from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
 
@@ -59,6 +62,14 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         Class label -> number of synthetic rows asked for.
     danger_indices_ : dict
         Class label -> rows of ``X`` in the class's danger set.
+    in_danger_indices : dict
+        The same dict, under imbalanced-learn's name.
+    nn_m_ : estimator object
+        The validated ``m_neighbors`` (imbalanced-learn's form): a
+        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
+        m_neighbors + 1`` for an int, or a clone of the given estimator.
+    nn_k_ : estimator object
+        The validated ``k_neighbors``, in the same form.
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
     parents_ : ndarray of shape (n_synthetic,)
@@ -123,22 +134,24 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         self.m_neighbors = m_neighbors
         self.kind = kind
 
-    def _before_classes(self, X, y_codes):
+    def _prepare(self, X, y_codes):
+        self.nn_m_ = neighbors_object(self.m_neighbors, "m_neighbors", self.n_jobs)
+        self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
+        m = NeighborSearch.from_param(self.m_neighbors, self.nn_m_).k
+        check_class_size(None, X.shape[0], m + 1, "m_neighbors", m)
+        if self.kind == "borderline-2":
+            k = NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k
+            check_class_size(None, X.shape[0], k + 1, "k_neighbors", k)
         self.danger_indices_ = {}
+        # imbalanced-learn's name for the same dict.
+        self.in_danger_indices = self.danger_indices_
 
-    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
-        n = X.shape[0]
-        m, m_estimator = _n_neighbors(self.m_neighbors)
-        _check_class_size(None, n, m + 1, "m_neighbors", m)
-        k, k_estimator = _n_neighbors(self.k_neighbors)
-        n_ref = len(rows) if self.kind == "borderline-1" else n
-        _check_class_size(
-            label if self.kind == "borderline-1" else None,
-            n_ref,
-            k + 1,
-            "k_neighbors",
-            k,
-        )
+    def _generate(self, job):
+        X, rows = job.X, job.rows
+        m, m_estimator = NeighborSearch.from_param(self.m_neighbors, self.nn_m_)
+        k, k_estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
+        if self.kind == "borderline-1":
+            check_class_size(job.label, len(rows), k + 1, "k_neighbors", k)
 
         # Built-in searches: one combined search gives the m nearest of the
         # whole set and the k nearest of the class (the class against itself,
@@ -155,25 +168,26 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             all_nbrs = kneighbors(
                 X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs
             )
-        m_nbrs = np.ascontiguousarray(all_nbrs[:, :m])
-        n_other = _count_other(m_nbrs, y_codes, code)
+        n_other = count_other(all_nbrs[:, :m], job.y_codes, job.code)
         danger = (2 * n_other >= m) & (n_other < m)
-        self.danger_indices_[label] = rows[danger]
-        if not danger.any():
-            return None
         danger_rows = rows[danger]
+        self.danger_indices_[job.label] = danger_rows
+        if not danger.any():
+            return Synthetic.empty()
         if self.kind == "borderline-1":
             if shared:
-                return self._draw(danger_rows, same_nbrs[danger], n_new, seed)
-            nbrs = kneighbors(
-                X[danger_rows],
-                X[rows],
-                k,
-                exclude=np.flatnonzero(danger),
-                estimator=k_estimator,
-                n_jobs=self.n_jobs,
-            )
-            return self._draw(danger_rows, rows[nbrs], n_new, seed)
+                nbrs = same_nbrs[danger]
+            else:
+                local = kneighbors(
+                    X[danger_rows],
+                    X[rows],
+                    k,
+                    exclude=np.flatnonzero(danger),
+                    estimator=k_estimator,
+                    n_jobs=self.n_jobs,
+                )
+                nbrs = rows[local]
+            return draw_pairs(danger_rows, nbrs, job.n_new, job.seed)
         if shared:
             nbrs = all_nbrs[danger, :k]
         else:
@@ -185,6 +199,5 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
                 estimator=k_estimator,
                 n_jobs=self.n_jobs,
             )
-        return self._draw(
-            danger_rows, nbrs, n_new, seed, half_gap=y_codes[nbrs] != code
-        )
+        half_gap = job.y_codes[nbrs] != job.code
+        return draw_pairs(danger_rows, nbrs, job.n_new, job.seed, half_gap=half_gap)

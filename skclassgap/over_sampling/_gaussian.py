@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.covariance import ledoit_wolf_shrinkage
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skclassgap.over_sampling._base import _BaseSyntheticSampler
+from skclassgap.over_sampling._base import Synthetic, _BaseSyntheticSampler
 
 
 def _shrink(cov, coef):
@@ -127,7 +127,7 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         self.covariance = covariance
         self.shrinkage = shrinkage
 
-    def _before_classes(self, X, y_codes):
+    def _prepare(self, X, y_codes):
         self.means_, self.covariances_ = {}, {}
         self._pooled = None
         if self.covariance == "pooled":
@@ -160,7 +160,8 @@ class GaussianOverSampler(_BaseSyntheticSampler):
             coef = 0.0 if self.shrinkage is None else float(self.shrinkage)
         return _shrink(cov, coef) if coef > 0 else cov
 
-    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
+    def _generate(self, job):
+        X, rows, label, n_new = job.X, job.rows, job.label, job.n_new
         X_class = np.asarray(X[rows], dtype=np.float64)
         mean = X_class.mean(axis=0)
         if self._pooled is not None:
@@ -176,10 +177,7 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         self.means_[label], self.covariances_[label] = mean, cov
         eigval, eigvec = np.linalg.eigh(cov)
         root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
-        z = np.random.default_rng(seed).standard_normal((n_new, X.shape[1]))
+        z = np.random.default_rng(job.seed).standard_normal((n_new, X.shape[1]))
         X_new = (mean + z @ root.T).astype(X.dtype)
         none = np.full(n_new, -1, dtype=np.int64)
-        return none, none.copy(), np.full(n_new, np.nan), X_new
-
-    def _assemble(self, X, parts, parents, neighbors, gaps, n_new_total):
-        return np.concatenate([X, *(p[3] for p in parts)]) if parts else X.copy()
+        return Synthetic(none, none.copy(), np.full(n_new, np.nan), X_new)

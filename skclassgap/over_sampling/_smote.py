@@ -2,9 +2,11 @@
 
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
+    NeighborSearch,
     _BaseSyntheticSampler,
-    _check_class_size,
-    _n_neighbors,
+    check_class_size,
+    draw_pairs,
+    neighbors_object,
 )
 from skclassgap.over_sampling._neighbors import kneighbors_within
 
@@ -62,6 +64,11 @@ class SMOTE(_BaseSyntheticSampler):
         toward.
     gaps_ : ndarray of shape (n_synthetic,)
         Interpolation gap ``g`` in ``[0, 1)``.
+    nn_k_ : estimator object
+        The validated ``k_neighbors``, as imbalanced-learn stores it: a
+        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
+        k_neighbors + 1`` (the row itself counted) for an int, or a clone of
+        the given estimator. The built-in exact search is used for an int.
     n_features_in_ : int
         Number of features seen in ``fit_resample``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -119,11 +126,13 @@ class SMOTE(_BaseSyntheticSampler):
         )
         self.k_neighbors = k_neighbors
 
-    def _pairs(self, X, y_codes, code, label, rows, n_new, seed):
-        k, estimator = _n_neighbors(self.k_neighbors)
-        name = "k_neighbors"
-        _check_class_size(
-            label, len(rows), k + 1, name, self.k_neighbors if estimator is None else k
+    def _prepare(self, X, y_codes):
+        self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
+
+    def _generate(self, job):
+        k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
+        check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
+        nbrs = kneighbors_within(
+            job.X[job.rows], k, estimator=estimator, n_jobs=self.n_jobs
         )
-        nbrs = kneighbors_within(X[rows], k, estimator=estimator, n_jobs=self.n_jobs)
-        return self._draw(rows, rows[nbrs], n_new, seed)
+        return draw_pairs(job.rows, job.rows[nbrs], job.n_new, job.seed)

@@ -89,7 +89,7 @@ def test_kernel_cache_unwritable_warns_once_and_compiles(tmp_path):
         warnings.simplefilter("always")
         import numpy as np
         from skclassgap._kernels.confusion import _pair_min_max
-        from skclassgap._kernels.sampling import _count_other
+        from skclassgap._kernels.decision import _min_risk_argmin
         print(_pair_min_max(np.arange(5), np.arange(3)))
     """
     out, err = _run(code, env)

@@ -4,13 +4,12 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from skclassgap._kernels.sampling import _count_other, _draw_pairs, _interpolate
 from skclassgap.over_sampling._neighbors import (
     class_neighbors,
     kneighbors,
     kneighbors_within,
 )
-from tests.naive import count_other_naive, kneighbors_naive, smote_row_naive
+from tests.naive import kneighbors_naive
 
 pytestmark = pytest.mark.kernel
 
@@ -62,53 +61,6 @@ def test_kneighbors_sparse_and_estimator_paths_match_naive(rng):
     )
     got = kneighbors(X, X, 3, exclude=ex, estimator=NearestNeighbors(n_neighbors=4))
     np.testing.assert_array_equal(got, expected)
-
-
-def test_interpolate_matches_naive(rng):
-    """Check that every generated row is parent + gap * (neighbour - parent)."""
-    X = rng.standard_normal((30, 4)).astype(np.float32)
-    parents = rng.integers(0, 30, 50)
-    nbrs = rng.integers(0, 30, 50)
-    gaps = rng.random(50)
-    out = np.empty((50, 4), dtype=np.float32)
-    _interpolate(X, parents, nbrs, gaps, out)
-    expected = np.array(
-        [
-            smote_row_naive(X[p], X[q], g)
-            for p, q, g in zip(parents, nbrs, gaps, strict=True)
-        ]
-    )
-    np.testing.assert_allclose(out, expected.astype(np.float32), rtol=1e-6)
-
-
-def test_draw_pairs_uniform_and_repeats(rng):
-    """Check that drawn pairs come from the given neighbour table, that gaps lie
-    in [0, 1) ([0, 0.5) where flagged), that repeats fix the parent counts, and
-    that a seed repeats the draws."""
-    base = np.array([10, 20, 30], dtype=np.int64)
-    nbrs = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.int64)
-    half = np.array([[True, False], [False, False], [False, False]])
-    empty = np.zeros(0, dtype=np.int64)
-    p, q, g = _draw_pairs(base, nbrs, half, empty, 2000, 7)
-    pos = np.searchsorted(base, p)
-    assert np.isin(p, base).all()
-    assert (nbrs[pos] == q[:, None]).any(axis=1).all()
-    assert ((g >= 0) & (g < 1)).all()
-    assert (g[q == 1] < 0.5).all() and (g[q == 2] > 0.5).any()
-    p2, q2, g2 = _draw_pairs(base, nbrs, half, empty, 2000, 7)
-    np.testing.assert_array_equal(p, p2)
-    np.testing.assert_array_equal(g, g2)
-    p, _, _ = _draw_pairs(base, nbrs, np.zeros((0, 0), bool), np.array([2, 0, 3]), 5, 0)
-    np.testing.assert_array_equal(p, [10, 10, 30, 30, 30])
-
-
-def test_count_other_matches_naive(rng):
-    """Check the other-class neighbour counts against a Python loop."""
-    nbrs = rng.integers(0, 50, (20, 6))
-    y = rng.integers(0, 3, 50)
-    np.testing.assert_array_equal(
-        _count_other(nbrs, y, 1), count_other_naive(nbrs, y, 1)
-    )
 
 
 def _sq_dists(query, reference, ind):
