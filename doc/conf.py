@@ -41,7 +41,7 @@ extensions = [
 ]
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -81,16 +81,11 @@ def _write_api():
         "API reference",
         "=============",
         "",
-        "Every public name of every installed subpackage (read from its ``__all__``).",
+        "Every public name of every subpackage (read from its ``__all__``).",
         "",
     ]
     for sub in skclassgap._SUBMODULES:
-        try:
-            module = importlib.import_module(f"skclassgap.{sub}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"skclassgap.{sub}":
-                continue
-            raise
+        module = importlib.import_module(f"skclassgap.{sub}")
         names = list(getattr(module, "__all__", []))
         if not names:
             continue
@@ -124,7 +119,15 @@ templates_path = ["_templates"]
 # the API pages of scikit-learn, imbalanced-learn, NumPy and SciPy: linked to
 # their web sites, since intersphinx cannot fetch inventories offline.
 _SKLEARN = "https://scikit-learn.org/stable/"
-_SKLEARN_LABELS = {"metadata_routing": "metadata_routing.html"}
+_SKLEARN_LABELS = {
+    "metadata_routing": "metadata_routing.html",
+    # labels in the docstrings of inherited scikit-learn methods
+    "accuracy_score": "modules/model_evaluation.html#accuracy-score",
+    "df_output_transform": "auto_examples/miscellaneous/plot_set_output.html",
+    "sphx_glr_auto_examples_miscellaneous_plot_set_output.py": (
+        "auto_examples/miscellaneous/plot_set_output.html"
+    ),
+}
 _API_PAGES = {
     "sklearn": _SKLEARN + "modules/generated/",
     "imblearn": "https://imbalanced-learn.org/stable/references/generated/",
@@ -146,13 +149,6 @@ def _literal_shape_names(app, what, name, obj, options, lines):
             lambda m: "shape (" + _TRAILING_UNDERSCORE.sub(r"``\1``", m.group(1)) + ")",
             line,
         )
-
-
-def _skip_inherited_sklearn_api(app, what, name, obj, skip, options):
-    """Leave scikit-learn's generated ``set_*_request`` methods out."""
-    if re.fullmatch(r"set_\w+_request", name):
-        return True
-    return None
 
 
 def _sklearn_reference(app, env, node, contnode):
@@ -183,5 +179,4 @@ def _sklearn_reference(app, env, node, contnode):
 def setup(app):
     # before numpydoc (priority 500) turns the sections into reST
     app.connect("autodoc-process-docstring", _literal_shape_names, priority=400)
-    app.connect("autodoc-skip-member", _skip_inherited_sklearn_api)
     app.connect("missing-reference", _sklearn_reference)
