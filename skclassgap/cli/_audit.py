@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils import _safe_indexing
 
 from skclassgap import __version__
@@ -22,33 +19,31 @@ from skclassgap.cli._data import (
     prepare_features,
 )
 from skclassgap.cli._errors import UserError
+from skclassgap.cli._models import MODELS
 from skclassgap.cli._progress import Progress
-from skclassgap.cli._strategies import (
-    STRATEGIES,
-    Context,
-    StrategyUnavailable,
-    build,
-)
+from skclassgap.cli._strategies import STRATEGIES, Context, StrategyDeclined, build
 from skclassgap.datasets import load_audit_default
 from skclassgap.metrics import per_class_report
 from skclassgap.metrics._scorer import label_metric
+from skclassgap.spectral import spectral_imbalance
 
-MODELS = {
-    "logreg": lambda rs: LogisticRegression(max_iter=2000),
-    "hgb": lambda rs: HistGradientBoostingClassifier(random_state=rs),
-    "rf": lambda rs: RandomForestClassifier(random_state=rs, n_jobs=1),
-    "knn": lambda rs: KNeighborsClassifier(),
-}
-
-# Columns of the comparison table: (column, scorer name of skclassgap.metrics).
+# Columns of the comparison table, as scorer names of skclassgap.metrics.
 METRICS = [
-    ("accuracy", "accuracy"),
-    ("balanced_accuracy", "balanced_accuracy"),
-    ("macro_f1", "macro_f1"),
-    ("g_mean", "g_mean"),
-    ("class_gap", "neg_class_gap"),
-    ("worst_class_recall", "worst_class_recall"),
+    "accuracy",
+    "balanced_accuracy",
+    "macro_f1",
+    "g_mean",
+    "neg_class_gap",
+    "worst_class_recall",
 ]
+
+# Column of a scorer whose metric function returns the quantity itself, not its
+# negative: the spreads are reported as the gap (lower is better).
+_GAP_COLUMNS = {
+    "neg_class_gap": "class_gap",
+    "neg_class_gap_precision": "class_gap_precision",
+    "neg_class_gap_f1": "class_gap_f1",
+}
 
 # Per-class spectra cost O(n_classes * d^3); beyond this many features they are skipped.
 MAX_SPECTRAL_FEATURES = 512
@@ -57,7 +52,7 @@ MAX_SPECTRAL_FEATURES = 512
 def metric_column(scorer_name):
     """Column name, metric function and direction of a scorer name."""
     metric = label_metric(scorer_name)
-    column = scorer_name.removeprefix("neg_")
+    column = _GAP_COLUMNS.get(scorer_name, scorer_name)
 
     def score(y_true, y_pred):
         return float(metric.score_func(y_true, y_pred, **metric.kwargs))
@@ -141,27 +136,17 @@ def _records(frame):
     return rows
 
 
-def headline(y, y_pred):
-    """Headline numbers of out-of-fold predictions, and the worst class."""
-    numbers = {
-        column: score(y, y_pred)
-        for column, score, _ in map(lambda m: metric_column(m[1]), METRICS)
-    }
+def headline(y, y_pred, columns):
+    """Headline numbers of out-of-fold predictions, the per-class report and the
+    worst class."""
+    numbers = {column: score(y, y_pred) for column, score, _ in columns}
     report = per_class_report(y, y_pred, labels=np.unique(y), zero_division=0.0)
-    worst = report["recall"].idxmin()
-    numbers["worst_class"] = _python(worst)
+    numbers["worst_class"] = _python(report["recall"].idxmin())
     return numbers, report
 
 
 def spectral_summary(features, y):
     """Per-class spectral-imbalance table, or a note saying why there is none."""
-    try:
-        from skclassgap.spectral import spectral_imbalance
-    except ImportError:
-        return {
-            "status": "unavailable",
-            "note": "skclassgap.spectral.spectral_imbalance is not installed",
-        }, None
     if features.shape[1] > MAX_SPECTRAL_FEATURES:
         return {
             "status": "skipped",
@@ -183,104 +168,135 @@ def _min_train_class(y, splits):
     )
 
 
-def run(args, strategies, err=sys.stderr):
-    """Run the audit; return an :class:`AuditRun`."""
-    X, y_series, source = load_data(args)
-    X, empty = prepare_features(X)
-    check_target(y_series, args.cv)
+def _target_array(y_series):
     y = np.asarray(y_series)
     if y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
         y = y.astype(np.int64)  # a CSV integer target read as float
-    preprocessor = make_preprocessor()
-    fitted = clone(preprocessor).fit(X)
-    features = np.asarray(fitted.transform(X), dtype=np.float64)
-    preprocessing = describe_preprocessing(X, fitted, empty)
+    return y
 
-    cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
-    splits = list(cv.split(X, y))
-    objective_column, _, objective_greater = metric_column(args.objective)
-    columns = [metric_column(scorer) for _, scorer in METRICS]
-    if objective_column not in [c for c, _, _ in columns]:
-        columns.append(metric_column(args.objective))
-    context = Context(
-        preprocessor=preprocessor,
-        model=MODELS[args.model](args.random_state),
-        objective=args.objective,
-        random_state=args.random_state,
-        min_train_class=_min_train_class(y, splits),
-    )
 
-    built, outcomes = {}, {}
-    for name in ["baseline", *strategies]:
+def _metric_columns(objective):
+    """The comparison table's columns, with the objective's appended if missing."""
+    columns = [metric_column(scorer) for scorer in METRICS]
+    if metric_column(objective)[0] not in [c for c, _, _ in columns]:
+        columns.append(metric_column(objective))
+    return columns
+
+
+def build_strategies(names, context):
+    """Built strategies by name, and the outcomes of those that declined."""
+    built, declined = {}, {}
+    for name in ["baseline", *names]:
         try:
             built[name] = build(name, context)
-        except StrategyUnavailable as exc:
-            outcomes[name] = {"status": "unavailable", "note": str(exc)}
-    progress = Progress(
-        total=len(built) * len(splits),
-        stream=err,
-        enabled=not args.quiet and err.isatty(),
-    )
-    run_ = AuditRun(result={}, y=y, features=features)
-    with progress, warnings.catch_warnings():
+        except StrategyDeclined as exc:
+            declined[name] = {"status": "declined", "note": str(exc)}
+    return built, declined
+
+
+def run_strategies(built, X, y, splits, columns, *, model_name, progress):
+    """Cross-validate every built strategy; out-of-fold labels and outcomes.
+
+    A strategy that raises ``ValueError`` on this data (its own refusal of the
+    input, such as too few neighbours) is reported as failed with the message;
+    any other exception is a bug and propagates. The baseline must succeed.
+    """
+    predictions, outcomes = {}, {}
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter would break the bar
         for name, strategy in built.items():
             steps_before = progress.done
             try:
-                predictions, metrics, seconds = _run_strategy(
+                pred, metrics, seconds = _run_strategy(
                     strategy, X, y, splits, columns, progress, name
                 )
-            except Exception as exc:  # noqa: BLE001 - one strategy failing is a result
+            except ValueError as exc:
+                message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
                 if name == "baseline":
                     raise UserError(
-                        f"the baseline {args.model} failed: "
-                        f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+                        f"the baseline {model_name} failed: {message}"
                     ) from None
                 progress.jump(steps_before + len(splits))
-                outcomes[name] = {
-                    "status": "failed",
-                    "note": f"{type(exc).__name__}: {' '.join(str(exc).split())}",
-                }
+                outcomes[name] = {"status": "failed", "note": message}
                 continue
-            run_.predictions[name] = predictions
+            predictions[name] = pred
             outcomes[name] = {
                 "status": "ok",
                 "note": strategy.note,
                 "metrics": metrics,
                 "fit_seconds": seconds,
             }
-    for name, outcome in outcomes.items():
-        outcome["summary"] = STRATEGIES[name].summary
+    return predictions, outcomes
 
+
+def rank(outcomes, column, greater_is_better):
+    """Names of the strategies that ran, best first on ``column``; ranks set."""
     ranked = sorted(
         (n for n, o in outcomes.items() if o["status"] == "ok"),
-        key=lambda n: outcomes[n]["metrics"][objective_column]["mean"],
-        reverse=objective_greater,
+        key=lambda n: outcomes[n]["metrics"][column]["mean"],
+        reverse=greater_is_better,
     )
-    for rank, name in enumerate(ranked, start=1):
-        outcomes[name]["rank"] = rank
-    numbers, report = headline(y, run_.predictions["baseline"])
-    recalls = {
-        name: {
-            str(_python(k)): float(v)
-            for k, v in per_class_report(
-                y, pred, labels=np.unique(y), zero_division=0.0
-            )["recall"].items()
-        }
-        for name, pred in run_.predictions.items()
-    }
-    spectral, run_.spectral_table = spectral_summary(features, y)
-    run_.report = report
-    run_.result = {
+    for position, name in enumerate(ranked, start=1):
+        outcomes[name]["rank"] = position
+    return ranked
+
+
+def _recalls(y, predictions, baseline_report):
+    """Per-class recall of every strategy, as JSON-able dicts."""
+    labels = np.unique(y)
+    recalls = {}
+    for name, pred in predictions.items():
+        report = (
+            baseline_report
+            if name == "baseline"
+            else per_class_report(y, pred, labels=labels, zero_division=0.0)
+        )
+        recalls[name] = {str(_python(k)): float(v) for k, v in report["recall"].items()}
+    return recalls
+
+
+@dataclass
+class _Data:
+    """The audited table after the checks: features, target and their source."""
+
+    X: object
+    y: np.ndarray
+    target: str
+    source: str
+    empty: list
+
+
+def _read(args):
+    X, y_series, source = load_data(args)
+    X, empty = prepare_features(X)
+    check_target(y_series, args.cv)
+    return _Data(X, _target_array(y_series), str(y_series.name), source, empty)
+
+
+def _context(args, data, splits):
+    return Context(
+        preprocessor=make_preprocessor(),
+        model=MODELS[args.model](args.random_state),
+        objective=args.objective,
+        random_state=args.random_state,
+        min_train_class=_min_train_class(data.y, splits),
+    )
+
+
+def _result(args, data, fitted, context, outcomes, ranked, baseline):
+    """The JSON-able result of the audit."""
+    objective_column, _, objective_greater = metric_column(args.objective)
+    names = ["baseline", *(n for n in outcomes if n != "baseline")]
+    return {
         "skclassgap_version": __version__,
         "data": {
-            "source": source,
-            "target": str(y_series.name),
-            "n_rows": int(X.shape[0]),
-            "n_features": int(X.shape[1]),
-            "n_classes": int(len(np.unique(y))),
+            "source": data.source,
+            "target": data.target,
+            "n_rows": int(data.X.shape[0]),
+            "n_features": int(data.X.shape[1]),
+            "n_classes": int(len(np.unique(data.y))),
         },
-        "preprocessing": preprocessing,
+        "preprocessing": describe_preprocessing(data.X, fitted, data.empty),
         "model": {"name": args.model, "estimator": repr(context.model)},
         "cv": {"n_splits": args.cv, "shuffle": True, "random_state": args.random_state},
         "objective": {
@@ -288,12 +304,63 @@ def run(args, strategies, err=sys.stderr):
             "column": objective_column,
             "greater_is_better": objective_greater,
         },
-        "baseline": {"headline": numbers, "per_class": _records(report)},
-        "spectral": spectral,
-        "strategies": {name: outcomes[name] for name in ["baseline", *strategies]},
+        "baseline": baseline,
+        "strategies": {name: outcomes[name] for name in names},
         "ranking": ranked,
         "best": ranked[0] if ranked else None,
-        "per_class_recall": recalls,
-        "metric_columns": [c for c, _, _ in columns],
     }
-    return run_
+
+
+def run(args, strategies, err=sys.stderr):
+    """Run the audit; return an :class:`AuditRun`.
+
+    Steps: read and check the data, fit the preprocessing once for the
+    features of the spectra, build the strategies, cross-validate them on the
+    same folds, rank them, summarise the baseline per class.
+    """
+    data = _read(args)
+    cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
+    splits = list(cv.split(data.X, data.y))
+    context = _context(args, data, splits)
+    fitted = clone(context.preprocessor).fit(data.X)
+    features = np.asarray(fitted.transform(data.X), dtype=np.float64)
+    columns = _metric_columns(args.objective)
+
+    built, outcomes = build_strategies(strategies, context)
+    progress = Progress(
+        total=len(built) * len(splits),
+        stream=err,
+        enabled=not args.quiet and err.isatty(),
+    )
+    with progress:
+        predictions, ran = run_strategies(
+            built,
+            data.X,
+            data.y,
+            splits,
+            columns,
+            model_name=args.model,
+            progress=progress,
+        )
+    outcomes = {
+        name: {**(outcomes | ran)[name], "summary": STRATEGIES[name].summary}
+        for name in ["baseline", *strategies]
+    }
+    column, _, greater = metric_column(args.objective)
+    ranked = rank(outcomes, column, greater)
+
+    numbers, report = headline(data.y, predictions["baseline"], columns)
+    spectral, spectral_table = spectral_summary(features, data.y)
+    result = _result(
+        args,
+        data,
+        fitted,
+        context,
+        outcomes,
+        ranked,
+        {"headline": numbers, "per_class": _records(report)},
+    )
+    result["spectral"] = spectral
+    result["per_class_recall"] = _recalls(data.y, predictions, report)
+    result["metric_columns"] = [c for c, _, _ in columns]
+    return AuditRun(result, data.y, features, predictions, report, spectral_table)

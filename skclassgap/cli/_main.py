@@ -6,10 +6,9 @@ from pathlib import Path
 
 from skclassgap import __version__
 from skclassgap.cli._errors import UserError, check_path
+from skclassgap.cli._models import MODELS
 
 __all__ = ["UserError", "main"]
-
-MODEL_CHOICES = ["logreg", "hgb", "rf", "knn"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +53,7 @@ def _build_parser():
     )
     audit.add_argument(
         "--model",
-        choices=MODEL_CHOICES,
+        choices=list(MODELS),
         default="logreg",
         help="baseline classifier (default: logreg)",
     )

@@ -133,7 +133,7 @@ def render_text(run, pm="±"):
         f"{result['objective']['name']}:"
     )
     out.append(_table(header, rows))
-    for status in ("unavailable", "failed"):
+    for status in ("declined", "failed"):
         names = [
             f"{name} ({o['note']})"
             for name, o in result["strategies"].items()

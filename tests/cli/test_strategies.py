@@ -2,7 +2,6 @@
 (in process)."""
 
 import io
-import sys
 
 import numpy as np
 import pytest
@@ -22,7 +21,7 @@ from skclassgap.cli._strategies import (
     DEFAULT_STRATEGIES,
     STRATEGIES,
     Context,
-    StrategyUnavailable,
+    StrategyDeclined,
     build,
 )
 
@@ -80,55 +79,43 @@ def test_class_weight_falls_back_to_balanced_sample_weight():
     built.estimator.fit(X, y, **built.fit_params(y))  # the routing name is right
 
 
-def test_class_weight_unavailable_for_knn():
+def test_class_weight_declined_for_knn():
     """Check that KNN, which takes neither weight, is declined with a note."""
-    with pytest.raises(StrategyUnavailable, match="KNeighborsClassifier takes neither"):
+    with pytest.raises(StrategyDeclined, match="KNeighborsClassifier takes neither"):
         build("class_weight", _context(KNeighborsClassifier()))
-
-
-@pytest.mark.parametrize(
-    "name, module",
-    [
-        ("cost_sensitive", "skclassgap.cost_sensitive"),
-        ("smote", "skclassgap.over_sampling"),
-        ("threshold", "skclassgap.threshold"),
-        ("spectral_balancing", "skclassgap.spectral"),
-    ],
-)
-def test_strategy_with_missing_module_is_unavailable(monkeypatch, name, module):
-    """Check that a missing family module makes its strategy unavailable, not an
-    error."""
-    monkeypatch.setitem(sys.modules, module, None)
-    with pytest.raises(StrategyUnavailable, match=f"{module} is not installed"):
-        build(name, _context(LogisticRegression()))
 
 
 @pytest.mark.parametrize("name", ["smote", "threshold"])
 def test_strategy_declines_single_row_classes(name):
     """Check that resampling and inner CV are declined when a class has one training
     row."""
-    pytest.importorskip(STRATEGIES[name].modules[0])
-    for module in STRATEGIES[name].modules:
-        pytest.importorskip(module)
-    with pytest.raises(StrategyUnavailable, match="single row"):
+    with pytest.raises(StrategyDeclined, match="single row"):
         build(name, _context(LogisticRegression(), min_train_class=1))
 
 
 @pytest.mark.parametrize("name", DEFAULT_STRATEGIES)
 def test_strategy_builds_a_pipeline_that_fits(name):
-    """Check that every strategy whose family is installed fits and predicts iris."""
-    for module in STRATEGIES[name].modules:
-        pytest.importorskip(module)
-    try:
-        built = build(name, _context(LogisticRegression(max_iter=500)))
-    except StrategyUnavailable as exc:
-        pytest.skip(str(exc))
+    """Check that every strategy builds, fits and predicts iris well."""
+    built = build(name, _context(LogisticRegression(max_iter=500)))
     X, y = load_iris(return_X_y=True)
     params = built.fit_params(y) if built.fit_params else {}
     model = built.estimator.fit(X, y, **params)
     assert model.steps[0][0] == "preprocess"
     assert set(model.predict(X)) <= {0, 1, 2}
     assert (model.predict(X) == y).mean() > 0.8
+
+
+def test_strategy_factory_bug_propagates(monkeypatch):
+    """Check that an error inside a factory is raised, not turned into a note."""
+
+    def broken(context):
+        raise AttributeError("module 'skclassgap.over_sampling' has no attribute 'X'")
+
+    monkeypatch.setitem(
+        STRATEGIES, "smote", STRATEGIES["smote"].__class__("smote", "", broken)
+    )
+    with pytest.raises(AttributeError, match="has no attribute 'X'"):
+        build("smote", _context(LogisticRegression()))
 
 
 @pytest.mark.parametrize(
