@@ -19,6 +19,7 @@ from skclassgap.cli._data import (
     prepare_features,
 )
 from skclassgap.cli._errors import UserError
+from skclassgap.cli._examples import DEFAULT_EXAMPLE
 from skclassgap.cli._models import MODELS
 from skclassgap.cli._progress import Progress
 from skclassgap.cli._strategies import STRATEGIES, Context, StrategyDeclined, build
@@ -75,8 +76,9 @@ class AuditRun:
 def load_data(args):
     """Features, target and a description of where they came from."""
     if args.path is None:
-        data = load_audit_default()
-        return data.data, data.target, "embedded default (digits with rare classes)"
+        name = args.example or DEFAULT_EXAMPLE
+        data = load_audit_default(name)
+        return data.data, data.target, f"embedded example {name!r}"
     X, y = load_table(args.path, args.target)
     return X, y, str(args.path)
 
@@ -311,6 +313,43 @@ def _result(args, data, fitted, context, outcomes, ranked, baseline):
     }
 
 
+def story(result, data):
+    """The two facts the report leads with: the class the baseline fails and what
+    the best mitigation changes (paired per-fold differences: mean and std)."""
+    numbers = result["baseline"]["headline"]
+    worst = numbers["worst_class"]
+    recalls = result["per_class_recall"]
+    key = str(worst)
+    column = result["objective"]["column"]
+    values = list(recalls["baseline"].values())
+    facts = {
+        "worst_class": worst,
+        "worst_class_support": int(np.sum(data.y == worst)),
+        "worst_class_recall": recalls["baseline"][key],
+        "all_classes_equal": bool(max(values) == min(values)),
+        "objective_column": column,
+        "best": None,
+    }
+    strategies = result["strategies"]
+    others = [n for n in result["ranking"] if n != "baseline"]
+    if not others:
+        return facts
+    best = others[0]
+    base = np.asarray(strategies["baseline"]["metrics"][column]["folds"])
+    diff = np.asarray(strategies[best]["metrics"][column]["folds"]) - base
+    facts.update(
+        best=best,
+        beats_baseline=result["best"] != "baseline",
+        baseline_value=float(base.mean()),
+        best_value=float(strategies[best]["metrics"][column]["mean"]),
+        change_mean=float(diff.mean()),
+        change_std=float(diff.std()),
+        n_folds=int(diff.size),
+        best_worst_class_recall=recalls[best][key],
+    )
+    return facts
+
+
 def run(args, strategies, err=sys.stderr):
     """Run the audit; return an :class:`AuditRun`.
 
@@ -363,4 +402,5 @@ def run(args, strategies, err=sys.stderr):
     result["spectral"] = spectral
     result["per_class_recall"] = _recalls(data.y, predictions, report)
     result["metric_columns"] = [c for c, _, _ in columns]
+    result["story"] = story(result, data)
     return AuditRun(result, data.y, features, predictions, report, spectral_table)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from skclassgap.cli._errors import UserError
-from skclassgap.cli._report import HEADLINE_LABELS, best_sentence, comparison_rows
+from skclassgap.cli._report import HEADLINE_LABELS, comparison_rows, story_lines
 
 _CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -229,7 +229,9 @@ def render_html(run):
         f"mean±std over folds, ranked by <b>{esc(result['objective']['name'])}</b>.</p>"
     )
     parts.append(_table(header, rows, best_row=best_row, name_columns=2))
-    parts.append(f"<p><b>{esc(best_sentence(result, '±'))}</b></p>")
+    parts.append(
+        "<p><b>" + "<br>".join(esc(line) for line in story_lines(result)) + "</b></p>"
+    )
     others = [
         [name, o["status"], o["note"]]
         for name, o in result["strategies"].items()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from skclassgap import __version__
 from skclassgap.cli._errors import UserError, check_path
+from skclassgap.cli._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli._models import MODELS
 
 __all__ = ["UserError", "main"]
@@ -34,7 +35,7 @@ def _build_parser():
         help="cross-validate a model and mitigations, report per-class performance",
         description=(
             "Cross-validate a baseline classifier on PATH (CSV, Parquet or Feather) "
-            "or, with no PATH, on the embedded default data set; report per-class "
+            "or, with no PATH, on an embedded example data set; report per-class "
             "performance and compare mitigations under the same folds."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -43,10 +44,22 @@ def _build_parser():
             f"  {name:<22}{s.summary}"
             for name, s in STRATEGIES.items()
             if name != "baseline"
-        ),
+        )
+        + "\n\nexamples (--example NAME):\n"
+        + "\n".join(f"  {name:<22}{summary}" for name, summary in EXAMPLES.items()),
     )
     audit.add_argument(
-        "path", nargs="?", metavar="PATH", help="data file; default: embedded data set"
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help=f"data file; default: the embedded example {DEFAULT_EXAMPLE!r}",
+    )
+    audit.add_argument(
+        "--example",
+        choices=list(EXAMPLES),
+        metavar="NAME",
+        help=f"embedded data set to audit instead of PATH: {', '.join(EXAMPLES)} "
+        f"(default: {DEFAULT_EXAMPLE})",
     )
     audit.add_argument(
         "--target", help="name of the target column (default: the last column)"
@@ -144,6 +157,11 @@ def _check_matplotlib():
 def audit(args):
     """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
     if args.path is not None:
+        if args.example is not None:
+            raise UserError(
+                f"give PATH or --example, not both (got {args.path!r} and "
+                f"--example {args.example})"
+            )
         check_path(args.path)
     strategies = parse_strategies(args.strategies)
     _check_output("--html", args.html)

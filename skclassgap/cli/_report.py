@@ -73,25 +73,42 @@ def _table(header, rows):
     return "\n".join(lines)
 
 
-def best_sentence(result, pm="±"):
-    """Which strategy wins on the objective, against the baseline."""
-    objective = result["objective"]
-    column, best = objective["column"], result["best"]
-    strategies = result["strategies"]
-    base = strategies["baseline"]["metrics"][column]["mean"]
-    if best is None:
-        return "no strategy ran"
-    if best == "baseline":
-        return (
-            f"no mitigation beat the baseline on {objective['name']} "
-            f"(baseline {base:.3f})"
+def story_lines(result, pm="±"):
+    """Two lines: the class the baseline fails, and what the best mitigation
+    changes on the objective (mean and spread of the per-fold differences)."""
+    facts = result["story"]
+    name = result["objective"]["name"]
+    worst = facts["worst_class"]
+    n_rows = result["data"]["n_rows"]
+    if facts["all_classes_equal"]:
+        first = (
+            f"baseline: every class has the same recall, "
+            f"{facts['worst_class_recall']:.3f}"
         )
-    m = strategies[best]["metrics"][column]
-    return (
-        f"best by {objective['name']}: {best} "
-        f"({column} {m['mean']:.3f}{pm}{m['std']:.3f};"
-        f" baseline {base:.3f}, change {m['mean'] - base:+.3f})"
+    else:
+        first = (
+            f"baseline: worst class {worst!r} ({facts['worst_class_support']} of "
+            f"{n_rows} rows), recall {facts['worst_class_recall']:.3f}"
+        )
+    best = facts["best"]
+    if best is None:
+        return [first, "no mitigation ran"]
+    change = (
+        f"{name} {facts['baseline_value']:.3f} -> {facts['best_value']:.3f}, change "
+        f"{facts['change_mean']:+.3f}{pm}{facts['change_std']:.3f} over "
+        f"{facts['n_folds']} folds"
     )
+    if not facts["beats_baseline"]:
+        second = (
+            f"no mitigation beat the baseline on {name}; the closest, {best}: {change}"
+        )
+    else:
+        second = (
+            f"best by {name}: {best}, {change}; recall of class {worst!r} "
+            f"{facts['worst_class_recall']:.3f} -> "
+            f"{facts['best_worst_class_recall']:.3f}"
+        )
+    return [first, second]
 
 
 def render_text(run, pm="±"):
@@ -149,7 +166,7 @@ def render_text(run, pm="±"):
     if notes:
         out.append("settings: " + "; ".join(notes))
     out.append("")
-    out.append(best_sentence(result, pm))
+    out.extend(story_lines(result, pm))
     return "\n".join(out)
 
 

@@ -48,6 +48,14 @@ def default_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    """One run of the digits example (every strategy) with its JSON."""
+    out = tmp_path_factory.mktemp("digits")
+    result = run("audit", "--example", "digits", "--json", str(out / "audit.json"))
+    return result, out
+
+
+@pytest.fixture(scope="module")
 def csv_run(tmp_path_factory):
     """A CSV with a string target, a categorical column and missing values."""
     out = tmp_path_factory.mktemp("csv")
@@ -78,13 +86,55 @@ def csv_run(tmp_path_factory):
     return result, out, frame
 
 
-def test_audit_default_prints_per_class_report(default_run):
-    """Check that the default run reports every digit class, the headline and the
+def test_audit_default_runs_on_abalone19(default_run):
+    """Check that the default run is abalone19: its rows, the categorical Sex
+    one-hot encoded, both classes in the per-class table."""
+    result, out = default_run
+    assert result.returncode == 0, result.stderr
+    assert "embedded example 'abalone19': 4174 rows, 8 features, 2 classes" in (
+        result.stdout
+    )
+    report = json.loads((out / "audit.json").read_text())
+    assert report["preprocessing"]["categories"] == {"Sex": 3}
+    support = {r["class"]: r["support"] for r in report["baseline"]["per_class"]}
+    assert support == {"19": 32, "other": 4142}
+
+
+def test_audit_default_tells_the_rare_class_story(default_run):
+    """Check the two closing lines: the rare class, the baseline's recall on it (the
+    JSON's), and the best mitigation's g-mean change with its fold spread, which
+    is the mean and std of the per-fold differences against the baseline."""
+    result, out = default_run
+    report = json.loads((out / "audit.json").read_text())
+    story = report["story"]
+    recall = report["per_class_recall"]["baseline"]["19"]
+    assert story["worst_class"] == "19" and story["worst_class_support"] == 32
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("baseline: "))
+    first, second = lines[at : at + 2]
+    assert first == f"baseline: worst class '19' (32 of 4174 rows), recall {recall:.3f}"
+    best = report["best"]
+    assert best != "baseline" and story["best"] == best
+    folds = report["strategies"]
+    diff = np.subtract(
+        folds[best]["metrics"]["g_mean"]["folds"],
+        folds["baseline"]["metrics"]["g_mean"]["folds"],
+    )
+    assert story["change_mean"] == pytest.approx(diff.mean())
+    assert story["change_std"] == pytest.approx(diff.std())
+    assert second.startswith(f"best by g_mean: {best}, g_mean ")
+    assert f"change {diff.mean():+.3f}±{diff.std():.3f} over 5 folds" in second
+    best_recall = report["per_class_recall"][best]["19"]
+    assert second.endswith(f"recall of class '19' {recall:.3f} -> {best_recall:.3f}")
+
+
+def test_audit_digits_example_prints_per_class_report(digits_run):
+    """Check that --example digits reports every digit class, the headline and the
     best."""
-    result, _ = default_run
+    result, _ = digits_run
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "embedded default" in out and "1187 rows" in out
+    assert "embedded example 'digits'" in out and "1187 rows" in out
     assert "5-fold stratified cross-validation" in out
     for column in ("support", "precision", "recall", "prediction_bias"):
         assert column in out
@@ -94,7 +144,7 @@ def test_audit_default_prints_per_class_report(default_run):
     classes = [row.split()[0] for row in table.splitlines()[3:] if row.strip()]
     assert classes == [str(d) for d in range(10)]
     assert "ranked by g_mean" in out and "spectral imbalance" in out
-    assert "best by g_mean: " in out or "no mitigation beat the baseline" in out
+    assert "\nbaseline: worst class 5 (18 of 1187 rows), recall 0.889\n" in out
 
 
 def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
@@ -103,11 +153,11 @@ def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
     assert result.stderr == ""
 
 
-def test_audit_default_baseline_matches_cross_val_predict(default_run):
+def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
     """Check the baseline against scikit-learn's cross_val_predict on the same folds."""
-    result, out = default_run
+    result, out = digits_run
     report = json.loads((out / "audit.json").read_text())
-    data = load_audit_default()
+    data = load_audit_default("digits")
     model = make_pipeline(make_preprocessor(), LogisticRegression(max_iter=2000))
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     expected = per_class_report(
@@ -125,10 +175,10 @@ def test_audit_default_baseline_matches_cross_val_predict(default_run):
     )
 
 
-def test_audit_json_holds_every_strategy(default_run):
+def test_audit_json_holds_every_strategy(digits_run):
     """Check that the JSON is strict, lists every strategy, and ranks by the
     objective."""
-    result, out = default_run
+    result, out = digits_run
     report = json.loads(
         (out / "audit.json").read_text(), parse_constant=lambda c: pytest.fail(c)
     )
@@ -246,6 +296,12 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         ),
         (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
         (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
+        (
+            ["audit", "--example", "iris"],
+            "argument --example: invalid choice: 'iris' (choose from 'abalone19', "
+            "'digits')",
+        ),
+        (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
     ],
 )
 def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
@@ -266,3 +322,18 @@ def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
     assert match in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_readme_quick_start_shows_the_default_run(default_run):
+    """Check that the README's Quick start output is the one the docs include and
+    that its closing lines (rare class, best mitigation) are today's run's."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text()
+    block = readme.split("<!-- quickstart-output -->\n```\n", 1)[1]
+    block = block.split("\n```\n<!-- /quickstart-output -->", 1)[0]
+    assert block + "\n" == (root / "doc" / "_quickstart_output.txt").read_text()
+    result, _ = default_run
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("baseline: "))
+    assert "\n".join(lines[at : at + 2]) in block
+    assert block.splitlines()[0] == lines[0]

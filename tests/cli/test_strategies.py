@@ -15,6 +15,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from skclassgap.cli import main
 from skclassgap.cli._errors import UserError
+from skclassgap.cli._examples import EXAMPLES
 from skclassgap.cli._main import parse_strategies
 from skclassgap.cli._progress import Progress
 from skclassgap.cli._strategies import (
@@ -24,6 +25,7 @@ from skclassgap.cli._strategies import (
     StrategyDeclined,
     build,
 )
+from skclassgap.datasets._audit_default import AUDIT_DATASETS
 
 
 def _context(model, min_train_class=10):
@@ -116,6 +118,20 @@ def test_strategy_factory_bug_propagates(monkeypatch):
     )
     with pytest.raises(AttributeError, match="has no attribute 'X'"):
         build("smote", _context(LogisticRegression()))
+
+
+def test_examples_are_the_embedded_data_sets():
+    """Check that --example offers exactly the loader's data sets, default first."""
+    assert list(EXAMPLES) == list(AUDIT_DATASETS)
+
+
+def test_help_lists_the_examples(capsys):
+    """Check that audit --help names every example with its summary."""
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    out = capsys.readouterr().out
+    for name, summary in EXAMPLES.items():
+        assert f"  {name:<22}{summary}" in out
 
 
 @pytest.mark.parametrize(
