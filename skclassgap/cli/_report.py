@@ -4,6 +4,7 @@ import json
 import math
 from pathlib import Path
 
+from skclassgap.cli._clean import plural
 from skclassgap.cli._errors import UserError
 
 HEADLINE_LABELS = {
@@ -111,31 +112,50 @@ def story_lines(result, pm="±"):
     return [first, second]
 
 
+PER_CLASS_LEGEND = (
+    "prediction_bias = predicted / support (> 1: the class attracts predictions); "
+    "fp_share = the class's share of all false positives"
+)
+HEADLINE_NOTE = "pooled over the out-of-fold predictions of every row"
+TABLE_NOTE = "mean{pm}std over the folds"
+
+
+def headline_rows(result):
+    """(label, value) of the baseline's headline numbers; the worst class is
+    named only when the classes differ."""
+    numbers = result["baseline"]["headline"]
+    rows = []
+    for column, label in HEADLINE_LABELS.items():
+        suffix = (
+            f" (class {numbers['worst_class']})"
+            if column == "worst_class_recall" and not numbers["all_classes_equal"]
+            else ""
+        )
+        rows.append((label, f"{_fmt(numbers[column])}{suffix}"))
+    return rows
+
+
 def render_text(run, pm="±"):
     """The report printed on stdout."""
     result = run.result
     data, cv = result["data"], result["cv"]
     out = [
         f"data: {data['source']}: {data['n_rows']} rows, "
-        f"{data['n_features']} features, "
+        f"{plural(data['n_columns_read'], 'feature column')}, "
         f"{data['n_classes']} classes (target {data['target']!r})",
-        "preprocessing (ColumnTransformer):",
+        "preprocessing (decisions made once on the whole table; imputation, scaling "
+        "and encoding fitted in each training fold):",
         result["preprocessing"]["text"],
         f"model: {result['model']['name']}, {cv['n_splits']}-fold stratified "
         f"cross-validation (shuffled, random state {cv['random_state']})",
         "",
         "baseline per class (out-of-fold predictions):",
         run.report.to_string(float_format=lambda v: f"{v:.3f}"),
+        PER_CLASS_LEGEND,
         "",
+        f"baseline headline ({HEADLINE_NOTE}):",
     ]
-    numbers = result["baseline"]["headline"]
-    for column, label in HEADLINE_LABELS.items():
-        suffix = (
-            f" (class {numbers['worst_class']})"
-            if column == "worst_class_recall"
-            else ""
-        )
-        out.append(f"{label:>20}: {_fmt(numbers[column])}{suffix}")
+    out += [f"{label:>20}: {value}" for label, value in headline_rows(result)]
     out.append("")
     spectral = result["spectral"]
     if spectral["status"] == "ok":
@@ -146,8 +166,8 @@ def render_text(run, pm="±"):
     out.append("")
     header, rows = comparison_rows(result, pm)
     out.append(
-        f"strategies, {cv['n_splits']}-fold CV, mean{pm}std, ranked by "
-        f"{result['objective']['name']}:"
+        f"strategies, {cv['n_splits']}-fold CV, {TABLE_NOTE.format(pm=pm)}, "
+        f"ranked by {result['objective']['name']} (equal means share a rank):"
     )
     out.append(_table(header, rows))
     for status in ("declined", "failed"):

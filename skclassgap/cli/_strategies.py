@@ -27,13 +27,21 @@ class StrategyDeclined(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """What every factory may use."""
+    """What every factory may use.
 
-    preprocessor: object
+    ``preparation`` imputes and scales and keeps a table (categories stay
+    categories); ``encoder`` turns the prepared table into model features. A
+    sampler goes between the two, so that it sees the table, not its encoding.
+    """
+
+    preparation: object
+    encoder: object
     model: object
     objective: str
     random_state: int
     min_train_class: int  # rows of the smallest class in a training fold
+    categorical: bool = False  # the table has categorical columns
+    threads: int = 1  # threads of one fit (the samplers' neighbour search)
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,13 @@ class Strategy:
 def _pipeline(context, *steps):
     from sklearn.pipeline import Pipeline
 
-    return Pipeline([("preprocess", clone(context.preprocessor)), *steps])
+    return Pipeline(
+        [
+            ("prepare", clone(context.preparation)),
+            ("encode", clone(context.encoder)),
+            *steps,
+        ]
+    )
 
 
 def _baseline(context):
@@ -98,11 +112,26 @@ def _cost_sensitive(context):
     return Built(_pipeline(context, ("model", model)), note="class_weight='balanced'")
 
 
-def _resampled(context, sampler):
+def _resampled(context, sampler, note):
+    """Resample the prepared table, then encode and fit, inside the resampler.
+
+    A table with categorical columns is resampled after encoding until the
+    sampler can take categories (SMOTE-NC rules); the note says so.
+    """
+    from sklearn.pipeline import Pipeline
+
     from skclassgap.compose import ResampledClassifier
 
-    model = ResampledClassifier(clone(context.model), sampler=sampler)
-    return Built(_pipeline(context, ("model", model)))
+    if context.categorical:
+        model = ResampledClassifier(clone(context.model), sampler=sampler)
+        note = ", ".join(filter(None, [note, "resampled after one-hot encoding"]))
+        return Built(_pipeline(context, ("model", model)), note=note)
+    inner = Pipeline(
+        [("encode", clone(context.encoder)), ("model", clone(context.model))]
+    )
+    model = ResampledClassifier(inner, sampler=sampler)
+    steps = [("prepare", clone(context.preparation)), ("model", model)]
+    return Built(Pipeline(steps), note=note)
 
 
 def _smote(context):
@@ -113,16 +142,17 @@ def _smote(context):
         raise StrategyDeclined(
             "a class has a single row in a training fold; SMOTE needs two"
         )
-    sampler = SMOTE(k_neighbors=k, random_state=context.random_state)
-    built = _resampled(context, sampler)
-    return Built(built.estimator, note=f"k_neighbors={k}")
+    sampler = SMOTE(
+        k_neighbors=k, random_state=context.random_state, n_jobs=context.threads
+    )
+    return _resampled(context, sampler, f"k_neighbors={k}")
 
 
 def _gaussian(context):
     from skclassgap.over_sampling import GaussianOverSampler
 
     sampler = GaussianOverSampler(random_state=context.random_state)
-    return _resampled(context, sampler)
+    return _resampled(context, sampler, "")
 
 
 def _threshold(context):

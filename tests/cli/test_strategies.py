@@ -10,7 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skclassgap.cli import main
@@ -28,13 +28,15 @@ from skclassgap.cli._strategies import (
 from skclassgap.datasets._audit_default import AUDIT_DATASETS
 
 
-def _context(model, min_train_class=10):
+def _context(model, min_train_class=10, categorical=False):
     return Context(
-        preprocessor=StandardScaler(),
+        preparation=StandardScaler(),
+        encoder=FunctionTransformer(),
         model=model,
         objective="g_mean",
         random_state=0,
         min_train_class=min_train_class,
+        categorical=categorical,
     )
 
 
@@ -102,7 +104,7 @@ def test_strategy_builds_a_pipeline_that_fits(name):
     X, y = load_iris(return_X_y=True)
     params = built.fit_params(y) if built.fit_params else {}
     model = built.estimator.fit(X, y, **params)
-    assert model.steps[0][0] == "preprocess"
+    assert model.steps[0][0] == "prepare"
     assert set(model.predict(X)) <= {0, 1, 2}
     assert (model.predict(X) == y).mean() > 0.8
 
