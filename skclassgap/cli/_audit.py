@@ -10,7 +10,12 @@ from sklearn.model_selection import StratifiedKFold
 
 from skclassgap import __version__
 from skclassgap.cli._clean import CATEGORICAL, HIGH_CARDINALITY, clean_table
-from skclassgap.cli._data import check_target, read_table, split_target
+from skclassgap.cli._data import (
+    EXTRA_MISSING_MARKERS,
+    check_target,
+    read_table,
+    split_target,
+)
 from skclassgap.cli._describe import describe_preprocessing
 from skclassgap.cli._errors import UserError
 from skclassgap.cli._examples import DEFAULT_EXAMPLE
@@ -124,8 +129,8 @@ def _target_array(y_series):
     y = np.asarray(y_series)
     if y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
         y = y.astype(np.int64)  # a CSV integer target read as float
-    if y.dtype.kind in "OUT" or str(y.dtype) in ("str", "string"):
-        y = y.astype(str).astype(object)
+    if y.dtype.kind == "U":
+        y = y.astype(object)
     return y
 
 
@@ -139,8 +144,6 @@ def load_data(args):
         frame, target = data.frame, args.target or data.target.name
         source, where, markers = f"embedded example {name!r}", f"example {name!r}", None
     else:
-        from skclassgap.cli._data import EXTRA_MISSING_MARKERS
-
         frame = read_table(args.path, sep=args.sep, na_values=args.na_values or ())
         target, source, where = args.target, str(args.path), repr(str(args.path))
         typed = str(args.path).lower().endswith((".parquet", ".feather"))

@@ -27,20 +27,20 @@ def _names(columns):
 
 def _missing_line(missing, markers):
     read = (
-        "pandas' markers (empty, NA, N/A, NaN, null, None, ...) and "
-        + ", ".join(map(repr, markers))
+        "read as missing: pandas' markers (empty, NA, N/A, NaN, null, None, ...) "
+        "and " + ", ".join(map(repr, markers))
         if markers is not None
-        else "the file's own missing values"
+        else "typed input, its own missing values"
     )
     if not missing:
-        return f"  missing values: none (read as missing: {read})"
+        return f"  missing values: none ({read})"
     worst = sorted(missing.items(), key=lambda item: -item[1])
     detail = ", ".join(f"{c} {n}" for c, n in worst[:SHOWN_COLUMNS])
     detail += ", ..." if len(worst) > SHOWN_COLUMNS else ""
     total = sum(missing.values())
     return (
         f"  missing values: {total} in {plural(len(missing), 'column')} ({detail}), "
-        f"imputed in each training fold (read as missing: {read})"
+        f"imputed in each training fold ({read})"
     )
 
 
