@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.realdata import _datasets, _report, _runner
-from benchmarks.realdata._methods import HGB_PARAMS, METHODS, MODELS, available_methods
+from benchmarks.realdata._methods import HGB_PARAMS, MODELS, select_methods
 
 
 def _parse(argv):
@@ -77,13 +77,12 @@ def main(argv=None):
         names = list(_datasets.QUICK)
     else:
         names = _datasets.dataset_names()
-    methods, unavailable = available_methods(
-        args.methods.split(",") if args.methods else None
-    )
+    try:
+        methods = select_methods(args.methods.split(",") if args.methods else None)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     if "baseline" not in [m.name for m in methods]:
         raise SystemExit("The baseline method is needed for the comparisons.")
-    for name, reason in unavailable.items():
-        print(f"unavailable, skipped: {name} ({reason})", file=sys.stderr)
 
     start = time.perf_counter()
     datasets, load_failures = _datasets.catalogue(names)
@@ -168,13 +167,6 @@ def main(argv=None):
         ),
         "",
     ]
-    if unavailable:
-        lines += [
-            "Unavailable (import failed), skipped: "
-            + ", ".join(f"`{n}`" for n in unavailable)
-            + ".",
-            "",
-        ]
     baseline_rows, parity_rows = [], []
     for model in models:
         body, note = _report.rank_table(table, model, methods)
@@ -188,18 +180,6 @@ def main(argv=None):
         ]
         baseline_rows += _report.versus_baseline(table, model, methods)
         parity_rows += _report.parity(table, folds, model, methods)
-        parity_rows += [
-            {
-                "model": model,
-                "ours": name,
-                "peer": METHODS[name].peer,
-                "score": "unavailable",
-                "n": 0,
-                "p": float("nan"),
-            }
-            for name in unavailable
-            if METHODS[name].peer
-        ]
     lines += [
         "## Each mitigation against the baseline (Wilcoxon signed-rank)",
         "",

@@ -10,8 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
+from skclassgap.cli._clean import plural
 from skclassgap.cli._errors import UserError
-from skclassgap.cli._report import HEADLINE_LABELS, best_sentence, comparison_rows
+from skclassgap.cli._report import (
+    HEADLINE_NOTE,
+    PER_CLASS_LEGEND,
+    TABLE_NOTE,
+    comparison_rows,
+    headline_rows,
+    story_lines,
+)
 
 _CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -33,7 +41,7 @@ def _png(figure):
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="figure" src="data:image/png;base64,{data}">'
@@ -187,31 +195,23 @@ def render_html(run):
         f"<style>{_CSS}</style></head><body>",
         "<h1>skclassgap audit</h1>",
         f"<p><b>Data</b>: {esc(data['source'])}: {data['n_rows']} rows, "
-        f"{data['n_features']} features, {data['n_classes']} classes (target "
+        f"{plural(data['n_columns_read'], 'feature column')}, {data['n_classes']} "
+        "classes (target "
         f"<code>{esc(data['target'])}</code>).<br><b>Model</b>: "
         f"<code>{esc(result['model']['estimator'])}</code>, {cv['n_splits']}-fold "
         "stratified cross-validation (shuffled, random state "
         f"{cv['random_state']}).</p>",
-        "<h2>Preprocessing (ColumnTransformer)</h2>",
+        "<h2>Preprocessing</h2>",
+        "<p>Decisions made once on the whole table; imputation, scaling and "
+        "encoding fitted in each training fold.</p>",
         f"<pre>{esc(result['preprocessing']['text'])}</pre>",
         "<h2>Baseline</h2>",
+        f"<p>Headline numbers, {esc(HEADLINE_NOTE)}:</p>",
     ]
-    numbers = result["baseline"]["headline"]
-    rows = [
-        [
-            label,
-            f"{numbers[key]:.3f}"
-            + (
-                f" (class {numbers['worst_class']})"
-                if key == "worst_class_recall"
-                else ""
-            ),
-        ]
-        for key, label in HEADLINE_LABELS.items()
-    ]
-    parts.append(_table(["headline", "value"], rows))
-    parts.append("<p>Per class, from out-of-fold predictions:</p>")
+    parts.append(_table(["headline", "value"], headline_rows(result)))
+    parts.append("<p>Per class, from the out-of-fold predictions:</p>")
     parts.append(_frame_table(run.report, lambda v: f"{v:.3f}"))
+    parts.append(f"<p class='note'>{esc(PER_CLASS_LEGEND)}.</p>")
     spectral = result["spectral"]
     parts.append("<h2>Spectral imbalance</h2>")
     if spectral["status"] == "ok":
@@ -225,11 +225,14 @@ def render_html(run):
     header, rows = comparison_rows(result, "±")
     best_row = next((i for i, r in enumerate(rows) if r[1] == result["best"]), None)
     parts.append(
-        f"<p>Each strategy is a Pipeline cross-validated on the same folds; "
-        f"mean±std over folds, ranked by <b>{esc(result['objective']['name'])}</b>.</p>"
+        "<p>Each strategy is a Pipeline cross-validated on the same folds; "
+        f"{esc(TABLE_NOTE.format(pm='±'))}, ranked by "
+        f"<b>{esc(result['objective']['name'])}</b>; equal means share a rank.</p>"
     )
     parts.append(_table(header, rows, best_row=best_row, name_columns=2))
-    parts.append(f"<p><b>{esc(best_sentence(result, '±'))}</b></p>")
+    parts.append(
+        "<p><b>" + "<br>".join(esc(line) for line in story_lines(result)) + "</b></p>"
+    )
     others = [
         [name, o["status"], o["note"]]
         for name, o in result["strategies"].items()

@@ -5,11 +5,21 @@ import sys
 from pathlib import Path
 
 from skclassgap import __version__
-from skclassgap.cli._errors import UserError, check_path
+from skclassgap.cli._errors import UserError, check_path, file_kind
+from skclassgap.cli._examples import DEFAULT_EXAMPLE, EXAMPLES
+from skclassgap.cli._models import MODELS
 
 __all__ = ["UserError", "main"]
 
-MODEL_CHOICES = ["logreg", "hgb", "rf", "knn"]
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +45,7 @@ def _build_parser():
         help="cross-validate a model and mitigations, report per-class performance",
         description=(
             "Cross-validate a baseline classifier on PATH (CSV, Parquet or Feather) "
-            "or, with no PATH, on the embedded default data set; report per-class "
+            "or, with no PATH, on an embedded example data set; report per-class "
             "performance and compare mitigations under the same folds."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -44,17 +54,49 @@ def _build_parser():
             f"  {name:<22}{s.summary}"
             for name, s in STRATEGIES.items()
             if name != "baseline"
-        ),
+        )
+        + "\n\nexamples (--example NAME):\n"
+        + "\n".join(f"  {name:<22}{summary}" for name, summary in EXAMPLES.items()),
     )
     audit.add_argument(
-        "path", nargs="?", metavar="PATH", help="data file; default: embedded data set"
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help=f"data file; default: the embedded example {DEFAULT_EXAMPLE!r}",
+    )
+    audit.add_argument(
+        "--example",
+        choices=list(EXAMPLES),
+        metavar="NAME",
+        help=f"embedded data set to audit instead of PATH: {', '.join(EXAMPLES)} "
+        f"(default: {DEFAULT_EXAMPLE})",
     )
     audit.add_argument(
         "--target", help="name of the target column (default: the last column)"
     )
     audit.add_argument(
+        "--drop",
+        nargs="+",
+        metavar="COL",
+        default=[],
+        help="columns to leave out (an ID, a column derived from the target)",
+    )
+    audit.add_argument(
+        "--sep",
+        metavar="SEP",
+        help="field separator of a CSV file (default: ','; '\\t' for .tsv)",
+    )
+    audit.add_argument(
+        "--na-values",
+        nargs="+",
+        metavar="MARKER",
+        default=[],
+        help="more strings read as missing in a CSV file, on top of pandas' "
+        "markers (empty, NA, N/A, NaN, null, None, ...) and '?'",
+    )
+    audit.add_argument(
         "--model",
-        choices=MODEL_CHOICES,
+        choices=list(MODELS),
         default="logreg",
         help="baseline classifier (default: logreg)",
     )
@@ -83,6 +125,21 @@ def _build_parser():
     )
     audit.add_argument("--json", metavar="FILE", help="write the results as JSON")
     audit.add_argument("--random-state", type=int, default=0, help="seed (default: 0)")
+    audit.add_argument(
+        "--n-jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="worker processes over the (strategy, fold) fits (default: 1)",
+    )
+    audit.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="OpenMP and BLAS threads of each fit (default: 1; many small fits "
+        "run faster one thread each, use --n-jobs for parallelism)",
+    )
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -101,9 +158,7 @@ def parse_strategies(values):
     unknown = [n for n in names if n not in DEFAULT_STRATEGIES]
     if unknown:
         hint = ""
-        if any(
-            Path(n).suffix.lower() in {".csv", ".parquet", ".feather"} for n in unknown
-        ):
+        if any(file_kind(Path(n)) is not None for n in unknown):
             hint = " (put PATH before --strategies)"
         raise UserError(
             f"unknown strategy {', '.join(map(repr, unknown))}{hint}; choose from "
@@ -145,6 +200,13 @@ def _check_matplotlib():
 def audit(args):
     """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
     if args.path is not None:
+        if args.sep == "\\t":
+            args.sep = "\t"
+        if args.example is not None:
+            raise UserError(
+                f"give PATH or --example, not both (got {args.path!r} and "
+                f"--example {args.example})"
+            )
         check_path(args.path)
     strategies = parse_strategies(args.strategies)
     _check_output("--html", args.html)
@@ -157,8 +219,9 @@ def audit(args):
     from skclassgap.cli._audit import run
     from skclassgap.cli._report import plus_minus, render_text, write_json
 
-    # Many small fits: one BLAS thread each is faster than oversubscribed cores.
-    with threadpool_limits(limits=1, user_api="blas"):
+    # Many small fits: --threads (default 1) OpenMP/BLAS threads each is faster
+    # than oversubscribed cores; every fit sets the same limit in its worker.
+    with threadpool_limits(limits=args.threads):
         audit_run = run(args, strategies, err=sys.stderr)
     pm = plus_minus(sys.stdout)
     print(render_text(audit_run, pm), file=sys.stdout)

@@ -42,11 +42,6 @@ class Progress:
         self.done = min(self.done + steps, self.total)
         self._draw()
 
-    def jump(self, done):
-        """Set the count of finished steps (a strategy that failed part-way)."""
-        self.done = min(max(done, self.done), self.total)
-        self._draw()
-
     def _draw(self):
         if not self.enabled:
             return

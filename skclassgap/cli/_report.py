@@ -4,6 +4,7 @@ import json
 import math
 from pathlib import Path
 
+from skclassgap.cli._clean import plural
 from skclassgap.cli._errors import UserError
 
 HEADLINE_LABELS = {
@@ -73,25 +74,65 @@ def _table(header, rows):
     return "\n".join(lines)
 
 
-def best_sentence(result, pm="±"):
-    """Which strategy wins on the objective, against the baseline."""
-    objective = result["objective"]
-    column, best = objective["column"], result["best"]
-    strategies = result["strategies"]
-    base = strategies["baseline"]["metrics"][column]["mean"]
-    if best is None:
-        return "no strategy ran"
-    if best == "baseline":
-        return (
-            f"no mitigation beat the baseline on {objective['name']} "
-            f"(baseline {base:.3f})"
+def story_lines(result, pm="±"):
+    """Two lines: the class the baseline fails, and what the best mitigation
+    changes on the objective (mean and spread of the per-fold differences)."""
+    facts = result["story"]
+    name = result["objective"]["name"]
+    worst = facts["worst_class"]
+    n_rows = result["data"]["n_rows"]
+    if facts["all_classes_equal"]:
+        first = (
+            f"baseline: every class has the same recall, "
+            f"{facts['worst_class_recall']:.3f}"
         )
-    m = strategies[best]["metrics"][column]
-    return (
-        f"best by {objective['name']}: {best} "
-        f"({column} {m['mean']:.3f}{pm}{m['std']:.3f};"
-        f" baseline {base:.3f}, change {m['mean'] - base:+.3f})"
+    else:
+        first = (
+            f"baseline: worst class {worst!r} ({facts['worst_class_support']} of "
+            f"{n_rows} rows), recall {facts['worst_class_recall']:.3f}"
+        )
+    best = facts["best"]
+    if best is None:
+        return [first, "no mitigation ran"]
+    change = (
+        f"{name} {facts['baseline_value']:.3f} -> {facts['best_value']:.3f}, change "
+        f"{facts['change_mean']:+.3f}{pm}{facts['change_std']:.3f} over "
+        f"{facts['n_folds']} folds"
     )
+    if not facts["beats_baseline"]:
+        second = (
+            f"no mitigation beat the baseline on {name}; the closest, {best}: {change}"
+        )
+    else:
+        second = (
+            f"best by {name}: {best}, {change}; recall of class {worst!r} "
+            f"{facts['worst_class_recall']:.3f} -> "
+            f"{facts['best_worst_class_recall']:.3f}"
+        )
+    return [first, second]
+
+
+PER_CLASS_LEGEND = (
+    "prediction_bias = predicted / support (> 1: the class attracts predictions); "
+    "fp_share = the class's share of all false positives"
+)
+HEADLINE_NOTE = "pooled over the out-of-fold predictions of every row"
+TABLE_NOTE = "mean{pm}std over the folds"
+
+
+def headline_rows(result):
+    """(label, value) of the baseline's headline numbers; the worst class is
+    named only when the classes differ."""
+    numbers = result["baseline"]["headline"]
+    rows = []
+    for column, label in HEADLINE_LABELS.items():
+        suffix = (
+            f" (class {numbers['worst_class']})"
+            if column == "worst_class_recall" and not numbers["all_classes_equal"]
+            else ""
+        )
+        rows.append((label, f"{_fmt(numbers[column])}{suffix}"))
+    return rows
 
 
 def render_text(run, pm="±"):
@@ -100,25 +141,21 @@ def render_text(run, pm="±"):
     data, cv = result["data"], result["cv"]
     out = [
         f"data: {data['source']}: {data['n_rows']} rows, "
-        f"{data['n_features']} features, "
+        f"{plural(data['n_columns_read'], 'feature column')}, "
         f"{data['n_classes']} classes (target {data['target']!r})",
-        "preprocessing (ColumnTransformer):",
+        "preprocessing (decisions made once on the whole table; imputation, scaling "
+        "and encoding fitted in each training fold):",
         result["preprocessing"]["text"],
         f"model: {result['model']['name']}, {cv['n_splits']}-fold stratified "
         f"cross-validation (shuffled, random state {cv['random_state']})",
         "",
         "baseline per class (out-of-fold predictions):",
         run.report.to_string(float_format=lambda v: f"{v:.3f}"),
+        PER_CLASS_LEGEND,
         "",
+        f"baseline headline ({HEADLINE_NOTE}):",
     ]
-    numbers = result["baseline"]["headline"]
-    for column, label in HEADLINE_LABELS.items():
-        suffix = (
-            f" (class {numbers['worst_class']})"
-            if column == "worst_class_recall"
-            else ""
-        )
-        out.append(f"{label:>20}: {_fmt(numbers[column])}{suffix}")
+    out += [f"{label:>20}: {value}" for label, value in headline_rows(result)]
     out.append("")
     spectral = result["spectral"]
     if spectral["status"] == "ok":
@@ -129,11 +166,11 @@ def render_text(run, pm="±"):
     out.append("")
     header, rows = comparison_rows(result, pm)
     out.append(
-        f"strategies, {cv['n_splits']}-fold CV, mean{pm}std, ranked by "
-        f"{result['objective']['name']}:"
+        f"strategies, {cv['n_splits']}-fold CV, {TABLE_NOTE.format(pm=pm)}, "
+        f"ranked by {result['objective']['name']} (equal means share a rank):"
     )
     out.append(_table(header, rows))
-    for status in ("unavailable", "failed"):
+    for status in ("declined", "failed"):
         names = [
             f"{name} ({o['note']})"
             for name, o in result["strategies"].items()
@@ -149,7 +186,7 @@ def render_text(run, pm="±"):
     if notes:
         out.append("settings: " + "; ".join(notes))
     out.append("")
-    out.append(best_sentence(result, pm))
+    out.extend(story_lines(result, pm))
     return "\n".join(out)
 
 

@@ -1,25 +1,15 @@
 """The mitigations ``skclassgap audit`` compares: a registry of Pipeline factories.
 
-Each strategy names the module it needs and a factory that builds an unfitted
-estimator from the audit's preprocessor and base model. The module is imported
-only when the strategy is built, so a strategy whose family is not installed
-(or not merged yet) is reported as *unavailable* instead of failing the audit.
-A factory may also decline a combination (e.g. class weights for a model that
-takes neither ``class_weight`` nor ``sample_weight``) with a note.
-
-Names the factories rely on (public contract of DESIGN.md):
-
-- ``skclassgap.cost_sensitive.CostSensitiveClassifier(estimator, *,
-  class_weight="balanced", random_state=...)``
-- ``skclassgap.over_sampling.SMOTE(*, k_neighbors=..., random_state=...)``
-- ``skclassgap.over_sampling.GaussianOverSampler(*, random_state=...)``
-- ``skclassgap.compose.ResampledClassifier(estimator, *, sampler)``
-- ``skclassgap.threshold.ThresholdCalibrator(estimator, *, objective=..., cv=...)``
-- ``skclassgap.threshold.LogitAdjustedClassifier(estimator, *, tau=1.0)``
-- ``skclassgap.spectral.SpectralBalancer()``
+Each strategy has a factory that builds an unfitted estimator from the audit's
+preprocessor and base model. Factories import the package's estimators when
+they run (so that ``--help`` does not pay for them); an import error there is a
+bug and propagates. A factory may decline a combination it cannot serve --
+class weights for a model that takes neither ``class_weight`` nor
+``sample_weight``, resampling or inner cross-validation when a class has a
+single training row -- by raising :class:`StrategyDeclined` with the reason;
+the audit reports it as *declined*.
 """
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,19 +21,27 @@ def clone(estimator):
     return sklearn_clone(estimator)
 
 
-class StrategyUnavailable(Exception):
-    """The strategy cannot run here; the message says why (shown as a note)."""
+class StrategyDeclined(Exception):
+    """The strategy does not apply to this model or data; the message says why."""
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every factory may use."""
+    """What every factory may use.
 
-    preprocessor: object
+    ``preparation`` imputes and scales and keeps a table (categories stay
+    categories); ``encoder`` turns the prepared table into model features. A
+    sampler goes between the two, so that it sees the table, not its encoding.
+    """
+
+    preparation: object
+    encoder: object
     model: object
     objective: str
     random_state: int
     min_train_class: int  # rows of the smallest class in a training fold
+    categorical: bool = False  # the table has categorical columns
+    threads: int = 1  # threads of one fit (the samplers' neighbour search)
 
 
 @dataclass(frozen=True)
@@ -57,18 +55,23 @@ class Built:
 
 @dataclass(frozen=True)
 class Strategy:
-    """A named mitigation: summary, module to import lazily, factory."""
+    """A named mitigation: one-line summary and factory."""
 
     name: str
     summary: str
-    modules: tuple
-    factory: Callable  # (context, *modules) -> Built
+    factory: Callable  # context -> Built
 
 
 def _pipeline(context, *steps):
     from sklearn.pipeline import Pipeline
 
-    return Pipeline([("preprocess", clone(context.preprocessor)), *steps])
+    return Pipeline(
+        [
+            ("prepare", clone(context.preparation)),
+            ("encode", clone(context.encoder)),
+            *steps,
+        ]
+    )
 
 
 def _baseline(context):
@@ -94,48 +97,74 @@ def _class_weight(context):
             },
             note="balanced sample_weight",
         )
-    raise StrategyUnavailable(
+    raise StrategyDeclined(
         f"{name} takes neither class_weight nor sample_weight; "
         "cost_sensitive or smote work for it"
     )
 
 
-def _cost_sensitive(context, cost_sensitive):
-    model = cost_sensitive.CostSensitiveClassifier(
+def _cost_sensitive(context):
+    from skclassgap.cost_sensitive import CostSensitiveClassifier
+
+    model = CostSensitiveClassifier(
         clone(context.model), class_weight="balanced", random_state=context.random_state
     )
     return Built(_pipeline(context, ("model", model)), note="class_weight='balanced'")
 
 
-def _resampled(context, over_sampling, compose, sampler):
-    model = compose.ResampledClassifier(clone(context.model), sampler=sampler)
-    return Built(_pipeline(context, ("model", model)))
+def _resampled(context, sampler, note):
+    """Resample the prepared table, then encode and fit, inside the resampler.
+
+    A table with categorical columns is resampled after encoding until the
+    sampler can take categories (SMOTE-NC rules); the note says so.
+    """
+    from sklearn.pipeline import Pipeline
+
+    from skclassgap.compose import ResampledClassifier
+
+    if context.categorical:
+        model = ResampledClassifier(clone(context.model), sampler=sampler)
+        note = ", ".join(filter(None, [note, "resampled after one-hot encoding"]))
+        return Built(_pipeline(context, ("model", model)), note=note)
+    inner = Pipeline(
+        [("encode", clone(context.encoder)), ("model", clone(context.model))]
+    )
+    model = ResampledClassifier(inner, sampler=sampler)
+    steps = [("prepare", clone(context.preparation)), ("model", model)]
+    return Built(Pipeline(steps), note=note)
 
 
-def _smote(context, over_sampling, compose):
+def _smote(context):
+    from skclassgap.over_sampling import SMOTE
+
     k = min(5, context.min_train_class - 1)
     if k < 1:
-        raise StrategyUnavailable(
+        raise StrategyDeclined(
             "a class has a single row in a training fold; SMOTE needs two"
         )
-    sampler = over_sampling.SMOTE(k_neighbors=k, random_state=context.random_state)
-    built = _resampled(context, over_sampling, compose, sampler)
-    return Built(built.estimator, note=f"k_neighbors={k}")
+    sampler = SMOTE(
+        k_neighbors=k, random_state=context.random_state, n_jobs=context.threads
+    )
+    return _resampled(context, sampler, f"k_neighbors={k}")
 
 
-def _gaussian(context, over_sampling, compose):
-    sampler = over_sampling.GaussianOverSampler(random_state=context.random_state)
-    return _resampled(context, over_sampling, compose, sampler)
+def _gaussian(context):
+    from skclassgap.over_sampling import GaussianOverSampler
+
+    sampler = GaussianOverSampler(random_state=context.random_state)
+    return _resampled(context, sampler, "")
 
 
-def _threshold(context, threshold):
+def _threshold(context):
+    from skclassgap.threshold import ThresholdCalibrator
+
     inner = min(3, context.min_train_class)
     if inner < 2:
-        raise StrategyUnavailable(
+        raise StrategyDeclined(
             "a class has a single row in a training fold; inner cross-validation "
             "needs two"
         )
-    model = threshold.ThresholdCalibrator(
+    model = ThresholdCalibrator(
         clone(context.model), objective=context.objective, cv=inner
     )
     return Built(
@@ -144,57 +173,55 @@ def _threshold(context, threshold):
     )
 
 
-def _logit_adjustment(context, threshold):
-    model = threshold.LogitAdjustedClassifier(clone(context.model), tau=1.0)
+def _logit_adjustment(context):
+    from skclassgap.threshold import LogitAdjustedClassifier
+
+    model = LogitAdjustedClassifier(clone(context.model), tau=1.0)
     return Built(_pipeline(context, ("model", model)), note="tau=1")
 
 
-def _spectral_balancing(context, spectral):
-    steps = [("balance", spectral.SpectralBalancer()), ("model", clone(context.model))]
+def _spectral_balancing(context):
+    from skclassgap.spectral import SpectralBalancer
+
+    steps = [("balance", SpectralBalancer()), ("model", clone(context.model))]
     return Built(_pipeline(context, *steps))
 
 
 STRATEGIES = {
     s.name: s
     for s in [
-        Strategy("baseline", "the model as is", (), _baseline),
+        Strategy("baseline", "the model as is", _baseline),
         Strategy(
-            "class_weight", "scikit-learn's balanced class weights", (), _class_weight
+            "class_weight", "scikit-learn's balanced class weights", _class_weight
         ),
         Strategy(
             "cost_sensitive",
             "CostSensitiveClassifier with balanced class weights",
-            ("skclassgap.cost_sensitive",),
             _cost_sensitive,
         ),
         Strategy(
             "smote",
             "SMOTE oversampling to balance, then fit",
-            ("skclassgap.over_sampling", "skclassgap.compose"),
             _smote,
         ),
         Strategy(
             "gaussian_oversampling",
             "Gaussian oversampling to balance, then fit",
-            ("skclassgap.over_sampling", "skclassgap.compose"),
             _gaussian,
         ),
         Strategy(
             "threshold",
             "threshold / per-class offsets tuned on inner out-of-fold scores",
-            ("skclassgap.threshold",),
             _threshold,
         ),
         Strategy(
             "logit_adjustment",
             "decisions shifted by the log class priors",
-            ("skclassgap.threshold",),
             _logit_adjustment,
         ),
         Strategy(
             "spectral_balancing",
             "SpectralBalancer whitening before the model",
-            ("skclassgap.spectral",),
             _spectral_balancing,
         ),
     ]
@@ -204,24 +231,5 @@ DEFAULT_STRATEGIES = [name for name in STRATEGIES if name != "baseline"]
 
 
 def build(name, context):
-    """Build strategy ``name``.
-
-    Raise :class:`StrategyUnavailable`, with the reason, when it cannot be built.
-    """
-    strategy = STRATEGIES[name]
-    modules = []
-    for module in strategy.modules:
-        try:
-            modules.append(importlib.import_module(module))
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                raise StrategyUnavailable(f"{module} is not installed") from None
-            raise
-    try:
-        return strategy.factory(context, *modules)
-    except AttributeError as exc:
-        # the module exists but lacks the class this factory expects
-        missing = getattr(exc, "name", None) or str(exc)
-        raise StrategyUnavailable(
-            f"{' / '.join(strategy.modules)} has no {missing}"
-        ) from None
+    """Build strategy ``name``; raise :class:`StrategyDeclined` with the reason."""
+    return STRATEGIES[name].factory(context)

@@ -3,6 +3,8 @@
 The class gap and the worst class are marked.
 """
 
+import textwrap
+
 import numpy as np
 
 from skclassgap.metrics import per_class_report
@@ -10,6 +12,12 @@ from skclassgap.plotting._base import axes_or_new, require_pyplot
 
 _METRICS = ("recall", "precision", "f1")
 _LABELS = {"recall": "recall", "precision": "precision", "f1": "F1"}
+# Tick labels turn when a class name is longer than _TICK_WIDTH characters or
+# there are more classes than fit flat; legend entries wrap at _LEGEND_WIDTH.
+_TICK_WIDTH = 8
+_LEGEND_WIDTH = 28
+_NOTE_WIDTH = 14  # the gap's note beside the arrow
+_MAX_LEVEL_TICKS = 12
 
 
 def _estimator_name(estimator):
@@ -134,7 +142,9 @@ class ClassGapDisplay:
             )
         plt = require_pyplot("ClassGapDisplay.plot")
         ax = axes_or_new(
-            ax, "ClassGapDisplay.plot", (max(6.0, 0.75 * len(classes) + 3), 4.2)
+            ax,
+            "ClassGapDisplay.plot",
+            (max(6.0, 0.75 * len(classes) + 3) + 1.5, 4.2),
         )
         series = [(model, metric) for model, _ in models for metric in metrics]
         width = 0.8 / len(series)
@@ -169,7 +179,8 @@ class ClassGapDisplay:
             hi, lo = np.nanmax(values), np.nanmin(values)
             worst = int(np.nanargmin(values))
             self.gap_[model] = float(hi - lo)
-            self.worst_class_[model] = classes[worst]
+            # No worst class when every class scores the same.
+            self.worst_class_[model] = classes[worst] if hi > lo else None
             lows.append(lo)
             color = line_colors[m]
             for level in (hi, lo):
@@ -181,24 +192,29 @@ class ClassGapDisplay:
                 xytext=(x_arrow, hi),
                 arrowprops={"arrowstyle": "<->", "color": color, "linewidth": 1.5},
             )
-            text = f"{hi - lo:.3f}"
             if len(models) == 1:
-                text = f"{_LABELS[gap_metric]} gap\n{text}\nworst: {classes[worst]}"
-            ax.text(
-                x_arrow + 0.06,
-                (hi + lo) / 2 + 0.03 * (hi - lo) * (1 - 2 * m),
-                text,
-                color=color,
-                fontsize=8,
-                va="center",
-                ha="left",
-            )
+                # two models: the gaps are in the legend (texts would collide)
+                text = f"{_LABELS[gap_metric]} gap\n{hi - lo:.3f}\n" + (
+                    textwrap.fill(f"worst: {classes[worst]}", _NOTE_WIDTH)
+                    if hi > lo
+                    else "all classes\nequal"
+                )
+                ax.text(
+                    x_arrow + 0.06,
+                    (hi + lo) / 2,
+                    text,
+                    color=color,
+                    fontsize=8,
+                    va="center",
+                    ha="left",
+                )
         if len(models) == 2:
             for model, _ in models:
                 if (model, gap_metric) in self.bars_:
+                    worst = self.worst_class_[model]
                     self.bars_[(model, gap_metric)].set_label(
                         f"{model}: {_LABELS[gap_metric]} (gap {self.gap_[model]:.3f}, "
-                        f"worst {self.worst_class_[model]})"
+                        + (f"worst {worst})" if worst is not None else "all equal)")
                     )
         all_values = np.concatenate(
             [
@@ -211,29 +227,50 @@ class ClassGapDisplay:
         ax.set_ylim(bottom, 1.02)
         ax.set_xlim(-0.6, len(classes) + 0.6 + 0.6 * (len(models) - 1))
         ax.set_xticks(x)
-        ax.set_xticklabels([str(c) for c in classes])
-        worst_labels = set(map(str, self.worst_class_.values()))
-        for tick in ax.get_xticklabels():
-            if tick.get_text() in worst_labels:
+        names = [str(c) for c in classes]
+        ax.set_xticklabels(names)
+        if len(classes) > _MAX_LEVEL_TICKS or any(
+            len(name) > _TICK_WIDTH for name in names
+        ):
+            # turned labels, anchored at their end, never overlap their neighbours
+            for tick in ax.get_xticklabels():
+                tick.set_rotation(30)
+                tick.set_horizontalalignment("right")
+                tick.set_rotation_mode("anchor")
+        worst_labels = {str(c) for c in self.worst_class_.values() if c is not None}
+        for tick, name in zip(ax.get_xticklabels(), names, strict=True):
+            if name in worst_labels:
                 tick.set_color("#c00000")
                 tick.set_fontweight("bold")
-        ax.set_xlabel("class (worst in red)")
+        ax.set_xlabel("class (worst in red)" if worst_labels else "class")
         ax.set_ylabel(
             "score" + (f" (axis starts at {bottom:.1f})" if bottom > 0 else "")
         )
         if title is None:
             if len(models) == 1:
                 model = models[0][0]
+                worst = self.worst_class_[model]
                 title = (
                     f"Per-class scores of {model}: {_LABELS[gap_metric]} gap "
-                    f"{self.gap_[model]:.3f}, worst class {self.worst_class_[model]}"
+                    f"{self.gap_[model]:.3f}, "
+                    + (f"worst class {worst}" if worst is not None else "all equal")
                 )
             else:
                 title = (
                     f"Per-class {_LABELS[gap_metric]}: {models[0][0]} vs {models[1][0]}"
                 )
         ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=8, loc="lower left", ncol=len(series))
+        # Right of the axes, labels wrapped: never over the bars or the gap
+        # arrows, never across the tick labels.
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(
+            handles,
+            [textwrap.fill(label, _LEGEND_WIDTH) for label in labels],
+            fontsize=8,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+        )
         ax.grid(axis="y", alpha=0.3)
         self.ax_ = ax
         self.figure_ = ax.figure

@@ -195,15 +195,18 @@ def test_context_neighbors_and_inner_folds():
     assert ctx.imbalance_ratio == pytest.approx(40 / 7)
 
 
-def test_available_methods_reports_failed_import(monkeypatch):
-    """Check that a method whose import fails is reported unavailable, not raised."""
-    ghost = _methods.Method(
-        "ghost", "ours", "sampler", "skclassgap.no_such_module.X", lambda ctx, s: None
-    )
-    monkeypatch.setitem(_methods.METHODS, "ghost", ghost)
-    available, unavailable = _methods.available_methods(["baseline", "ghost"])
-    assert [m.name for m in available] == ["baseline"]
-    assert "No module named 'skclassgap.no_such_module'" in unavailable["ghost"]
+def test_select_methods_resolves_every_method():
+    """Check that every registered method's symbol imports and resolves."""
+    methods = _methods.select_methods()
+    assert [m.name for m in methods] == list(_methods.METHODS)
+    for method in methods:
+        assert method.symbol is None or callable(method.resolve())
+
+
+def test_select_methods_refuses_unknown_names():
+    """Check that an unknown method name is refused with the valid names."""
+    with pytest.raises(ValueError, match=r"unknown method\(s\) \['ghost'\]; valid"):
+        _methods.select_methods(["baseline", "ghost"])
 
 
 def _toy():

@@ -2,7 +2,6 @@
 (in process)."""
 
 import io
-import sys
 
 import numpy as np
 import pytest
@@ -11,29 +10,33 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skclassgap.cli import main
 from skclassgap.cli._errors import UserError
+from skclassgap.cli._examples import EXAMPLES
 from skclassgap.cli._main import parse_strategies
 from skclassgap.cli._progress import Progress
 from skclassgap.cli._strategies import (
     DEFAULT_STRATEGIES,
     STRATEGIES,
     Context,
-    StrategyUnavailable,
+    StrategyDeclined,
     build,
 )
+from skclassgap.datasets._audit_default import AUDIT_DATASETS
 
 
-def _context(model, min_train_class=10):
+def _context(model, min_train_class=10, categorical=False):
     return Context(
-        preprocessor=StandardScaler(),
+        preparation=StandardScaler(),
+        encoder=FunctionTransformer(),
         model=model,
         objective="g_mean",
         random_state=0,
         min_train_class=min_train_class,
+        categorical=categorical,
     )
 
 
@@ -80,55 +83,57 @@ def test_class_weight_falls_back_to_balanced_sample_weight():
     built.estimator.fit(X, y, **built.fit_params(y))  # the routing name is right
 
 
-def test_class_weight_unavailable_for_knn():
+def test_class_weight_declined_for_knn():
     """Check that KNN, which takes neither weight, is declined with a note."""
-    with pytest.raises(StrategyUnavailable, match="KNeighborsClassifier takes neither"):
+    with pytest.raises(StrategyDeclined, match="KNeighborsClassifier takes neither"):
         build("class_weight", _context(KNeighborsClassifier()))
-
-
-@pytest.mark.parametrize(
-    "name, module",
-    [
-        ("cost_sensitive", "skclassgap.cost_sensitive"),
-        ("smote", "skclassgap.over_sampling"),
-        ("threshold", "skclassgap.threshold"),
-        ("spectral_balancing", "skclassgap.spectral"),
-    ],
-)
-def test_strategy_with_missing_module_is_unavailable(monkeypatch, name, module):
-    """Check that a missing family module makes its strategy unavailable, not an
-    error."""
-    monkeypatch.setitem(sys.modules, module, None)
-    with pytest.raises(StrategyUnavailable, match=f"{module} is not installed"):
-        build(name, _context(LogisticRegression()))
 
 
 @pytest.mark.parametrize("name", ["smote", "threshold"])
 def test_strategy_declines_single_row_classes(name):
     """Check that resampling and inner CV are declined when a class has one training
     row."""
-    pytest.importorskip(STRATEGIES[name].modules[0])
-    for module in STRATEGIES[name].modules:
-        pytest.importorskip(module)
-    with pytest.raises(StrategyUnavailable, match="single row"):
+    with pytest.raises(StrategyDeclined, match="single row"):
         build(name, _context(LogisticRegression(), min_train_class=1))
 
 
 @pytest.mark.parametrize("name", DEFAULT_STRATEGIES)
 def test_strategy_builds_a_pipeline_that_fits(name):
-    """Check that every strategy whose family is installed fits and predicts iris."""
-    for module in STRATEGIES[name].modules:
-        pytest.importorskip(module)
-    try:
-        built = build(name, _context(LogisticRegression(max_iter=500)))
-    except StrategyUnavailable as exc:
-        pytest.skip(str(exc))
+    """Check that every strategy builds, fits and predicts iris well."""
+    built = build(name, _context(LogisticRegression(max_iter=500)))
     X, y = load_iris(return_X_y=True)
     params = built.fit_params(y) if built.fit_params else {}
     model = built.estimator.fit(X, y, **params)
-    assert model.steps[0][0] == "preprocess"
+    assert model.steps[0][0] == "prepare"
     assert set(model.predict(X)) <= {0, 1, 2}
     assert (model.predict(X) == y).mean() > 0.8
+
+
+def test_strategy_factory_bug_propagates(monkeypatch):
+    """Check that an error inside a factory is raised, not turned into a note."""
+
+    def broken(context):
+        raise AttributeError("module 'skclassgap.over_sampling' has no attribute 'X'")
+
+    monkeypatch.setitem(
+        STRATEGIES, "smote", STRATEGIES["smote"].__class__("smote", "", broken)
+    )
+    with pytest.raises(AttributeError, match="has no attribute 'X'"):
+        build("smote", _context(LogisticRegression()))
+
+
+def test_examples_are_the_embedded_data_sets():
+    """Check that --example offers exactly the loader's data sets, default first."""
+    assert list(EXAMPLES) == list(AUDIT_DATASETS)
+
+
+def test_help_lists_the_examples(capsys):
+    """Check that audit --help names every example with its summary."""
+    with pytest.raises(SystemExit):
+        main(["audit", "--help"])
+    out = capsys.readouterr().out
+    for name, summary in EXAMPLES.items():
+        assert f"  {name:<22}{summary}" in out
 
 
 @pytest.mark.parametrize(
@@ -179,10 +184,9 @@ def test_progress_draws_counts_only_when_enabled():
     stream = _TTY()
     with Progress(total=4, stream=stream, enabled=True) as progress:
         progress.update("baseline fold 1/2")
-        progress.advance()
-        progress.jump(4)
+        progress.advance(3)
     text = stream.getvalue()
-    assert "1/4" in text and "4/4" in text and "baseline fold 1/2" in text
+    assert "0/4" in text and "3/4" in text and "baseline fold 1/2" in text
     assert text.endswith("\r")
     quiet = io.StringIO()
     with Progress(total=4, stream=quiet, enabled=False) as progress:

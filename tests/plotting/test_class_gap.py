@@ -47,7 +47,7 @@ def test_class_gap_display_compares_two_models():
     np.testing.assert_allclose(other, per_class_report(Y_TRUE, Y_OTHER)["recall"])
     assert display.gap_["fixed"] == pytest.approx(class_gap(Y_TRUE, Y_OTHER))
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
-    assert labels[1] == "fixed: recall (gap 0.250, worst b)"
+    assert labels[1].replace("\n", " ") == "fixed: recall (gap 0.250, worst b)"
 
 
 def test_class_gap_display_from_estimator_names_the_final_step():
@@ -95,3 +95,37 @@ def test_displays_without_matplotlib_say_how_to_install(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"needs matplotlib.*skclassgap\[plot\]"):
         call()
+
+
+def test_class_gap_display_marks_no_worst_class_when_all_equal():
+    """Check that equal per-class recalls give no worst class, no red tick label and
+    say so in the title."""
+    y = np.array(["a", "a", "b", "b", "c", "c"])
+    display = ClassGapDisplay.from_predictions(y, y, name="m")
+    assert display.worst_class_["m"] is None and display.gap_["m"] == 0.0
+    colors = {t.get_color() for t in display.ax_.get_xticklabels()}
+    assert "#c00000" not in colors
+    assert display.ax_.get_title().endswith("gap 0.000, all equal")
+    assert display.ax_.get_xlabel() == "class"
+
+
+def test_class_gap_display_keeps_long_labels_apart():
+    """Check that long class names are turned and do not overlap, and that the
+    legend sits outside the axes (right of them), clear of the bars."""
+    names = np.array(["Adelie Penguin (Pygoscelis adeliae)", "Gentoo penguin (P.)"])
+    y = np.repeat(names, 3)
+    y_pred = y.copy()
+    y_pred[0] = names[1]
+    display = ClassGapDisplay.from_predictions(y, y_pred, y_pred_other=y, name="m")
+    ticks = display.ax_.get_xticklabels()
+    assert ticks[0].get_text() == names[0] and ticks[0].get_rotation() == 30
+    display.figure_.canvas.draw()
+    # parallel turned labels are apart when the tick spacing, measured across
+    # the text's direction, exceeds the height of a line of text
+    x0, x1 = display.ax_.transData.transform([(0, 0), (1, 0)])[:, 0]
+    line_height = ticks[0].get_fontsize() * display.figure_.dpi / 72
+    assert (x1 - x0) * np.sin(np.radians(30)) > line_height
+    legend = display.ax_.get_legend().get_window_extent()
+    axes = display.ax_.get_window_extent()
+    assert legend.x0 >= axes.x1
+    assert legend.x1 <= display.figure_.bbox.x1

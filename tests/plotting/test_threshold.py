@@ -7,6 +7,7 @@ from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
 
 from skclassgap.plotting import ThresholdCurveDisplay
+from skclassgap.threshold import ThresholdCalibrator
 
 
 class _FittedBinary(BaseEstimator):
@@ -61,16 +62,12 @@ def test_threshold_display_needs_arrays():
 
 @pytest.mark.parametrize("multiclass", [False, True])
 def test_threshold_display_from_threshold_calibrator(multiclass):
-    """Check against a real ThresholdCalibrator (once skclassgap.threshold is
-    merged)."""
-    threshold = pytest.importorskip("skclassgap.threshold")
+    """Check that the display draws a real ThresholdCalibrator's fitted values."""
     if multiclass:
         X, y = load_iris(return_X_y=True)
     else:
         X, y = make_classification(n_samples=300, weights=[0.85], random_state=0)
-    model = threshold.ThresholdCalibrator(LogisticRegression(max_iter=500), cv=3).fit(
-        X, y
-    )
+    model = ThresholdCalibrator(LogisticRegression(max_iter=500), cv=3).fit(X, y)
     display = ThresholdCurveDisplay.from_estimator(model)
     if multiclass:
         np.testing.assert_array_equal(
