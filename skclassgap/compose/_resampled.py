@@ -8,7 +8,6 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.utils import get_tags
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metadata_routing import (
@@ -24,7 +23,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
+from skclassgap.utils._meta import (
+    ForwardResponsesMixin,
+    checked_input,
+    fit_router,
+    inner_tags,
+)
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -145,6 +149,14 @@ class ResampledClassifier(
     value, a synthetic row takes its parent's. ``sample_weight`` is always
     consumed here and carried by the rule above.
 
+    Input ``X`` may hold NaN (in ``fit`` and when predicting) only when both
+    the sampler and the estimator accept it (their ``allow_nan`` tags), e.g.
+    :class:`~imblearn.under_sampling.RandomUnderSampler` with
+    :class:`~sklearn.ensemble.HistGradientBoostingClassifier`. With a sampler
+    that needs finite values (SMOTE and the other interpolating samplers),
+    the estimator never sees a missing value in training, so predicting on
+    rows with missing values is refused too: impute before this estimator.
+
     Parameters
     ----------
     estimator : classifier
@@ -234,12 +246,7 @@ class ResampledClassifier(
         check_classification_targets(y)
         # pandas goes to the sampler as given (feature names reach the estimator).
         X = X if hasattr(X, "columns") else X_checked
-        if self.sampler is None:
-            from skclassgap.over_sampling import SMOTE
-
-            self.sampler_ = SMOTE()
-        else:
-            self.sampler_ = clone(self.sampler)
+        self.sampler_ = clone(self._sampler())
         self.estimator_ = clone(self.estimator)
         n_samples = X_checked.shape[0]
         sw = check_sample_weight(
@@ -279,18 +286,23 @@ class ResampledClassifier(
         self.classes_ = self.estimator_.classes_
         return self
 
+    def _sampler(self):
+        """``sampler``, or the default SMOTE when it is None (not fitted)."""
+        if self.sampler is None:
+            from skclassgap.over_sampling import SMOTE
+
+            return SMOTE()
+        return self.sampler
+
     def _response_input(self, X):
-        """Fitted check and validation (feature count/names) before forwarding."""
+        """Fitted check and validation (feature count/names) before forwarding.
+
+        NaN and infinity are refused unless both the sampler and the estimator
+        accept NaN (the ``allow_nan`` tag): a model fitted through a sampler
+        that cannot take missing values never saw them.
+        """
         check_is_fitted(self)
-        X_checked = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=None,
-            ensure_all_finite=False,
-        )
-        return X if hasattr(X, "columns") else X_checked
+        return checked_input(self, X, reset=False)
 
     def predict(self, X):
         """Predict class labels with the fitted estimator.
@@ -320,21 +332,12 @@ class ResampledClassifier(
         routing : MetadataRouter
             The routing information.
         """
-        if self.sampler is None:
-            from skclassgap.over_sampling import SMOTE
-
-            sampler = SMOTE()
-        else:
-            sampler = self.sampler
         return fit_router(
-            self, estimator=(self.estimator, "fit"), sampler=(sampler, "fit_resample")
+            self,
+            estimator=(self.estimator, "fit"),
+            sampler=(self._sampler(), "fit_resample"),
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        est = get_tags(self.estimator)
-        tags.input_tags.sparse = est.input_tags.sparse and (
-            self.sampler is None or get_tags(self.sampler).input_tags.sparse
-        )
-        tags.input_tags.allow_nan = False
-        return tags
+        # X goes through the sampler to the estimator in fit: both must accept it.
+        return inner_tags(super().__sklearn_tags__(), self.estimator, self._sampler())

@@ -9,7 +9,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import (
     _raise_for_params,
@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
-from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
+from skclassgap.utils._meta import ForwardResponsesMixin, fit_router, inner_tags
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -469,8 +469,4 @@ class CostSensitiveClassifier(
         return fit_router(self, estimator=(self.estimator, "fit"))
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags
+        return inner_tags(super().__sklearn_tags__(), self.estimator)

@@ -12,7 +12,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -38,7 +38,7 @@ from skclassgap.threshold._search import (
     evaluate_offsets,
     offset_search,
 )
-from skclassgap.utils._meta import ForwardResponsesMixin
+from skclassgap.utils._meta import ForwardResponsesMixin, inner_tags
 
 # Probabilities are floored here before the log, so that zero probabilities
 # give large negative, finite log-scores.
@@ -451,6 +451,4 @@ class ThresholdCalibrator(
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
-        return tags
+        return inner_tags(super().__sklearn_tags__(), self.estimator)

@@ -1,8 +1,9 @@
 """Shared pieces of skclassgap's meta-estimators."""
 
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _estimator_has, check_is_fitted
+from sklearn.utils.validation import _estimator_has, check_is_fitted, validate_data
 
 
 def fit_router(owner, **children):
@@ -20,6 +21,47 @@ def fit_router(owner, **children):
             method_mapping=MethodMapping().add(caller="fit", callee=method),
         )
     return router
+
+
+def inner_tags(tags, *inner):
+    """Derive a meta-estimator's tags from the objects it hands its input to.
+
+    ``X`` may be sparse or hold NaN only when every inner object (the
+    estimator, and a sampler that sees ``X`` first) accepts it; a classifier
+    handles more than two classes only when every inner classifier does.
+    ``tags`` (the meta-estimator's own, from ``super().__sklearn_tags__()``)
+    is changed in place and returned.
+    """
+    inner_tags = [get_tags(obj) for obj in inner]
+    tags.input_tags.sparse = all(t.input_tags.sparse for t in inner_tags)
+    tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in inner_tags)
+    if tags.classifier_tags is not None:
+        tags.classifier_tags.multi_class = all(
+            t.classifier_tags.multi_class
+            for t in inner_tags
+            if t.classifier_tags is not None
+        )
+    return tags
+
+
+def checked_input(meta, X, *, reset):
+    """``X`` validated by a meta-estimator that hands it on to inner objects.
+
+    Feature count and names are checked (recorded when ``reset``), sparse
+    matrices and any dtype pass, and NaN or infinity are refused unless the
+    meta-estimator's ``allow_nan`` tag says every inner object accepts NaN. A
+    DataFrame is returned as given, so that its column names reach the inner
+    objects.
+    """
+    X_checked = validate_data(
+        meta,
+        X,
+        reset=reset,
+        accept_sparse=["csr", "csc"],
+        dtype=None,
+        ensure_all_finite=not get_tags(meta).input_tags.allow_nan,
+    )
+    return X if hasattr(X, "columns") else X_checked
 
 
 class ForwardResponsesMixin:

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.over_sampling import RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
@@ -82,6 +84,25 @@ def test_resampled_predictions_are_the_inner_estimators():
     np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
     np.testing.assert_array_equal(clf.classes_, [0, 1])
     assert not hasattr(ResampledClassifier(LinearSVC()), "predict_proba")
+
+
+def test_resampled_missing_values_follow_sampler_and_estimator():
+    """Check that NaN rows pass to the estimator when the sampler and estimator
+    both accept NaN (same predictions as fitting the resampled rows directly),
+    and are refused when predicting through a sampler that needs finite data."""
+    X, y = _data()
+    X = X.copy()
+    X[::7, 0] = np.nan
+    tree = HistGradientBoostingClassifier(max_iter=10, random_state=0)
+    clf = ResampledClassifier(tree, sampler=RandomUnderSampler(random_state=0))
+    clf.fit(X, y)
+    X_res, y_res = RandomUnderSampler(random_state=0).fit_resample(X, y)
+    ref = clone(tree).fit(X_res, y_res)
+    np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
+    smote = ResampledClassifier(tree, sampler=SMOTE(random_state=0))
+    smote.fit(np.nan_to_num(X), y)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        smote.predict(X)
 
 
 def test_resampled_in_plain_pipeline_grid_search():
