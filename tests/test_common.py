@@ -24,7 +24,11 @@ from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
 from skclassgap.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, GaussianOverSampler
 from skclassgap.spurious import LowSpuriosityRefit
-from skclassgap.threshold import LogitAdjustedClassifier, ThresholdCalibrator
+from skclassgap.threshold import (
+    LogitAdjustedClassifier,
+    PriorShiftAdapter,
+    ThresholdCalibrator,
+)
 from skclassgap.utils import all_estimators
 
 # name -> list of instances, for estimators that cannot be built without arguments.
@@ -58,6 +62,10 @@ INSTANCES["CostSensitiveClassifier"] = [
 
 INSTANCES["ThresholdCalibrator"] = [ThresholdCalibrator(LogisticRegression(), cv=3)]
 INSTANCES["LogitAdjustedClassifier"] = [LogitAdjustedClassifier(LogisticRegression())]
+INSTANCES["PriorShiftAdapter"] = [
+    PriorShiftAdapter(LogisticRegression()),
+    PriorShiftAdapter(LogisticRegression(), method="bbse", cv=3),
+]
 
 # Samplers are seeded: imbalanced-learn's checks compare repeated calls.
 INSTANCES["ResampledClassifier"] = [
@@ -111,6 +119,7 @@ NAN_TOLERANT_INSTANCES = [
         spurious_features={0: [0], 1: [0], 2: [0]},
         unknown_classes="ignore",
     ),
+    PriorShiftAdapter(_nan_tolerant_tree(), method="bbse", cv=3),
 ]
 for _instance in NAN_TOLERANT_INSTANCES:
     INSTANCES[type(_instance).__name__].append(_instance)
@@ -199,10 +208,12 @@ def test_all_estimators_rejects_unknown_type_filter():
 
 @pytest.mark.parametrize(
     "estimator, allow_nan",
-    zip(
-        NAN_TOLERANT_INSTANCES,
-        [True, False, True, True, True, True, False],
-        strict=True,
+    list(
+        zip(
+            NAN_TOLERANT_INSTANCES,
+            [True, False, True, True, True, True, False, True],
+            strict=True,
+        )
     ),
     ids=repr,
 )

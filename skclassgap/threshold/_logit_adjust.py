@@ -21,22 +21,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
 
 from skclassgap.utils._meta import inner_tags
-
-
-def _check_prior(prior, name, classes):
-    """A strictly positive prior of one value per class, normalised to sum 1."""
-    values = np.asarray(prior, dtype=np.float64)
-    if values.ndim != 1 or values.shape[0] != classes.shape[0]:
-        raise ValueError(
-            f"{name} must have one value per class ({classes.shape[0]}: "
-            f"{classes.tolist()!r}); got shape {values.shape}."
-        )
-    if not np.isfinite(values).all() or (values <= 0).any():
-        raise ValueError(
-            f"{name} must hold finite, strictly positive values; got "
-            f"{values.tolist()!r}."
-        )
-    return values / values.sum()
+from skclassgap.utils._priors import (
+    check_prior,
+    class_prior,
+    log_prior_ratio,
+    shift_log_proba,
+)
 
 
 class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -153,18 +143,16 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)
         if isinstance(self.train_prior, str):
-            _, counts = np.unique(np.asarray(y), return_counts=True)
-            self.train_prior_ = counts / counts.sum()
+            codes = np.unique(y, return_inverse=True)[1]
+            self.train_prior_ = class_prior(codes, classes.shape[0])
         else:
-            self.train_prior_ = _check_prior(self.train_prior, "train_prior", classes)
+            self.train_prior_ = check_prior(self.train_prior, "train_prior", classes)
         if isinstance(self.target_prior, str):
             self.target_prior_ = np.full(classes.shape[0], 1.0 / classes.shape[0])
         else:
-            self.target_prior_ = _check_prior(
-                self.target_prior, "target_prior", classes
-            )
-        self.log_adjustment_ = np.log(self.target_prior_) - self.tau * np.log(
-            self.train_prior_
+            self.target_prior_ = check_prior(self.target_prior, "target_prior", classes)
+        self.log_adjustment_ = log_prior_ratio(
+            self.train_prior_, self.target_prior_, self.tau
         )
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -178,9 +166,12 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
 
     def _adjusted_log_proba(self, X):
         check_is_fitted(self, "estimator_")
-        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
-        with np.errstate(divide="ignore"):
-            return np.log(proba) + self.log_adjustment_
+        return shift_log_proba(
+            self.estimator_.predict_proba(X),
+            self.train_prior_,
+            self.target_prior_,
+            self.tau,
+        )
 
     def predict(self, X):
         """Predict ``argmax_y [log p(y|x) + log_adjustment_[y]]``.
@@ -211,10 +202,7 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         proba : ndarray of shape (n_samples, n_classes)
             ``p(y|x) * pi_target(y) / pi_train(y) ** tau``, rows summing to 1.
         """
-        logits = self._adjusted_log_proba(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
+        return np.exp(self._adjusted_log_proba(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -229,10 +217,7 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         log_proba : ndarray of shape (n_samples, n_classes)
             Log of the adjusted, renormalised probabilities.
         """
-        logits = self._adjusted_log_proba(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        with np.errstate(divide="ignore"):
-            return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return self._adjusted_log_proba(X)
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.
