@@ -1,9 +1,12 @@
 """Shared pieces of skclassgap's meta-estimators."""
 
+import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _estimator_has, check_is_fitted, validate_data
+
+from skclassgap.utils._priors import shift_log_proba
 
 
 def fit_router(owner, **children):
@@ -130,3 +133,63 @@ class ForwardResponsesMixin:
         """
         X = self._response_input(X)
         return self.estimator_.decision_function(X)
+
+
+class OriginalPriorMixin(ForwardResponsesMixin):
+    """Probabilities under the class prior of the data before resampling.
+
+    For meta-estimators that fit their inner estimator on resampled or
+    reweighted rows, whose probabilities therefore follow the prior of those
+    rows (``train_prior_``). With ``proba_prior="original"``,
+    ``predict_proba`` and ``predict_log_proba`` are moved back to the prior of
+    the data passed to ``fit`` (``original_prior_``) by Bayes' rule
+    (:func:`skclassgap.utils._priors.shift_log_proba`); with ``"fit"`` they
+    are forwarded unchanged. ``decision_function`` is always unchanged.
+    """
+
+    def _original_log_proba(self, X):
+        """Log-probabilities of ``estimator_`` moved to ``original_prior_``."""
+        return shift_log_proba(
+            self.estimator_.predict_proba(X), self.train_prior_, self.original_prior_
+        )
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Return class probabilities under the prior chosen by ``proba_prior``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        X = self._response_input(X)
+        if self.proba_prior == "fit":
+            return self.estimator_.predict_proba(X)
+        return np.exp(self._original_log_proba(X))
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_log_proba(self, X):
+        """Return log class probabilities under the prior chosen by ``proba_prior``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns in the order of ``classes_``.
+        """
+        X = self._response_input(X)
+        if self.proba_prior == "original":
+            return self._original_log_proba(X)
+        if hasattr(self.estimator_, "predict_log_proba"):
+            return self.estimator_.predict_log_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(self.estimator_.predict_proba(X))
