@@ -191,9 +191,10 @@ def test_sweep_class_matches_brute_force(name, ties):
         scores, y, offsets = _multiclass_case(seed, ties=ties)
         support = np.bincount(y, minlength=scores.shape[1]).astype(float)
         for k in range(scores.shape[1]):
-            value, offset = _sweep_class(
+            key, offset = _sweep_class(
                 scores, offsets, k, y, np.ones(len(y)), support, _count_objective(name)
             )
+            value = key[0]
             expected = best_offset_naive(scores, offsets, k, y, func)
             assert value == pytest.approx(expected, abs=1e-12)
             trial = offsets.copy()
@@ -211,7 +212,8 @@ def test_offset_search_is_coordinatewise_optimal(name):
     for seed in range(10):
         scores, y, _ = _multiclass_case(seed)
         w = np.ones(len(y))
-        offsets, value, n_rounds = offset_search(scores, y, w, _count_objective(name))
+        offsets, key, n_rounds = offset_search(scores, y, w, _count_objective(name))
+        value = key[0]
         zero = func(y, np.argmax(scores, axis=1))
         assert value >= zero - 1e-12
         reached = func(y, np.argmax(scores + offsets, axis=1))
@@ -227,10 +229,11 @@ def test_offset_search_callable_matches_count_objective():
     w = np.ones(len(y))
     classes = np.array(["a", "b", "c", "d"])
     func = _label_func("g_mean")
-    off_count, v_count, _ = offset_search(scores, y, w, _count_objective("g_mean"))
-    off_call, v_call, _ = offset_search(scores, y, w, LabelObjective(func, classes))
+    off_count, k_count, _ = offset_search(scores, y, w, _count_objective("g_mean"))
+    off_call, k_call, _ = offset_search(scores, y, w, LabelObjective(func, classes))
     np.testing.assert_array_equal(off_count, off_call)
-    assert v_count == pytest.approx(v_call, abs=1e-12)
+    np.testing.assert_allclose(k_count, k_call, atol=1e-12)
+    v_call = k_call[0]
     assert evaluate_offsets(scores, off_call, y, w, _count_objective("g_mean")) == (
         pytest.approx(v_call, abs=1e-12)
     )
@@ -248,3 +251,27 @@ def test_binary_sweep_weighted_equals_repeated_rows(seed):
     t_r, v_r = binary_sweep(*repeated, objective)
     np.testing.assert_array_equal(t_w, t_r)
     np.testing.assert_allclose(v_w, v_r, atol=1e-12)
+
+
+def test_offset_search_leaves_max_min_plateau():
+    """Check that worst-class recall moves past a plateau where no single offset
+    raises the minimum: A and B both miss one row to C (margins 0.5 and 1.5) and
+    C's rows sit 1.0 from A. Raising A alone (or lowering C by less than 1) keeps
+    the minimum at B's 0.5, so a search that takes only gains stops there; the
+    leximin ranking raises A first, then B, and reaches recall 1 everywhere."""
+    scores = np.array(
+        [
+            [1.0, -5.0, -5.0],  # A, right
+            [0.0, -5.0, 0.5],  # A, predicted C
+            [-5.0, 1.0, -5.0],  # B, right
+            [-5.0, 0.0, 1.5],  # B, predicted C
+            *[[0.0, -5.0, 1.0]] * 4,  # C, right; flip to A past 1.0
+        ]
+    )
+    y = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    w = np.ones(len(y))
+    objective = _count_objective("worst_class_recall")
+    assert evaluate_offsets(scores, np.zeros(3), y, w, objective) == 0.5
+    offsets, key, _ = offset_search(scores, y, w, objective)
+    assert key[0] == 1.0
+    np.testing.assert_array_equal(np.argmax(scores + offsets, axis=1), y)
