@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from skclassgap._kernels import threshold as threshold_kernels
 from skclassgap._kernels.threshold import (
     _class_breakpoints,
     _merge_sorted_counts,
@@ -275,3 +276,106 @@ def test_offset_search_leaves_max_min_plateau():
     offsets, key, _ = offset_search(scores, y, w, objective)
     assert key[0] == 1.0
     np.testing.assert_array_equal(np.argmax(scores + offsets, axis=1), y)
+
+
+def _twin_outputs(which, scores, y, w, k):
+    """Every kernel (``which=""``) or NumPy twin (``"_numpy"``) on one case."""
+
+    def call(name, *args):
+        return getattr(threshold_kernels, name + which)(*args)
+
+    n_classes = scores.shape[1]
+    offsets = np.linspace(-0.3, 0.3, n_classes)
+    b, a = call("_class_breakpoints", scores, offsets, k)
+    order = np.argsort(b, kind="stable").astype(np.int64)
+    bs = b[order]
+    ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
+    tp, predicted = call("_base_counts", y, w, a, n_classes)
+    half = ends.shape[0] // 2
+    outs = [b, a, tp.copy(), predicted.copy()]
+    for lo, hi in ((0, half), (half, ends.shape[0])):  # two chunks, state carried
+        bounds = np.concatenate(([ends[lo - 1] if lo else 0], ends[lo:hi]))
+        tp_out = np.empty((hi - lo, n_classes))
+        pred_out = np.empty_like(tp_out)
+        call(
+            "_offset_count_path",
+            order,
+            bounds.astype(np.int64),
+            y,
+            w,
+            a,
+            k,
+            tp,
+            predicted,
+            tp_out,
+            pred_out,
+        )
+        outs += [tp_out, pred_out, tp.copy(), predicted.copy()]
+    outs += list(call("_offset_counts", scores, offsets, y, w))
+    positive = y == 1
+    neg, pos = np.sort(scores[~positive, 0]), np.sort(scores[positive, 0])
+    merged = call("_merge_sorted_counts", neg, pos)
+    outs += [*merged, call("_mixed_candidates", merged[1], merged[2])]
+    return outs
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("ties", [False, True])
+def test_numpy_twins_equal_kernels_bit_for_bit(seed, ties):
+    """Check that each NumPy twin returns exactly the kernel's arrays (ties,
+    fractional weights, count paths split in two chunks), so that the size at
+    which the searches switch between them cannot change a result."""
+    scores, y, _ = _multiclass_case(seed, ties=ties)
+    w = np.random.default_rng(seed).uniform(0.1, 3.0, len(y))
+    for k in range(scores.shape[1]):
+        kernel = _twin_outputs("", scores, y, w, k)
+        twin = _twin_outputs("_numpy", scores, y, w, k)
+        for got, expected in zip(twin, kernel, strict=True):
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)
+
+
+_FIRST_FIT = """
+    import numpy as np
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    import skclassgap._kernels as kernels_package
+    from skclassgap.threshold import ThresholdCalibrator
+    import pkgutil, importlib
+
+    X, y = make_classification(n_samples=1000, n_features=10, random_state=0)
+    ThresholdCalibrator(LogisticRegression()).fit(X, y)
+    X, y = make_classification(
+        n_samples=600, n_features=10, n_informative=5, n_classes=4, random_state=0
+    )
+    ThresholdCalibrator(LogisticRegression(), objective="worst_class_recall").fit(X, y)
+    compiled = []
+    for info in pkgutil.iter_modules(kernels_package.__path__):
+        module = importlib.import_module("skclassgap._kernels." + info.name)
+        for name, obj in vars(module).items():
+            if getattr(obj, "signatures", None):
+                compiled.append(info.name + "." + name)
+    print(sorted(compiled))
+"""
+
+
+def test_threshold_calibrator_small_fit_compiles_no_kernel(tmp_path):
+    """Check that in a fresh process with an empty numba cache, fitting on 1,000
+    binary rows and 600 multiclass rows compiles no numba kernel at all (NumPy
+    twins below KERNEL_MIN_ROWS), so the first fit never waits for numba."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    env = {**os.environ, "SKCLASSGAP_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_FIRST_FIT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
