@@ -108,7 +108,7 @@ def estimate_target_prior(
     train_prior=None,
     confusion=None,
     max_iter=1000,
-    tol=1e-6,
+    tol=1e-4,
     return_n_iter=False,
 ):
     """Estimate the class prior of unlabelled target rows from a classifier's output.
@@ -153,7 +153,7 @@ def estimate_target_prior(
         at least one row.
     max_iter : int, default=1000
         ``"em"`` only: iterations at most.
-    tol : float, default=1e-6
+    tol : float, default=1e-4
         ``"em"`` only: stop when no class's prior moves more than this.
     return_n_iter : bool, default=False
         Also return the number of EM iterations run (0 for ``"bbse"``).
@@ -255,7 +255,7 @@ class PriorShiftAdapter(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         confusion matrix (an int is a stratified k-fold).
     max_em_iter : int, default=1000
         ``"em"`` only: EM iterations at most.
-    tol : float, default=1e-6
+    tol : float, default=1e-4
         ``"em"`` only: stop when no class's prior moves more than this.
     n_jobs : int, default=None
         Folds fitted in parallel (``"bbse"``).
@@ -323,7 +323,7 @@ class PriorShiftAdapter(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     }
 
     def __init__(
-        self, estimator, *, method="em", cv=5, max_em_iter=1000, tol=1e-6, n_jobs=None
+        self, estimator, *, method="em", cv=5, max_em_iter=1000, tol=1e-4, n_jobs=None
     ):
         self.estimator = estimator
         self.method = method
