@@ -134,8 +134,8 @@ class ThresholdCalibrator(
       the worst recall and raising either alone cannot raise the minimum, the
       search still raises one of them and then the other, instead of
       stalling. The ascent runs from two starts, zero offsets (the plain
-      argmax) and the prior correction ``-log`` of the training class
-      frequencies (the Bayes rule for balanced classes, as
+      argmax) and the prior correction ``-log`` of the class frequencies of
+      ``y`` (the Bayes rule for balanced classes, as
       :class:`LogitAdjustedClassifier`), and keeps the better end point.
       **Regularisation**: on the straight path from the prior correction to
       that end point (0, 1/4, 1/2, 3/4, 1), the offsets kept are the first
@@ -415,21 +415,24 @@ class ThresholdCalibrator(
         }
         self.baseline_score_ = self.start_scores_["zero"]
         best = "prior" if key_improves(runs["prior"][1], runs["zero"][1]) else "zero"
-        tuned, key, self.n_rounds_ = runs[best]
+        tuned, _, self.n_rounds_ = runs[best]
         # Noise rule on the path from the prior correction to the tuned
         # offsets: the offsets closest to the prior correction whose objective
         # is within NOISE_SE bootstrap standard errors of the tuned one (and not
         # below either start). Tiny classes make the objective noisy, so their
         # offsets stay near the prior correction.
         floor = max(self.start_scores_.values())
-        path = [starts["prior"] + t * (tuned - starts["prior"]) for t in _SHRINK]
-        values = [evaluate_offsets(scores, o, y, weights, objective) for o in path]
-        path = [o for o, v in zip(path, values, strict=True) if v >= floor - 1e-12]
-        values = [v for v in values if v >= floor - 1e-12]
+        kept = []  # (t, offsets, value), t = 1 (the tuned offsets) always kept
+        for t in _SHRINK:
+            offsets = starts["prior"] + t * (tuned - starts["prior"])
+            value = evaluate_offsets(scores, offsets, y, weights, objective)
+            if value >= floor - 1e-12:
+                kept.append((t, offsets, value))
+        ts, path, values = zip(*kept, strict=True)
         chosen = noise_rule_choice(scores, y, weights, objective, path, values)
         self.offsets_ = path[chosen]
         self.best_score_ = float(values[chosen])
-        self.shrinkage_ = float(_SHRINK[len(_SHRINK) - len(path) + chosen])
+        self.shrinkage_ = float(ts[chosen])
         self.start_ = best
 
     @property
