@@ -20,7 +20,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
 
-from skclassgap.utils._meta import inner_tags
+from skclassgap.utils._meta import ShiftedPriorResponsesMixin, inner_tags
 from skclassgap.utils._priors import (
     check_prior,
     class_prior,
@@ -29,7 +29,9 @@ from skclassgap.utils._priors import (
 )
 
 
-class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class LogitAdjustedClassifier(
+    ClassifierMixin, MetaEstimatorMixin, ShiftedPriorResponsesMixin, BaseEstimator
+):
     """Correct a probabilistic classifier's decisions for a change of class priors.
 
     Post-hoc logit adjustment (Menon et al., 2021): predict
@@ -164,7 +166,8 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         """Class labels, from the fitted estimator."""
         return self.estimator_.classes_
 
-    def _adjusted_log_proba(self, X):
+    def _shifted_log_proba(self, X):
+        """Log-probabilities re-weighted by ``target_prior_ / train_prior_ ** tau``."""
         check_is_fitted(self, "estimator_")
         return shift_log_proba(
             self.estimator_.predict_proba(X),
@@ -172,52 +175,6 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             self.target_prior_,
             self.tau,
         )
-
-    def predict(self, X):
-        """Predict ``argmax_y [log p(y|x) + log_adjustment_[y]]``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        logits = self._adjusted_log_proba(X)
-        return np.asarray(self.classes_)[np.argmax(logits, axis=1)]
-
-    def predict_proba(self, X):
-        """Return probabilities re-weighted by the prior ratio and renormalised.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            ``p(y|x) * pi_target(y) / pi_train(y) ** tau``, rows summing to 1.
-        """
-        return np.exp(self._adjusted_log_proba(X))
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log of the adjusted, renormalised probabilities.
-        """
-        return self._adjusted_log_proba(X)
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.

@@ -27,7 +27,11 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from skclassgap.utils._meta import checked_input, inner_tags
+from skclassgap.utils._meta import (
+    ShiftedPriorResponsesMixin,
+    checked_input,
+    inner_tags,
+)
 from skclassgap.utils._priors import (
     check_prior,
     class_prior,
@@ -225,7 +229,9 @@ def estimate_target_prior(
     return (prior, n_iter) if return_n_iter else prior
 
 
-class PriorShiftAdapter(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class PriorShiftAdapter(
+    ClassifierMixin, MetaEstimatorMixin, ShiftedPriorResponsesMixin, BaseEstimator
+):
     """Estimate the class prior of unlabelled target data and predict under it.
 
     ``fit(X, y)`` fits a clone of ``estimator`` on labelled training data (and,
@@ -423,58 +429,13 @@ class PriorShiftAdapter(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """Class labels, from the fitted estimator."""
         return self.estimator_.classes_
 
-    def _log_proba(self, X):
+    def _shifted_log_proba(self, X):
+        """Log-probabilities moved from ``train_prior_`` to ``target_prior_``."""
         check_is_fitted(self, "estimator_")
         X = checked_input(self, X, reset=False)
         return shift_log_proba(
             self.estimator_.predict_proba(X), self.train_prior_, self.target_prior_
         )
-
-    def predict(self, X):
-        """Predict the most probable class under ``target_prior_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        log_proba = self._log_proba(X)
-        return np.asarray(self.classes_)[np.argmax(log_proba, axis=1)]
-
-    def predict_proba(self, X):
-        """Class probabilities under ``target_prior_`` (Bayes' rule).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            ``p(y|x) * target_prior_(y) / train_prior_(y)``, rows summing to 1.
-        """
-        return np.exp(self._log_proba(X))
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities under ``target_prior_``.
-        """
-        return self._log_proba(X)
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.

@@ -193,3 +193,61 @@ class OriginalPriorMixin(ForwardResponsesMixin):
             return self.estimator_.predict_log_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(self.estimator_.predict_proba(X))
+
+
+class ShiftedPriorResponsesMixin:
+    """``predict``, ``predict_proba`` and ``predict_log_proba`` under a new prior.
+
+    For meta-estimators whose responses are the inner estimator's
+    probabilities moved to another class prior: the class defines
+    ``_shifted_log_proba(X)`` (normalised log-probabilities, from
+    :func:`skclassgap.utils._priors.shift_log_proba`), and ``predict`` is their
+    argmax.
+    """
+
+    def predict(self, X):
+        """Predict the most probable class under the new prior.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples, as accepted by ``estimator_``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        log_proba = self._shifted_log_proba(X)
+        return np.asarray(self.classes_)[np.argmax(log_proba, axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities moved to the new prior (Bayes' rule).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The estimator's probabilities re-weighted by the prior ratio,
+            rows summing to 1.
+        """
+        return np.exp(self._shifted_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities under the new prior.
+        """
+        return self._shifted_log_proba(X)
