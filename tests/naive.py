@@ -206,3 +206,18 @@ def count_other_naive(nbrs, y_codes, code):
     return np.array(
         [sum(y_codes[j] != code for j in row) for row in nbrs], dtype=np.int64
     )
+
+
+def gaussian_classes_sample(means, prior, n, seed):
+    """``n`` rows of unit-covariance Gaussian classes centred at ``means``, class
+    drawn from ``prior``."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(len(prior), size=n, p=prior)
+    return means[y] + rng.normal(size=(n, means.shape[1])), y
+
+
+def gaussian_bayes_naive(X, means, prior):
+    """Bayes decision for unit-covariance Gaussian classes under ``prior``:
+    the class maximising ``-|x - mean|^2 / 2 + log prior``."""
+    sq = ((X[:, None, :] - means[None]) ** 2).sum(axis=2)
+    return np.argmax(-0.5 * sq + np.log(prior), axis=1)

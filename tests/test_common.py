@@ -12,16 +12,23 @@ from imblearn.under_sampling import RandomUnderSampler
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
 from skclassgap.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, GaussianOverSampler
 from skclassgap.spurious import LowSpuriosityRefit
-from skclassgap.threshold import LogitAdjustedClassifier, ThresholdCalibrator
+from skclassgap.threshold import (
+    LogitAdjustedClassifier,
+    PriorShiftAdapter,
+    ThresholdCalibrator,
+)
 from skclassgap.utils import all_estimators
 
 # name -> list of instances, for estimators that cannot be built without arguments.
@@ -49,12 +56,24 @@ INSTANCES["LowSpuriosityRefit"] = [
 # cost matrix cannot be given; class_weight drives (reweighted) training. The
 # min-risk and resample paths have their own check_estimator runs, with their
 # justified expected failures, in tests/cost_sensitive/test_classifier.py.
+# Probabilities moved back to y's prior; the 0-1 min-risk rule is their argmax.
+_COST_ORIGINAL_PRIOR = CostSensitiveClassifier(
+    LogisticRegression(),
+    class_weight="balanced",
+    decision="min_risk",
+    proba_prior="original",
+)
 INSTANCES["CostSensitiveClassifier"] = [
-    CostSensitiveClassifier(LogisticRegression(), class_weight="balanced")
+    CostSensitiveClassifier(LogisticRegression(), class_weight="balanced"),
+    _COST_ORIGINAL_PRIOR,
 ]
 
 INSTANCES["ThresholdCalibrator"] = [ThresholdCalibrator(LogisticRegression(), cv=3)]
 INSTANCES["LogitAdjustedClassifier"] = [LogitAdjustedClassifier(LogisticRegression())]
+INSTANCES["PriorShiftAdapter"] = [
+    PriorShiftAdapter(LogisticRegression()),
+    PriorShiftAdapter(LogisticRegression(), method="bbse", cv=3),
+]
 
 # Samplers are seeded: imbalanced-learn's checks compare repeated calls.
 INSTANCES["ResampledClassifier"] = [
@@ -63,6 +82,12 @@ INSTANCES["ResampledClassifier"] = [
     ),
     ResampledClassifier(
         LogisticRegression(), sampler=RandomUnderSampler(random_state=0)
+    ),
+    ResampledClassifier(
+        LogisticRegression(),
+        sampler=SMOTE(k_neighbors=2, random_state=0),
+        proba_prior="original",
+        predict_prior="original",
     ),
 ]
 INSTANCES["SMOTE"] = [SMOTE(random_state=0)]
@@ -76,6 +101,42 @@ INSTANCES["GaussianOverSampler"] = [
     GaussianOverSampler(covariance="pooled", shrinkage=None, random_state=0),
     GaussianOverSampler(covariance="diag", shrinkage=0.1, random_state=0),
 ]
+
+
+def _nan_tolerant_tree():
+    """A seeded tree that accepts NaN; min_weight_fraction_leaf lets class
+    weights change its leaves (check_class_weight_classifiers)."""
+    return DecisionTreeClassifier(min_weight_fraction_leaf=0.01, random_state=0)
+
+
+# The meta-estimators once more around an estimator that accepts NaN (and
+# handles a column-vector y without warning): their tags must follow the inner
+# estimator's, and their own checks must not lean on LogisticRegression's.
+# ResampledClassifier also with a sampler that refuses NaN (SMOTE): its tags
+# then refuse NaN, and so does predict.
+NAN_TOLERANT_INSTANCES = [
+    ResampledClassifier(
+        _nan_tolerant_tree(), sampler=RandomUnderSampler(random_state=0)
+    ),
+    ResampledClassifier(
+        HistGradientBoostingClassifier(max_iter=5, min_samples_leaf=5),
+        sampler=SMOTE(k_neighbors=2, random_state=0),
+    ),
+    CostSensitiveClassifier(_nan_tolerant_tree(), class_weight="balanced"),
+    ThresholdCalibrator(_nan_tolerant_tree(), cv=3),
+    LogitAdjustedClassifier(_nan_tolerant_tree()),
+    LogitAdjustedClassifier(
+        HistGradientBoostingClassifier(max_iter=5, min_samples_leaf=5)
+    ),
+    LowSpuriosityRefit(
+        _nan_tolerant_tree(),
+        spurious_features={0: [0], 1: [0], 2: [0]},
+        unknown_classes="ignore",
+    ),
+    PriorShiftAdapter(_nan_tolerant_tree(), method="bbse", cv=3),
+]
+for _instance in NAN_TOLERANT_INSTANCES:
+    INSTANCES[type(_instance).__name__].append(_instance)
 
 # name -> {check name: one-line reason}. Every entry says why it is expected.
 EXPECTED_FAILED_CHECKS = {
@@ -95,6 +156,18 @@ _RESAMPLING_IS_NOT_REPETITION = (
 EXPECTED_FAILED_CHECKS["ResampledClassifier"] = {
     "check_sample_weight_equivalence_on_dense_data": _RESAMPLING_IS_NOT_REPETITION,
     "check_sample_weight_equivalence_on_sparse_data": _RESAMPLING_IS_NOT_REPETITION,
+}
+
+# (meta-estimator name, inner estimator name) -> {check name: reason}: checks
+# that fail because of the inner estimator, not the meta-estimator.
+_TREE_ROUNDING = (
+    "the tree splits nodes whose impurity, summed over fractional class-weighted "
+    "rows, rounds above zero; a row of weight 3w and three rows of weight w do "
+    "not round alike"
+)
+EXPECTED_FAILED_CHECKS[("CostSensitiveClassifier", "DecisionTreeClassifier")] = {
+    "check_sample_weight_equivalence_on_dense_data": _TREE_ROUNDING,
+    "check_sample_weight_equivalence_on_sparse_data": _TREE_ROUNDING,
 }
 
 
@@ -123,8 +196,25 @@ def _instances(type_filter=None):
     return instances
 
 
+# id(instance) -> {check name: reason}: checks one configuration fails by design.
+INSTANCE_EXPECTED_FAILED_CHECKS = {
+    id(_COST_ORIGINAL_PRIOR): {
+        "check_class_weight_classifiers": (
+            "the min-risk rule divides the class weights out of the probabilities "
+            "(the costs count once), so class weights alone do not move predict"
+        ),
+    },
+}
+
+
 def _expected_failed_checks(estimator):
-    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+    name = type(estimator).__name__
+    inner = type(getattr(estimator, "estimator", None)).__name__
+    return {
+        **EXPECTED_FAILED_CHECKS.get(name, {}),
+        **EXPECTED_FAILED_CHECKS.get((name, inner), {}),
+        **INSTANCE_EXPECTED_FAILED_CHECKS.get(id(estimator), {}),
+    }
 
 
 def test_all_estimators_reexported_from_subpackage():
@@ -140,6 +230,23 @@ def test_all_estimators_rejects_unknown_type_filter():
     """Check that an unknown type_filter is named in the error."""
     with pytest.raises(ValueError, match="got 'regressor'"):
         all_estimators("regressor")
+
+
+@pytest.mark.parametrize(
+    "estimator, allow_nan",
+    list(
+        zip(
+            NAN_TOLERANT_INSTANCES,
+            [True, False, True, True, True, True, False, True],
+            strict=True,
+        )
+    ),
+    ids=repr,
+)
+def test_meta_estimator_allow_nan_follows_inner_objects(estimator, allow_nan):
+    """Check that a meta-estimator accepts NaN exactly when every object it hands
+    X to does (ResampledClassifier: the sampler too), LowSpuriosityRefit never."""
+    assert get_tags(estimator).input_tags.allow_nan is allow_nan
 
 
 def test_instances_cover_estimators_with_required_arguments():

@@ -161,3 +161,86 @@ def _mixed_candidates(below, below_pos):
         out[count] = g
         count += 1
     return out[:count]
+
+
+# NumPy twins of the kernels above, for inputs too small to repay compiling
+# them (the layer above picks one or the other by size). Each returns exactly
+# the kernel's result: the same float operations in the same order (counts
+# are accumulated row by row, as the kernels do).
+
+
+def _class_breakpoints_numpy(scores, offsets, k):
+    """NumPy twin of :func:`_class_breakpoints`."""
+    shifted = scores + offsets
+    shifted[:, k] = -np.inf
+    a = np.argmax(shifted, axis=1)
+    b = shifted[np.arange(scores.shape[0]), a] - scores[:, k]
+    return b, a.astype(np.int64)
+
+
+def _base_counts_numpy(y, w, a, n_classes):
+    """NumPy twin of :func:`_base_counts`."""
+    hit = y == a
+    tp = np.bincount(a[hit], weights=w[hit], minlength=n_classes)
+    predicted = np.bincount(a, weights=w, minlength=n_classes)
+    return tp.astype(np.float64), predicted.astype(np.float64)
+
+
+def _offset_count_path_numpy(
+    order, bounds, y, w, a, k, tp, predicted, tp_out, pred_out
+):
+    """NumPy twin of :func:`_offset_count_path` (running sums per class)."""
+    n_classes = tp.shape[0]
+    rows = order[bounds[0] : bounds[-1]]
+    m = rows.shape[0]
+    src, wi, yi = a[rows], w[rows], y[rows]
+    step = np.arange(m)
+    pred_delta = np.zeros((m + 1, n_classes))
+    pred_delta[0] = predicted
+    pred_delta[1 + step, src] -= wi
+    pred_delta[1 + step, k] += wi
+    tp_delta = np.zeros((m + 1, n_classes))
+    tp_delta[0] = tp
+    lose = yi == src
+    gain = ~lose & (yi == k)
+    tp_delta[1 + step[lose], src[lose]] -= wi[lose]
+    tp_delta[1 + step[gain], k] += wi[gain]
+    pred_path = np.cumsum(pred_delta, axis=0)
+    tp_path = np.cumsum(tp_delta, axis=0)
+    ends = bounds[1:] - bounds[0]
+    tp_out[:] = tp_path[ends]
+    pred_out[:] = pred_path[ends]
+    tp[:] = tp_path[-1]
+    predicted[:] = pred_path[-1]
+
+
+def _offset_counts_numpy(scores, offsets, y, w):
+    """NumPy twin of :func:`_offset_counts`."""
+    n_classes = scores.shape[1]
+    pred = np.argmax(scores + offsets, axis=1)
+    hit = pred == y
+    tp = np.bincount(pred[hit], weights=w[hit], minlength=n_classes)
+    predicted = np.bincount(pred, weights=w, minlength=n_classes)
+    return tp.astype(np.float64), predicted.astype(np.float64)
+
+
+def _merge_sorted_counts_numpy(neg, pos):
+    """NumPy twin of :func:`_merge_sorted_counts`."""
+    distinct = np.unique(np.concatenate((neg, pos)))
+    below = np.zeros(distinct.shape[0] + 1)
+    below_pos = np.zeros(distinct.shape[0] + 1)
+    below[1:] = np.searchsorted(neg, distinct, side="right") + np.searchsorted(
+        pos, distinct, side="right"
+    )
+    below_pos[1:] = np.searchsorted(pos, distinct, side="right")
+    return distinct, below, below_pos
+
+
+def _mixed_candidates_numpy(below, below_pos):
+    """NumPy twin of :func:`_mixed_candidates`."""
+    group = np.diff(below)
+    group_pos = np.diff(below_pos)
+    keep = np.ones(below.shape[0], dtype=bool)
+    keep[1:] &= (group - group_pos) > 0
+    keep[:-1] &= group_pos > 0
+    return np.flatnonzero(keep).astype(np.int64)

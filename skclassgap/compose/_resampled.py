@@ -8,9 +8,8 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.utils import get_tags
 from sklearn.utils._indexing import _safe_indexing
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import (
     _raise_for_params,
     _routing_enabled,
@@ -24,7 +23,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
+from skclassgap.utils._meta import (
+    OriginalPriorMixin,
+    checked_input,
+    fit_router,
+    inner_tags,
+)
+from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -114,7 +119,7 @@ def resampled_source_rows(sampler, n_resampled):
 
 
 class ResampledClassifier(
-    MetaEstimatorMixin, ClassifierMixin, ForwardResponsesMixin, BaseEstimator
+    MetaEstimatorMixin, ClassifierMixin, OriginalPriorMixin, BaseEstimator
 ):
     """Resample the training data, then fit a classifier; predict with it unchanged.
 
@@ -145,6 +150,26 @@ class ResampledClassifier(
     value, a synthetic row takes its parent's. ``sample_weight`` is always
     consumed here and carried by the rule above.
 
+    Resampling changes the class prior the estimator learns: after
+    oversampling to balance, its ``predict_proba`` estimates ``p(y|x)`` for
+    balanced classes, not for the data it will meet. ``proba_prior="original"``
+    moves the probabilities back to the class prior of the data passed to
+    ``fit`` by Bayes' rule, ``p(y|x) * original_prior_(y) / train_prior_(y)``
+    renormalised (as :class:`~skclassgap.threshold.LogitAdjustedClassifier`
+    does), so that they are calibrated again when the estimator's were before
+    resampling. ``predict`` keeps the rule learnt on the resampled data (which
+    favours the rare classes, usually the point of resampling) unless
+    ``predict_prior="original"`` makes it the argmax of the moved
+    probabilities.
+
+    Input ``X`` may hold NaN (in ``fit`` and when predicting) only when both
+    the sampler and the estimator accept it (their ``allow_nan`` tags), e.g.
+    :class:`~imblearn.under_sampling.RandomUnderSampler` with
+    :class:`~sklearn.ensemble.HistGradientBoostingClassifier`. With a sampler
+    that needs finite values (SMOTE and the other interpolating samplers),
+    the estimator never sees a missing value in training, so predicting on
+    rows with missing values is refused too: impute before this estimator.
+
     Parameters
     ----------
     estimator : classifier
@@ -152,6 +177,14 @@ class ResampledClassifier(
     sampler : sampler, default=None
         Any object with ``fit_resample`` (imbalanced-learn's samplers
         included). ``None`` means :class:`~skclassgap.over_sampling.SMOTE()`.
+    proba_prior : {"fit", "original"}, default="fit"
+        Class prior of ``predict_proba`` and ``predict_log_proba``: the one the
+        estimator was fitted on (the resampled data's, probabilities
+        unchanged), or the one of the data before resampling.
+    predict_prior : {"fit", "original"}, default="fit"
+        Class prior ``predict`` decides for: ``"fit"`` is the estimator's own
+        ``predict``; ``"original"`` the argmax of the probabilities moved to
+        the prior before resampling (needs ``predict_proba``).
 
     Attributes
     ----------
@@ -161,6 +194,12 @@ class ResampledClassifier(
         The fitted clone of ``sampler``.
     classes_ : ndarray of shape (n_classes,)
         Class labels, from ``estimator_``.
+    train_prior_ : ndarray of shape (n_classes,)
+        Class frequencies of the resampled rows the estimator was fitted on
+        (weighted by the carried ``sample_weight``).
+    original_prior_ : ndarray of shape (n_classes,)
+        Class frequencies of ``y`` as passed to ``fit`` (weighted by
+        ``sample_weight``).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -188,16 +227,32 @@ class ResampledClassifier(
     >>> weights = np.where(y == 1, 2.0, 1.0)
     >>> clf.fit(X, y, resampledclassifier__sample_weight=weights).predict(X[:3]).shape
     (3,)
+
+    Probabilities under the prior of the data before resampling:
+
+    >>> clf = ResampledClassifier(
+    ...     LogisticRegression(), sampler=SMOTE(random_state=0), proba_prior="original"
+    ... ).fit(X, y)
+    >>> clf.train_prior_, clf.original_prior_
+    (array([0.5, 0.5]), array([0.9, 0.1]))
+    >>> bool(clf.predict_proba(X)[:, 1].mean() < 0.2)
+    True
     """
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
         "sampler": [HasMethods(["fit_resample"]), None],
+        "proba_prior": [StrOptions({"fit", "original"})],
+        "predict_prior": [StrOptions({"fit", "original"})],
     }
 
-    def __init__(self, estimator, *, sampler=None):
+    def __init__(
+        self, estimator, *, sampler=None, proba_prior="fit", predict_prior="fit"
+    ):
         self.estimator = estimator
         self.sampler = sampler
+        self.proba_prior = proba_prior
+        self.predict_prior = predict_prior
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -234,12 +289,7 @@ class ResampledClassifier(
         check_classification_targets(y)
         # pandas goes to the sampler as given (feature names reach the estimator).
         X = X if hasattr(X, "columns") else X_checked
-        if self.sampler is None:
-            from skclassgap.over_sampling import SMOTE
-
-            self.sampler_ = SMOTE()
-        else:
-            self.sampler_ = clone(self.sampler)
+        self.sampler_ = clone(self._sampler())
         self.estimator_ = clone(self.estimator)
         n_samples = X_checked.shape[0]
         sw = check_sample_weight(
@@ -277,20 +327,41 @@ class ResampledClassifier(
             )
         self.estimator_.fit(X_res, y_res, **est_params)
         self.classes_ = self.estimator_.classes_
+        if self.predict_prior == "original" and not hasattr(
+            self.estimator_, "predict_proba"
+        ):
+            raise ValueError(
+                f"predict_prior='original' moves probabilities to the prior before "
+                f"resampling, but {type(self.estimator_).__name__} has no "
+                "predict_proba. Use predict_prior='fit' or a probabilistic estimator."
+            )
+        classes = np.asarray(self.classes_)
+        n_classes = classes.shape[0]
+        self.original_prior_ = class_prior(np.searchsorted(classes, y), n_classes, sw)
+        self.train_prior_ = class_prior(
+            np.searchsorted(classes, np.asarray(y_res)),
+            n_classes,
+            est_params.get("sample_weight"),
+        )
         return self
 
+    def _sampler(self):
+        """``sampler``, or the default SMOTE when it is None (not fitted)."""
+        if self.sampler is None:
+            from skclassgap.over_sampling import SMOTE
+
+            return SMOTE()
+        return self.sampler
+
     def _response_input(self, X):
-        """Fitted check and validation (feature count/names) before forwarding."""
+        """Fitted check and validation (feature count/names) before forwarding.
+
+        NaN and infinity are refused unless both the sampler and the estimator
+        accept NaN (the ``allow_nan`` tag): a model fitted through a sampler
+        that cannot take missing values never saw them.
+        """
         check_is_fitted(self)
-        X_checked = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=None,
-            ensure_all_finite=False,
-        )
-        return X if hasattr(X, "columns") else X_checked
+        return checked_input(self, X, reset=False)
 
     def predict(self, X):
         """Predict class labels with the fitted estimator.
@@ -306,6 +377,9 @@ class ResampledClassifier(
             Predicted labels.
         """
         X = self._response_input(X)
+        if self.predict_prior == "original":
+            log_proba = self._original_log_proba(X)
+            return self.classes_[np.argmax(log_proba, axis=1)]
         return self.estimator_.predict(X)
 
     def get_metadata_routing(self):
@@ -320,21 +394,12 @@ class ResampledClassifier(
         routing : MetadataRouter
             The routing information.
         """
-        if self.sampler is None:
-            from skclassgap.over_sampling import SMOTE
-
-            sampler = SMOTE()
-        else:
-            sampler = self.sampler
         return fit_router(
-            self, estimator=(self.estimator, "fit"), sampler=(sampler, "fit_resample")
+            self,
+            estimator=(self.estimator, "fit"),
+            sampler=(self._sampler(), "fit_resample"),
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        est = get_tags(self.estimator)
-        tags.input_tags.sparse = est.input_tags.sparse and (
-            self.sampler is None or get_tags(self.sampler).input_tags.sparse
-        )
-        tags.input_tags.allow_nan = False
-        return tags
+        # X goes through the sampler to the estimator in fit: both must accept it.
+        return inner_tags(super().__sklearn_tags__(), self.estimator, self._sampler())

@@ -9,7 +9,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import (
     _raise_for_params,
@@ -28,7 +28,8 @@ from sklearn.utils.validation import (
 
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
-from skclassgap.utils._meta import ForwardResponsesMixin, fit_router
+from skclassgap.utils._meta import OriginalPriorMixin, fit_router, inner_tags
+from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
 
 
@@ -49,7 +50,7 @@ def _accepts_sample_weight(estimator):
 
 
 class CostSensitiveClassifier(
-    ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
+    ClassifierMixin, MetaEstimatorMixin, OriginalPriorMixin, BaseEstimator
 ):
     """Train and decide with a cost matrix, around any classifier.
 
@@ -125,6 +126,14 @@ class CostSensitiveClassifier(
         How predictions are made (see above).
     random_state : int, RandomState instance or None, default=None
         Seeds the rejection sampling of ``training="resample"``.
+    proba_prior : {"fit", "original"}, default="fit"
+        Class prior of ``predict_proba`` and ``predict_log_proba``. Reweighted
+        or resampled training shifts the class prior the estimator learns to
+        ``train_prior_``; ``"fit"`` returns its probabilities unchanged,
+        ``"original"`` moves them back to the prior of the data passed to
+        ``fit`` by Bayes' rule, ``p(y|x) * original_prior_(y) /
+        train_prior_(y)`` renormalised (the same correction the min-risk
+        decision applies). ``predict`` is not affected (see ``decision``).
 
     Attributes
     ----------
@@ -144,6 +153,12 @@ class CostSensitiveClassifier(
     decision_cost_ : ndarray of shape (n_classes, n_classes) or None
         ``C[i, j] / w_i``, the matrix the min-risk rule multiplies the
         probabilities by; None for ``"argmax"``.
+    train_prior_ : ndarray of shape (n_classes,)
+        Class prior the estimator was fitted on: class frequencies weighted by
+        the training row weights (``"reweight"``), of the kept rows
+        (``"resample"``), or of ``y`` (``"none"``).
+    original_prior_ : ndarray of shape (n_classes,)
+        Class frequencies of ``y`` (weighted by ``sample_weight``).
     sample_indices_ : ndarray of shape (n_kept,)
         Rows the estimator was fitted on (``training_ == "resample"`` only).
     n_features_in_ : int
@@ -191,6 +206,7 @@ class CostSensitiveClassifier(
         "training": [StrOptions({"auto", "reweight", "resample", "none"})],
         "decision": [StrOptions({"auto", "min_risk", "argmax"})],
         "random_state": ["random_state"],
+        "proba_prior": [StrOptions({"fit", "original"})],
     }
 
     def __init__(
@@ -202,6 +218,7 @@ class CostSensitiveClassifier(
         training="auto",
         decision="auto",
         random_state=None,
+        proba_prior="fit",
     ):
         self.estimator = estimator
         self.cost_matrix = cost_matrix
@@ -209,6 +226,7 @@ class CostSensitiveClassifier(
         self.training = training
         self.decision = decision
         self.random_state = random_state
+        self.proba_prior = proba_prior
 
     @property
     def classes_(self):
@@ -366,10 +384,13 @@ class CostSensitiveClassifier(
                     )
         self.estimator_ = clone(self.estimator)
 
+        n_classes = len(classes)
+        self.original_prior_ = class_prior(codes, n_classes, sw)
         if training == "none":
             row_weights = sw if not _routing_enabled() else None
             self._fit_weighted(self.estimator_, X, y, row_weights, params)
             self.class_weight_ = None
+            self.train_prior_ = self.original_prior_
         else:
             row_weights = weights[codes] if sw is None else sw * weights[codes]
             total = len(y) if sw is None else sw.sum()
@@ -378,12 +399,14 @@ class CostSensitiveClassifier(
             self.class_weight_ = weights
             if training == "reweight":
                 self._fit_weighted(self.estimator_, X, y, row_weights, params)
+                self.train_prior_ = class_prior(codes, n_classes, row_weights)
             else:
                 keep = self._rejection_sample(row_weights, codes, len(classes))
                 self.sample_indices_ = keep
                 params.pop("sample_weight", None)  # folded into the acceptance
                 params = _check_method_params(X, params, keep)
                 self.estimator_.fit(_safe_indexing(X, keep), y[keep], **params)
+                self.train_prior_ = class_prior(codes[keep], n_classes)
         self.training_ = training
 
         learnt = np.asarray(self.estimator_.classes_)
@@ -469,8 +492,4 @@ class CostSensitiveClassifier(
         return fit_router(self, estimator=(self.estimator, "fit"))
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags
+        return inner_tags(super().__sklearn_tags__(), self.estimator)

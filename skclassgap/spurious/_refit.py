@@ -11,7 +11,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
     _check_method_params,
     _num_features,
     check_is_fitted,
+    column_or_1d,
     indexable,
 )
 
@@ -32,7 +33,7 @@ from skclassgap.spurious._spuriosity import (
     _spuriosity,
     _within_class_order,
 )
-from skclassgap.utils._meta import ForwardResponsesMixin
+from skclassgap.utils._meta import ForwardResponsesMixin, checked_input, inner_tags
 
 
 def _n_rows(n_per_class, n_c):
@@ -60,6 +61,10 @@ class LowSpuriosityRefit(
     of the pipeline's earlier steps. Classes without spurious features
     contribute ``n_per_class`` rows drawn at random (``random_state``), so the
     refit set keeps the class balance.
+
+    ``X`` must be finite (in ``fit`` and when predicting), whatever the inner
+    estimator accepts: spuriosity is a mean of within-class z-scores, which a
+    missing value would poison. Impute before this estimator.
 
     Parameters
     ----------
@@ -191,13 +196,14 @@ class LowSpuriosityRefit(
         self : object
             Fitted estimator.
         """
+        X = checked_input(self, X, reset=True)
         X, y = indexable(X, y)
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
 
-        y = np.asarray(y)
-        check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         codes = codes.reshape(-1)
         mask = _resolve_spurious_features(
@@ -259,6 +265,11 @@ class LowSpuriosityRefit(
         """Class labels."""
         return self.estimator_.classes_
 
+    def _response_input(self, X):
+        """Fitted check and validation (feature count/names, finite values)."""
+        check_is_fitted(self)
+        return checked_input(self, X, reset=False)
+
     def predict(self, X):
         """Predict class labels with the refitted estimator.
 
@@ -272,7 +283,7 @@ class LowSpuriosityRefit(
         y_pred : ndarray of shape (n_samples,)
             Predicted labels.
         """
-        check_is_fitted(self)
+        X = self._response_input(X)
         return self.estimator_.predict(X)
 
     def get_metadata_routing(self):
@@ -289,9 +300,7 @@ class LowSpuriosityRefit(
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        if inner.classifier_tags is not None:
-            tags.classifier_tags.multi_class = inner.classifier_tags.multi_class
+        tags = inner_tags(super().__sklearn_tags__(), self.estimator)
+        # Spuriosity is a mean of within-class z-scores: NaN would poison it.
+        tags.input_tags.allow_nan = False
         return tags

@@ -5,9 +5,18 @@
   of exact one-dimensional sweeps) for a label objective such as the g-mean.
 - :class:`LogitAdjustedClassifier` corrects ``predict_proba`` decisions for a
   change of class priors (post-hoc logit adjustment).
+- :class:`PriorShiftAdapter` and :func:`estimate_target_prior` estimate the
+  class prior of unlabelled target data (EM or black-box shift estimation)
+  and decide under it.
 """
 
 from skclassgap.threshold._calibrator import ThresholdCalibrator
 from skclassgap.threshold._logit_adjust import LogitAdjustedClassifier
+from skclassgap.threshold._prior_shift import PriorShiftAdapter, estimate_target_prior
 
-__all__ = ["LogitAdjustedClassifier", "ThresholdCalibrator"]
+__all__ = [
+    "LogitAdjustedClassifier",
+    "PriorShiftAdapter",
+    "ThresholdCalibrator",
+    "estimate_target_prior",
+]

@@ -12,7 +12,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -36,13 +36,18 @@ from skclassgap.threshold._search import (
     LabelObjective,
     binary_search,
     evaluate_offsets,
+    key_improves,
+    noise_rule_choice,
     offset_search,
 )
-from skclassgap.utils._meta import ForwardResponsesMixin
+from skclassgap.utils._meta import ForwardResponsesMixin, inner_tags
+from skclassgap.utils._priors import class_prior
 
 # Probabilities are floored here before the log, so that zero probabilities
 # give large negative, finite log-scores.
 _TINY = np.finfo(np.float64).tiny
+# Points of the path from the prior-correction offsets (0) to the tuned ones (1).
+_SHRINK = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def resolve_response_method(estimator, response_method):
@@ -123,8 +128,24 @@ class ThresholdCalibrator(
       Offsets are found by coordinate ascent; each step is the exact optimum
       over one class's offset, swept over the breakpoints where a row's argmax
       flips to or from that class, with incremental count updates. Steps are
-      taken only if they improve the objective, so the result is never below
-      the zero-offset objective on the out-of-fold data.
+      ranked by the objective, then by the per-class recalls sorted ascending
+      (the worst first): on a plateau of a max-min objective
+      (``worst_class_recall``, ``neg_class_gap*``), where two classes share
+      the worst recall and raising either alone cannot raise the minimum, the
+      search still raises one of them and then the other, instead of
+      stalling. The ascent runs from two starts, zero offsets (the plain
+      argmax) and the prior correction ``-log`` of the class frequencies of
+      ``y`` (the Bayes rule for balanced classes, as
+      :class:`LogitAdjustedClassifier`), and keeps the better end point.
+      **Regularisation**: on the straight path from the prior correction to
+      that end point (0, 1/4, 1/2, 3/4, 1), the offsets kept are the first
+      whose objective is within two bootstrap standard errors (100 Poisson
+      replicates of the out-of-fold rows, the gain measured paired) of the
+      end point's. Tiny classes make the out-of-fold objective noisy, so
+      their offsets stay at (or near) the prior correction, which needs no
+      tuning; with large classes the tuned offsets are kept. Only points
+      whose objective is not below either start are considered, so
+      ``best_score_`` is never below ``start_scores_``.
 
     Parameters
     ----------
@@ -173,6 +194,15 @@ class ThresholdCalibrator(
     baseline_score_ : float
         Multiclass only. Objective of the plain argmax (zero offsets) on the
         out-of-fold scores.
+    start_scores_ : dict
+        Multiclass only. Objective of each start on the out-of-fold scores:
+        ``"zero"`` (zero offsets, equal to ``baseline_score_``) and
+        ``"prior"`` (the prior correction, ``-log`` of the class frequencies).
+    start_ : {"zero", "prior"}
+        Multiclass only. The start whose ascent ended higher.
+    shrinkage_ : float
+        Multiclass only. Position of ``offsets_`` on the path from the prior
+        correction (0) to the tuned offsets (1), set by the noise rule.
     n_rounds_ : int
         Multiclass only. Rounds of coordinate ascent run.
     best_score_ : float
@@ -364,16 +394,46 @@ class ThresholdCalibrator(
             else:
                 self._curve = {"thresholds": counts.thresholds(index), "values": values}
         else:
-            self.baseline_score_ = evaluate_offsets(
-                scores, np.zeros(n_classes), y_oof, weights, objective
-            )
-            self.offsets_, self.best_score_, self.n_rounds_ = offset_search(
-                scores, y_oof, weights, objective
-            )
+            self._search_offsets(scores, y_oof, weights, objective)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
                 setattr(self, name, getattr(self.estimator_, name))
         return self
+
+    def _search_offsets(self, scores, y, weights, objective):
+        """Offsets from the better of two starts: zeros and the prior correction."""
+        n_classes = scores.shape[1]
+        prior = class_prior(y, n_classes, weights)
+        starts = {"zero": np.zeros(n_classes), "prior": -np.log(prior)}
+        runs = {
+            name: offset_search(scores, y, weights, objective, start)
+            for name, start in starts.items()
+        }
+        self.start_scores_ = {
+            name: evaluate_offsets(scores, start, y, weights, objective)
+            for name, start in starts.items()
+        }
+        self.baseline_score_ = self.start_scores_["zero"]
+        best = "prior" if key_improves(runs["prior"][1], runs["zero"][1]) else "zero"
+        tuned, _, self.n_rounds_ = runs[best]
+        # Noise rule on the path from the prior correction to the tuned
+        # offsets: the offsets closest to the prior correction whose objective
+        # is within NOISE_SE bootstrap standard errors of the tuned one (and not
+        # below either start). Tiny classes make the objective noisy, so their
+        # offsets stay near the prior correction.
+        floor = max(self.start_scores_.values())
+        kept = []  # (t, offsets, value), t = 1 (the tuned offsets) always kept
+        for t in _SHRINK:
+            offsets = starts["prior"] + t * (tuned - starts["prior"])
+            value = evaluate_offsets(scores, offsets, y, weights, objective)
+            if value >= floor - 1e-12:
+                kept.append((t, offsets, value))
+        ts, path, values = zip(*kept, strict=True)
+        chosen = noise_rule_choice(scores, y, weights, objective, path, values)
+        self.offsets_ = path[chosen]
+        self.best_score_ = float(values[chosen])
+        self.shrinkage_ = float(ts[chosen])
+        self.start_ = best
 
     @property
     def classes_(self):
@@ -451,6 +511,4 @@ class ThresholdCalibrator(
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
-        return tags
+        return inner_tags(super().__sklearn_tags__(), self.estimator)

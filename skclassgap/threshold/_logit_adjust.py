@@ -10,7 +10,6 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -19,26 +18,20 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, indexable
+from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+
+from skclassgap.utils._meta import ShiftedPriorResponsesMixin, inner_tags
+from skclassgap.utils._priors import (
+    check_prior,
+    class_prior,
+    log_prior_ratio,
+    shift_log_proba,
+)
 
 
-def _check_prior(prior, name, classes):
-    """A strictly positive prior of one value per class, normalised to sum 1."""
-    values = np.asarray(prior, dtype=np.float64)
-    if values.ndim != 1 or values.shape[0] != classes.shape[0]:
-        raise ValueError(
-            f"{name} must have one value per class ({classes.shape[0]}: "
-            f"{classes.tolist()!r}); got shape {values.shape}."
-        )
-    if not np.isfinite(values).all() or (values <= 0).any():
-        raise ValueError(
-            f"{name} must hold finite, strictly positive values; got "
-            f"{values.tolist()!r}."
-        )
-    return values / values.sum()
-
-
-class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class LogitAdjustedClassifier(
+    ClassifierMixin, MetaEstimatorMixin, ShiftedPriorResponsesMixin, BaseEstimator
+):
     """Correct a probabilistic classifier's decisions for a change of class priors.
 
     Post-hoc logit adjustment (Menon et al., 2021): predict
@@ -147,22 +140,21 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
         check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)
         if isinstance(self.train_prior, str):
-            _, counts = np.unique(np.asarray(y), return_counts=True)
-            self.train_prior_ = counts / counts.sum()
+            codes = np.unique(y, return_inverse=True)[1]
+            self.train_prior_ = class_prior(codes, classes.shape[0])
         else:
-            self.train_prior_ = _check_prior(self.train_prior, "train_prior", classes)
+            self.train_prior_ = check_prior(self.train_prior, "train_prior", classes)
         if isinstance(self.target_prior, str):
             self.target_prior_ = np.full(classes.shape[0], 1.0 / classes.shape[0])
         else:
-            self.target_prior_ = _check_prior(
-                self.target_prior, "target_prior", classes
-            )
-        self.log_adjustment_ = np.log(self.target_prior_) - self.tau * np.log(
-            self.train_prior_
+            self.target_prior_ = check_prior(self.target_prior, "target_prior", classes)
+        self.log_adjustment_ = log_prior_ratio(
+            self.train_prior_, self.target_prior_, self.tau
         )
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -174,63 +166,15 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         """Class labels, from the fitted estimator."""
         return self.estimator_.classes_
 
-    def _adjusted_log_proba(self, X):
+    def _shifted_log_proba(self, X):
+        """Log-probabilities re-weighted by ``target_prior_ / train_prior_ ** tau``."""
         check_is_fitted(self, "estimator_")
-        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
-        with np.errstate(divide="ignore"):
-            return np.log(proba) + self.log_adjustment_
-
-    def predict(self, X):
-        """Predict ``argmax_y [log p(y|x) + log_adjustment_[y]]``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
-        """
-        logits = self._adjusted_log_proba(X)
-        return np.asarray(self.classes_)[np.argmax(logits, axis=1)]
-
-    def predict_proba(self, X):
-        """Return probabilities re-weighted by the prior ratio and renormalised.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            ``p(y|x) * pi_target(y) / pi_train(y) ** tau``, rows summing to 1.
-        """
-        logits = self._adjusted_log_proba(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log of the adjusted, renormalised probabilities.
-        """
-        logits = self._adjusted_log_proba(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        with np.errstate(divide="ignore"):
-            return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return shift_log_proba(
+            self.estimator_.predict_proba(X),
+            self.train_prior_,
+            self.target_prior_,
+            self.tau,
+        )
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.
@@ -246,6 +190,4 @@ class LogitAdjustedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
-        return tags
+        return inner_tags(super().__sklearn_tags__(), self.estimator)

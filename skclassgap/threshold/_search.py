@@ -4,18 +4,35 @@ Both searches take integer class codes ``y`` in ``[0, K)``, float64 sample
 weights ``w`` and an objective that is either count-based (a ``from_counts``
 function of ``(tp, support, predicted)``, vectorised over leading axes, with a
 sign so that larger is better) or a label callable ``(y_true, y_pred)``.
+
+Kernels or NumPy: below ``KERNEL_MIN_ROWS`` = 10,000 rows the searches run
+NumPy twins of the numba kernels of :mod:`skclassgap._kernels.threshold`,
+which give bit-identical results (same float operations in the same order),
+so that a first fit never waits seconds for compilation. The warm kernels are
+about twice as fast at every size (``python -m benchmarks --only
+threshold_paths``, 2 cores: one binary curve 0.5 ms vs 0.3 ms at 1,000 rows,
+1.7 ms vs 0.7 ms at 10,000; one class sweep with K = 5, 0.8 ms vs 0.3 ms at
+1,000 rows, 19 ms vs 7 ms at 10,000, 186 ms vs 76 ms at 100,000): below
+10,000 rows a whole search costs the twins tens of milliseconds more, far
+less than compiling the kernels (about 7 s in a fresh process with an empty
+cache); above it the per-sweep saving repays the one-off compilation.
 """
 
 import numpy as np
 
-from skclassgap._kernels.threshold import (
-    _base_counts,
-    _class_breakpoints,
-    _merge_sorted_counts,
-    _mixed_candidates,
-    _offset_count_path,
-    _offset_counts,
-)
+from skclassgap._kernels import threshold as _kernels
+
+# Rows from which the numba kernels are used; below, their NumPy twins (see
+# the module docstring for the measurements behind the value).
+KERNEL_MIN_ROWS = 10_000
+
+
+def _impl(name, n_rows):
+    """Kernel ``name`` of skclassgap._kernels.threshold, or its NumPy twin."""
+    if n_rows >= KERNEL_MIN_ROWS:
+        return getattr(_kernels, name)
+    return getattr(_kernels, name + "_numpy")
+
 
 # A label callable is evaluated at most at this many candidates per 1-D search.
 MAX_CALLABLE_CANDIDATES = 512
@@ -82,7 +99,8 @@ class BinaryCounts:
             neg, pos = scores[~is_pos], scores[is_pos]
             neg.sort()
             pos.sort()
-            self.distinct, self.below, self.below_pos = _merge_sorted_counts(neg, pos)
+            merge = _impl("_merge_sorted_counts", scores.shape[0])
+            self.distinct, self.below, self.below_pos = merge(neg, pos)
         else:
             order = np.argsort(scores, kind="stable")
             s = scores[order]
@@ -121,7 +139,7 @@ class BinaryCounts:
         tp = np.column_stack((below - below_pos, total_pos - below_pos))
         predicted = np.column_stack((below, total - below))
         support = np.array([total - total_pos, total_pos])
-        return objective(tp, support, predicted)
+        return objective(tp, np.broadcast_to(support, tp.shape).copy(), predicted)
 
     def may_be_optimal(self):
         """Candidates where a monotone objective can peak.
@@ -132,7 +150,8 @@ class BinaryCounts:
         of negatives only into the negative side, never lowers such an
         objective, so one of the kept candidates is optimal.
         """
-        return _mixed_candidates(self.below, self.below_pos)
+        mixed = _impl("_mixed_candidates", self.below.shape[0])
+        return mixed(self.below, self.below_pos)
 
 
 def binary_search(scores, y, w, objective):
@@ -228,10 +247,49 @@ def _offset_candidates(distinct):
     )
 
 
+def _rank_keys(values, tp, support):
+    """Rank keys of candidates: the objective, then the per-class recalls sorted
+    ascending (leximin).
+
+    Among offsets of equal objective the one whose worst recall is highest,
+    then whose second worst is, and so on, ranks first. This moves max-min
+    objectives (worst-class recall, class gaps) off their plateaus: when two
+    classes share the worst recall, raising one of them leaves the objective
+    unchanged but ranks higher, and the next step can raise the other.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recalls = np.sort(np.nan_to_num(tp / support), axis=-1)
+    values = np.asarray(values, dtype=np.float64)
+    return np.concatenate((values[..., None], recalls), axis=-1)
+
+
+def best_key_index(keys):
+    """First row of ``keys`` that is lexicographically largest (to ``_TOL``)."""
+    rows = np.arange(keys.shape[0])
+    for col in range(keys.shape[1]):
+        column = keys[rows, col]
+        rows = rows[column >= column.max() - _TOL]
+        if rows.shape[0] == 1:
+            break
+    return int(rows[0])
+
+
+def key_improves(new, old):
+    """Whether rank key ``new`` is lexicographically larger than ``old`` (by more
+    than ``_TOL`` in the first entry where they differ)."""
+    for a, b in zip(new, old, strict=True):
+        if a > b + _TOL:
+            return True
+        if a < b - _TOL:
+            return False
+    return False
+
+
 def _sweep_class(scores, offsets, k, y, w, support, objective):
-    """Best offset of class ``k`` with the others fixed: (value, offset)."""
+    """Best offset of class ``k`` with the others fixed: (rank key, offset)."""
     n_classes = scores.shape[1]
-    b, a = _class_breakpoints(scores, offsets, k)
+    n = scores.shape[0]
+    b, a = _impl("_class_breakpoints", n)(scores, offsets, k)
     order = np.argsort(b, kind="stable")
     bs = b[order]
     ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
@@ -240,14 +298,14 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
         keep = _spread(candidates.shape[0])
         keep = keep[~np.isnan(candidates[keep])]
         trial = offsets.copy()
-        values = np.empty(keep.shape[0])
+        keys = np.empty((keep.shape[0], n_classes + 1))
         for pos, g in enumerate(keep):
             trial[k] = candidates[g]
-            values[pos] = _label_value(scores, trial, y, objective)
-        best = best_index(values)
-        return values[best], candidates[keep[best]]
-    tp, predicted = _base_counts(y, w, a, n_classes)
-    best_value = objective(tp, support, predicted)[()]
+            keys[pos] = _label_key(scores, trial, y, w, objective)
+        best = best_key_index(keys)
+        return keys[best], candidates[keep[best]]
+    tp, predicted = _impl("_base_counts", n)(y, w, a, n_classes)
+    best_key = _rank_keys(objective(tp, support, predicted), tp, support)
     best_offset = candidates[0]
     order = order.astype(np.int64)
     for start in range(0, ends.shape[0], _CHUNK):
@@ -255,33 +313,51 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
         bounds = np.concatenate(([ends[start - 1] if start else 0], group_end))
         tp_out = np.empty((group_end.shape[0], n_classes))
         pred_out = np.empty_like(tp_out)
-        _offset_count_path(
+        _impl("_offset_count_path", n)(
             order, bounds.astype(np.int64), y, w, a, k, tp, predicted, tp_out, pred_out
         )
         values = objective(tp_out, support, pred_out)
         region = candidates[start + 1 : start + 1 + group_end.shape[0]]
         values = np.where(np.isnan(region), -np.inf, values)
-        best = best_index(values)
-        if values[best] > best_value:
-            best_value, best_offset = values[best], region[best]
-    return best_value, best_offset
+        keys = _rank_keys(values, tp_out, support)
+        best = best_key_index(keys)
+        if key_improves(keys[best], best_key):
+            best_key, best_offset = keys[best], region[best]
+    return best_key, best_offset
 
 
-def _label_value(scores, offsets, y, objective):
-    return objective(y, np.argmax(scores + offsets, axis=1))
+def _label_key(scores, offsets, y, w, objective):
+    """Rank key of a label callable: its value, then the sorted recalls."""
+    pred = np.argmax(scores + offsets, axis=1)
+    n_classes = scores.shape[1]
+    hit = pred == y
+    tp = np.bincount(y[hit], weights=w[hit], minlength=n_classes)
+    support = np.bincount(y, weights=w, minlength=n_classes)
+    return _rank_keys(objective(y, pred), tp, support)
 
 
 def evaluate_offsets(scores, offsets, y, w, objective):
     """Objective of ``argmax(scores + offsets)`` from the actual predictions."""
+    return float(offset_key(scores, offsets, y, w, objective)[0])
+
+
+def offset_key(scores, offsets, y, w, objective):
+    """Rank key of ``argmax(scores + offsets)`` from the actual predictions: the
+    objective, then (count objectives) the sorted per-class recalls."""
     if not isinstance(objective, CountObjective):
-        return _label_value(scores, offsets, y, objective)
-    tp, predicted = _offset_counts(scores, offsets, y, w)
+        return _label_key(scores, offsets, y, w, objective)
+    tp, predicted = _impl("_offset_counts", scores.shape[0])(scores, offsets, y, w)
     support = np.bincount(y, weights=w, minlength=scores.shape[1])
-    return float(objective(tp, support, predicted))
+    return _rank_keys(objective(tp, support, predicted), tp, support)
 
 
-def offset_search(scores, y, w, objective):
+def offset_search(scores, y, w, objective, start=None):
     """Coordinate ascent on per-class offsets, each step an exact 1-D sweep.
+
+    Steps are ranked by the objective, then by the sorted per-class recalls
+    (leximin; see :func:`_rank_keys`); a step is taken
+    only when it ranks higher than the current offsets, so the objective never
+    drops below the start's and the search ends.
 
     Parameters
     ----------
@@ -293,34 +369,97 @@ def offset_search(scores, y, w, objective):
         float64 weights.
     objective : CountObjective or LabelObjective
         The objective (larger is better).
+    start : ndarray of shape (K,), default=None
+        Offsets to start from; zeros when None.
 
     Returns
     -------
     offsets : ndarray of shape (K,)
-        Offsets reached; zeros when no step improves.
-    value : float
-        Objective of ``argmax(scores + offsets)``, at least the zero-offset value.
+        Offsets reached; ``start`` when no step improves.
+    key : ndarray
+        Rank key of ``argmax(scores + offsets)``: its objective first, at least
+        the start's.
     n_rounds : int
         Rounds over all classes run (the last one found no gain).
     """
     n_classes = scores.shape[1]
     support = np.bincount(y, weights=w, minlength=n_classes)
-    offsets = np.zeros(n_classes)
-    current = evaluate_offsets(scores, offsets, y, w, objective)
+    offsets = np.zeros(n_classes) if start is None else np.array(start, dtype=float)
+    current = offset_key(scores, offsets, y, w, objective)
     n_rounds = 0
     for n_rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007
         improved = False
         for k in range(n_classes):
-            value, offset = _sweep_class(scores, offsets, k, y, w, support, objective)
-            if not value > current + _TOL:
+            key, offset = _sweep_class(scores, offsets, k, y, w, support, objective)
+            if not key_improves(key, current):
                 continue
             trial = offsets.copy()
             trial[k] = offset
             # The sweep's counts assume exact arithmetic; accept the step only
             # if the actual predictions confirm the gain.
-            actual = evaluate_offsets(scores, trial, y, w, objective)
-            if actual > current + _TOL:
+            actual = offset_key(scores, trial, y, w, objective)
+            if key_improves(actual, current):
                 offsets, current, improved = trial, actual, True
         if not improved:
             break
     return offsets, current, n_rounds
+
+
+# Bootstrap replicates of the noise rule, and rows per chunk.
+N_BOOTSTRAP = 100
+# A gain counts as real when it exceeds this many bootstrap standard errors
+# (chosen on the studies of benchmarks/study_priors.py: 1 kept offsets tuned
+# to noise of 25-row classes, 2 did not).
+NOISE_SE = 2.0
+_BOOTSTRAP_CHUNK = 1 << 14
+
+
+def bootstrap_values(scores, y, w, objective, offset_list, seed=0):
+    """Objective of each offset vector on Poisson-bootstrap replicates of the rows.
+
+    Returns an array of shape (len(offset_list), N_BOOTSTRAP). Row weights are
+    ``w`` times independent Poisson(1) draws, made chunk by chunk (memory
+    ``N_BOOTSTRAP * _BOOTSTRAP_CHUNK``) from a generator seeded with ``seed``.
+    """
+    n, n_classes = scores.shape
+    onehot_true = np.zeros((n, n_classes))
+    onehot_true[np.arange(n), y] = 1.0
+    preds = [np.argmax(scores + o, axis=1) for o in offset_list]
+    shape = (len(offset_list), N_BOOTSTRAP, n_classes)
+    tp, predicted = np.zeros(shape), np.zeros(shape)
+    support = np.zeros(shape[1:])
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, _BOOTSTRAP_CHUNK):
+        rows = slice(start, min(start + _BOOTSTRAP_CHUNK, n))
+        draws = rng.poisson(1.0, size=(N_BOOTSTRAP, rows.stop - start)) * w[rows]
+        support += draws @ onehot_true[rows]
+        for c, pred in enumerate(preds):
+            onehot_pred = np.zeros((rows.stop - start, n_classes))
+            onehot_pred[np.arange(rows.stop - start), pred[rows]] = 1.0
+            predicted[c] += draws @ onehot_pred
+            tp[c] += draws @ (onehot_pred * onehot_true[rows])
+    return objective(tp, np.broadcast_to(support, tp.shape).copy(), predicted)
+
+
+def noise_rule_choice(scores, y, w, objective, offset_list, values):
+    """Index of the first (most regularised) offsets whose objective is within
+    ``NOISE_SE`` bootstrap standard errors of the best (a k-standard-error rule).
+
+    ``offset_list`` is ordered from the most to the least regularised and
+    ``values`` holds their objectives on the rows. The standard error of the
+    best's gain over a candidate is the spread of that gain over bootstrap
+    replicates of the rows (paired: both scored on the same replicate); a
+    candidate whose gain is within ``NOISE_SE`` standard errors is as good as
+    the best,
+    given the noise of the rows. Label callables take the best.
+    """
+    best = int(np.argmax(values))
+    if not isinstance(objective, CountObjective) or best == 0:
+        return best
+    boot = bootstrap_values(scores, y, w, objective, offset_list)
+    for c in range(best):
+        gain = boot[best] - boot[c]
+        gain = gain[np.isfinite(gain)]
+        if gain.size < 2 or values[best] - values[c] <= NOISE_SE * gain.std(ddof=1):
+            return c
+    return best

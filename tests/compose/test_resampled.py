@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.over_sampling import RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
@@ -82,6 +84,25 @@ def test_resampled_predictions_are_the_inner_estimators():
     np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
     np.testing.assert_array_equal(clf.classes_, [0, 1])
     assert not hasattr(ResampledClassifier(LinearSVC()), "predict_proba")
+
+
+def test_resampled_missing_values_follow_sampler_and_estimator():
+    """Check that NaN rows pass to the estimator when the sampler and estimator
+    both accept NaN (same predictions as fitting the resampled rows directly),
+    and are refused when predicting through a sampler that needs finite data."""
+    X, y = _data()
+    X = X.copy()
+    X[::7, 0] = np.nan
+    tree = HistGradientBoostingClassifier(max_iter=10, random_state=0)
+    clf = ResampledClassifier(tree, sampler=RandomUnderSampler(random_state=0))
+    clf.fit(X, y)
+    X_res, y_res = RandomUnderSampler(random_state=0).fit_resample(X, y)
+    ref = clone(tree).fit(X_res, y_res)
+    np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
+    smote = ResampledClassifier(tree, sampler=SMOTE(random_state=0))
+    smote.fit(np.nan_to_num(X), y)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        smote.predict(X)
 
 
 def test_resampled_in_plain_pipeline_grid_search():
@@ -182,3 +203,74 @@ def test_resampled_routes_per_sample_metadata_through_resampling():
             gauss.fit(X, y, groups=groups)
     with pytest.raises(ValueError, match="groups"):
         ResampledClassifier(LogisticRegression()).fit(X, y, groups=groups)
+
+
+def _ece(y, p, n_bins=10):
+    """Expected calibration error of positive-class probabilities, equal bins."""
+    bins = np.minimum((p * n_bins).astype(int), n_bins - 1)
+    return sum(
+        np.mean(bins == b) * abs(y[bins == b].mean() - p[bins == b].mean())
+        for b in np.unique(bins)
+    )
+
+
+def test_resampled_original_prior_restores_calibration():
+    """Check that after SMOTE on a 1 % minority, probabilities moved back to the
+    original prior have a held-out Brier score and ECE below half of the
+    uncorrected ones and within 1.6x (Brier) of the plain estimator's."""
+    X, y = make_classification(
+        n_samples=20000,
+        n_features=10,
+        n_informative=5,
+        weights=[0.99],
+        flip_y=0,
+        random_state=0,
+    )
+    X_tr, y_tr, X_te, y_te = X[:10000], y[:10000], X[10000:], y[10000:]
+    plain = LogisticRegression().fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
+    clf = ResampledClassifier(LogisticRegression(), sampler=SMOTE(random_state=0))
+    raw = clf.fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
+    moved = clf.set_params(proba_prior="original").predict_proba(X_te)[:, 1]
+    brier = {
+        k: np.mean((p - y_te) ** 2)
+        for k, p in [("plain", plain), ("raw", raw), ("moved", moved)]
+    }
+    ece = {"raw": _ece(y_te, raw), "moved": _ece(y_te, moved)}
+    assert brier["moved"] < 0.5 * brier["raw"]
+    assert ece["moved"] < 0.5 * ece["raw"]
+    assert brier["moved"] < 1.6 * brier["plain"]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_resampled_original_prior_is_bayes_shift(weighted):
+    """Check that proba_prior='original' gives p * original / resampled prior
+    renormalised (sample-weighted frequencies when weights are given), that
+    predict keeps the resampled rule unless predict_prior='original', which
+    predicts the argmax of the moved probabilities."""
+    X, y = _data()
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(y)) if weighted else None
+    clf = ResampledClassifier(
+        _Recorder(), sampler=SMOTE(random_state=0), proba_prior="original"
+    ).fit(X, y, sample_weight=w)
+    _, y_res, w_res = clf.estimator_.seen_
+    original = np.bincount(y, weights=w) / (len(y) if w is None else w.sum())
+    resampled = np.bincount(y_res, weights=w_res).astype(float)
+    resampled /= resampled.sum()
+    np.testing.assert_allclose(clf.original_prior_, original)
+    np.testing.assert_allclose(clf.train_prior_, resampled)
+    raw = clf.estimator_.predict_proba(X) * original / resampled
+    expected = raw / raw.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-12)
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(expected))
+    np.testing.assert_array_equal(clf.predict(X), clf.estimator_.predict(X))
+    clf.set_params(predict_prior="original")
+    np.testing.assert_array_equal(clf.predict(X), np.argmax(expected, axis=1))
+
+
+def test_resampled_original_prior_predict_needs_predict_proba():
+    """Check that predict_prior='original' with an estimator without
+    predict_proba is refused by name."""
+    X, y = _data()
+    clf = ResampledClassifier(LinearSVC(), predict_prior="original")
+    with pytest.raises(ValueError, match="LinearSVC has no predict_proba"):
+        clf.fit(X, y)

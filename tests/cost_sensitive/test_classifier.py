@@ -464,3 +464,34 @@ def test_cost_sensitive_classifier_check_estimator_other_paths(
 ):
     """Check that the min-risk and resample paths pass scikit-learn's checks."""
     check_estimator(estimator, expected_failed_checks=expected_failed)
+
+
+@pytest.mark.parametrize("training", ["reweight", "resample", "none"])
+def test_cost_sensitive_classifier_original_prior_proba(training):
+    """Check that proba_prior='original' moves probabilities from the trained
+    prior back to y's: reweighted, the move is p / class_weight_ renormalised
+    (the min-risk rule's q); resampled, it uses the kept rows' frequencies;
+    untrained, it changes nothing. predict is unaffected."""
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(IRIS_Y))
+    params = {} if training == "none" else {"class_weight": {0: 5.0, 2: 0.5}}
+    model = CostSensitiveClassifier(
+        LogisticRegression(max_iter=1000),
+        training=training,
+        proba_prior="original",
+        random_state=0,
+        **params,
+    ).fit(IRIS_X, IRIS_Y, sample_weight=None if training == "resample" else w)
+    raw = model.estimator_.predict_proba(IRIS_X)
+    if training == "reweight":
+        expected = raw / model.class_weight_
+    elif training == "resample":
+        kept = np.bincount(IRIS_Y[model.sample_indices_]) / len(model.sample_indices_)
+        np.testing.assert_allclose(model.train_prior_, kept)
+        expected = raw / kept
+    else:
+        expected = raw
+    expected = expected / expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict_proba(IRIS_X), expected, atol=1e-12)
+    np.testing.assert_array_equal(
+        model.predict(IRIS_X), model.set_params(proba_prior="fit").predict(IRIS_X)
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -90,13 +90,19 @@ def test_threshold_calibrator_multiclass_improves_out_of_fold(multiclass):
 
 
 def test_threshold_calibrator_callable_objective(multiclass):
-    """Check that a label callable reaches the same offsets as the named objective."""
+    """Check that a label callable follows the same ascent as the named objective:
+    the callable keeps its end point, the named one that point or a point nearer
+    the prior correction (noise rule), so never more."""
     X, y = multiclass
     named = ThresholdCalibrator(GaussianNB(), objective="g_mean", cv=3).fit(X, y)
     called = ThresholdCalibrator(GaussianNB(), objective=geometric_mean_score, cv=3)
     called.fit(X, y)
-    assert called.best_score_ == pytest.approx(named.best_score_, abs=1e-12)
-    assert called.best_score_ >= called.baseline_score_
+    assert called.start_ == named.start_
+    assert called.shrinkage_ == 1.0
+    assert named.best_score_ <= called.best_score_ + 1e-12
+    assert called.best_score_ >= max(called.start_scores_.values())
+    for key, value in named.start_scores_.items():
+        assert called.start_scores_[key] == pytest.approx(value, abs=1e-12)
 
 
 @pytest.mark.parametrize("objective", ["worst_class_recall", macro_f1_score])
@@ -268,3 +274,75 @@ def test_threshold_calibrator_rejects_estimator_without_scores():
     match = "'estimator' parameter.*Got _LabelsOnly"
     with pytest.raises(InvalidParameterError, match=match):
         ThresholdCalibrator(_LabelsOnly()).fit([[0.0], [1.0]], [0, 1])
+
+
+def _rare_digits(seed=0):
+    """Digits, classes 0-4 cut to 15 rows each; half of the rows for training."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    rng = np.random.default_rng(seed)
+    rows = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(y == c), 15, replace=False)
+            if c < 5
+            else np.flatnonzero(y == c)
+            for c in range(10)
+        ]
+    )
+    return train_test_split(
+        X[rows] / 16.0, y[rows], test_size=0.5, stratify=y[rows], random_state=seed
+    )
+
+
+@pytest.mark.parametrize(
+    "objective", ["worst_class_recall", "neg_class_gap", "g_mean", "macro_f1"]
+)
+def test_threshold_calibrator_offsets_never_below_starts(multiclass, objective):
+    """Check that start_scores_ are the objective of zero offsets and of the prior
+    correction on the same out-of-fold log-probabilities, and that the kept
+    offsets score at least as high as both, as their label metric says."""
+    from skclassgap.metrics._scorer import label_metric
+
+    X, y = multiclass
+    model = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=3)
+    model.fit(X, y)
+    log_proba = np.log(
+        cross_val_predict(LogisticRegression(), X, y, cv=3, method="predict_proba")
+    )
+    metric = label_metric(objective)
+    sign = 1.0 if metric.greater_is_better else -1.0
+
+    def score(offsets):
+        pred = np.argmax(log_proba + offsets, axis=1)
+        return sign * metric.score_func(y, pred, **metric.kwargs)
+
+    prior = -np.log(np.bincount(y) / len(y))
+    assert model.start_scores_["zero"] == pytest.approx(score(0.0), abs=1e-12)
+    assert model.start_scores_["prior"] == pytest.approx(score(prior), abs=1e-12)
+    assert model.baseline_score_ == model.start_scores_["zero"]
+    assert model.best_score_ == pytest.approx(score(model.offsets_), abs=1e-12)
+    assert model.best_score_ >= max(model.start_scores_.values()) - 1e-12
+
+
+def test_threshold_calibrator_tiny_classes_keep_prior_correction():
+    """Check that with five classes of 7 training rows the noise rule keeps the
+    prior correction: predictions equal LogitAdjustedClassifier's (uniform
+    target), whose held-out worst-class recall is far above the plain model's."""
+    from skclassgap.metrics import worst_class_score
+    from skclassgap.threshold import LogitAdjustedClassifier
+
+    X_tr, X_te, y_tr, y_te = _rare_digits()
+    lr = LogisticRegression(max_iter=2000)
+    model = ThresholdCalibrator(lr, objective="worst_class_recall", cv=3)
+    model.fit(X_tr, y_tr)
+    assert model.shrinkage_ == 0.0
+    np.testing.assert_allclose(model.offsets_, -np.log(np.bincount(y_tr) / len(y_tr)))
+    adjusted = LogitAdjustedClassifier(lr).fit(X_tr, y_tr)
+    np.testing.assert_array_equal(model.predict(X_te), adjusted.predict(X_te))
+    plain = clone(lr).fit(X_tr, y_tr).predict(X_te)
+    assert (
+        worst_class_score(y_te, model.predict(X_te))
+        > worst_class_score(y_te, plain) + 0.2
+    )

@@ -11,20 +11,17 @@ from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skclassgap.threshold import LogitAdjustedClassifier
+from tests.naive import gaussian_bayes_naive, gaussian_classes_sample
 
 MEANS = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 1.7]])
 
 
 def _gaussian_sample(prior, n, seed):
-    rng = np.random.default_rng(seed)
-    y = rng.choice(len(prior), size=n, p=prior)
-    return MEANS[y] + rng.normal(size=(n, 2)), y
+    return gaussian_classes_sample(MEANS, prior, n, seed)
 
 
 def _bayes(X, prior):
-    """Bayes decision for unit-covariance Gaussian classes under ``prior``."""
-    sq = ((X[:, None, :] - MEANS[None]) ** 2).sum(axis=2)
-    return np.argmax(-0.5 * sq + np.log(prior), axis=1)
+    return gaussian_bayes_naive(X, MEANS, prior)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from skclassgap._kernels import threshold as threshold_kernels
 from skclassgap._kernels.threshold import (
     _class_breakpoints,
     _merge_sorted_counts,
@@ -191,9 +192,10 @@ def test_sweep_class_matches_brute_force(name, ties):
         scores, y, offsets = _multiclass_case(seed, ties=ties)
         support = np.bincount(y, minlength=scores.shape[1]).astype(float)
         for k in range(scores.shape[1]):
-            value, offset = _sweep_class(
+            key, offset = _sweep_class(
                 scores, offsets, k, y, np.ones(len(y)), support, _count_objective(name)
             )
+            value = key[0]
             expected = best_offset_naive(scores, offsets, k, y, func)
             assert value == pytest.approx(expected, abs=1e-12)
             trial = offsets.copy()
@@ -211,7 +213,8 @@ def test_offset_search_is_coordinatewise_optimal(name):
     for seed in range(10):
         scores, y, _ = _multiclass_case(seed)
         w = np.ones(len(y))
-        offsets, value, n_rounds = offset_search(scores, y, w, _count_objective(name))
+        offsets, key, n_rounds = offset_search(scores, y, w, _count_objective(name))
+        value = key[0]
         zero = func(y, np.argmax(scores, axis=1))
         assert value >= zero - 1e-12
         reached = func(y, np.argmax(scores + offsets, axis=1))
@@ -227,10 +230,11 @@ def test_offset_search_callable_matches_count_objective():
     w = np.ones(len(y))
     classes = np.array(["a", "b", "c", "d"])
     func = _label_func("g_mean")
-    off_count, v_count, _ = offset_search(scores, y, w, _count_objective("g_mean"))
-    off_call, v_call, _ = offset_search(scores, y, w, LabelObjective(func, classes))
+    off_count, k_count, _ = offset_search(scores, y, w, _count_objective("g_mean"))
+    off_call, k_call, _ = offset_search(scores, y, w, LabelObjective(func, classes))
     np.testing.assert_array_equal(off_count, off_call)
-    assert v_count == pytest.approx(v_call, abs=1e-12)
+    np.testing.assert_allclose(k_count, k_call, atol=1e-12)
+    v_call = k_call[0]
     assert evaluate_offsets(scores, off_call, y, w, _count_objective("g_mean")) == (
         pytest.approx(v_call, abs=1e-12)
     )
@@ -248,3 +252,130 @@ def test_binary_sweep_weighted_equals_repeated_rows(seed):
     t_r, v_r = binary_sweep(*repeated, objective)
     np.testing.assert_array_equal(t_w, t_r)
     np.testing.assert_allclose(v_w, v_r, atol=1e-12)
+
+
+def test_offset_search_leaves_max_min_plateau():
+    """Check that worst-class recall moves past a plateau where no single offset
+    raises the minimum: A and B both miss one row to C (margins 0.5 and 1.5) and
+    C's rows sit 1.0 from A. Raising A alone (or lowering C by less than 1) keeps
+    the minimum at B's 0.5, so a search that takes only gains stops there; the
+    leximin ranking raises A first, then B, and reaches recall 1 everywhere."""
+    scores = np.array(
+        [
+            [1.0, -5.0, -5.0],  # A, right
+            [0.0, -5.0, 0.5],  # A, predicted C
+            [-5.0, 1.0, -5.0],  # B, right
+            [-5.0, 0.0, 1.5],  # B, predicted C
+            *[[0.0, -5.0, 1.0]] * 4,  # C, right; flip to A past 1.0
+        ]
+    )
+    y = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    w = np.ones(len(y))
+    objective = _count_objective("worst_class_recall")
+    assert evaluate_offsets(scores, np.zeros(3), y, w, objective) == 0.5
+    offsets, key, _ = offset_search(scores, y, w, objective)
+    assert key[0] == 1.0
+    np.testing.assert_array_equal(np.argmax(scores + offsets, axis=1), y)
+
+
+def _twin_outputs(which, scores, y, w, k):
+    """Every kernel (``which=""``) or NumPy twin (``"_numpy"``) on one case."""
+
+    def call(name, *args):
+        return getattr(threshold_kernels, name + which)(*args)
+
+    n_classes = scores.shape[1]
+    offsets = np.linspace(-0.3, 0.3, n_classes)
+    b, a = call("_class_breakpoints", scores, offsets, k)
+    order = np.argsort(b, kind="stable").astype(np.int64)
+    bs = b[order]
+    ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
+    tp, predicted = call("_base_counts", y, w, a, n_classes)
+    half = ends.shape[0] // 2
+    outs = [b, a, tp.copy(), predicted.copy()]
+    for lo, hi in ((0, half), (half, ends.shape[0])):  # two chunks, state carried
+        bounds = np.concatenate(([ends[lo - 1] if lo else 0], ends[lo:hi]))
+        tp_out = np.empty((hi - lo, n_classes))
+        pred_out = np.empty_like(tp_out)
+        call(
+            "_offset_count_path",
+            order,
+            bounds.astype(np.int64),
+            y,
+            w,
+            a,
+            k,
+            tp,
+            predicted,
+            tp_out,
+            pred_out,
+        )
+        outs += [tp_out, pred_out, tp.copy(), predicted.copy()]
+    outs += list(call("_offset_counts", scores, offsets, y, w))
+    positive = y == 1
+    neg, pos = np.sort(scores[~positive, 0]), np.sort(scores[positive, 0])
+    merged = call("_merge_sorted_counts", neg, pos)
+    outs += [*merged, call("_mixed_candidates", merged[1], merged[2])]
+    return outs
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("ties", [False, True])
+def test_numpy_twins_equal_kernels_bit_for_bit(seed, ties):
+    """Check that each NumPy twin returns exactly the kernel's arrays (ties,
+    fractional weights, count paths split in two chunks), so that the size at
+    which the searches switch between them cannot change a result."""
+    scores, y, _ = _multiclass_case(seed, ties=ties)
+    w = np.random.default_rng(seed).uniform(0.1, 3.0, len(y))
+    for k in range(scores.shape[1]):
+        kernel = _twin_outputs("", scores, y, w, k)
+        twin = _twin_outputs("_numpy", scores, y, w, k)
+        for got, expected in zip(twin, kernel, strict=True):
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)
+
+
+_FIRST_FIT = """
+    import numpy as np
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    import skclassgap._kernels as kernels_package
+    from skclassgap.threshold import ThresholdCalibrator
+    import pkgutil, importlib
+
+    X, y = make_classification(n_samples=1000, n_features=10, random_state=0)
+    ThresholdCalibrator(LogisticRegression()).fit(X, y)
+    X, y = make_classification(
+        n_samples=600, n_features=10, n_informative=5, n_classes=4, random_state=0
+    )
+    ThresholdCalibrator(LogisticRegression(), objective="worst_class_recall").fit(X, y)
+    compiled = []
+    for info in pkgutil.iter_modules(kernels_package.__path__):
+        module = importlib.import_module("skclassgap._kernels." + info.name)
+        for name, obj in vars(module).items():
+            if getattr(obj, "signatures", None):
+                compiled.append(info.name + "." + name)
+    print(sorted(compiled))
+"""
+
+
+def test_threshold_calibrator_small_fit_compiles_no_kernel(tmp_path):
+    """Check that in a fresh process with an empty numba cache, fitting on 1,000
+    binary rows and 600 multiclass rows compiles no numba kernel at all (NumPy
+    twins below KERNEL_MIN_ROWS), so the first fit never waits for numba."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    env = {**os.environ, "SKCLASSGAP_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_FIRST_FIT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
