@@ -263,6 +263,10 @@ def test_zero_division_warn_emits_undefined_metric_warning():
         lambda y: y * 10_000_019 - 7,  # wide range of integers: hashing path
         lambda y: y * 100 + 1000,  # outside the guessed range: exact min/max path
         lambda y: -y - 500,
+        lambda y: y * 1e300 - 1e300,  # beyond int64: factorised, not cast
+        lambda y: y * 2.0**62 - 2.0**63,  # int64 range, past 2**53
+        lambda y: y.astype(np.uint64) + np.uint64(2**64 - 2),  # past int64 max
+        lambda y: y.astype(np.float32) * np.float32(1e38),
     ],
 )
 def test_metrics_agree_across_label_types(make):
@@ -364,3 +368,128 @@ def test_class_gap_rejects_unknown_metric():
     """Check that parameter validation names the invalid metric."""
     with pytest.raises(ValueError, match="metric"):
         class_gap([0, 1], [0, 1], metric="accuracy")
+
+
+# --- many classes: per-class vectors, never a K x K matrix ---
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda c: c, id="int64-dense-range-guess-misses"),
+        pytest.param(lambda c: (c * 10_000_019 - 7).astype(np.int64), id="factorised"),
+        pytest.param(lambda c: c.astype(np.int32)[::-1].copy(), id="int32"),
+    ],
+)
+def test_metrics_with_100000_classes_equal_sklearn(make):
+    """Check the reported case: 200,000 labels of 100,000 classes (a K x K matrix
+    would need 80 GB) give sklearn's macro F1 and per-class values."""
+    rng = np.random.default_rng(0)
+    codes_true = rng.integers(0, 100_000, 200_000)
+    codes_pred = np.where(
+        rng.random(200_000) < 0.5, codes_true, rng.integers(0, 100_000, 200_000)
+    )
+    y_true, y_pred = make(codes_true), make(codes_pred)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, zero_division=0.0)
+    report = per_class_report(y_true, y_pred, zero_division=0.0)
+    np.testing.assert_array_equal(report.index, np.unique([y_true, y_pred]))
+    np.testing.assert_array_equal(report["support"], s)
+    for column, ref in (("precision", p), ("recall", r), ("f1", f)):
+        np.testing.assert_allclose(report[column], ref, rtol=0, atol=1e-12)
+    ref_macro = f1_score(y_true, y_pred, average="macro", zero_division=0.0)
+    ours = macro_f1_score(y_true, y_pred, zero_division=0.0)
+    assert ours == pytest.approx(ref_macro, abs=1e-12)
+
+
+# --- labels that no int64 code represents exactly ---
+
+_HUGE_VALUES = [
+    pytest.param(np.array([-3e300, 1e300, 2e300, 5e300]), id="multiples-of-1e300"),
+    pytest.param(np.array([-(2.0**64), -(2.0**63), 0.0, 2.0**63]), id="int64-edges"),
+    pytest.param(np.array([-1e38, 0, 1e38, 3e38], dtype=np.float32), id="float32"),
+    pytest.param(
+        np.array([0, 2**63 - 1, 2**63, 2**64 - 1], dtype=np.uint64), id="uint64"
+    ),
+]
+
+
+def _huge_case(values):
+    rng = np.random.default_rng(3)
+    codes_true = rng.integers(0, 4, 300)
+    codes_pred = np.where(rng.random(300) < 0.6, codes_true, rng.integers(0, 4, 300))
+    return codes_true, codes_pred
+
+
+@pytest.mark.parametrize("values", _HUGE_VALUES)
+def test_metrics_on_labels_beyond_int64_equal_sklearn_on_their_ranks(values):
+    """Check that labels beyond the int64 range are counted as distinct classes:
+    every metric equals sklearn's on the order-preserving codes 0..3, and the
+    report lists the labels themselves, sorted."""
+    codes_true, codes_pred = _huge_case(values)
+    y_true, y_pred = values[codes_true], values[codes_pred]
+    report = per_class_report(y_true, y_pred)
+    p, r, f, s = precision_recall_fscore_support(codes_true, codes_pred)
+    assert report.index.tolist() == values.tolist()
+    assert report.index.dtype == values.dtype
+    np.testing.assert_array_equal(report["support"], s)
+    for column, ref in (("precision", p), ("recall", r), ("f1", f)):
+        np.testing.assert_allclose(report[column], ref, rtol=0, atol=1e-12)
+    ref = f1_score(codes_true, codes_pred, average="macro")
+    assert macro_f1_score(y_true, y_pred) == pytest.approx(ref, abs=1e-12)
+    assert geometric_mean_score(y_true, y_pred) == pytest.approx(
+        imblearn_gmean(codes_true, codes_pred), abs=1e-12
+    )
+
+
+def test_sklearn_refuses_float_labels_beyond_int64_as_continuous():
+    """Check the documented difference: scikit-learn's type_of_target casts floats
+    to int and calls 1e300 continuous; skclassgap counts it as a class."""
+    y = np.array([0.0, 1e300, 1e300])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # sklearn's invalid cast
+        with pytest.raises(ValueError, match="continuous"):
+            f1_score(y, y, average="macro")
+    assert macro_f1_score(y, y) == 1.0
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred",
+    [
+        pytest.param(
+            np.array([0, 2**64 - 1, 2**63], dtype=np.uint64),
+            np.array([2**64 - 1, 2**64 - 1, 2**63], dtype=np.uint64),
+            id="uint64-past-int64",
+        ),
+        pytest.param(
+            np.array([2.0**62, 2.0**60 + 2.0**10, -(2.0**62)]),
+            np.array([2.0**62, -(2.0**62), -(2.0**62)]),
+            id="floats-past-2**53",
+        ),
+    ],
+)
+def test_metrics_on_extreme_numbers_equal_sklearn(y_true, y_pred):
+    """Check labels that sklearn accepts (uint64 past int64, integral floats past
+    2**53): same classes, same order, same values."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred)
+        report = per_class_report(y_true, y_pred)
+        ref = f1_score(y_true, y_pred, average="macro")
+        ours = macro_f1_score(y_true, y_pred)
+    np.testing.assert_array_equal(report.index, np.unique(np.r_[y_true, y_pred]))
+    np.testing.assert_array_equal(report["support"], s)
+    np.testing.assert_allclose(report[["precision", "recall", "f1"]].T, [p, r, f])
+    assert ours == pytest.approx(ref, abs=1e-12)
+
+
+def test_metrics_on_int64_with_uint64_past_int64_count_every_class():
+    """Check that int64 labels with uint64 labels past int64 (no common integer
+    type) keep every class, ordered by value."""
+    y_true = np.array([-1, 0, 5], dtype=np.int64)
+    y_pred = np.array([2**64 - 1, 0, 5], dtype=np.uint64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        report = per_class_report(y_true, y_pred)
+    assert report.index.tolist() == [-1, 0, 5, 2**64 - 1]
+    np.testing.assert_array_equal(report["support"], [1, 1, 1, 0])
+    np.testing.assert_array_equal(report["predicted"], [0, 1, 1, 1])
