@@ -265,11 +265,6 @@ def _label_positions(labels, values):
         raise ValueError(f"labels must not repeat a class; got {as_list!r}.")
     index = {v: i for i, v in enumerate(values.tolist())}
     positions = np.array([index.get(v, -1) for v in as_list], dtype=np.int64)
-    if (positions < 0).all():
-        raise ValueError(
-            f"None of labels={as_list!r} is present in y_true or y_pred, whose "
-            f"labels are {values.tolist()!r}."
-        )
     return labels, positions
 
 
@@ -277,7 +272,8 @@ def class_counts_from_codes(values, counts, *, labels=None):
     """:class:`ClassCounts` from code ``values`` and their :class:`CodeCounts`.
 
     Codes that occur in neither array are dropped; with ``labels``, the
-    vectors follow ``labels`` (zeros for a label that does not occur).
+    vectors follow ``labels`` (zeros for a label that does not occur, as in
+    scikit-learn, even when none of them occurs).
     """
     present = (counts.n_true > 0) | (counts.n_pred > 0)
     if not present.all():

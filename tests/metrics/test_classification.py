@@ -310,11 +310,6 @@ BAD_INPUT = [
         ValueError,
         r"1-dimensional .* shape \(2, 2\)",
     ),
-    (
-        dict(y_true=[0, 1], y_pred=[0, 1], labels=[7, 8]),
-        ValueError,
-        r"None of labels=\[7, 8\] is present",
-    ),
     (dict(y_true=[0, 1], y_pred=[0, 1], labels=[0, 0]), ValueError, "must not repeat"),
     (
         dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, -1.0]),
@@ -368,6 +363,138 @@ def test_class_gap_rejects_unknown_metric():
     """Check that parameter validation names the invalid metric."""
     with pytest.raises(ValueError, match="metric"):
         class_gap([0, 1], [0, 1], metric="accuracy")
+
+
+# --- labels none of which occur: scikit-learn scores them, it does not raise ---
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+@pytest.mark.parametrize(
+    "y_true, y_pred, labels",
+    [
+        ([0, 1], [0, 1], [7, 8]),  # the reported case
+        ([0, 1, 1], [1, 1, 0], [5]),
+        (["a", "b"], ["b", "b"], ["z", "y", "x"]),
+    ],
+)
+def test_metrics_with_none_of_labels_present_follow_sklearn(
+    y_true, y_pred, labels, zero_division
+):
+    """Check that labels none of which occur give scikit-learn's per-class and
+    macro values (set by zero_division), with its warning, instead of an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        p, r, f, s = precision_recall_fscore_support(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+        ref_macro = f1_score(
+            y_true, y_pred, labels=labels, average="macro", zero_division=zero_division
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = per_class_report(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+        macro = macro_f1_score(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+    warned = any(issubclass(w.category, UndefinedMetricWarning) for w in caught)
+    assert warned == (zero_division == "warn")
+    assert report.index.tolist() == labels
+    np.testing.assert_array_equal(report["precision"], p)
+    np.testing.assert_array_equal(report["recall"], r)
+    np.testing.assert_array_equal(report["f1"], f)
+    np.testing.assert_array_equal(report["support"], s)
+    np.testing.assert_array_equal(report["predicted"], 0)
+    np.testing.assert_array_equal(macro, ref_macro)  # NaN == NaN here
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+@pytest.mark.parametrize("metric", ["recall", "precision", "f1"])
+def test_class_gap_and_worst_class_with_none_of_labels_present(metric, zero_division):
+    """Check that gap and worst class range over sklearn's per-class values of the
+    listed labels (all set by zero_division), NaN when they are all NaN."""
+    index = {"precision": 0, "recall": 1, "f1": 2}[metric]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        values = precision_recall_fscore_support(
+            [0, 1], [0, 1], labels=[7, 8], zero_division=zero_division
+        )[index]
+        kwargs = dict(labels=[7, 8], metric=metric, zero_division=zero_division)
+        gap = class_gap([0, 1], [0, 1], **kwargs)
+        worst = worst_class_score([0, 1], [0, 1], **kwargs)
+    expected_worst = np.nan if np.isnan(values).all() else np.nanmin(values)
+    expected_gap = expected_worst if np.isnan(expected_worst) else 0.0
+    np.testing.assert_array_equal([gap, worst], [expected_gap, expected_worst])
+
+
+@pytest.mark.parametrize("correction", [0.0, 0.1])
+@pytest.mark.parametrize("labels", [[7, 8], [0, 8]])
+def test_geometric_mean_score_with_absent_labels_equals_imblearn(labels, correction):
+    """Check that listed labels with no true rows have recall 0 (or correction),
+    as in imbalanced-learn, also when none of them occurs."""
+    y_true, y_pred = [0, 1, 1], [0, 1, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        ref = imblearn_gmean(y_true, y_pred, labels=labels, correction=correction)
+    ours = geometric_mean_score(y_true, y_pred, labels=labels, correction=correction)
+    assert ours == pytest.approx(ref, abs=1e-15)
+
+
+def test_prediction_bias_and_fp_share_with_none_of_labels_present():
+    """Check the values that have no scikit-learn analogue: bias 0/0 is NaN and the
+    false-positive share of classes without false positives is 0."""
+    np.testing.assert_array_equal(
+        prediction_bias([0, 1], [1, 1], labels=[7, 8]), [np.nan, np.nan]
+    )
+    report = per_class_report([0, 1], [1, 1], labels=[7, 8], zero_division=0.0)
+    np.testing.assert_array_equal(report["prediction_bias"], [np.nan, np.nan])
+    np.testing.assert_array_equal(report["fp_share"], [0.0, 0.0])
+
+
+def _random_labels(seed, y_true, y_pred):
+    """A labels list: a subset, with labels absent from the data, or none present."""
+    rng = np.random.default_rng(seed)
+    present = np.unique(np.concatenate([y_true, y_pred]))
+    absent = np.array(["zz", "yy"]) if present.dtype.kind == "U" else np.array([97, 98])
+    pool = np.concatenate([present.astype(object), absent.astype(object)])
+    if seed % 5 == 0:
+        return absent.tolist()
+    size = int(rng.integers(1, len(pool) + 1))
+    return rng.permutation(pool)[:size].tolist()
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+def test_metrics_with_random_labels_equal_sklearn(zero_division):
+    """Check macro F1 and per-class precision/recall/F1 against sklearn with random
+    labels lists (subsets, reordered, absent labels, none present)."""
+    for seed in CASES:
+        y_true, y_pred, sw = _random_case(seed)
+        labels = _random_labels(seed, y_true, y_pred)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            p, r, f, _ = precision_recall_fscore_support(
+                y_true,
+                y_pred,
+                labels=labels,
+                sample_weight=sw,
+                zero_division=zero_division,
+            )
+            ref = f1_score(
+                y_true,
+                y_pred,
+                labels=labels,
+                average="macro",
+                sample_weight=sw,
+                zero_division=zero_division,
+            )
+            kwargs = dict(labels=labels, sample_weight=sw, zero_division=zero_division)
+            report = per_class_report(y_true, y_pred, **kwargs)
+            macro = macro_f1_score(y_true, y_pred, **kwargs)
+        for ours, theirs in ((report["precision"], p), (report["recall"], r)):
+            np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(report["f1"], f, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(macro, ref, rtol=0, atol=1e-12, equal_nan=True)
 
 
 # --- many classes: per-class vectors, never a K x K matrix ---
