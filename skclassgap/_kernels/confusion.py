@@ -1,7 +1,8 @@
-"""Per-class and pairwise counts in one pass over int64 label codes.
+"""Per-class and pairwise counts in one pass over integer label codes.
 
-Every kernel here takes int64 code arrays (one compiled specialisation per
-kernel; callers cast other integer dtypes in chunks) and checks each code
+Every kernel here takes signed integer or uint8 code arrays (callers keep
+the dtypes few: int64, int32 or uint8, others cast to int64; never uint64,
+whose difference with an int64 offset would be a float) and checks each code
 ``c - offset`` against ``[0, n_classes)``: a kernel returns False as soon as
 one falls outside, its counts then incomplete, so that callers may pass a
 guessed range and skip a separate min/max pass.

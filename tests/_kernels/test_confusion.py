@@ -95,6 +95,20 @@ def test_add_class_counts_kernel_matches_naive(n_classes):
         np.testing.assert_array_equal(got - first, expected)
 
 
+@pytest.mark.parametrize("n_classes", [2, 200])
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8])
+def test_add_class_counts_kernel_takes_narrow_codes(dtype, n_classes):
+    """Check the counts of int32 and uint8 codes (used in place) with an offset."""
+    rng = np.random.default_rng(5)
+    t = (rng.integers(0, n_classes, 400) + 7).astype(dtype)
+    p = (rng.integers(0, n_classes, 400) + 7).astype(dtype)
+    tp, n_true, n_pred = (np.zeros(n_classes, dtype=np.int64) for _ in range(3))
+    assert _add_class_counts(t, p, 7, tp, n_true, n_pred)
+    ref = _per_class_naive(t.astype(np.int64), p.astype(np.int64), n_classes, 7)
+    for got, expected in zip((tp, n_true, n_pred), ref, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize("n_classes", [2, 300])
 def test_add_class_weights_kernel_matches_bincount_bit_for_bit(n_classes):
     """Check weighted sums equal np.bincount's (input order) exactly and counts
