@@ -302,6 +302,21 @@ def _factorize_one(y, small):
     return codes, np.asarray(uniques, dtype=object if y.dtype.kind == "O" else None)
 
 
+def _check_object_labels(uniques, names):
+    """Refuse strings mixed with other types, and continuous or missing floats."""
+    types = {type(u) for u in uniques.tolist()}
+    is_str = {t for t in types if issubclass(t, (str, bytes))}
+    if is_str and len(is_str) != len(types):
+        raise ValueError(
+            f"{names[0]} and {names[1]} mix label types "
+            f"({', '.join(sorted(t.__name__ for t in types))}); use one type for all "
+            "labels."
+        )
+    if any(issubclass(t, float) for t in types):
+        floats = np.asarray([u for u in uniques.tolist() if isinstance(u, float)])
+        _check_float_labels(floats, f"{names[0]} or {names[1]}")
+
+
 def _encode_factorize(a, b, names, values_dtype, same_kind, small):
     """Factorize each array, then merge the (few) uniques into one sorted set."""
     parts = []
@@ -315,17 +330,8 @@ def _encode_factorize(a, b, names, values_dtype, same_kind, small):
     uniques = np.concatenate(
         [u.astype(object) if not same_kind else u for _, u in parts]
     )
-    types = {type(u) for u in uniques.tolist()}
-    is_str = {t for t in types if issubclass(t, (str, bytes))}
-    if is_str and len(is_str) != len(types):
-        raise ValueError(
-            f"{names[0]} and {names[1]} mix label types "
-            f"({', '.join(sorted(t.__name__ for t in types))}); use one type for all "
-            "labels."
-        )
-    if any(issubclass(t, float) for t in types):
-        floats = np.asarray([u for u in uniques.tolist() if isinstance(u, float)])
-        _check_float_labels(floats, f"{names[0]} or {names[1]}")
+    if uniques.dtype.kind == "O":  # Python objects: check what they hold
+        _check_object_labels(uniques, names)
     try:
         values, inverse = np.unique(uniques, return_inverse=True)
     except TypeError as exc:
