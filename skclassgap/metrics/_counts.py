@@ -121,11 +121,15 @@ def _kernel_blocks(*arrays):
 
     One block (no copy) when the integer arrays are contiguous and share one
     of ``_KERNEL_CODE_DTYPES``; otherwise blocks of ``_CAST_CHUNK`` rows,
-    integer ones cast to int64 block by block, so that the extra memory
-    stays O(chunk).
+    integer ones cast to contiguous int64 block by block, so that the extra
+    memory stays O(chunk).
     """
     ints = [a for a in arrays if a.dtype.kind in "iub"]
-    if len({a.dtype for a in ints}) == 1 and ints[0].dtype in _KERNEL_CODE_DTYPES:
+    if (
+        len({a.dtype for a in ints}) == 1
+        and ints[0].dtype in _KERNEL_CODE_DTYPES
+        and all(a.flags.c_contiguous for a in ints)
+    ):
         yield tuple(np.ascontiguousarray(a) for a in arrays)
         return
     n = len(arrays[0])

@@ -251,3 +251,13 @@ def test_metrics_on_small_inputs_compile_no_kernel(tmp_path):
     )
     assert done.stdout.strip() == "[]", done.stdout
     assert [f for _, _, files in os.walk(tmp_path) for f in files] == []
+
+
+def test_count_codes_reads_strided_codes_in_chunks(path):
+    """Check that non-contiguous code arrays (every other row of a larger array)
+    are counted as their contiguous copies are."""
+    t, p, w = _codes(2 * _CAST_CHUNK + 10, 9, 0, seed=3)
+    strided = count_codes(t[::2], p[::2], 9, sample_weight=w[::2].copy())
+    copied = count_codes(t[::2].copy(), p[::2].copy(), 9, sample_weight=w[::2].copy())
+    for a, b in zip(strided, copied, strict=True):
+        np.testing.assert_array_equal(a, b)
