@@ -43,6 +43,10 @@ _GUESS_RANGE = 128
 # ``code - offset`` cannot wrap around into the guessed range in int64.
 _GUESS_LIMIT = 2**62
 _INT64_MIN, _INT64_END = -(2**63), 2**63
+# Initial hash-table size of pandas.factorize. By default pandas sizes its
+# table for every row being distinct: 10**6 int64 labels of 10**5 classes
+# then took 41 MiB and 0.20 s; starting at 2**16 and growing, 11 MiB, 0.06 s.
+_FACTORIZE_SIZE_HINT = 1 << 16
 
 
 class LabelCodes(NamedTuple):
@@ -296,10 +300,19 @@ def _factorize_one(y, small):
         )
         codes, first = _factorize_rows(rows.reshape(len(y), width))
         return codes, y[first]
-    codes, uniques = pd.factorize(y, use_na_sentinel=True)
+    codes, uniques = pd.factorize(
+        y, use_na_sentinel=True, size_hint=min(len(y), _FACTORIZE_SIZE_HINT)
+    )
     if isinstance(y, pd.Series):
         return codes, np.asarray(uniques, dtype=object)
     return codes, np.asarray(uniques, dtype=object if y.dtype.kind == "O" else None)
+
+
+def _owned(codes):
+    """``codes`` as a writable intp array that may be overwritten."""
+    if codes.dtype == np.intp and codes.flags.writeable and codes.flags.c_contiguous:
+        return codes
+    return codes.astype(np.intp)
 
 
 def _check_object_labels(uniques, names):
@@ -341,8 +354,12 @@ def _encode_factorize(a, b, names, values_dtype, same_kind, small):
         ) from None
     inverse = inverse.reshape(-1)
     split = len(parts[0][1])
-    codes_a = inverse[:split][parts[0][0]]
-    codes_b = inverse[split:][parts[1][0]]
+    # Map each array's codes to the sorted values in place: every index is
+    # valid, and mode="clip" lets np.take write into its own index array
+    # without a buffer (one n-sized array per side instead of two).
+    (codes_a, _), (codes_b, _) = parts
+    codes_a = np.take(inverse[:split], codes_a, out=_owned(codes_a), mode="clip")
+    codes_b = np.take(inverse[split:], codes_b, out=_owned(codes_b), mode="clip")
     if values_dtype is not None:
         values = values.astype(values_dtype)
     return LabelCodes(values, codes_a, codes_b, 0)
