@@ -30,6 +30,11 @@ class Case:
     return a result; ``check(ours_result, peer_result)`` returns a short
     string for the correctness column (e.g. "same counts", "max diff 1e-15")
     and raises ``AssertionError`` when the results disagree.
+
+    A ``self_timed`` case measures its own time, e.g. of one call inside a
+    fresh subprocess: ``ours`` and ``peer`` return a dict whose ``"seconds"``
+    is the time to report, there is no warm-up call, and ``check`` receives
+    the lists of all the dicts of each side.
     """
 
     group: str
@@ -40,6 +45,7 @@ class Case:
     check: Callable = field(default=lambda a, b: "")
     repeats: int = 5
     memory: bool = True
+    self_timed: bool = False
 
 
 def _status_kib(field_name):
@@ -80,18 +86,35 @@ def peak_extra_memory(func):
     return (_status_kib("VmHWM") - start) / 1024
 
 
+def _self_timed(case):
+    """Times and check of a case whose calls report their own seconds."""
+    ours_results, peer_results = [], []
+    for _ in range(case.repeats):
+        ours_results.append(case.ours())
+        peer_results.append(case.peer())
+    check = case.check(ours_results, peer_results)
+    return (
+        [r["seconds"] for r in ours_results],
+        [r["seconds"] for r in peer_results],
+        check,
+    )
+
+
 def time_case(case):
     """Run a case; return a dict row for the table."""
-    ours_result = case.ours()  # warm-up (numba compilation, caches)
-    peer_result = case.peer()
-    check = case.check(ours_result, peer_result)
-    ours_times, peer_times = [], []
-    for _ in range(case.repeats):
-        for func, times in ((case.ours, ours_times), (case.peer, peer_times)):
-            gc.collect()
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
+    if case.self_timed:
+        ours_times, peer_times, check = _self_timed(case)
+    else:
+        ours_result = case.ours()  # warm-up (numba compilation, caches)
+        peer_result = case.peer()
+        check = case.check(ours_result, peer_result)
+        ours_times, peer_times = [], []
+        for _ in range(case.repeats):
+            for func, times in ((case.ours, ours_times), (case.peer, peer_times)):
+                gc.collect()
+                start = time.perf_counter()
+                func()
+                times.append(time.perf_counter() - start)
     ours_t, peer_t = statistics.median(ours_times), statistics.median(peer_times)
     row = {
         "group": case.group,

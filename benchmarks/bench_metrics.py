@@ -1,10 +1,18 @@
 """Per-class metrics end to end from the user's arrays, against their peers.
 
 Peers: scikit-learn (``f1_score(average="macro")``, ``balanced_accuracy_score``,
-``confusion_matrix``, ``classification_report``), imbalanced-learn
+``confusion_matrix``, ``classification_report``,
+``precision_recall_fscore_support``), imbalanced-learn
 (``geometric_mean_score``) and the ``np.bincount`` floor: one bincount of
 combined codes ``y_true * K + y_pred`` on labels that are already codes, no
 validation at all.
+
+Many classes (group ``metrics-many``): 10^6 labels of 10^5 classes with
+``--full`` (10^5 labels of 10^4 classes in the quick set), where a K x K
+confusion matrix would not fit in memory. Integer labels ``0..K-1`` take the
+integer-range path (the range guessed from the first label misses, so an
+exact min/max pass follows); labels spread over a range wider than the number
+of rows take the factorising (hashing) path.
 """
 
 import numpy as np
@@ -14,6 +22,7 @@ from sklearn.metrics import (
     classification_report,
     confusion_matrix,
     f1_score,
+    precision_recall_fscore_support,
     recall_score,
 )
 
@@ -60,7 +69,51 @@ def _gap_sklearn(y_true, y_pred):
 
 def cases(full=False):
     sizes = [10**6, 10**7] if full else [10**6]
-    return [case for n in sizes for case in _cases_for(n)]
+    out = [case for n in sizes for case in _cases_for(n)]
+    return out + _many_classes_cases(*((10**6, 10**5) if full else (10**5, 10**4)))
+
+
+def _many_classes_cases(n, n_classes):
+    """10^6 labels of 10^5 classes: per-class vectors, no K x K matrix."""
+    rng = np.random.default_rng(1)
+    yt = rng.integers(0, n_classes, n)
+    yp = np.where(rng.random(n) < 0.5, yt, rng.integers(0, n_classes, n))
+    wide_t, wide_p = yt * 1_000_003 - 7, yp * 1_000_003 - 7
+    size = f"n=10^{int(np.log10(n))}, K=10^{int(np.log10(n_classes))}"
+    out = []
+    for name, a, b in (
+        ("integer range", yt, yp),
+        ("factorised (wide range)", wide_t, wide_p),
+    ):
+        out.append(
+            Case(
+                "metrics-many",
+                f"macro F1 {size}, {name}",
+                lambda a=a, b=b: macro_f1_score(a, b, zero_division=0.0),
+                lambda a=a, b=b: f1_score(a, b, average="macro", zero_division=0.0),
+                "sklearn f1_score(macro)",
+                _close,
+                3,
+            )
+        )
+    out.append(
+        Case(
+            "metrics-many",
+            f"per_class_report {size}, integer range",
+            lambda: per_class_report(yt, yp, zero_division=0.0),
+            lambda: precision_recall_fscore_support(yt, yp, zero_division=0.0),
+            "sklearn precision_recall_fscore_support",
+            lambda a, b: _max_diff(a["f1"].to_numpy(), b[2]),
+            3,
+        )
+    )
+    return out
+
+
+def _max_diff(a, b):
+    diff = float(np.max(np.abs(a - b)))
+    assert diff < 1e-12, diff
+    return f"max diff {diff:.0e}"
 
 
 def _cases_for(n):

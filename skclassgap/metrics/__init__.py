@@ -1,7 +1,9 @@
-"""Per-class metrics and scorers: one pass of confusion counts, everything derived.
+"""Per-class metrics and scorers: one pass of per-class counts, everything derived.
 
 Definitions (``C[i, j]``: weighted count of true class *i* predicted as *j*;
-``n_i`` row sums, ``m_j`` column sums):
+``n_i`` row sums, ``m_j`` column sums). Only the diagonal and the sums of
+``C`` are ever needed, so the counts take memory proportional to the number
+of classes, not to its square:
 
 - recall_i = C[i, i] / n_i, precision_j = C[j, j] / m_j, F1 as in scikit-learn;
 - :func:`class_gap` = max_i metric_i - min_i metric_i;

@@ -82,6 +82,8 @@ def class_gap(
         Per-class metric whose spread is measured.
     labels : array-like, default=None
         Classes to range over, in any order. By default the classes of ``y_true``.
+        A listed class that occurs in neither array has its metric set by
+        ``zero_division``, also when none of the listed classes occurs.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
@@ -138,7 +140,9 @@ def worst_class_score(
     metric : {"recall", "precision", "f1"}, default="recall"
         Per-class metric.
     labels : array-like, default=None
-        Classes to range over. By default the classes of ``y_true``.
+        Classes to range over. By default the classes of ``y_true``. A listed
+        class that occurs in neither array has its metric set by
+        ``zero_division``, also when none of the listed classes occurs.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
@@ -195,7 +199,8 @@ def geometric_mean_score(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     labels : array-like, default=None
-        Classes to average over. A listed class with no true rows has recall 0.
+        Classes to average over. A listed class with no true rows has recall 0
+        (as in imbalanced-learn), also when none of the listed classes occurs.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     correction : float, default=0.0
@@ -242,7 +247,9 @@ def macro_f1_score(
     y_pred : array-like of shape (n_samples,)
         Predicted labels.
     labels : array-like, default=None
-        Classes to average over.
+        Classes to average over. A listed class that occurs in neither array
+        has F1 ``zero_division``; when none of them occurs the score is
+        ``zero_division`` (0.0 with a warning by default), as in scikit-learn.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"

@@ -5,6 +5,29 @@ vectors: true positives ``tp``, support ``n`` (true count) and predicted count
 ``m``. :class:`ClassCounts` holds them; the ``*_from_counts`` functions are
 vectorised over leading batch dimensions so that threshold searches can score
 many candidate count vectors at once.
+
+Counting takes O(K) memory for K classes (no K x K matrix; false positives
+are ``m - tp``) and runs in two steps that a chunked or distributed caller can
+reuse:
+
+1. :func:`~skclassgap.utils._labels.encode_label_pair` turns the two label
+   arrays into integer codes of one shared code space and its sorted
+   ``values``;
+2. :func:`count_codes` turns codes (and weights) into a :class:`CodeCounts`
+   of per-code vectors. Counts of row blocks in the same code space add up
+   (:func:`sum_code_counts`), and :func:`class_counts_from_codes` turns the
+   total into the :class:`ClassCounts` every metric consumes.
+
+Below ``KERNEL_MIN_ROWS`` rows (100,000; the benchmark that chose it is
+quoted where it is defined, in :mod:`skclassgap.utils._labels`) counting
+uses ``np.bincount`` and never calls a numba kernel, so that the first call
+on small data never waits for a compilation or a cache load. The results
+are identical: integer counts are equal, and weighted sums run in input
+order in both paths (the kernel adds each weight in turn, as
+``np.bincount(codes, weights=w)`` does).
+Above it the kernels of :mod:`skclassgap._kernels.confusion` take over, on
+int64, int32 or uint8 codes in place; other code dtypes are cast to int64 in
+chunks of ``_CAST_CHUNK`` rows.
 """
 
 import warnings
@@ -14,9 +37,55 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from skclassgap._kernels.confusion import _confusion_counts, _confusion_weights
+from skclassgap._kernels.confusion import (
+    _add_class_counts,
+    _add_class_weights,
+    _confusion_counts,
+    _confusion_weights,
+)
+from skclassgap.utils import _labels
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
+
+# Code dtypes the kernels are compiled for, used in place when both code
+# arrays share one: int64 (NumPy's and pandas' default), int32 and uint8 (the
+# view of booleans). Other dtypes, and pairs of different dtypes, are cast to
+# int64 in chunks of _CAST_CHUNK rows (512 KiB): one specialisation per
+# dtype here instead of one per pair of dtypes. Casting costs time: 10^7
+# int8 labels of 10 classes count in ~60 ms cast against ~35 ms in place.
+_KERNEL_CODE_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint8))
+_CAST_CHUNK = 1 << 16
+# Code ranges up to this size get their K x K confusion counts directly;
+# wider ranges are compacted to the labels present first.
+_MAX_PAIR_RANGE = 1024
+
+
+class CodeCounts(NamedTuple):
+    """Per-code totals of a pair of code arrays; additive over row blocks.
+
+    Every field is a vector of length ``n_codes`` indexed by code. Unweighted,
+    the sums are the int64 counts themselves; weighted, they are float64
+    weight sums.
+
+    Attributes
+    ----------
+    tp : ndarray of shape (n_codes,)
+        (Weighted) rows whose true and predicted codes are both the code.
+    support : ndarray of shape (n_codes,)
+        (Weighted) rows whose true code is the code.
+    predicted : ndarray of shape (n_codes,)
+        (Weighted) rows whose predicted code is the code.
+    n_true : ndarray of int64 of shape (n_codes,)
+        Rows whose true code is the code, whatever their weight.
+    n_pred : ndarray of int64 of shape (n_codes,)
+        Rows whose predicted code is the code, whatever their weight.
+    """
+
+    tp: np.ndarray
+    support: np.ndarray
+    predicted: np.ndarray
+    n_true: np.ndarray
+    n_pred: np.ndarray
 
 
 class ClassCounts(NamedTuple):
@@ -47,38 +116,151 @@ class ClassCounts(NamedTuple):
     total: float
 
 
-def confusion_counts(y_true, y_pred, *, sample_weight=None):
-    """Return the sorted labels present and the K×K (weighted) confusion counts.
+def _kernel_blocks(*arrays):
+    """Yield aligned blocks of the arrays, in a code dtype the kernels take.
 
-    Also returns the unweighted occurrence counts (identical to the counts
-    when ``sample_weight`` is None), which tell which labels occur at all.
+    One block (no copy) when the integer arrays are contiguous and share one
+    of ``_KERNEL_CODE_DTYPES``; otherwise blocks of ``_CAST_CHUNK`` rows,
+    integer ones cast to contiguous int64 block by block, so that the extra
+    memory stays O(chunk).
+    """
+    ints = [a for a in arrays if a.dtype.kind in "iub"]
+    if (
+        len({a.dtype for a in ints}) == 1
+        and ints[0].dtype in _KERNEL_CODE_DTYPES
+        and all(a.flags.c_contiguous for a in ints)
+    ):
+        yield tuple(np.ascontiguousarray(a) for a in arrays)
+        return
+    n = len(arrays[0])
+    for start in range(0, n, _CAST_CHUNK):
+        stop = min(start + _CAST_CHUNK, n)
+        yield tuple(
+            np.asarray(a[start:stop], dtype=np.int64)
+            if a.dtype.kind in "iub"
+            else np.ascontiguousarray(a[start:stop])
+            for a in arrays
+        )
+
+
+def _count_codes_numpy(codes_true, codes_pred, n_codes, sample_weight, offset):
+    """:func:`count_codes` with ``np.bincount`` (no kernel); None if out of range."""
+    t = np.asarray(codes_true, dtype=np.int64) - offset
+    p = np.asarray(codes_pred, dtype=np.int64) - offset
+    if len(t) and (min(t.min(), p.min()) < 0 or max(t.max(), p.max()) >= n_codes):
+        return None
+    n_true = np.bincount(t, minlength=n_codes)
+    n_pred = np.bincount(p, minlength=n_codes)
+    same = t == p
+    if sample_weight is None:
+        tp = np.bincount(t[same], minlength=n_codes)
+        return CodeCounts(tp, n_true, n_pred, n_true, n_pred)
+    w = sample_weight
+    # float64 even for no rows (np.bincount of nothing returns int64 zeros).
+    tp, support, predicted = (
+        np.bincount(codes, weights=weights, minlength=n_codes).astype(
+            np.float64, copy=False
+        )
+        for codes, weights in ((t[same], w[same]), (t, w), (p, w))
+    )
+    return CodeCounts(tp, support, predicted, n_true, n_pred)
+
+
+def _count_codes(codes_true, codes_pred, n_codes, sample_weight=None, offset=0):
+    """:func:`count_codes`, returning None when a code is out of range."""
+    if len(codes_true) < _labels.KERNEL_MIN_ROWS:
+        return _count_codes_numpy(
+            codes_true, codes_pred, n_codes, sample_weight, offset
+        )
+    tp, n_true, n_pred = (np.zeros(n_codes, dtype=np.int64) for _ in range(3))
+    if sample_weight is None:
+        for t, p in _kernel_blocks(codes_true, codes_pred):
+            if not _add_class_counts(t, p, offset, tp, n_true, n_pred):
+                return None
+        return CodeCounts(tp, n_true, n_pred, n_true, n_pred)
+    tp, support, predicted = (np.zeros(n_codes) for _ in range(3))
+    for t, p, w in _kernel_blocks(codes_true, codes_pred, sample_weight):
+        if not _add_class_weights(
+            t, p, w, offset, tp, support, predicted, n_true, n_pred
+        ):
+            return None
+    return CodeCounts(tp, support, predicted, n_true, n_pred)
+
+
+def count_codes(codes_true, codes_pred, n_codes, *, sample_weight=None, offset=0):
+    """Per-code count vectors of a pair of code arrays, in one pass.
+
+    Parameters
+    ----------
+    codes_true, codes_pred : ndarray of int of shape (n_samples,)
+        Codes of a shared code space: ``codes - offset`` in ``[0, n_codes)``.
+    n_codes : int
+        Size of the code space (length of every returned vector).
+    sample_weight : ndarray of float64 of shape (n_samples,), default=None
+        Validated weights (:func:`~skclassgap.utils._validation.check_sample_weight`).
+    offset : int, default=0
+        Subtracted from every code.
+
+    Returns
+    -------
+    counts : CodeCounts
+        Additive: the counts of row blocks in one code space sum to the
+        counts of the whole (exactly when unweighted).
+    """
+    counts = _count_codes(codes_true, codes_pred, n_codes, sample_weight, offset)
+    if counts is None:
+        raise ValueError(
+            f"codes must lie in [offset, offset + n_codes) = [{offset}, "
+            f"{offset + n_codes}); got codes from "
+            f"{min(int(np.min(codes_true)), int(np.min(codes_pred)))} to "
+            f"{max(int(np.max(codes_true)), int(np.max(codes_pred)))}. Encode "
+            "every block in the same code space."
+        )
+    return counts
+
+
+def sum_code_counts(parts):
+    """Field-by-field sum of :class:`CodeCounts` of row blocks in one code space.
+
+    Parameters
+    ----------
+    parts : iterable of CodeCounts
+        At least one; all of the same length, all weighted or all unweighted.
+
+    Returns
+    -------
+    counts : CodeCounts
+        The counts of the concatenated blocks.
+    """
+    parts = iter(parts)
+    total = next(parts)
+    for part in parts:
+        total = CodeCounts(*(a + b for a, b in zip(total, part, strict=True)))
+    return total
+
+
+def encode_and_count(y_true, y_pred, *, sample_weight=None):
+    """Validate, encode and count: the label ``values`` and their :class:`CodeCounts`.
+
+    ``values`` may hold labels absent from both arrays (their occurrence
+    counts are zero).
     """
     enc = encode_label_pair(y_true, y_pred, guess=True)
     sample_weight = check_sample_weight(sample_weight, len(enc.codes_true))
-    while True:
-        n_codes = len(enc.values)
-        if sample_weight is None:
-            counts, in_range = _confusion_counts(
-                enc.codes_true, enc.codes_pred, enc.offset, n_codes
-            )
-            occurrences = counts
-        else:
-            occurrences, counts, in_range = _confusion_weights(
-                enc.codes_true, enc.codes_pred, sample_weight, enc.offset, n_codes
-            )
-        if in_range:
-            break
+    counts = _count_codes(
+        enc.codes_true, enc.codes_pred, len(enc.values), sample_weight, enc.offset
+    )
+    if counts is None:
         # The guessed label range missed some labels: find the exact range.
         enc = encode_label_pair(y_true, y_pred, guess=False)
-    present = (occurrences.sum(axis=1) > 0) | (occurrences.sum(axis=0) > 0)
-    if not present.all():
-        keep = np.flatnonzero(present)
-        return (
-            enc.values[keep],
-            counts[np.ix_(keep, keep)],
-            occurrences[np.ix_(keep, keep)],
+        counts = count_codes(
+            enc.codes_true,
+            enc.codes_pred,
+            len(enc.values),
+            sample_weight=sample_weight,
+            offset=enc.offset,
         )
-    return enc.values, counts, occurrences
+    return enc.values, counts
 
 
 def _label_positions(labels, values):
@@ -94,26 +276,26 @@ def _label_positions(labels, values):
         raise ValueError(f"labels must not repeat a class; got {as_list!r}.")
     index = {v: i for i, v in enumerate(values.tolist())}
     positions = np.array([index.get(v, -1) for v in as_list], dtype=np.int64)
-    if (positions < 0).all():
-        raise ValueError(
-            f"None of labels={as_list!r} is present in y_true or y_pred, whose "
-            f"labels are {values.tolist()!r}."
-        )
     return labels, positions
 
 
-def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
-    """Validate, encode and count in one pass; return :class:`ClassCounts`."""
-    values, counts, occurrences = confusion_counts(
-        y_true, y_pred, sample_weight=sample_weight
-    )
-    tp = np.diagonal(counts).copy()
-    support = counts.sum(axis=1)
-    predicted = counts.sum(axis=0)
-    in_true = occurrences.sum(axis=1) > 0
-    total = float(support.sum())
+def class_counts_from_codes(values, counts, *, labels=None):
+    """:class:`ClassCounts` from code ``values`` and their :class:`CodeCounts`.
+
+    Codes that occur in neither array are dropped; with ``labels``, the
+    vectors follow ``labels`` (zeros for a label that does not occur, as in
+    scikit-learn, even when none of them occurs).
+    """
+    present = (counts.n_true > 0) | (counts.n_pred > 0)
+    if not present.all():
+        values = values[present]
+        counts = CodeCounts(*(v[present] for v in counts))
+    total = float(counts.support.sum())
+    in_true = counts.n_true > 0
     if labels is None:
-        return ClassCounts(values, tp, support, predicted, in_true, total)
+        return ClassCounts(
+            values, counts.tp, counts.support, counts.predicted, in_true, total
+        )
     labels, pos = _label_positions(labels, values)
     absent = pos < 0
     pos = np.where(absent, 0, pos)
@@ -124,8 +306,67 @@ def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
         return out
 
     return ClassCounts(
-        labels, pick(tp), pick(support), pick(predicted), pick(in_true), total
+        labels,
+        pick(counts.tp),
+        pick(counts.support),
+        pick(counts.predicted),
+        pick(in_true),
+        total,
     )
+
+
+def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
+    """Validate, encode and count in one pass; return :class:`ClassCounts`."""
+    values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
+    return class_counts_from_codes(values, counts, labels=labels)
+
+
+def confusion_counts(y_true, y_pred, *, sample_weight=None):
+    """Return the sorted labels present and the K x K (weighted) confusion counts.
+
+    Also returns the unweighted occurrence counts (identical to the counts
+    when ``sample_weight`` is None). The only counting that needs K x K
+    memory; the per-class metrics never call it.
+    """
+    enc = encode_label_pair(y_true, y_pred)
+    sample_weight = check_sample_weight(sample_weight, len(enc.codes_true))
+    t, p, offset, values = enc.codes_true, enc.codes_pred, enc.offset, enc.values
+    if len(values) > _MAX_PAIR_RANGE:
+        # Compact the wide code range to the labels that occur.
+        counts = count_codes(t, p, len(values), offset=offset)
+        present = (counts.n_true > 0) | (counts.n_pred > 0)
+        compact = np.cumsum(present) - 1
+        t = compact[np.asarray(t, dtype=np.int64) - offset]
+        p = compact[np.asarray(p, dtype=np.int64) - offset]
+        offset, values = 0, values[present]
+    k = len(values)
+    if len(t) < _labels.KERNEL_MIN_ROWS:
+        pairs = (np.asarray(t, dtype=np.int64) - offset) * k + (
+            np.asarray(p, dtype=np.int64) - offset
+        )
+        occurrences = np.bincount(pairs, minlength=k * k).reshape(k, k)
+        counts = occurrences
+        if sample_weight is not None:
+            counts = np.bincount(pairs, weights=sample_weight, minlength=k * k).reshape(
+                k, k
+            )
+    else:
+        t = np.asarray(t, dtype=np.int64)
+        p = np.asarray(p, dtype=np.int64)
+        if sample_weight is None:
+            counts, _ = _confusion_counts(t, p, offset, k)
+            occurrences = counts
+        else:
+            occurrences, counts, _ = _confusion_weights(t, p, sample_weight, offset, k)
+    present = (occurrences.sum(axis=1) > 0) | (occurrences.sum(axis=0) > 0)
+    if not present.all():
+        keep = np.flatnonzero(present)
+        return (
+            values[keep],
+            counts[np.ix_(keep, keep)],
+            occurrences[np.ix_(keep, keep)],
+        )
+    return values, counts, occurrences
 
 
 class PerClassMetric(NamedTuple):

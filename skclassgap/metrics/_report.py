@@ -39,10 +39,11 @@ def per_class_report(
 ):
     """Per-class support, precision, recall, F1, prediction bias, false-positive share.
 
-    One pass over the data computes the confusion counts; every column is
-    derived from them. Precision, recall and F1 equal scikit-learn's
-    ``precision_recall_fscore_support(average=None)``, including
-    ``zero_division``.
+    One pass over the data computes per-class counts (true positives, true
+    and predicted counts: memory grows with the number of classes, not its
+    square); every column is derived from them. Precision, recall and F1
+    equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
+    including ``zero_division`` and ``labels`` that do not occur.
 
     Parameters
     ----------
@@ -52,7 +53,10 @@ def per_class_report(
         Predicted labels.
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
-        labels of ``y_true`` and ``y_pred``.
+        labels of ``y_true`` and ``y_pred``. A listed class that occurs in
+        neither array gets zero counts, precision, recall and F1
+        ``zero_division``, prediction bias NaN and false-positive share 0,
+        also when none of the listed classes occurs.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights; counts become weight sums.
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
@@ -66,7 +70,8 @@ def per_class_report(
         ``precision``, ``recall``, ``f1``, ``prediction_bias`` (``m_i / n_i``;
         above 1 the class attracts predictions, ``inf`` if it has no true
         rows) and ``fp_share`` (the class's share of all false positives,
-        ``FP_i / sum_j FP_j``, 0 when there is no false positive).
+        ``FP_i / sum_j FP_j`` with ``FP_i = m_i - tp_i``, 0 when there is no
+        false positive). scikit-learn has no counterpart of the last two.
 
     See Also
     --------
@@ -135,7 +140,9 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     -------
     bias : ndarray of shape (n_classes,)
         ``m_j / n_j`` in the order of ``labels``; ``inf`` for a class that is
-        predicted but never true, NaN for a listed class that is neither.
+        predicted but never true, NaN for a listed class that is neither
+        (also when none of the listed classes occurs; scikit-learn has no
+        counterpart of this metric).
 
     See Also
     --------

@@ -1,9 +1,17 @@
-"""Encode pairs of label arrays to integer codes, once, before any kernel runs.
+"""Encode pairs of label arrays to integer codes, once, before any counting.
 
-Integer and boolean labels in a small range are not copied at all: their codes
-are ``value - offset``, and the kernel subtracts the offset on the fly. Other
-labels (strings, objects, wide-range integers) go through ``pandas.factorize``
-(hashing, O(n)); pandas categoricals with shared categories use their codes.
+Integer and boolean labels, and integral floats, whose range is small enough
+are not factorised: their codes are ``value - offset`` and the counting step
+subtracts the offset on the fly (integer arrays are not even copied). Other
+labels (strings, objects, wide-range numbers, and numbers that no int64 code
+represents exactly: floats beyond +-2**63, uint64 above 2**63 - 1) are
+factorised by hashing, O(n); pandas categoricals with shared categories use
+their codes.
+
+Below ``KERNEL_MIN_ROWS`` rows nothing here calls a numba kernel: the range
+is read with NumPy reductions and fixed-width strings are factorised with
+:func:`numpy.unique`, so that the first call on small data never waits for a
+compilation. The codes are the same either way.
 """
 
 from typing import NamedTuple
@@ -14,23 +22,44 @@ import pandas as pd
 from skclassgap._kernels.confusion import _pair_min_max
 from skclassgap._kernels.labels import _factorize_rows
 
-# Largest code range the offset path accepts: the kernel allocates a
-# ``_MAX_DENSE_RANGE ** 2`` count matrix (8 MiB of int64 at 1024).
-_MAX_DENSE_RANGE = 1024
+# Inputs with fewer rows take NumPy paths (encoding here, counting in
+# skclassgap.metrics._counts) and never call a numba kernel. Measured with
+# ``python -m benchmarks.bench_first_call --threshold`` (2 shared cores, 10
+# classes, macro_f1_score per call): the NumPy path is as fast as the kernels
+# up to 10**4 rows, 0.2 ms slower at 3 * 10**4, 0.9 ms at 10**5 and 12 ms at
+# 3 * 10**5, while the first kernel call of a process costs 0.4-0.6 s even
+# with a warm disk cache (1.6 s compiling). Below 10**5 rows a process can
+# make hundreds of calls before the NumPy path has cost one kernel start-up.
+KERNEL_MIN_ROWS = 100_000
+# Code ranges up to ``max(_MIN_DENSE_RANGE, n_samples)`` take the offset path:
+# counting allocates a few vectors of that length, no more than the codes of
+# the factorising path would.
+_MIN_DENSE_RANGE = 1024
 # Width of the guessed range around the first label (``guess=True``): most
 # integer labels are small and close together, so one counting pass that
 # checks the range replaces a min/max pass plus a counting pass.
 _GUESS_RANGE = 128
+# Only labels of magnitude below this are used to guess a range, so that
+# ``code - offset`` cannot wrap around into the guessed range in int64.
+_GUESS_LIMIT = 2**62
+_INT64_MIN, _INT64_END = -(2**63), 2**63
+# Initial hash-table size of pandas.factorize. By default pandas sizes its
+# table for every row being distinct: 10**6 int64 labels of 10**5 classes
+# then took 41 MiB and 0.20 s; starting at 2**16 and growing, 11 MiB, 0.06 s.
+_FACTORIZE_SIZE_HINT = 1 << 16
 
 
 class LabelCodes(NamedTuple):
     """Integer codes of a pair of label arrays.
 
     ``codes_true - offset`` and ``codes_pred - offset`` lie in
-    ``[0, len(values))``; ``values[c]`` is the label of code ``c``. Some values
-    may be absent from both arrays (the offset path spans a whole range).
-    When ``guessed`` is True the range is a guess that a range-checking
-    kernel must confirm; if it does not, encode again with ``guess=False``.
+    ``[0, len(values))``; ``values[c]`` is the label of code ``c``. The code
+    arrays are integer arrays of any width (int64 unless the labels were
+    narrower integers or booleans, used in place); cast them to int64 before
+    subtracting the offset. Some values may be absent from both arrays (the
+    offset path spans a whole range): counting tells which occur. When
+    ``guessed`` is True the range is a guess that a range-checking count must
+    confirm; if it does not, encode again with ``guess=False``.
     """
 
     values: np.ndarray
@@ -87,9 +116,12 @@ def _as_label_array(y, name):
 
 
 def _check_float_labels(y, name):
-    """Reject NaN/inf and non-integral floats (continuous targets)."""
+    """Reject NaN/inf and non-integral floats (continuous targets).
+
+    Returns the smallest and largest label (None for an empty array).
+    """
     if y.size == 0:
-        return
+        return None
     lo, hi = y.min(), y.max()
     if not (np.isfinite(lo) and np.isfinite(hi)):
         if np.isnan(lo) or np.isnan(hi):
@@ -102,6 +134,7 @@ def _check_float_labels(y, name):
             f"{name} holds continuous values (e.g. {example!r}); classification "
             "metrics need discrete class labels."
         )
+    return lo, hi
 
 
 def _kind(y):
@@ -121,14 +154,6 @@ def _kind(y):
     )
 
 
-def _integer_view(y):
-    if y.dtype.kind == "b":
-        return y.view(np.uint8)
-    if y.dtype == np.uint64:
-        return y.astype(np.int64)
-    return y
-
-
 def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False):
     """Validate two label arrays of equal length and encode them jointly.
 
@@ -140,13 +165,14 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
     names : tuple of str, default=("y_true", "y_pred")
         Argument names used in error messages.
     guess : bool, default=False
-        For integer labels, skip the min/max pass and return a range of
-        ``_GUESS_RANGE`` values around the first label, flagged ``guessed``.
+        For integer labels of at least ``KERNEL_MIN_ROWS`` rows, skip the
+        min/max pass and return a range of ``_GUESS_RANGE`` values around the
+        first label, flagged ``guessed``.
 
     Returns
     -------
     codes : LabelCodes
-        The shared label values and the two code arrays.
+        The shared label values (sorted) and the two code arrays.
     """
     a = _as_label_array(y_true, names[0])
     b = _as_label_array(y_pred, names[1])
@@ -159,41 +185,87 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
         raise ValueError(
             f"{names[0]} and {names[1]} are empty; need at least one sample."
         )
+    small = len(a) < KERNEL_MIN_ROWS
     kinds = (_kind(a), _kind(b))
 
     if kinds == ("categorical", "categorical") and a.categories.equals(b.categories):
         return _encode_categorical(a, b, names)
     a, b = (np.asarray(v) if isinstance(v, pd.Categorical) else v for v in (a, b))
     if isinstance(a, pd.Series) or isinstance(b, pd.Series):
-        return _encode_factorize(a, b, names, None, same_kind=False)
+        return _encode_factorize(a, b, names, None, same_kind=False, small=small)
     kinds = (_kind(a), _kind(b))
+    if kinds == ("integer", "integer"):
+        return _encode_integers(a, b, names, guess=guess and not small, small=small)
+    if set(kinds) <= {"integer", "float"}:
+        return _encode_floats(a, b, names, small=small)
     for arr, kind, name in zip((a, b), kinds, names, strict=True):
         if kind == "float":
             _check_float_labels(arr, name)
-    if set(kinds) <= {"integer", "float"}:
-        if "float" in kinds:
-            dtype = np.result_type(a.dtype, b.dtype)
-            values_dtype = dtype
-            a, b = a.astype(np.int64), b.astype(np.int64)
-        else:
-            values_dtype = np.result_type(a.dtype, b.dtype)
-            a, b = _integer_view(a), _integer_view(b)
-            if a.dtype != b.dtype:
-                a, b = a.astype(np.int64), b.astype(np.int64)
-        a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
-        if guess and values_dtype.kind in "iub":
-            lo = int(a[0]) - _GUESS_RANGE // 2
-            if values_dtype.kind in "ub":
-                lo = max(lo, 0)
-            values = np.arange(lo, lo + _GUESS_RANGE).astype(values_dtype)
-            return LabelCodes(values, a, b, lo, guessed=True)
-        lo, hi = _pair_min_max(a, b)
-        lo, hi = int(lo), int(hi)
-        if hi - lo < _MAX_DENSE_RANGE:
-            values = np.arange(lo, hi + 1).astype(values_dtype)
-            return LabelCodes(values, a, b, lo)
-        return _encode_factorize(a, b, names, values_dtype, same_kind=True)
-    return _encode_factorize(a, b, names, None, same_kind=kinds[0] == kinds[1])
+    return _encode_factorize(
+        a, b, names, None, same_kind=kinds[0] == kinds[1], small=small
+    )
+
+
+def _dense(lo, hi, n_samples):
+    """Whether codes ``value - lo`` over ``[lo, hi]`` take the offset path."""
+    return (
+        _INT64_MIN <= lo
+        and hi < _INT64_END
+        and hi - lo < max(_MIN_DENSE_RANGE, n_samples)
+    )
+
+
+def _encode_integers(a, b, names, *, guess, small):
+    """Integer or boolean labels: offset codes, used in place, or factorised."""
+    values_dtype = np.result_type(a.dtype, b.dtype)
+    if values_dtype.kind == "f":
+        # int64 with uint64: no common integer type; decided from the range.
+        values_dtype = None
+    a = a.view(np.uint8) if a.dtype.kind == "b" else a
+    b = b.view(np.uint8) if b.dtype.kind == "b" else b
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    first = int(a[0])
+    if guess and values_dtype is not None and abs(first) < _GUESS_LIMIT:
+        lo = first - _GUESS_RANGE // 2
+        if values_dtype.kind in "ub":
+            lo = max(lo, 0)
+        values = np.arange(lo, lo + _GUESS_RANGE).astype(values_dtype)
+        return LabelCodes(values, a, b, lo, guessed=True)
+    if not small and a.dtype == b.dtype == np.int64:
+        lo, hi = (int(v) for v in _pair_min_max(a, b))
+    else:
+        lo, hi = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
+    if values_dtype is None:
+        values_dtype = np.dtype(np.int64) if hi < _INT64_END else None
+    if _dense(lo, hi, len(a)):
+        values = np.arange(lo, hi + 1, dtype=np.int64).astype(values_dtype)
+        return LabelCodes(values, a, b, lo)
+    return _encode_factorize(
+        a, b, names, values_dtype, same_kind=values_dtype is not None, small=small
+    )
+
+
+def _encode_floats(a, b, names, *, small):
+    """Integral float labels (or floats with integers), compared as floats.
+
+    Both arrays are read in their common float type (as NumPy compares
+    them). Labels inside the int64 range become int64 codes; labels beyond
+    it have no exact int64 code and are factorised instead.
+    """
+    values_dtype = np.result_type(a.dtype, b.dtype)
+    a, b = a.astype(values_dtype, copy=False), b.astype(values_dtype, copy=False)
+    (lo_a, hi_a), (lo_b, hi_b) = (
+        _check_float_labels(arr, name) for arr, name in zip((a, b), names, strict=True)
+    )
+    lo, hi = min(lo_a, lo_b), max(hi_a, hi_b)
+    if not (_INT64_MIN <= lo and hi < _INT64_END):
+        return _encode_factorize(a, b, names, values_dtype, same_kind=True, small=small)
+    lo, hi = int(lo), int(hi)
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    if _dense(lo, hi, len(a)):
+        values = np.arange(lo, hi + 1, dtype=np.int64).astype(values_dtype)
+        return LabelCodes(values, a, b, lo)
+    return _encode_factorize(a, b, names, values_dtype, same_kind=True, small=small)
 
 
 def _encode_categorical(a, b, names):
@@ -216,34 +288,35 @@ def _encode_categorical(a, b, names):
     return LabelCodes(values, codes_a, codes_b, 0)
 
 
-def _factorize_one(y):
+def _factorize_one(y, small):
     """Codes and uniques (in any order) of one label array."""
     if y.dtype.kind in "US" and y.itemsize > 0:
+        if small:
+            uniques, codes = np.unique(y, return_inverse=True)
+            return codes.reshape(-1), uniques
         width = y.itemsize // 4 if y.dtype.kind == "U" else y.itemsize
         rows = np.ascontiguousarray(y).view(
             np.uint32 if y.dtype.kind == "U" else np.uint8
         )
         codes, first = _factorize_rows(rows.reshape(len(y), width))
         return codes, y[first]
-    codes, uniques = pd.factorize(y, use_na_sentinel=True)
+    codes, uniques = pd.factorize(
+        y, use_na_sentinel=True, size_hint=min(len(y), _FACTORIZE_SIZE_HINT)
+    )
     if isinstance(y, pd.Series):
         return codes, np.asarray(uniques, dtype=object)
     return codes, np.asarray(uniques, dtype=object if y.dtype.kind == "O" else None)
 
 
-def _encode_factorize(a, b, names, values_dtype, same_kind):
-    """Factorize each array, then merge the (few) uniques into one sorted set."""
-    parts = []
-    for y, name in zip((a, b), names, strict=True):
-        codes, uniques = _factorize_one(y)
-        if (codes < 0).any():
-            raise ValueError(
-                f"{name} contains missing values (NaN/None); labels cannot be missing."
-            )
-        parts.append((codes, uniques))
-    uniques = np.concatenate(
-        [u.astype(object) if not same_kind else u for _, u in parts]
-    )
+def _owned(codes):
+    """``codes`` as a writable intp array that may be overwritten."""
+    if codes.dtype == np.intp and codes.flags.writeable and codes.flags.c_contiguous:
+        return codes
+    return codes.astype(np.intp)
+
+
+def _check_object_labels(uniques, names):
+    """Refuse strings mixed with other types, and continuous or missing floats."""
     types = {type(u) for u in uniques.tolist()}
     is_str = {t for t in types if issubclass(t, (str, bytes))}
     if is_str and len(is_str) != len(types):
@@ -255,6 +328,23 @@ def _encode_factorize(a, b, names, values_dtype, same_kind):
     if any(issubclass(t, float) for t in types):
         floats = np.asarray([u for u in uniques.tolist() if isinstance(u, float)])
         _check_float_labels(floats, f"{names[0]} or {names[1]}")
+
+
+def _encode_factorize(a, b, names, values_dtype, same_kind, small):
+    """Factorize each array, then merge the (few) uniques into one sorted set."""
+    parts = []
+    for y, name in zip((a, b), names, strict=True):
+        codes, uniques = _factorize_one(y, small)
+        if (codes < 0).any():
+            raise ValueError(
+                f"{name} contains missing values (NaN/None); labels cannot be missing."
+            )
+        parts.append((codes, uniques))
+    uniques = np.concatenate(
+        [u.astype(object) if not same_kind else u for _, u in parts]
+    )
+    if uniques.dtype.kind == "O":  # Python objects: check what they hold
+        _check_object_labels(uniques, names)
     try:
         values, inverse = np.unique(uniques, return_inverse=True)
     except TypeError as exc:
@@ -264,8 +354,12 @@ def _encode_factorize(a, b, names, values_dtype, same_kind):
         ) from None
     inverse = inverse.reshape(-1)
     split = len(parts[0][1])
-    codes_a = inverse[:split][parts[0][0]]
-    codes_b = inverse[split:][parts[1][0]]
+    # Map each array's codes to the sorted values in place: every index is
+    # valid, and mode="clip" lets np.take write into its own index array
+    # without a buffer (one n-sized array per side instead of two).
+    (codes_a, _), (codes_b, _) = parts
+    codes_a = np.take(inverse[:split], codes_a, out=_owned(codes_a), mode="clip")
+    codes_b = np.take(inverse[split:], codes_b, out=_owned(codes_b), mode="clip")
     if values_dtype is not None:
         values = values.astype(values_dtype)
     return LabelCodes(values, codes_a, codes_b, 0)

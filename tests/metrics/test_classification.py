@@ -263,6 +263,10 @@ def test_zero_division_warn_emits_undefined_metric_warning():
         lambda y: y * 10_000_019 - 7,  # wide range of integers: hashing path
         lambda y: y * 100 + 1000,  # outside the guessed range: exact min/max path
         lambda y: -y - 500,
+        lambda y: y * 1e300 - 1e300,  # beyond int64: factorised, not cast
+        lambda y: y * 2.0**62 - 2.0**63,  # int64 range, past 2**53
+        lambda y: y.astype(np.uint64) + np.uint64(2**64 - 2),  # past int64 max
+        lambda y: y.astype(np.float32) * np.float32(1e38),
     ],
 )
 def test_metrics_agree_across_label_types(make):
@@ -305,11 +309,6 @@ BAD_INPUT = [
         dict(y_true=[[0, 1], [1, 0]], y_pred=[[0, 1], [1, 0]]),
         ValueError,
         r"1-dimensional .* shape \(2, 2\)",
-    ),
-    (
-        dict(y_true=[0, 1], y_pred=[0, 1], labels=[7, 8]),
-        ValueError,
-        r"None of labels=\[7, 8\] is present",
     ),
     (dict(y_true=[0, 1], y_pred=[0, 1], labels=[0, 0]), ValueError, "must not repeat"),
     (
@@ -364,3 +363,260 @@ def test_class_gap_rejects_unknown_metric():
     """Check that parameter validation names the invalid metric."""
     with pytest.raises(ValueError, match="metric"):
         class_gap([0, 1], [0, 1], metric="accuracy")
+
+
+# --- labels none of which occur: scikit-learn scores them, it does not raise ---
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+@pytest.mark.parametrize(
+    "y_true, y_pred, labels",
+    [
+        ([0, 1], [0, 1], [7, 8]),  # the reported case
+        ([0, 1, 1], [1, 1, 0], [5]),
+        (["a", "b"], ["b", "b"], ["z", "y", "x"]),
+    ],
+)
+def test_metrics_with_none_of_labels_present_follow_sklearn(
+    y_true, y_pred, labels, zero_division
+):
+    """Check that labels none of which occur give scikit-learn's per-class and
+    macro values (set by zero_division), with its warning, instead of an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        p, r, f, s = precision_recall_fscore_support(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+        ref_macro = f1_score(
+            y_true, y_pred, labels=labels, average="macro", zero_division=zero_division
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = per_class_report(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+        macro = macro_f1_score(
+            y_true, y_pred, labels=labels, zero_division=zero_division
+        )
+    warned = any(issubclass(w.category, UndefinedMetricWarning) for w in caught)
+    assert warned == (zero_division == "warn")
+    assert report.index.tolist() == labels
+    np.testing.assert_array_equal(report["precision"], p)
+    np.testing.assert_array_equal(report["recall"], r)
+    np.testing.assert_array_equal(report["f1"], f)
+    np.testing.assert_array_equal(report["support"], s)
+    np.testing.assert_array_equal(report["predicted"], 0)
+    np.testing.assert_array_equal(macro, ref_macro)  # NaN == NaN here
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+@pytest.mark.parametrize("metric", ["recall", "precision", "f1"])
+def test_class_gap_and_worst_class_with_none_of_labels_present(metric, zero_division):
+    """Check that gap and worst class range over sklearn's per-class values of the
+    listed labels (all set by zero_division), NaN when they are all NaN."""
+    index = {"precision": 0, "recall": 1, "f1": 2}[metric]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        values = precision_recall_fscore_support(
+            [0, 1], [0, 1], labels=[7, 8], zero_division=zero_division
+        )[index]
+        kwargs = dict(labels=[7, 8], metric=metric, zero_division=zero_division)
+        gap = class_gap([0, 1], [0, 1], **kwargs)
+        worst = worst_class_score([0, 1], [0, 1], **kwargs)
+    expected_worst = np.nan if np.isnan(values).all() else np.nanmin(values)
+    expected_gap = expected_worst if np.isnan(expected_worst) else 0.0
+    np.testing.assert_array_equal([gap, worst], [expected_gap, expected_worst])
+
+
+@pytest.mark.parametrize("correction", [0.0, 0.1])
+@pytest.mark.parametrize("labels", [[7, 8], [0, 8]])
+def test_geometric_mean_score_with_absent_labels_equals_imblearn(labels, correction):
+    """Check that listed labels with no true rows have recall 0 (or correction),
+    as in imbalanced-learn, also when none of them occurs."""
+    y_true, y_pred = [0, 1, 1], [0, 1, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        ref = imblearn_gmean(y_true, y_pred, labels=labels, correction=correction)
+    ours = geometric_mean_score(y_true, y_pred, labels=labels, correction=correction)
+    assert ours == pytest.approx(ref, abs=1e-15)
+
+
+def test_prediction_bias_and_fp_share_with_none_of_labels_present():
+    """Check the values that have no scikit-learn analogue: bias 0/0 is NaN and the
+    false-positive share of classes without false positives is 0."""
+    np.testing.assert_array_equal(
+        prediction_bias([0, 1], [1, 1], labels=[7, 8]), [np.nan, np.nan]
+    )
+    report = per_class_report([0, 1], [1, 1], labels=[7, 8], zero_division=0.0)
+    np.testing.assert_array_equal(report["prediction_bias"], [np.nan, np.nan])
+    np.testing.assert_array_equal(report["fp_share"], [0.0, 0.0])
+
+
+def _random_labels(seed, y_true, y_pred):
+    """A labels list: a subset, with labels absent from the data, or none present."""
+    rng = np.random.default_rng(seed)
+    present = np.unique(np.concatenate([y_true, y_pred]))
+    absent = np.array(["zz", "yy"]) if present.dtype.kind == "U" else np.array([97, 98])
+    pool = np.concatenate([present.astype(object), absent.astype(object)])
+    if seed % 5 == 0:
+        return absent.tolist()
+    size = int(rng.integers(1, len(pool) + 1))
+    return rng.permutation(pool)[:size].tolist()
+
+
+@pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
+def test_metrics_with_random_labels_equal_sklearn(zero_division):
+    """Check macro F1 and per-class precision/recall/F1 against sklearn with random
+    labels lists (subsets, reordered, absent labels, none present)."""
+    for seed in CASES:
+        y_true, y_pred, sw = _random_case(seed)
+        labels = _random_labels(seed, y_true, y_pred)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            p, r, f, _ = precision_recall_fscore_support(
+                y_true,
+                y_pred,
+                labels=labels,
+                sample_weight=sw,
+                zero_division=zero_division,
+            )
+            ref = f1_score(
+                y_true,
+                y_pred,
+                labels=labels,
+                average="macro",
+                sample_weight=sw,
+                zero_division=zero_division,
+            )
+            kwargs = dict(labels=labels, sample_weight=sw, zero_division=zero_division)
+            report = per_class_report(y_true, y_pred, **kwargs)
+            macro = macro_f1_score(y_true, y_pred, **kwargs)
+        for ours, theirs in ((report["precision"], p), (report["recall"], r)):
+            np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(report["f1"], f, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(macro, ref, rtol=0, atol=1e-12, equal_nan=True)
+
+
+# --- many classes: per-class vectors, never a K x K matrix ---
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda c: c, id="int64-dense-range-guess-misses"),
+        pytest.param(lambda c: (c * 10_000_019 - 7).astype(np.int64), id="factorised"),
+        pytest.param(lambda c: c.astype(np.int32)[::-1].copy(), id="int32"),
+    ],
+)
+def test_metrics_with_100000_classes_equal_sklearn(make):
+    """Check the reported case: 200,000 labels of 100,000 classes (a K x K matrix
+    would need 80 GB) give sklearn's macro F1 and per-class values."""
+    rng = np.random.default_rng(0)
+    codes_true = rng.integers(0, 100_000, 200_000)
+    codes_pred = np.where(
+        rng.random(200_000) < 0.5, codes_true, rng.integers(0, 100_000, 200_000)
+    )
+    y_true, y_pred = make(codes_true), make(codes_pred)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, zero_division=0.0)
+    report = per_class_report(y_true, y_pred, zero_division=0.0)
+    np.testing.assert_array_equal(report.index, np.unique([y_true, y_pred]))
+    np.testing.assert_array_equal(report["support"], s)
+    for column, ref in (("precision", p), ("recall", r), ("f1", f)):
+        np.testing.assert_allclose(report[column], ref, rtol=0, atol=1e-12)
+    ref_macro = f1_score(y_true, y_pred, average="macro", zero_division=0.0)
+    ours = macro_f1_score(y_true, y_pred, zero_division=0.0)
+    assert ours == pytest.approx(ref_macro, abs=1e-12)
+
+
+# --- labels that no int64 code represents exactly ---
+
+_HUGE_VALUES = [
+    pytest.param(np.array([-3e300, 1e300, 2e300, 5e300]), id="multiples-of-1e300"),
+    pytest.param(np.array([-(2.0**64), -(2.0**63), 0.0, 2.0**63]), id="int64-edges"),
+    pytest.param(np.array([-1e38, 0, 1e38, 3e38], dtype=np.float32), id="float32"),
+    pytest.param(
+        np.array([0, 2**63 - 1, 2**63, 2**64 - 1], dtype=np.uint64), id="uint64"
+    ),
+]
+
+
+def _huge_case(values):
+    rng = np.random.default_rng(3)
+    codes_true = rng.integers(0, 4, 300)
+    codes_pred = np.where(rng.random(300) < 0.6, codes_true, rng.integers(0, 4, 300))
+    return codes_true, codes_pred
+
+
+@pytest.mark.parametrize("values", _HUGE_VALUES)
+def test_metrics_on_labels_beyond_int64_equal_sklearn_on_their_ranks(values):
+    """Check that labels beyond the int64 range are counted as distinct classes:
+    every metric equals sklearn's on the order-preserving codes 0..3, and the
+    report lists the labels themselves, sorted."""
+    codes_true, codes_pred = _huge_case(values)
+    y_true, y_pred = values[codes_true], values[codes_pred]
+    report = per_class_report(y_true, y_pred)
+    p, r, f, s = precision_recall_fscore_support(codes_true, codes_pred)
+    assert report.index.tolist() == values.tolist()
+    assert report.index.dtype == values.dtype
+    np.testing.assert_array_equal(report["support"], s)
+    for column, ref in (("precision", p), ("recall", r), ("f1", f)):
+        np.testing.assert_allclose(report[column], ref, rtol=0, atol=1e-12)
+    ref = f1_score(codes_true, codes_pred, average="macro")
+    assert macro_f1_score(y_true, y_pred) == pytest.approx(ref, abs=1e-12)
+    assert geometric_mean_score(y_true, y_pred) == pytest.approx(
+        imblearn_gmean(codes_true, codes_pred), abs=1e-12
+    )
+
+
+def test_sklearn_refuses_float_labels_beyond_int64_as_continuous():
+    """Check the documented difference: scikit-learn's type_of_target casts floats
+    to int and calls 1e300 continuous; skclassgap counts it as a class."""
+    y = np.array([0.0, 1e300, 1e300])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # sklearn's invalid cast
+        with pytest.raises(ValueError, match="continuous"):
+            f1_score(y, y, average="macro")
+    assert macro_f1_score(y, y) == 1.0
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred",
+    [
+        pytest.param(
+            np.array([0, 2**64 - 1, 2**63], dtype=np.uint64),
+            np.array([2**64 - 1, 2**64 - 1, 2**63], dtype=np.uint64),
+            id="uint64-past-int64",
+        ),
+        pytest.param(
+            np.array([2.0**62, 2.0**60 + 2.0**10, -(2.0**62)]),
+            np.array([2.0**62, -(2.0**62), -(2.0**62)]),
+            id="floats-past-2**53",
+        ),
+    ],
+)
+def test_metrics_on_extreme_numbers_equal_sklearn(y_true, y_pred):
+    """Check labels that sklearn accepts (uint64 past int64, integral floats past
+    2**53): same classes, same order, same values."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred)
+        report = per_class_report(y_true, y_pred)
+        ref = f1_score(y_true, y_pred, average="macro")
+        ours = macro_f1_score(y_true, y_pred)
+    np.testing.assert_array_equal(report.index, np.unique(np.r_[y_true, y_pred]))
+    np.testing.assert_array_equal(report["support"], s)
+    np.testing.assert_allclose(report[["precision", "recall", "f1"]].T, [p, r, f])
+    assert ours == pytest.approx(ref, abs=1e-12)
+
+
+def test_metrics_on_int64_with_uint64_past_int64_count_every_class():
+    """Check that int64 labels with uint64 labels past int64 (no common integer
+    type) keep every class, ordered by value."""
+    y_true = np.array([-1, 0, 5], dtype=np.int64)
+    y_pred = np.array([2**64 - 1, 0, 5], dtype=np.uint64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        report = per_class_report(y_true, y_pred)
+    assert report.index.tolist() == [-1, 0, 5, 2**64 - 1]
+    np.testing.assert_array_equal(report["support"], [1, 1, 1, 0])
+    np.testing.assert_array_equal(report["predicted"], [0, 1, 1, 1])
