@@ -25,6 +25,8 @@ def main(argv=None):
         if not info.name.startswith("bench_") or args.only not in info.name:
             continue
         module = importlib.import_module(f"benchmarks.{info.name}")
+        if not args.only and not getattr(module, "IN_DEFAULT_SET", True):
+            continue  # slow modules run only when named with --only
         for case in module.cases(full=args.full):
             row = time_case(case)
             rows.append(row)

@@ -23,7 +23,8 @@ Two rows per call:
 
 Peers have no compiled cache; their two rows differ only by noise. Three
 runs per row (five with ``--full``), medians reported: about 80 fresh
-processes, a few minutes (each process imports scikit-learn).
+processes, a few minutes (each process imports scikit-learn); so this module
+runs only when named: ``python -m benchmarks --only first_call``.
 
 ``python -m benchmarks.bench_first_call --threshold`` prints the study behind
 ``KERNEL_MIN_ROWS`` (the size below which the metrics count with NumPy and
@@ -44,6 +45,10 @@ import tempfile
 import textwrap
 
 from benchmarks._harness import Case
+
+# Not in ``python -m benchmarks``'s default set (minutes of fresh processes):
+# run it with ``--only first_call``.
+IN_DEFAULT_SET = False
 
 _DATA = """
     from sklearn.datasets import make_classification
