@@ -25,13 +25,16 @@ Compiled kernels are cached in a per-user cache directory keyed by
 skclassgap's version (``platformdirs.user_cache_dir("skclassgap")/<version>/
 numba``; ``SKCLASSGAP_CACHE_DIR`` overrides the base directory), never inside
 the installed package: files left in ``site-packages`` outlive an uninstall and
-can shadow a later (editable) install of the package. Each cache entry is also
-keyed by a hash of its source file, so editing a kernel invalidates it. When
+can shadow a later (editable) install of the package. Inside it, each
+installation (a hash of the package's directory) has its own folder, and
+each entry is keyed by a hash of its source file, so editing a kernel
+invalidates it. When
 that directory is not writable, kernels compile without a cache and one
 warning says so (every new process then pays the compilation). Set
 ``SKCLASSGAP_NUMBA_CACHE=0`` to disable the cache.
 """
 
+import hashlib
 import os
 import tempfile
 import warnings
@@ -49,6 +52,9 @@ STRICT = False
 FINITE_SAFE = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Installs of one version in several places (virtual environments, source
+# checkouts) keep their own entries instead of overwriting each other's.
+_INSTALL_KEY = hashlib.sha1(_PACKAGE_DIR.encode()).hexdigest()[:12]
 
 
 class NumbaCacheWarning(UserWarning):
@@ -116,7 +122,9 @@ class _UserCacheLocator(_SourceFileBackedLocatorMixin, _CacheLocator):
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
         subpath = os.path.relpath(os.path.dirname(py_file), _PACKAGE_DIR)
-        self._cache_path = os.path.join(_STATE["dir"], subpath.replace(os.sep, "."))
+        self._cache_path = os.path.join(
+            _STATE["dir"], _INSTALL_KEY, subpath.replace(os.sep, ".")
+        )
 
     def get_cache_path(self):
         return self._cache_path
