@@ -29,7 +29,7 @@ from skclassgap._kernels.moments import (
     _group_shift,
 )
 from skclassgap.utils._dask import any_dask
-from skclassgap.utils._labels import encode_label_pair
+from skclassgap.utils._labels import encode_label_pair, union_labels
 
 # Rows per chunk are chosen so that one chunk of X takes about this many bytes.
 _CHUNK_BYTES = 64 * 2**20
@@ -137,15 +137,8 @@ def _accumulate(X, codes, offset, lookup, rows, seen_before, shifts, out):
 def _union_classes(classes, new, what):
     """Sorted union of two class arrays whose labels must be comparable."""
     try:
-        if (classes.dtype.kind in "iufb") != (new.dtype.kind in "iufb"):
-            raise TypeError
-        combined = np.concatenate([classes, new])
-        if combined.dtype.kind == "O":
-            strings = {isinstance(v, (str, bytes)) for v in combined.tolist()}
-            if len(strings) > 1:
-                raise TypeError
-        return np.unique(combined)
-    except TypeError:
+        return union_labels([classes, new], what)
+    except ValueError:
         raise ValueError(
             f"{what} ({new.dtype}: {new.tolist()[:5]!r}) cannot be compared with the "
             f"classes already seen ({classes.dtype}: {classes.tolist()[:5]!r}); use "

@@ -120,6 +120,10 @@ def _describe(value, kind):
     return f"{value.npartitions} partitions"
 
 
+def _enumerate(names):
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def aligned_blocks(collections):
     """Split the inputs into lists of Delayed blocks that hold the same rows.
 
@@ -146,7 +150,7 @@ def aligned_blocks(collections):
     mismatch is reported then, without a separate pass.
     """
     names = [n for n, v in collections.items() if is_dask_collection(v)]
-    _, da, dd = import_dask(" and ".join(names))
+    _, da, dd = import_dask(_enumerate(names))
     kinds = {name: _kind(dd, da, v, name) for name, v in collections.items()}
     values = dict(collections)
     for name, value in values.items():
@@ -194,7 +198,8 @@ def aligned_blocks(collections):
             f"{name} has {_describe(values[name], kinds[name])}" for name in n_blocks
         )
         raise ValueError(
-            f"{' and '.join(n_blocks)} must be split into the same rows: {described}. "
+            f"{_enumerate(list(n_blocks))} must be split into the same rows: "
+            f"{described}. "
             "Pass columns of one Dask DataFrame, or arrays with the same chunks "
             "(Dask arrays of unknown chunk sizes need .compute_chunk_sizes() "
             "first)."
