@@ -169,9 +169,11 @@ def _strip_engine(result):
     return result
 
 
+@pytest.mark.dask
 def test_report_dask_beyond_budget_equals_pandas(files, capsys, tmp_path):
     """Check that data over the memory budget are read by Dask, block by block, and
     give the pandas report exactly."""
+    pytest.importorskip("dask.dataframe")
     args = ["--true", "y", "--pred", "pred", "--group", "region", "--proba-cols", "p_"]
     small, _ = _json(capsys, tmp_path, files["dir"], *args)
     large, out = _json(capsys, tmp_path, files["dir"], *args, "--memory-budget", "1KB")
@@ -306,9 +308,11 @@ def test_report_user_errors(tmp_path, capsys, make, extra, message):
     assert re.search(message, err), err
 
 
+@pytest.mark.dask
 def test_report_dask_block_with_missing_labels(tmp_path, capsys):
     """Check that a missing label in one Parquet file, read by Dask, names the
     block."""
+    pytest.importorskip("dask.dataframe")
     frame = _frame(n=60)
     frame.loc[45, "pred"] = None
     (tmp_path / "d").mkdir()
