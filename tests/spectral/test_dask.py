@@ -94,6 +94,13 @@ def test_class_spectra_dask_mixed_partitioning():
     _assert_spectra_equal(class_spectra(Xd, yd), class_spectra(X, y), rtol=1e-10)
 
 
+def test_class_spectra_in_memory_X_with_dask_y():
+    """Check that an in-memory X is cut along the blocks of a Dask y."""
+    X, y = _data()
+    got = class_spectra(X, da.from_array(y, chunks=(CHUNKS[0],)))
+    _assert_spectra_equal(got, class_spectra(X, y), rtol=1e-10)
+
+
 def test_spectral_imbalance_dask_equals_in_memory():
     """Check that the per-class table and its spread on Dask equal the in-memory
     ones."""
