@@ -63,6 +63,11 @@ def _libc():
         return None
 
 
+# pyarrow's own allocators (jemalloc, mimalloc) keep freed memory for reuse,
+# so a second read of a Parquet file shows no rise of the RSS; the system
+# allocator returns it (set before anything imports pyarrow).
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 _LIBC = _libc()
 if _LIBC is not None:
     _M_MMAP_THRESHOLD = -3

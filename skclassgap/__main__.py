@@ -4,4 +4,7 @@ import sys
 
 from skclassgap.cli import main
 
-sys.exit(main())
+# Guarded: worker processes started with "spawn" (a local Dask cluster of
+# ``skclassgap report --scheduler local``) import this module again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -221,3 +221,17 @@ def gaussian_bayes_naive(X, means, prior):
     the class maximising ``-|x - mean|^2 / 2 + log prior``."""
     sq = ((X[:, None, :] - means[None]) ** 2).sum(axis=2)
     return np.argmax(-0.5 * sq + np.log(prior), axis=1)
+
+
+def group_class_counts_naive(groups, y_true, y_pred, sample_weight=None):
+    """Python loop over rows: dicts (group, class) -> tp, support, predicted."""
+    from collections import defaultdict
+
+    tp, support, predicted = defaultdict(float), defaultdict(float), defaultdict(float)
+    weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
+    for g, t, p, w in zip(groups, y_true, y_pred, weights, strict=True):
+        support[g, t] += w
+        predicted[g, p] += w
+        if t == p:
+            tp[g, t] += w
+    return tp, support, predicted

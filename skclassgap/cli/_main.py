@@ -8,6 +8,7 @@ from skclassgap import __version__
 from skclassgap.cli._errors import UserError, check_path, file_kind
 from skclassgap.cli._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli._models import MODELS
+from skclassgap.cli._predictions import add_report_parser, report
 
 __all__ = ["UserError", "main"]
 
@@ -141,6 +142,7 @@ def _build_parser():
         "run faster one thread each, use --n-jobs for parallelism)",
     )
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_report_parser(sub)
     return parser
 
 
@@ -266,10 +268,12 @@ def main(argv=None):
         parser.print_help(sys.stderr)
         return 2
     try:
+        if args.command == "report":
+            return report(args)
         return audit(args)
     except UserError as exc:
-        print(f"skclassgap audit: error: {exc}", file=sys.stderr)
+        print(f"skclassgap {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\nskclassgap audit: interrupted", file=sys.stderr)
+        print(f"\nskclassgap {args.command}: interrupted", file=sys.stderr)
         return 130

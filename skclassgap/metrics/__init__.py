@@ -10,6 +10,10 @@ of classes, not to its square:
 - :func:`worst_class_score` = min_i metric_i;
 - :func:`geometric_mean_score` = (prod_i recall_i) ** (1 / K);
 - :func:`prediction_bias` = m_j / n_j.
+
+Every function (and every scorer's metric) accepts Dask arrays and Series
+(with the ``dask`` extra): blocks are counted where they live and only the
+per-class counts are merged, with the in-memory results.
 """
 
 from skclassgap.metrics._classification import (

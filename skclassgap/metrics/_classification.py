@@ -40,8 +40,7 @@ def evaluated_classes(counts, labels):
     return counts.in_true
 
 
-def _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division):
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+def _per_class(counts, metric, labels, zero_division):
     keep = evaluated_classes(counts, labels)
     values = per_class_metric(
         metric,
@@ -51,6 +50,62 @@ def _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division):
         zero_division,
     )
     return values
+
+
+def _gap(values):
+    if np.isnan(values).all():
+        return float("nan")
+    return float(np.nanmax(values) - np.nanmin(values))
+
+
+def _worst(values):
+    if np.isnan(values).all():
+        return float("nan")
+    return float(np.nanmin(values))
+
+
+def _g_mean(counts, labels, correction):
+    keep = evaluated_classes(counts, labels)
+    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], 0.0)
+    return float(geometric_mean_from_recalls(recalls, correction))
+
+
+def _macro_f1(counts, zero_division):
+    f1 = per_class_metric(
+        "f1", counts.tp, counts.support, counts.predicted, zero_division
+    )
+    return float(nanmean_last(f1))
+
+
+def _balanced_accuracy(counts):
+    keep = counts.in_true
+    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], np.nan)
+    return float(nanmean_last(recalls))
+
+
+def _accuracy(counts):
+    return float(counts.tp.sum() / counts.total) if counts.total > 0 else float("nan")
+
+
+def summary_from_counts(counts):
+    """The headline metrics of :class:`ClassCounts`, as the scorers compute them.
+
+    Returns a dict with ``accuracy``, ``balanced_accuracy``, ``macro_f1``,
+    ``g_mean``, ``class_gap`` (recall), ``worst_class_recall`` (each equal to
+    the metric function on the labels with ``zero_division=0.0``) and
+    ``worst_class``, the class of smallest recall.
+    """
+    recalls = _per_class(counts, "recall", None, 0.0)
+    worst = counts.labels[counts.in_true][int(np.argmin(recalls))]
+    return {
+        "accuracy": _accuracy(counts),
+        "balanced_accuracy": _balanced_accuracy(counts),
+        "macro_f1": _macro_f1(counts, 0.0),
+        "g_mean": _g_mean(counts, None, 0.0),
+        "class_gap": _gap(recalls),
+        "worst_class_recall": _worst(recalls),
+        "worst_class": worst.item() if isinstance(worst, np.generic) else worst,
+    }
 
 
 @validate_params(
@@ -107,10 +162,8 @@ def class_gap(
     >>> class_gap([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
     """
-    values = _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division)
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmax(values) - np.nanmin(values))
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    return _gap(_per_class(counts, metric, labels, zero_division))
 
 
 @validate_params(
@@ -164,10 +217,8 @@ def worst_class_score(
     >>> worst_class_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
     """
-    values = _per_class(y_true, y_pred, metric, labels, sample_weight, zero_division)
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmin(values))
+    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    return _worst(_per_class(counts, metric, labels, zero_division))
 
 
 @validate_params(
@@ -222,9 +273,7 @@ def geometric_mean_score(
     0.7071...
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    keep = evaluated_classes(counts, labels)
-    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], 0.0)
-    return float(geometric_mean_from_recalls(recalls, correction))
+    return _g_mean(counts, labels, correction)
 
 
 @validate_params(
@@ -272,21 +321,14 @@ def macro_f1_score(
     0.6667
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    f1 = per_class_metric(
-        "f1", counts.tp, counts.support, counts.predicted, zero_division
-    )
-    return float(nanmean_last(f1))
+    return _macro_f1(counts, zero_division)
 
 
 def balanced_accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Mean recall over the classes of ``y_true`` (scikit-learn's definition)."""
-    counts = class_counts(y_true, y_pred, sample_weight=sample_weight)
-    keep = counts.in_true
-    recalls = recall_from_counts(counts.tp[keep], counts.support[keep], np.nan)
-    return float(nanmean_last(recalls))
+    return _balanced_accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))
 
 
 def accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Share of rows predicted right."""
-    counts = class_counts(y_true, y_pred, sample_weight=sample_weight)
-    return float(counts.tp.sum() / counts.total) if counts.total > 0 else float("nan")
+    return _accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))

@@ -44,6 +44,7 @@ from skclassgap._kernels.confusion import (
     _confusion_weights,
 )
 from skclassgap.utils import _labels
+from skclassgap.utils._dask import any_dask
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
 
@@ -239,14 +240,17 @@ def sum_code_counts(parts):
     return total
 
 
-def encode_and_count(y_true, y_pred, *, sample_weight=None):
+def encode_and_count(y_true, y_pred, *, sample_weight=None, allow_zero_weight=False):
     """Validate, encode and count: the label ``values`` and their :class:`CodeCounts`.
 
     ``values`` may hold labels absent from both arrays (their occurrence
-    counts are zero).
+    counts are zero). ``allow_zero_weight`` accepts weights that are zero
+    everywhere (one block of many; the caller checks the total).
     """
     enc = encode_label_pair(y_true, y_pred, guess=True)
-    sample_weight = check_sample_weight(sample_weight, len(enc.codes_true))
+    sample_weight = check_sample_weight(
+        sample_weight, len(enc.codes_true), allow_all_zero=allow_zero_weight
+    )
     counts = _count_codes(
         enc.codes_true, enc.codes_pred, len(enc.values), sample_weight, enc.offset
     )
@@ -316,20 +320,37 @@ def class_counts_from_codes(values, counts, *, labels=None):
 
 
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
-    """Validate, encode and count in one pass; return :class:`ClassCounts`."""
-    values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
+    """Validate, encode and count in one pass; return :class:`ClassCounts`.
+
+    Dask input is counted block by block (:mod:`skclassgap.metrics._dask`).
+    """
+    if any_dask(y_true, y_pred, sample_weight):
+        from skclassgap.metrics._dask import dask_encode_and_count
+
+        values, counts = dask_encode_and_count(
+            y_true, y_pred, sample_weight=sample_weight
+        )
+    else:
+        values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
     return class_counts_from_codes(values, counts, labels=labels)
 
 
-def confusion_counts(y_true, y_pred, *, sample_weight=None):
+def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=False):
     """Return the sorted labels present and the K x K (weighted) confusion counts.
 
     Also returns the unweighted occurrence counts (identical to the counts
     when ``sample_weight`` is None). The only counting that needs K x K
-    memory; the per-class metrics never call it.
+    memory; the per-class metrics never call it. Dask input is counted block
+    by block; ``allow_zero_weight`` as in :func:`encode_and_count`.
     """
+    if any_dask(y_true, y_pred, sample_weight):
+        from skclassgap.metrics._dask import dask_confusion_counts
+
+        return dask_confusion_counts(y_true, y_pred, sample_weight=sample_weight)
     enc = encode_label_pair(y_true, y_pred)
-    sample_weight = check_sample_weight(sample_weight, len(enc.codes_true))
+    sample_weight = check_sample_weight(
+        sample_weight, len(enc.codes_true), allow_all_zero=allow_zero_weight
+    )
     t, p, offset, values = enc.codes_true, enc.codes_pred, enc.offset, enc.values
     if len(values) > _MAX_PAIR_RANGE:
         # Compact the wide code range to the labels that occur.

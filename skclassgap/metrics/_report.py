@@ -10,6 +10,8 @@ from skclassgap.metrics._counts import (
     divide,
     per_class_metric,
 )
+from skclassgap.metrics._grouped import group_cells, group_class_counts
+from skclassgap.utils._dask import any_dask
 
 REPORT_COLUMNS = [
     "support",
@@ -30,12 +32,57 @@ def _bias(predicted, support):
         return predicted / support
 
 
+def report_frame(tp, support, predicted, index, zero_division, fp_total=None):
+    """The report's columns from per-class counts (one row per entry of ``index``).
+
+    ``fp_total`` is the number of false positives each row's share is taken
+    of; by default all of them.
+    """
+    precision, recall, f1 = (
+        per_class_metric(name, tp, support, predicted, zero_division)
+        for name in ("precision", "recall", "f1")
+    )
+    false_pos = predicted - tp
+    if fp_total is None:
+        fp_total = np.full_like(false_pos, false_pos.sum())
+    fp_share = divide(false_pos, fp_total, 0.0, None)
+    return pd.DataFrame(
+        {
+            "support": support,
+            "predicted": predicted,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "prediction_bias": _bias(predicted, support),
+            "fp_share": fp_share,
+        },
+        index=index,
+    )
+
+
+def grouped_report_frame(counts, labels, zero_division):
+    """The per (group, class) report of :class:`GroupCounts`."""
+    g, classes, tp, support, predicted = group_cells(counts, labels)
+    false_pos = predicted - tp
+    fp_total = np.bincount(g, weights=false_pos, minlength=len(counts.groups))[g]
+    index = pd.MultiIndex.from_arrays(
+        [counts.groups[g], classes], names=["group", "class"]
+    )
+    return report_frame(tp, support, predicted, index, zero_division, fp_total)
+
+
 @validate_params(
-    {**_COMMON, "zero_division": ZERO_DIVISION},
+    {**_COMMON, "zero_division": ZERO_DIVISION, "groups": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
 def per_class_report(
-    y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
+    y_true,
+    y_pred,
+    *,
+    labels=None,
+    sample_weight=None,
+    zero_division="warn",
+    groups=None,
 ):
     """Per-class support, precision, recall, F1, prediction bias, false-positive share.
 
@@ -44,6 +91,17 @@ def per_class_report(
     square); every column is derived from them. Precision, recall and F1
     equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
     including ``zero_division`` and ``labels`` that do not occur.
+
+    With ``groups`` (a region, a site, a demographic group, ...), the report
+    has one row per (group, class): the rows of group ``g`` are those of
+    ``per_class_report`` on the samples of ``g`` alone, all groups counted
+    in the same single pass.
+
+    Dask arrays and Series are accepted for every array argument (with the
+    ``dask`` extra): each block is counted where it lives and only the
+    per-class counts are merged, so the rows are never gathered; integer
+    counts, and hence the report, equal the in-memory ones exactly (weight
+    sums to rounding).
 
     Parameters
     ----------
@@ -61,11 +119,18 @@ def per_class_report(
         Non-negative sample weights; counts become weight sums.
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of precision, recall or F1 whose denominator is zero.
+    groups : array-like of shape (n_samples,), default=None
+        Group of each sample (any hashable, sortable values; no missing
+        values). Each group lists the classes that occur in its rows (true or
+        predicted), or every class of ``labels`` when given (which must then
+        occur somewhere in the data).
 
     Returns
     -------
     report : pandas.DataFrame
-        One row per class (index ``"class"``) and the columns ``support``
+        One row per class (index ``"class"``), or per (group, class) with
+        ``groups`` (index levels ``"group"`` and ``"class"``, groups sorted,
+        ``fp_share`` taken within the group), and the columns ``support``
         (true count ``n_i``), ``predicted`` (predicted count ``m_i``),
         ``precision``, ``recall``, ``f1``, ``prediction_bias`` (``m_i / n_i``;
         above 1 the class attracts predictions, ``inf`` if it has no true
@@ -87,29 +152,39 @@ def per_class_report(
     class
     a            2          1      1.000     0.5  0.667              0.5       0.0
     b            2          3      0.667     1.0  0.800              1.5       1.0
+
+    The same per region:
+
+    >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"],
+    ...                           groups=["north", "south", "north", "south"])
+    >>> print(report[["support", "recall", "fp_share"]].to_string())
+                 support  recall  fp_share
+    group class
+    north a            1     1.0       0.0
+          b            1     1.0       0.0
+    south a            1     0.0       0.0
+          b            1     1.0       1.0
     """
+    if groups is not None:
+        counts = count_groups(y_true, y_pred, groups, sample_weight)
+        return grouped_report_frame(counts, labels, zero_division)
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    precision, recall, f1 = (
-        per_class_metric(
-            name, counts.tp, counts.support, counts.predicted, zero_division
-        )
-        for name in ("precision", "recall", "f1")
+    return report_frame(
+        counts.tp,
+        counts.support,
+        counts.predicted,
+        pd.Index(counts.labels, name="class"),
+        zero_division,
     )
-    false_pos = counts.predicted - counts.tp
-    fp_share = divide(false_pos, np.full_like(false_pos, false_pos.sum()), 0.0, None)
-    report = pd.DataFrame(
-        {
-            "support": counts.support,
-            "predicted": counts.predicted,
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "prediction_bias": _bias(counts.predicted, counts.support),
-            "fp_share": fp_share,
-        },
-        index=pd.Index(counts.labels, name="class"),
-    )
-    return report
+
+
+def count_groups(y_true, y_pred, groups, sample_weight=None):
+    """:class:`GroupCounts` of the rows, in memory or block by block for Dask."""
+    if any_dask(y_true, y_pred, groups, sample_weight):
+        from skclassgap.metrics._dask import dask_group_counts
+
+        return dask_group_counts(y_true, y_pred, groups, sample_weight)
+    return group_class_counts(y_true, y_pred, groups, sample_weight=sample_weight)
 
 
 @validate_params(_COMMON, prefer_skip_nested_validation=True)

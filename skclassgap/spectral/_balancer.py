@@ -9,11 +9,32 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
+from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    check_is_fitted,
+    validate_data,
+)
 
 from skclassgap.spectral._moments import ClassMoments
+from skclassgap.utils._dask import any_dask, feature_frame, is_dask_collection
+
+
+def affine_map(X, W, before=None, after=None):
+    """``(X - before) @ W + after`` in ``X``'s floating dtype (None: no shift)."""
+    X = check_array(
+        X, dtype=[np.float64, np.float32], ensure_min_samples=0, input_name="X"
+    )
+    if before is not None:
+        X = X - before.astype(X.dtype)
+    out = X @ W.astype(X.dtype)
+    if after is not None:
+        out += after.astype(X.dtype)
+    return out
 
 
 class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -33,6 +54,11 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     still lives on the axis of input feature ``i`` (names are kept).
     ``strength=0`` is the identity after centering; ``n_components`` keeps only
     the leading ``v_j`` (a projection, then not invertible).
+
+    Dask arrays and DataFrames are accepted (with the ``dask`` extra): ``fit``
+    reduces per-block class moments (only ``n_classes * n_features ** 2``
+    statistics leave each block), and ``transform`` returns a lazy Dask
+    collection that applies the map block by block.
 
     This is our reading of "spectral balancing" after Kaushik et al.
     (ICML 2024, arXiv:2402.11742); the paper's exact procedure was not
@@ -139,18 +165,27 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data.
+            Training data, or a Dask array / DataFrame.
         y : array-like of shape (n_samples,)
-            Class labels; every class needs at least 2 rows.
+            Class labels; every class needs at least 2 rows. With Dask ``X``,
+            split into the same blocks (e.g. a column of the same Dask
+            DataFrame).
 
         Returns
         -------
         self : SpectralBalancer
             Fitted transformer.
         """
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        d = X.shape[1]
+        if any_dask(X, y):
+            # Only the names and the number of features are checked here; the
+            # blocks are validated where they are reduced.
+            _check_feature_names(self, feature_frame(X), reset=True)
+            _check_n_features(self, feature_frame(X), reset=True)
+            d = self.n_features_in_
+        else:
+            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+            check_classification_targets(y)
+            d = X.shape[1]
         if self.n_components is not None and self.n_components > d:
             raise ValueError(
                 f"n_components={self.n_components} is larger than the number of "
@@ -190,18 +225,20 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Data to transform.
+            Data to transform. A Dask array or DataFrame is transformed
+            lazily, block by block.
 
         Returns
         -------
         X_new : ndarray of shape (n_samples, n_features)
-            Transformed data, in the input's floating dtype.
+            Transformed data, in the input's floating dtype. For Dask input, a
+            Dask array with the same row blocks, or a Dask DataFrame with the
+            same index and column names.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         V = self.eigenvectors_
         W = (V * self.scale_) @ V.T
-        return (X - self.mean_.astype(X.dtype)) @ W.astype(X.dtype)
+        return self._apply(X, W, before=self.mean_)
 
     def inverse_transform(self, X):
         """Map transformed data back to the input space.
@@ -212,12 +249,12 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Transformed data.
+            Transformed data; Dask input is mapped back lazily.
 
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
-            Data in the input space.
+            Data in the input space (a Dask collection for Dask input).
         """
         check_is_fitted(self)
         if self.n_components_ < self.n_features_in_:
@@ -227,10 +264,28 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"({self.n_features_in_}): the projection discarded directions. Use "
                 "n_components=None."
             )
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         V = self.eigenvectors_
         W_inv = (V / self.scale_) @ V.T
-        return X @ W_inv.astype(X.dtype) + self.mean_.astype(X.dtype)
+        return self._apply(X, W_inv, after=self.mean_)
+
+    def _apply(self, X, W, before=None, after=None):
+        """``(X - before) @ W + after``, lazily block by block for Dask input."""
+        if not is_dask_collection(X):
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+            return affine_map(X, W, before, after)
+        _check_feature_names(self, feature_frame(X), reset=False)
+        _check_n_features(self, feature_frame(X), reset=False)
+        if _get_output_config("transform", self)["dense"] != "default":
+            raise ValueError(
+                "set_output(transform="
+                f"{_get_output_config('transform', self)['dense']!r}) does not apply "
+                "to Dask input, which is transformed lazily: a Dask DataFrame gives a "
+                "Dask DataFrame with the same column names, a Dask array a Dask "
+                'array. Use set_output(transform="default").'
+            )
+        from skclassgap.spectral._dask import dask_affine_map
+
+        return dask_affine_map(X, W, before, after)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

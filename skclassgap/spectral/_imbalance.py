@@ -121,7 +121,8 @@ def spectral_imbalance(
     ----------
     X : array-like of shape (n_samples, n_features) or dict of str to array-like
         Features; a dict maps names (e.g. encoders) to feature sets of the same
-        rows, which are then compared.
+        rows, which are then compared. Dask arrays and DataFrames are reduced
+        block by block, as in :func:`class_spectra`.
     y : array-like of shape (n_samples,)
         Class labels (the same for every feature set).
     shrinkage : None, "ledoit_wolf" or float in [0, 1], default=None

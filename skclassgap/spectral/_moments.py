@@ -28,7 +28,8 @@ from skclassgap._kernels.moments import (
     _code_counts,
     _group_shift,
 )
-from skclassgap.utils._labels import encode_label_pair
+from skclassgap.utils._dask import any_dask
+from skclassgap.utils._labels import encode_label_pair, union_labels
 
 # Rows per chunk are chosen so that one chunk of X takes about this many bytes.
 _CHUNK_BYTES = 64 * 2**20
@@ -133,6 +134,18 @@ def _accumulate(X, codes, offset, lookup, rows, seen_before, shifts, out):
         counts += chunk_counts
 
 
+def _union_classes(classes, new, what):
+    """Sorted union of two class arrays whose labels must be comparable."""
+    try:
+        return union_labels([classes, new], what)
+    except ValueError:
+        raise ValueError(
+            f"{what} ({new.dtype}: {new.tolist()[:5]!r}) cannot be compared with the "
+            f"classes already seen ({classes.dtype}: {classes.tolist()[:5]!r}); use "
+            "one label type."
+        ) from None
+
+
 class ClassMoments:
     """Per-class counts, sums and scatter matrices that add up across chunks.
 
@@ -146,7 +159,11 @@ class ClassMoments:
 
     Two objects fitted on disjoint rows :meth:`merge` into the moments of the
     union (exactly, up to floating-point rounding), so chunks or Dask blocks
-    can be reduced in any order.
+    can be reduced in any order. :meth:`partial_fit` accepts Dask arrays and
+    DataFrames (with the ``dask`` extra): each block of rows gets its own
+    moments, computed where the block lives, and the blocks' moments are
+    merged by a tree reduction, so only ``n_classes * n_features ** 2``
+    statistics per block leave the workers.
 
     Parameters
     ----------
@@ -237,7 +254,9 @@ class ClassMoments:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features; float32 stays float32 in the chunk products.
+            Features; float32 stays float32 in the chunk products. A Dask
+            array or DataFrame is reduced block by block (``y`` then split
+            into the same blocks, e.g. a column of the same Dask DataFrame).
         y : array-like of shape (n_samples,)
             Class labels.
 
@@ -253,6 +272,16 @@ class ClassMoments:
             raise ValueError(
                 f"chunk_size must be a positive integer or None; got {chunk_size!r}."
             )
+        if any_dask(X, y):
+            from skclassgap.spectral._dask import dask_moments
+
+            moments = dask_moments(
+                X,
+                y,
+                chunk_size=chunk_size,
+                n_features=getattr(self, "n_features_in_", None),
+            )
+            return self.merge(moments)
         X = check_array(
             X,
             dtype=[np.float64, np.float32],
@@ -276,15 +305,7 @@ class ClassMoments:
         present = _code_counts(codes, labels.offset, len(labels.values)) > 0
         seen = labels.values[present]
         if hasattr(self, "classes_"):
-            try:
-                if (self.classes_.dtype.kind in "iufb") != (seen.dtype.kind in "iufb"):
-                    raise TypeError
-                classes = np.unique(np.concatenate([self.classes_, seen]))
-            except TypeError:
-                raise ValueError(
-                    f"labels of y ({seen.dtype}) cannot be compared with the classes "
-                    f"already seen ({self.classes_.dtype}); use one label type."
-                ) from None
+            classes = _union_classes(self.classes_, seen, "labels of y")
         else:
             classes = seen
         k_all = len(classes)
@@ -361,7 +382,7 @@ class ClassMoments:
                 f"cannot merge moments on {other.n_features_in_} features into moments "
                 f"on {self.n_features_in_} features."
             )
-        classes = np.unique(np.concatenate([self.classes_, other.classes_]))
+        classes = _union_classes(self.classes_, other.classes_, "the classes merged")
         self._expand(classes)
         where = np.searchsorted(classes, other.classes_)
         fresh = self.counts_[where] == 0

@@ -363,3 +363,36 @@ def _encode_factorize(a, b, names, values_dtype, same_kind, small):
     if values_dtype is not None:
         values = values.astype(values_dtype)
     return LabelCodes(values, codes_a, codes_b, 0)
+
+
+def union_labels(arrays, what):
+    """Sorted union of label arrays (e.g. the classes of several blocks).
+
+    Refuses what :func:`encode_label_pair` refuses within one array: numbers
+    mixed with strings (NumPy would silently turn the numbers into strings)
+    and labels that cannot be sorted. ``what`` names the labels in messages.
+    """
+    arrays = [np.asarray(a) for a in arrays]
+    if not arrays:
+        return np.empty(0)
+    if len({a.dtype.kind in "iufb" for a in arrays}) > 1:
+        kinds = sorted({str(a.dtype) for a in arrays})
+        raise ValueError(
+            f"{what} mix label types ({', '.join(kinds)}); use one type for all labels."
+        )
+    combined = np.concatenate(arrays)
+    if combined.dtype.kind == "O":
+        types = {type(v) for v in combined.tolist()}
+        strings = {t for t in types if issubclass(t, (str, bytes))}
+        if strings and len(strings) != len(types):
+            raise ValueError(
+                f"{what} mix label types "
+                f"({', '.join(sorted(t.__name__ for t in types))}); use one type "
+                "for all labels."
+            )
+    try:
+        return np.unique(combined)
+    except TypeError as exc:
+        raise ValueError(
+            f"{what} cannot be sorted ({exc}); use one comparable type for all labels."
+        ) from None

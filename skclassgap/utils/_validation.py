@@ -5,11 +5,15 @@ import numbers
 import numpy as np
 
 
-def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
+def check_sample_weight(
+    sample_weight, n_samples, *, name="sample_weight", allow_all_zero=False
+):
     """Return ``sample_weight`` as a contiguous float64 array, or None.
 
     Rejects wrong length, wrong dimension, non-numeric values, NaN/inf and
-    negative weights with a message naming the argument and what was received.
+    negative weights with a message naming the argument and what was received;
+    also all-zero weights unless ``allow_all_zero`` (one block of many may
+    weigh nothing; the caller then checks the total).
     """
     if sample_weight is None:
         return None
@@ -35,8 +39,13 @@ def check_sample_weight(sample_weight, n_samples, *, name="sample_weight"):
             f"{name} contains negative values (min {sw.min().item()!r}); weights "
             "must be >= 0."
         )
-    if n_samples and not sw.any():
-        raise ValueError(
-            f"{name} is zero everywhere; at least one weight must be positive."
-        )
+    if n_samples and not allow_all_zero and not sw.any():
+        raise_all_zero(name)
     return sw
+
+
+def raise_all_zero(name="sample_weight"):
+    """The error of weights that are zero everywhere."""
+    raise ValueError(
+        f"{name} is zero everywhere; at least one weight must be positive."
+    )
