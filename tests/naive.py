@@ -128,6 +128,29 @@ def best_offset_naive(scores, offsets, k, y, func):
     return best
 
 
+def balanced_accuracy_naive(y, pred, w):
+    """Mean over the classes of y of the weighted share of their rows predicted
+    as themselves."""
+    return np.mean(
+        [np.sum(w[(y == c) & (pred == c)]) / np.sum(w[y == c]) for c in np.unique(y)]
+    )
+
+
+def balanced_guard_naive(scores, y, w, reference, offset_list, chosen):
+    """Walk back from ``chosen`` to the first offsets whose balanced accuracy is at
+    least the reference's; if there is none, the highest one among 0..chosen."""
+
+    def ba(offsets):
+        return balanced_accuracy_naive(y, np.argmax(scores + offsets, axis=1), w)
+
+    floor = ba(reference)
+    for c in range(chosen, -1, -1):
+        if ba(offset_list[c]) >= floor - 1e-12:
+            return c
+    values = [ba(o) for o in offset_list[: chosen + 1]]
+    return values.index(max(values))
+
+
 def below_counts_naive(neg, pos):
     """Distinct values of neg and pos, and how many of each are <= every value."""
     values = sorted(set(list(neg) + list(pos)))

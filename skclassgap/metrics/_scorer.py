@@ -38,6 +38,13 @@ class LabelMetric(NamedTuple):
     only-positive rows move to the positive side, or only-negative rows to the
     negative side). Threshold searches then score only the candidates where
     such a move is impossible. Spreads (``neg_class_gap*``) are not monotone.
+
+    ``recall_summary`` declares that the metric is a function of the per-class
+    recalls alone, every class weighing the same (balanced accuracy, g-mean,
+    worst-class recall, recall gap; not accuracy, which weighs classes by
+    their size, nor anything with precision). Offsets tuned for such a metric
+    move recall between classes; ThresholdCalibrator keeps them from paying
+    for it with out-of-fold balanced accuracy below the prior correction's.
     """
 
     score_func: Callable
@@ -45,6 +52,7 @@ class LabelMetric(NamedTuple):
     greater_is_better: bool
     from_counts: Callable
     monotone: bool = True
+    recall_summary: bool = False
 
 
 def _gap_counts(metric):
@@ -83,9 +91,15 @@ def _accuracy_counts(tp, support, predicted):
 _METRICS = {
     "accuracy": LabelMetric(accuracy_from_labels, {}, True, _accuracy_counts),
     "balanced_accuracy": LabelMetric(
-        balanced_accuracy_from_labels, {}, True, _balanced_accuracy_counts
+        balanced_accuracy_from_labels,
+        {},
+        True,
+        _balanced_accuracy_counts,
+        recall_summary=True,
     ),
-    "g_mean": LabelMetric(geometric_mean_score, {}, True, _g_mean_counts),
+    "g_mean": LabelMetric(
+        geometric_mean_score, {}, True, _g_mean_counts, recall_summary=True
+    ),
     "macro_f1": LabelMetric(
         macro_f1_score, {"zero_division": 0.0}, True, _macro_f1_counts
     ),
@@ -93,11 +107,17 @@ _METRICS = {
 for _metric in ("recall", "precision", "f1"):
     _suffix = "" if _metric == "recall" else f"_{_metric}"
     _kw = {"metric": _metric, "zero_division": 0.0}
+    _recalls = _metric == "recall"
     _METRICS[f"worst_class_{_metric}"] = LabelMetric(
-        worst_class_score, _kw, True, _worst_counts(_metric)
+        worst_class_score, _kw, True, _worst_counts(_metric), recall_summary=_recalls
     )
     _METRICS[f"neg_class_gap{_suffix}"] = LabelMetric(
-        class_gap, _kw, False, _gap_counts(_metric), monotone=False
+        class_gap,
+        _kw,
+        False,
+        _gap_counts(_metric),
+        monotone=False,
+        recall_summary=_recalls,
     )
 
 

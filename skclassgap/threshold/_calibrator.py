@@ -34,6 +34,7 @@ from skclassgap.metrics._scorer import label_metric
 from skclassgap.threshold._search import (
     CountObjective,
     LabelObjective,
+    balanced_guard_choice,
     binary_search,
     evaluate_offsets,
     key_improves,
@@ -146,6 +147,24 @@ class ThresholdCalibrator(
       tuning; with large classes the tuned offsets are kept. Only points
       whose objective is not below either start are considered, so
       ``best_score_`` is never below ``start_scores_``.
+      **Balanced-accuracy guard** (objectives that summarise the per-class
+      recalls alone: ``worst_class_recall``, ``neg_class_gap``, ``g_mean``,
+      ``balanced_accuracy``): the prior correction is the Bayes rule for
+      balanced accuracy (the mean of the per-class recalls), so offsets that
+      depart from it trade mean recall for the objective, and the
+      out-of-fold estimate of that trade flatters the tuned offsets (they
+      were chosen on those rows, and the final model is refitted on all of
+      them). So the kept offsets must not lower the out-of-fold balanced
+      accuracy below the prior correction's, with no allowance for noise;
+      when the noise rule's point would, the calibrator walks back along
+      the path to the first point that does not (``guarded_``). Raising
+      the weak classes stays allowed; closing a gap by lowering the strong
+      classes below the prior correction's mean recall does not. The guard
+      only chooses among the points above, so the objective guarantee holds
+      for the final offsets; the balanced-accuracy guarantee holds whenever
+      the prior correction scores at least the plain argmax on the
+      objective (otherwise it is not among those points, and the point with
+      the highest balanced accuracy is kept).
 
     Parameters
     ----------
@@ -157,7 +176,9 @@ class ThresholdCalibrator(
         ``"worst_class_recall"``, ``"neg_class_gap"``, ...), scored from counts
         on every candidate at once; or a callable ``(y_true, y_pred) -> float``
         (larger is better), evaluated at up to 512 evenly spread candidates per
-        one-dimensional search.
+        one-dimensional search; multiclass offsets tuned for a callable are
+        kept as the ascent ends (neither the noise rule nor the
+        balanced-accuracy guard applies, as nothing is known of it).
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         How out-of-fold scores are obtained. An int gives stratified k-fold; a
         float in (0, 1) one stratified shuffle split holding out that fraction;
@@ -202,7 +223,12 @@ class ThresholdCalibrator(
         Multiclass only. The start whose ascent ended higher.
     shrinkage_ : float
         Multiclass only. Position of ``offsets_`` on the path from the prior
-        correction (0) to the tuned offsets (1), set by the noise rule.
+        correction (0) to the tuned offsets (1), set by the noise rule and
+        the balanced-accuracy guard.
+    guarded_ : bool
+        Multiclass only. Whether the balanced-accuracy guard moved the
+        offsets back toward the prior correction (always ``False`` for
+        objectives that are not recall summaries, and for callables).
     n_rounds_ : int
         Multiclass only. Rounds of coordinate ascent run.
     best_score_ : float
@@ -281,6 +307,7 @@ class ThresholdCalibrator(
             metric.from_counts,
             1.0 if metric.greater_is_better else -1.0,
             monotone=metric.monotone,
+            recall_summary=metric.recall_summary,
         )
 
     def _splits(self, X, y, routed):
@@ -430,6 +457,19 @@ class ThresholdCalibrator(
                 kept.append((t, offsets, value))
         ts, path, values = zip(*kept, strict=True)
         chosen = noise_rule_choice(scores, y, weights, objective, path, values)
+        # Balanced-accuracy guard (objectives declared recall summaries): back
+        # toward the prior correction until the out-of-fold balanced accuracy
+        # is not below the prior correction's. Only kept points are
+        # candidates, so the objective stays at least both starts'.
+        self.guarded_ = False
+        if isinstance(objective, CountObjective) and objective.recall_summary:
+            ba = label_metric("balanced_accuracy")
+            guard = CountObjective(ba.from_counts, 1.0)
+            guarded = balanced_guard_choice(
+                scores, y, weights, guard, starts["prior"], path, chosen
+            )
+            self.guarded_ = guarded != chosen
+            chosen = guarded
         self.offsets_ = path[chosen]
         self.best_score_ = float(values[chosen])
         self.shrinkage_ = float(ts[chosen])

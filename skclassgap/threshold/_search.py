@@ -48,7 +48,7 @@ _TOL = 1e-12
 class CountObjective:
     """A count-based objective: ``sign * from_counts(tp, support, predicted)``."""
 
-    def __init__(self, from_counts, sign, monotone=False):
+    def __init__(self, from_counts, sign, monotone=False, recall_summary=False):
         self.from_counts = from_counts
         self.sign = sign
         # Nondecreasing in every class's true positives when the errors it
@@ -56,6 +56,10 @@ class CountObjective:
         # F1 summaries; not class gaps): lets the binary search skip
         # thresholds that cannot be optimal.
         self.monotone = monotone
+        # A function of the per-class recalls alone, every class weighing the
+        # same: offsets tuned for it are held to the balanced accuracy of the
+        # prior correction (see balanced_guard_choice).
+        self.recall_summary = recall_summary
 
     def __call__(self, tp, support, predicted):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -463,3 +467,28 @@ def noise_rule_choice(scores, y, w, objective, offset_list, values):
         if gain.size < 2 or values[best] - values[c] <= NOISE_SE * gain.std(ddof=1):
             return c
     return best
+
+
+def balanced_guard_choice(scores, y, w, guard, reference, offset_list, chosen):
+    """Index of the offsets kept once the balanced-accuracy guard is applied.
+
+    ``offset_list`` runs from the most to the least regularised (the offsets
+    ``reference``, the prior correction, first when present) and ``chosen``
+    is the noise rule's pick. Offsets are admissible when ``guard`` (the
+    balanced accuracy, larger is better) on the rows is not below the
+    reference's. The result is the first admissible index going from
+    ``chosen`` back toward the start of the list; when none of
+    ``0..chosen`` is admissible (possible only when the reference is not in
+    the list), the one of them with the highest guard value.
+
+    Returns
+    -------
+    index : int
+        Index into ``offset_list``, at most ``chosen``.
+    """
+    floor = evaluate_offsets(scores, reference, y, w, guard)
+    values = [evaluate_offsets(scores, o, y, w, guard) for o in offset_list]
+    for c in range(chosen, -1, -1):
+        if values[c] >= floor - _TOL:
+            return c
+    return int(np.argmax(values[: chosen + 1]))

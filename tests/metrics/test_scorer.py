@@ -199,3 +199,42 @@ def test_per_class_metric_refuses_unknown_name():
 
     with pytest.raises(ValueError, match=r"metric='auc' is not a per-class metric"):
         per_class_metric("auc", np.ones(2), np.ones(2), np.ones(2))
+
+
+def _counts_of(confusion):
+    """(tp, support, predicted) of a confusion matrix C[true, predicted]."""
+    return np.diag(confusion).copy(), confusion.sum(axis=1), confusion.sum(axis=0)
+
+
+@pytest.mark.parametrize("name", get_scorer_names())
+def test_label_metric_recall_summary_declaration_holds(name):
+    """Check that every scorer declared a recall summary is a symmetric function
+    of the per-class recalls alone.
+
+    On random 4-class confusion matrices, such a metric keeps its value when
+    (a) each class's errors move to other wrong classes (recalls fixed,
+    predicted counts changed), (b) one class's row is scaled (its recall fixed,
+    its size changed) and (c) the classes are relabelled. A metric declared
+    otherwise must break one of these on the same cases (else the declaration
+    withholds the balanced-accuracy guard from a recall summary).
+    """
+    metric = label_metric(name)
+    rng = np.random.default_rng(0)
+    broken = False
+    for _ in range(200):
+        confusion = rng.integers(1, 8, size=(4, 4)).astype(float)
+        value = float(metric.from_counts(*_counts_of(confusion)))
+        moved = confusion.copy()
+        for i in range(4):
+            errors = np.delete(moved[i], i)
+            moved[i, np.arange(4) != i] = rng.permutation(errors)
+        scaled = confusion.copy()
+        scaled[rng.integers(4)] *= 3.0
+        perm = rng.permutation(4)
+        relabelled = confusion[perm][:, perm]
+        for other in (moved, scaled, relabelled):
+            kept = float(metric.from_counts(*_counts_of(other)))
+            if abs(kept - value) > 1e-12:
+                broken = True
+                assert not metric.recall_summary, (name, confusion, other)
+    assert broken == (not metric.recall_summary)

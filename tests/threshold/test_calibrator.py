@@ -15,7 +15,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skclassgap.metrics import geometric_mean_score, macro_f1_score
+from skclassgap.metrics import geometric_mean_score, get_scorer_names, macro_f1_score
 from skclassgap.threshold import ThresholdCalibrator
 from tests.naive import best_threshold_naive
 
@@ -346,3 +346,95 @@ def test_threshold_calibrator_tiny_classes_keep_prior_correction():
         worst_class_score(y_te, model.predict(X_te))
         > worst_class_score(y_te, plain) + 0.2
     )
+
+
+def _oof_log_proba(X, y, cv=3):
+    """Out-of-fold log-probabilities of a logistic regression, as the calibrator
+    collects them (stratified folds of an int cv)."""
+    proba = cross_val_predict(LogisticRegression(), X, y, cv=cv, method="predict_proba")
+    return np.log(proba)
+
+
+def _balanced_accuracy(log_proba, offsets, y):
+    from sklearn.metrics import balanced_accuracy_score
+
+    return balanced_accuracy_score(y, np.argmax(log_proba + offsets, axis=1))
+
+
+@pytest.mark.parametrize("objective", sorted(get_scorer_names()))
+def test_threshold_calibrator_offsets_keep_prior_balanced_accuracy(
+    multiclass, objective
+):
+    """Check both guarantees of the multiclass offsets at once: out of fold, the
+    objective of the kept offsets is at least both starts', and for recall
+    summaries (the prior correction scoring at least the plain argmax) their
+    balanced accuracy is at least the prior correction's; other objectives are
+    never guarded."""
+    from skclassgap.metrics._scorer import label_metric
+
+    X, y = multiclass
+    model = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=3)
+    model.fit(X, y)
+    assert model.best_score_ >= max(model.start_scores_.values()) - 1e-12
+    log_proba = _oof_log_proba(X, y)
+    prior = -np.log(np.bincount(y) / len(y))
+    if not label_metric(objective).recall_summary:
+        assert not model.guarded_
+        return
+    assert model.start_scores_["prior"] >= model.start_scores_["zero"]
+    assert _balanced_accuracy(log_proba, model.offsets_, y) >= (
+        _balanced_accuracy(log_proba, prior, y) - 1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    "objective, seed", [("worst_class_recall", 1), ("neg_class_gap", 0)]
+)
+def test_threshold_calibrator_guard_walks_back_from_noise_rule(
+    monkeypatch, objective, seed
+):
+    """Check, on a seeded case where it binds, that the guard moves the noise
+    rule's pick back along the path to the first point whose out-of-fold balanced
+    accuracy is not below the prior correction's: with the declaration switched
+    off the calibrator keeps a point further out that loses balanced accuracy,
+    and every path point from there back to the guarded one either loses it
+    or scores below a start on the objective."""
+    import skclassgap.metrics._scorer as scorer
+    from skclassgap.threshold._calibrator import _SHRINK
+
+    X, y = make_classification(
+        n_samples=1000,
+        n_features=8,
+        n_informative=5,
+        n_classes=4,
+        n_clusters_per_class=1,
+        weights=[0.6, 0.25, 0.1, 0.05],
+        random_state=seed,
+    )
+    guarded = ThresholdCalibrator(LogisticRegression(), objective=objective, cv=3)
+    guarded.fit(X, y)
+    metric = scorer.label_metric(objective)
+    monkeypatch.setitem(
+        scorer._METRICS, objective, metric._replace(recall_summary=False)
+    )
+    free = clone(guarded).fit(X, y)
+    assert guarded.guarded_ and not free.guarded_
+    assert guarded.shrinkage_ < free.shrinkage_
+    log_proba = _oof_log_proba(X, y)
+    prior = -np.log(np.bincount(y) / len(y))
+    floor = _balanced_accuracy(log_proba, prior, y)
+    assert _balanced_accuracy(log_proba, guarded.offsets_, y) >= floor - 1e-12
+    assert _balanced_accuracy(log_proba, free.offsets_, y) < floor
+    assert (
+        free.best_score_ >= guarded.best_score_ >= max(guarded.start_scores_.values())
+    )
+    tuned = prior + (free.offsets_ - prior) / free.shrinkage_
+    sign = 1.0 if metric.greater_is_better else -1.0
+    for t in _SHRINK:
+        if not guarded.shrinkage_ < t <= free.shrinkage_:
+            continue
+        offsets = prior + t * (tuned - prior)
+        pred = np.argmax(log_proba + offsets, axis=1)
+        value = sign * metric.score_func(y, pred, **metric.kwargs)
+        below_starts = value < max(guarded.start_scores_.values()) - 1e-12
+        assert below_starts or _balanced_accuracy(log_proba, offsets, y) < floor

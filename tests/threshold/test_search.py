@@ -16,6 +16,7 @@ from skclassgap.threshold._search import (
     CountObjective,
     LabelObjective,
     _sweep_class,
+    balanced_guard_choice,
     best_index,
     binary_search,
     binary_sweep,
@@ -23,6 +24,8 @@ from skclassgap.threshold._search import (
     offset_search,
 )
 from tests.naive import (
+    balanced_accuracy_naive,
+    balanced_guard_naive,
     below_counts_naive,
     best_offset_naive,
     best_threshold_naive,
@@ -379,3 +382,46 @@ def test_threshold_calibrator_small_fit_compiles_no_kernel(tmp_path):
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("reference_in_list", [True, False])
+def test_balanced_guard_choice_matches_naive(seed, reference_in_list):
+    """Check that the guard walks back from the noise rule's pick to the first
+    offsets whose (weighted) balanced accuracy is not below the reference's,
+    and takes the highest one when none is, as a loop over rows does."""
+    scores, y, reference = _multiclass_case(seed, n_classes=5)
+    rng = np.random.default_rng(seed)
+    w = rng.integers(1, 4, len(y)).astype(float)
+    offset_list = [reference + rng.normal(scale=1.0, size=5) for _ in range(5)]
+    if reference_in_list:
+        offset_list[0] = reference
+    chosen = int(rng.integers(0, 5))
+    guard = _count_objective("balanced_accuracy")
+    got = balanced_guard_choice(scores, y, w, guard, reference, offset_list, chosen)
+    assert got == balanced_guard_naive(scores, y, w, reference, offset_list, chosen)
+    floor = balanced_accuracy_naive(y, np.argmax(scores + reference, axis=1), w)
+    value = balanced_accuracy_naive(y, np.argmax(scores + offset_list[got], axis=1), w)
+    if reference_in_list:
+        assert value >= floor - 1e-12
+
+
+def test_balanced_guard_choice_falls_back_to_highest_balanced_accuracy():
+    """Check that without an admissible point the guard keeps the pick's side of
+    the list and takes its highest balanced accuracy: rows of class k score 1 on
+    k, so the reference (zeros) is perfect and pushing class 0 up costs recall
+    to the others, more the further it is pushed."""
+    y = np.repeat(np.arange(3), 4).astype(np.int64)
+    scores = np.eye(3)[y] + np.linspace(0.0, 0.3, 12)[:, None] * [0.0, 1.0, -1.0]
+    scores = np.ascontiguousarray(scores)
+    w = np.ones(12)
+    guard = _count_objective("balanced_accuracy")
+    reference = np.zeros(3)
+    offset_list = [np.array([b, 0.0, 0.0]) for b in (1.6, 1.15, 1.5, 1.05)]
+    values = [
+        balanced_accuracy_naive(y, np.argmax(scores + o, axis=1), w)
+        for o in offset_list
+    ]
+    assert values[1] > values[0] and values[3] > values[1] and values[3] < 1.0
+    assert balanced_guard_choice(scores, y, w, guard, reference, offset_list, 2) == 1
+    assert balanced_guard_choice(scores, y, w, guard, reference, offset_list, 3) == 3
