@@ -139,15 +139,7 @@ for _instance in NAN_TOLERANT_INSTANCES:
     INSTANCES[type(_instance).__name__].append(_instance)
 
 # name -> {check name: one-line reason}. Every entry says why it is expected.
-EXPECTED_FAILED_CHECKS = {
-    "ThresholdCalibrator": {
-        "check_classifiers_train": (
-            "predict applies the tuned threshold/offsets, so it is not the argmax of "
-            "the unchanged decision_function/predict_proba "
-            "(as TunedThresholdClassifierCV)"
-        ),
-    },
-}
+EXPECTED_FAILED_CHECKS = {}
 
 _RESAMPLING_IS_NOT_REPETITION = (
     "resampling draws depend on the rows present: repeating a row changes the "
