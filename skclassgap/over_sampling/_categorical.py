@@ -29,13 +29,18 @@ import numpy as np
 from skclassgap._kernels.categorical import _smotenc_topk, _vdm_topk
 from skclassgap.over_sampling._neighbors import _n_threads, _run_blocks
 
-# Below this many (query, reference) pairs, the NumPy path runs (no numba
-# compilation on a first call; it is within 2x of the kernel there).
-_NUMPY_PAIRS = 2**20
+# Below this many (query, reference) pairs (classes of up to 256 rows) the
+# NumPy path runs: a first call then needs no numba compilation (about 2 s
+# once per machine; the cache is on disk). It takes about 10 ms there and
+# grows much faster than the kernels above it (measured: 0.3 s against 3 ms at
+# 1,024 rows), hence the low threshold.
+_NUMPY_PAIRS = 2**16
 # Distances held at once by the NumPy path (float64 entries).
 _BLOCK_ENTRIES = 2**18
 # Query rows per kernel call (the unit of work shared among threads).
 _KERNEL_BLOCK = 256
+# Reference rows per block inside the kernels (kept in cache for all queries).
+_REF_BLOCK = 1024
 
 
 def _scaled(values):
@@ -135,11 +140,14 @@ def smotenc_neighbors(values, codes, m, k, *, n_jobs=None):
         acc += penalty * n_diff
         return acc
 
-    values_t = np.ascontiguousarray(values.T)
-    codes_t = np.ascontiguousarray(codes.T)
+    if n * n > _NUMPY_PAIRS:  # the kernel's column-major copies
+        values_t = np.ascontiguousarray(values.T)
+        codes_t = np.ascontiguousarray(codes.T)
 
     def kernel_call(queries, best_dist, best_idx):
-        _smotenc_topk(values_t, codes_t, penalty, queries, best_dist, best_idx)
+        _smotenc_topk(
+            values_t, codes_t, penalty, queries, _REF_BLOCK, best_dist, best_idx
+        )
 
     return _search(n, k, numpy_block, kernel_call, n_jobs)
 
@@ -207,12 +215,26 @@ def vdm_neighbors(codes, tables, offsets, n_classes, k, *, n_jobs=None):
     """
     codes = np.ascontiguousarray(codes, dtype=np.int32)
     n = codes.shape[0]
+    if n * n > _NUMPY_PAIRS:  # the kernel's column-major copy
+        codes_t = np.ascontiguousarray(codes.T)
+        ends = np.append(offsets[1:], tables.size)
+        n_levels = ((ends - offsets) // n_classes).astype(np.int64)
 
     def numpy_block(queries):
         return vdm_distances(codes, tables, offsets, n_classes, queries)
 
     def kernel_call(queries, best_dist, best_idx):
-        _vdm_topk(codes, tables, offsets, n_classes, queries, best_dist, best_idx)
+        _vdm_topk(
+            codes_t,
+            tables,
+            offsets,
+            n_levels,
+            n_classes,
+            queries,
+            _REF_BLOCK,
+            best_dist,
+            best_idx,
+        )
 
     return _search(n, k, numpy_block, kernel_call, n_jobs)
 

@@ -28,7 +28,9 @@ def path(request, monkeypatch):
     """Run the search by the NumPy path or by the numba kernel."""
     if request.param == "kernel":
         monkeypatch.setattr(cat, "_NUMPY_PAIRS", 0)
-        monkeypatch.setattr("skclassgap._kernels.categorical._REF_BLOCK", 1024)
+        monkeypatch.setattr(cat, "_REF_BLOCK", 23)  # several reference blocks
+    else:
+        monkeypatch.setattr(cat, "_NUMPY_PAIRS", 2**40)
     return request.param
 
 
@@ -60,11 +62,13 @@ def test_smotenc_neighbors_extreme_scales(rng, path, scale):
 def test_smotenc_kernel_threads_and_blocks_identical(rng, monkeypatch, n_jobs):
     """Check that the kernel path (small blocks, any number of threads) returns
     exactly the NumPy path's neighbours."""
-    values, codes = _mixed(rng, n=700, d=2, q=3)
+    values, codes = _mixed(rng, n=300, d=2, q=3)
     m = cat.median_std(values)
+    monkeypatch.setattr(cat, "_NUMPY_PAIRS", 2**40)
     expected = cat.smotenc_neighbors(values, codes, m, 5)
     monkeypatch.setattr(cat, "_NUMPY_PAIRS", 0)
     monkeypatch.setattr(cat, "_KERNEL_BLOCK", 37)
+    monkeypatch.setattr(cat, "_REF_BLOCK", 61)
     got = cat.smotenc_neighbors(values, codes, m, 5, n_jobs=n_jobs)
     np.testing.assert_array_equal(got, expected)
 
@@ -132,3 +136,17 @@ def test_majority_vote_ties_uniform():
     assert set(np.unique(got[:, 0])) == {0, 1}
     assert abs(share - 0.5) < 4 * np.sqrt(0.25 / 4000)
     assert (got[:, 1] == 2).all()
+
+
+def test_vdm_neighbors_wide_column_match_naive(rng, path):
+    """Check the VDM search with a column of more levels than the kernel
+    tabulates per query (computed pair by pair) next to a narrow column."""
+    codes = np.c_[rng.integers(0, 6000, 300), rng.integers(0, 3, 300)]
+    codes[:150, 0] %= 40  # repeated levels too
+    codes = codes.astype(np.int32)
+    y = rng.integers(0, 2, 300)
+    tables, offsets = cat.vdm_tables(codes, y, np.array([6000, 3]), 2)
+    got = cat.vdm_neighbors(codes, tables, offsets, 2, 4)
+    dist = vdm_naive(codes, y, codes, codes)
+    dist[np.arange(300), np.arange(300)] = np.inf
+    np.testing.assert_array_equal(got, np.argsort(dist, kind="stable")[:, :4])
