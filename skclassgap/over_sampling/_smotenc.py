@@ -40,38 +40,36 @@ def _precomputed(nn):
     return nn
 
 
-class _VDMSearch:
-    """SMOTE-N's generation for one class (shared by SMOTEN and SMOTENC)."""
+def _vdm_prepare(table, y_codes):
+    """The value difference metric's tables, from all rows (every class)."""
+    n_classes = int(y_codes.max()) + 1
+    tables, offsets = vdm_tables(table.codes, y_codes, table.n_levels, n_classes)
+    return tables, offsets, n_classes
 
-    @staticmethod
-    def prepare(table, y_codes):
-        n_classes = int(y_codes.max()) + 1
-        tables, offsets = vdm_tables(table.codes, y_codes, table.n_levels, n_classes)
-        return tables, offsets, n_classes
 
-    @staticmethod
-    def generate(job, vdm, k, estimator, n_jobs):
-        tables, offsets, n_classes = vdm
-        codes = job.X.codes[job.rows]
-        n = len(job.rows)
-        if estimator is None:
-            nbrs = vdm_neighbors(codes, tables, offsets, n_classes, k, n_jobs=n_jobs)
-        else:
-            # The estimator gets the class's full distance matrix, as in
-            # imbalanced-learn (n^2 memory: the built-in search avoids it).
-            dist = vdm_distances(codes, tables, offsets, n_classes, np.arange(n))
-            nbrs = kneighbors(
-                dist,
-                dist,
-                k,
-                exclude=np.arange(n, dtype=np.int64),
-                estimator=_precomputed(estimator),
-            )
-        local = np.random.default_rng(job.seed).integers(0, n, size=job.n_new)
-        voters = np.hstack([np.arange(n, dtype=np.int64)[:, None], nbrs])
-        new_codes = majority_vote(codes, voters, local, _vote_rng(job.seed))
-        parents = job.rows[local]
-        return Synthetic(parents, parents.copy(), np.zeros(job.n_new), codes=new_codes)
+def _smoten_generate(job, vdm, k, estimator, n_jobs):
+    """SMOTE-N rows of one class (shared by SMOTEN and SMOTENC)."""
+    tables, offsets, n_classes = vdm
+    codes = job.X.codes[job.rows]
+    n = len(job.rows)
+    if estimator is None:
+        nbrs = vdm_neighbors(codes, tables, offsets, n_classes, k, n_jobs=n_jobs)
+    else:
+        # The estimator gets the class's full distance matrix, as in
+        # imbalanced-learn (n^2 memory: the built-in search avoids it).
+        dist = vdm_distances(codes, tables, offsets, n_classes, np.arange(n))
+        nbrs = kneighbors(
+            dist,
+            dist,
+            k,
+            exclude=np.arange(n, dtype=np.int64),
+            estimator=_precomputed(estimator),
+        )
+    local = np.random.default_rng(job.seed).integers(0, n, size=job.n_new)
+    voters = np.hstack([np.arange(n, dtype=np.int64)[:, None], nbrs])
+    new_codes = majority_vote(codes, voters, local, _vote_rng(job.seed))
+    parents = job.rows[local]
+    return Synthetic(parents, parents.copy(), np.zeros(job.n_new), codes=new_codes)
 
 
 def _onehot_rows(values, codes, n_levels, weight):
@@ -266,7 +264,7 @@ class SMOTENC(_MixedSyntheticSampler):
         self.median_std_ = {}
         self._vdm = None
         if isinstance(X, Table) and X.values.shape[1] == 0:
-            self._vdm = _VDMSearch.prepare(X, y_codes)
+            self._vdm = _vdm_prepare(X, y_codes)
 
     def _fit_resample(self, X, y):
         try:
@@ -278,7 +276,7 @@ class SMOTENC(_MixedSyntheticSampler):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
         check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
         if self._vdm is not None:
-            return _VDMSearch.generate(job, self._vdm, k, estimator, self.n_jobs)
+            return _smoten_generate(job, self._vdm, k, estimator, self.n_jobs)
         table = job.X if isinstance(job.X, Table) else None
         values = (table.values if table is not None else job.X)[job.rows]
         m = median_std(values)
@@ -441,7 +439,7 @@ class SMOTEN(_MixedSyntheticSampler):
     def _prepare(self, X, y_codes):
         nn = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
         self.nn_k_ = _precomputed(nn)
-        self._vdm = _VDMSearch.prepare(X, y_codes)
+        self._vdm = _vdm_prepare(X, y_codes)
 
     def _fit_resample(self, X, y):
         try:
@@ -452,4 +450,4 @@ class SMOTEN(_MixedSyntheticSampler):
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
         check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
-        return _VDMSearch.generate(job, self._vdm, k, estimator, self.n_jobs)
+        return _smoten_generate(job, self._vdm, k, estimator, self.n_jobs)
