@@ -226,8 +226,8 @@ def _check_categorical_missing(X, columns, sampler):
 
 
 def check_table(X, spec, sampler):
-    """Validate ``X`` for a mixed sampler; None for a numeric array without
-    categorical column (the caller then validates it as plain numeric data).
+    """Validate ``X`` for a mixed sampler; None for an array without categorical
+    column (the caller then validates it as plain numeric data, as SMOTE does).
 
     Checks that named categorical columns exist, that continuous columns are
     numeric and finite and that categorical columns hold no missing value; the
@@ -241,7 +241,7 @@ def check_table(X, spec, sampler):
             "(shape=" + str(X.shape) + ") while a minimum of 1 is required."
         )
     categorical = resolve_categorical(X, spec)
-    if not is_frame(X) and X.dtype.kind in "fiu" and len(categorical) == 0:
+    if not is_frame(X) and len(categorical) == 0:
         return None
     continuous = np.setdiff1d(np.arange(X.shape[1]), categorical).astype(np.int64)
     _check_categorical_missing(X, categorical, sampler)

@@ -187,14 +187,18 @@ def test_smoten_neighbour_distances_and_votes_equal_imblearn_rule():
 
 
 def test_smotenc_without_categorical_equals_smote():
-    """Check that SMOTENC finds no categorical column in a numeric array (nor in a
-    DataFrame of numbers) and then returns exactly SMOTE's output."""
+    """Check that SMOTENC finds no categorical column in a numeric array, an
+    object array of numbers or a DataFrame of numbers, and then returns exactly
+    SMOTE's output."""
     X, y = mixed_frame(n=300, minority=0.3, n_classes=3)
     X = X[["length", "weight"]]
     expected, y_expected = SMOTE(random_state=0).fit_resample(X.to_numpy(), y)
     got, y_got = SMOTENC(random_state=0).fit_resample(X.to_numpy(), y)
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(y_got, y_expected)
+    obj, _ = SMOTENC(random_state=0).fit_resample(X.to_numpy().astype(object), y)
+    np.testing.assert_array_equal(obj, expected)  # float64, as SMOTE returns
+    assert obj.dtype == np.float64
     frame, _ = SMOTENC(random_state=0).fit_resample(X, y)
     np.testing.assert_array_equal(frame["length"], expected[:, 0])
     np.testing.assert_array_equal(frame["weight"], expected[:, 1].astype(np.float32))
