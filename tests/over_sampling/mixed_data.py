@@ -1,11 +1,14 @@
-"""Mixed tables for the sampler tests, built in code (no file, no network)."""
+"""Mixed tables for the sampler tests: built in code, or read from the real
+tables shipped for the tests and the package (no network)."""
 
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-PENGUINS = Path(__file__).resolve().parents[1] / "data" / "penguins.csv"
+DATA = Path(__file__).resolve().parents[1] / "cli" / "data"
+PENGUINS = DATA / "penguins.csv"
+HYPOTHYROID = DATA / "hypothyroid.csv.gz"
 
 
 def mixed_frame(n=400, minority=0.2, n_classes=2, seed=0):
@@ -82,3 +85,26 @@ def car_like(seed=0):
     good = (grid[:, 0] >= 2) & (grid[:, 5] == 2) & (grid[:, 3] >= 1)
     y = (good & (rng.random(len(X)) < 0.7)).astype(int)
     return X, y
+
+
+def hypothyroid(raw=False):
+    """UCI hypothyroid (3,163 rows, 151 of class "hypothyroid"): 18 text columns
+    and 7 numeric ones. Unless ``raw``, TBG (92 % missing) is dropped, missing
+    numbers take their column's median and a missing sex the level "missing"."""
+    frame = pd.read_csv(HYPOTHYROID, na_values="?")
+    y = frame.pop("class").to_numpy()
+    if raw:
+        return frame, y
+    frame = frame.drop(columns="TBG")
+    numeric = frame.select_dtypes("number").columns
+    frame[numeric] = frame[numeric].fillna(frame[numeric].median())
+    frame["sex"] = frame["sex"].fillna("missing")
+    return frame, y
+
+
+def abalone19():
+    """abalone19 as the package ships it: Sex categorical, 7 measurements."""
+    from skclassgap.datasets import load_abalone19
+
+    X, y = load_abalone19(return_X_y=True)
+    return X, y.to_numpy()

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from skclassgap.over_sampling import SMOTEN, SMOTENC, GaussianOverSampler
-from tests.over_sampling.mixed_data import CATEGORICAL, CONTINUOUS, mixed_frame
+from tests.over_sampling.mixed_data import (
+    CATEGORICAL,
+    CONTINUOUS,
+    hypothyroid,
+    mixed_frame,
+)
 
 MIXED_SAMPLERS = [
     SMOTENC(random_state=0),
@@ -203,6 +208,12 @@ ERRORS = [
         _with_nan("flag", as_array=True),
         ValueError,
         "Input X contains NaN in categorical column 1 (first at row 7)",
+    ),
+    (
+        SMOTENC(),
+        lambda: hypothyroid(raw=True),
+        ValueError,
+        "Input X contains NaN in categorical column 'sex' (first at row 59)",
     ),
     (
         SMOTENC(),
