@@ -258,3 +258,70 @@ def group_class_counts_naive(groups, y_true, y_pred, sample_weight=None):
         if t == p:
             tp[g, t] += w
     return tp, support, predicted
+
+
+def smotenc_kneighbors_naive(values, codes, m, k):
+    """Per pair: sum of squared differences (column order) + m**2 per differing
+    code; stable sort; the row itself excluded. Returns (indices, distances)."""
+    n = len(values)
+    ind = np.empty((n, k), dtype=np.int64)
+    dist = np.empty((n, k))
+    for i in range(n):
+        row = []
+        for j in range(n):
+            if j == i:
+                row.append(np.inf)
+                continue
+            d = sum(
+                (float(values[i][c]) - float(values[j][c])) ** 2
+                for c in range(len(values[i]))
+            )
+            differ = sum(int(codes[i][c] != codes[j][c]) for c in range(len(codes[i])))
+            row.append(d + m**2 * differ)
+        order = np.argsort(row, kind="stable")[:k]
+        ind[i], dist[i] = order, np.array(row)[order]
+    return ind, dist
+
+
+def vdm_naive(codes, y, queries, reference):
+    """Value difference metric from counts in dicts: for each pair, sum over
+    columns of (sum over classes of |P(c|a) - P(c|b)|) ** 2, with P(c|v) the
+    share of class c among the rows of ``codes`` holding v in that column."""
+    classes = sorted(set(y.tolist()))
+    tables = []
+    for f in range(codes.shape[1]):
+        counts = {}
+        for v, label in zip(codes[:, f].tolist(), y.tolist(), strict=True):
+            counts.setdefault(v, dict.fromkeys(classes, 0))[label] += 1
+        tables.append(
+            {
+                v: [c[label] / sum(c.values()) for label in classes]
+                for v, c in counts.items()
+            }
+        )
+    out = np.zeros((len(queries), len(reference)))
+    for a, q in enumerate(queries):
+        for b, r in enumerate(reference):
+            total = 0.0
+            for f, table in enumerate(tables):
+                s = 0.0
+                for pa, pb in zip(table[q[f]], table[r[f]], strict=True):
+                    s += abs(pa - pb)
+                total += s * s
+            out[a, b] = total
+    return out
+
+
+def majority_vote_naive(codes, voters, parents, u):
+    """Per synthetic row and column: count the voters' levels, list the most
+    frequent ones in increasing order, take the one of rank floor(u * n_tied)."""
+    out = np.empty((len(parents), codes.shape[1]), dtype=np.int64)
+    for t, p in enumerate(parents):
+        for f in range(codes.shape[1]):
+            counts = {}
+            for r in voters[p]:
+                counts[codes[r, f]] = counts.get(codes[r, f], 0) + 1
+            best = max(counts.values())
+            tied = sorted(v for v, c in counts.items() if c == best)
+            out[t, f] = tied[min(int(u[f, t] * len(tied)), len(tied) - 1)]
+    return out

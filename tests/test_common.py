@@ -22,7 +22,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
-from skclassgap.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, GaussianOverSampler
+from skclassgap.over_sampling import (
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    BorderlineSMOTE,
+    GaussianOverSampler,
+)
 from skclassgap.spurious import LowSpuriosityRefit
 from skclassgap.threshold import (
     LogitAdjustedClassifier,
@@ -101,6 +108,16 @@ INSTANCES["GaussianOverSampler"] = [
     GaussianOverSampler(covariance="pooled", shrinkage=None, random_state=0),
     GaussianOverSampler(covariance="diag", shrinkage=0.1, random_state=0),
 ]
+
+# SMOTENC: the check data are numeric arrays, where categorical_features="auto"
+# finds no categorical column (SMOTE-NC is then SMOTE); explicit columns run the
+# SMOTE-NC path (column 0 of every check's data exists), and an all-columns mask
+# would be SMOTE-N, which SMOTEN covers.
+INSTANCES["SMOTENC"] = [
+    SMOTENC(random_state=0),
+    SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
+]
+INSTANCES["SMOTEN"] = [SMOTEN(random_state=0)]
 
 
 def _nan_tolerant_tree():

@@ -40,7 +40,8 @@ _INTERPOLATE_CHUNK = 2**15
 class ClassJob(NamedTuple):
     """What a sampler's :meth:`~_BaseSyntheticSampler._generate` gets for one class.
 
-    ``X`` is the validated input (C-contiguous float array, or CSR), ``y_codes``
+    ``X`` is the validated input (C-contiguous float array, CSR, or a
+    :class:`~skclassgap.over_sampling._table.Table` for mixed data), ``y_codes``
     the class code of every row (int64, codes index the sorted labels),
     ``code``/``label`` the class to oversample (``label`` as a Python scalar),
     ``rows`` its rows in ``X`` (ascending), ``n_new`` the number of rows asked
@@ -62,13 +63,17 @@ class Synthetic(NamedTuple):
 
     Row ``t`` is ``X[parents[t]] + gaps[t] * (X[neighbors[t]] - X[parents[t]])``,
     unless ``values`` holds the rows themselves (then ``parents`` and
-    ``neighbors`` are ``-1`` and ``gaps`` NaN, as for Gaussian draws).
+    ``neighbors`` are ``-1`` and ``gaps`` NaN, as for Gaussian draws). On a
+    mixed table these describe the continuous columns, and ``codes`` holds the
+    synthetic rows' categorical codes (int32, one column per categorical
+    feature).
     """
 
     parents: np.ndarray
     neighbors: np.ndarray
     gaps: np.ndarray
     values: np.ndarray | None = None
+    codes: np.ndarray | None = None
 
     @classmethod
     def empty(cls):
@@ -222,7 +227,7 @@ class _BaseSyntheticSampler(BaseOverSampler):
         random_state = check_random_state(self.random_state)
         labels, y_codes = np.unique(y, return_inverse=True)
         y_codes = y_codes.astype(np.int64)
-        if not sparse.issparse(X):
+        if isinstance(X, np.ndarray):
             X = np.ascontiguousarray(X)
         self._prepare(X, y_codes)
         parts, y_parts = [], []
@@ -240,9 +245,9 @@ class _BaseSyntheticSampler(BaseOverSampler):
             parts.append(part)
             y_parts.append(np.full(len(part.parents), label, dtype=y.dtype))
         X_res = self._assemble(X, parts)
-        n_new_total = X_res.shape[0] - X.shape[0]
+        n_new_total = sum(len(p.parents) for p in parts)
         self.sample_indices_ = np.concatenate(
-            [np.arange(X.shape[0], dtype=np.int64), np.full(n_new_total, -1, np.int64)]
+            [np.arange(len(y), dtype=np.int64), np.full(n_new_total, -1, np.int64)]
         )
         self.parents_ = np.concatenate([p.parents for p in parts] or [_EMPTY_ROWS])
         self.neighbors_ = np.concatenate([p.neighbors for p in parts] or [_EMPTY_ROWS])

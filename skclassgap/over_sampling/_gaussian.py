@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.covariance import ledoit_wolf_shrinkage
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skclassgap.over_sampling._base import Synthetic, _BaseSyntheticSampler
+from skclassgap.over_sampling._base import Synthetic
+from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
 
 
 def _shrink(cov, coef):
@@ -18,7 +19,7 @@ def _shrink(cov, coef):
     return out
 
 
-class GaussianOverSampler(_BaseSyntheticSampler):
+class GaussianOverSampler(_MixedSyntheticSampler):
     """Draw synthetic rows of a class from a Gaussian fitted to that class.
 
     For each class to oversample, the mean ``mu_c`` and a covariance ``S_c`` are
@@ -48,15 +49,27 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         Shrinkage of the covariance toward ``mean(variances) * I``: the
         Ledoit-Wolf coefficient (estimated on the rows the covariance comes
         from), a fixed coefficient, or none.
+    categorical_features : "auto" or array-like, default="auto"
+        The categorical columns, with the meanings of
+        :class:`SMOTENC`'s parameter: column indices, column names
+        (DataFrame input), a boolean mask, or ``"auto"`` (a DataFrame's
+        category, object, string and bool columns; none of a numeric array).
+        The Gaussian is fitted to the other columns only; see Notes.
 
     Attributes
     ----------
     sampling_strategy_ : dict
         Class label -> number of synthetic rows generated.
     means_ : dict
-        Class label -> fitted mean, ndarray of shape (n_features,).
+        Class label -> fitted mean of the continuous columns, ndarray of shape
+        (n_continuous,).
     covariances_ : dict
-        Class label -> covariance used, ndarray of shape (n_features, n_features).
+        Class label -> covariance used, ndarray of shape (n_continuous,
+        n_continuous).
+    categorical_features_ : ndarray of shape (n_categorical,)
+        Indices of the categorical columns.
+    continuous_features_ : ndarray of shape (n_continuous,)
+        Indices of the continuous columns (those of ``means_``).
     sample_indices_ : ndarray of shape (n_samples_resampled,)
         Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
     parents_, neighbors_ : ndarray of shape (n_synthetic,)
@@ -78,6 +91,16 @@ class GaussianOverSampler(_BaseSyntheticSampler):
     :class:`~skclassgap.compose.ResampledClassifier` gives a Gaussian row the
     mean ``sample_weight`` of the original rows of its class.
 
+    Mixed tables: the continuous columns of a synthetic row are drawn from the
+    Gaussian fitted to the class's continuous columns; its categorical
+    columns are copied, together, from one row of the class drawn uniformly
+    (independently of the Gaussian draw). Each categorical column thus follows
+    the class's empirical frequencies, only levels the class holds appear,
+    and combinations of levels that never occur together in the class are
+    never produced. Missing categorical values are refused, naming the
+    column. pandas in, pandas out with every column's dtype kept (integer
+    continuous columns rounded to the nearest integer).
+
     References
     ----------
     .. [1] S. Yang, L. Liu, M. Xu, "Free lunch for few-shot learning:
@@ -98,10 +121,21 @@ class GaussianOverSampler(_BaseSyntheticSampler):
     array([898, 898])
     >>> sampler.covariances_[1].shape
     (20, 20)
+
+    On a mixed table, categorical columns come from rows of the class:
+
+    >>> import pandas as pd
+    >>> X_mixed = pd.DataFrame({"x": X[:, 0], "kind": np.where(X[:, 1] > 0, "a", "b")})
+    >>> X_res, y_res = sampler.fit_resample(X_mixed, y)
+    >>> X_res.dtypes.equals(X_mixed.dtypes)
+    True
+    >>> bool(X_res["kind"].iloc[len(X):].isin(X_mixed["kind"][y == 1]).all())
+    True
     """
 
     _parameter_constraints: dict = {
-        **_BaseSyntheticSampler._parameter_constraints,
+        **_MixedSyntheticSampler._parameter_constraints,
+        "categorical_features": [StrOptions({"auto"}), "array-like"],
         "covariance": [StrOptions({"class", "pooled", "diag"})],
         "shrinkage": [
             StrOptions({"ledoit_wolf"}),
@@ -118,6 +152,7 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         n_jobs=None,
         covariance="class",
         shrinkage="ledoit_wolf",
+        categorical_features="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -126,11 +161,14 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         )
         self.covariance = covariance
         self.shrinkage = shrinkage
+        self.categorical_features = categorical_features
 
     def _prepare(self, X, y_codes):
         self.means_, self.covariances_ = {}, {}
         self._pooled = None
-        if self.covariance == "pooled":
+        if isinstance(X, Table):
+            X = X.values
+        if self.covariance == "pooled" and X.shape[1]:
             X64 = np.asarray(X, dtype=np.float64)
             n_classes = int(y_codes.max()) + 1
             counts = np.bincount(y_codes, minlength=n_classes)
@@ -162,9 +200,14 @@ class GaussianOverSampler(_BaseSyntheticSampler):
 
     def _generate(self, job):
         X, rows, label, n_new = job.X, job.rows, job.label, job.n_new
+        table = X if isinstance(X, Table) else None
+        if table is not None:
+            X = table.values
         X_class = np.asarray(X[rows], dtype=np.float64)
         mean = X_class.mean(axis=0)
-        if self._pooled is not None:
+        if X.shape[1] == 0:
+            cov = np.zeros((0, 0))  # categorical columns only: no Gaussian
+        elif self._pooled is not None:
             cov = self._pooled
         else:
             if len(rows) < 2:
@@ -177,7 +220,12 @@ class GaussianOverSampler(_BaseSyntheticSampler):
         self.means_[label], self.covariances_[label] = mean, cov
         eigval, eigvec = np.linalg.eigh(cov)
         root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
-        z = np.random.default_rng(job.seed).standard_normal((n_new, X.shape[1]))
+        rng = np.random.default_rng(job.seed)
+        z = rng.standard_normal((n_new, X.shape[1]))
         X_new = (mean + z @ root.T).astype(X.dtype)
+        codes = None
+        if table is not None and table.codes.shape[1]:
+            # Categorical levels: copied together from a row of the class.
+            codes = table.codes[rows[rng.integers(0, len(rows), size=n_new)]]
         none = np.full(n_new, -1, dtype=np.int64)
-        return Synthetic(none, none.copy(), np.full(n_new, np.nan), X_new)
+        return Synthetic(none, none.copy(), np.full(n_new, np.nan), X_new, codes)

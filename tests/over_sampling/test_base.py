@@ -43,8 +43,8 @@ def test_draw_pairs_uniform_and_repeats():
     base = np.array([10, 20, 30], dtype=np.int64)
     nbrs = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.int64)
     half = np.array([[True, False], [False, False], [False, False]])
-    p, q, g, values = draw_pairs(base, nbrs, 2000, 7, half_gap=half)
-    assert values is None
+    p, q, g, values, codes = draw_pairs(base, nbrs, 2000, 7, half_gap=half)
+    assert values is None and codes is None
     pos = np.searchsorted(base, p)
     assert np.isin(p, base).all()
     assert (nbrs[pos] == q[:, None]).any(axis=1).all()
@@ -52,11 +52,11 @@ def test_draw_pairs_uniform_and_repeats():
     assert (g[q == 1] < 0.5).all() and (g[q == 2] > 0.5).any()
     # every parent and every neighbour column is drawn
     assert set(p.tolist()) == {10, 20, 30} and set(q.tolist()) == set(range(1, 7))
-    p2, q2, g2, _ = draw_pairs(base, nbrs, 2000, 7, half_gap=half)
+    p2, q2, g2, _, _ = draw_pairs(base, nbrs, 2000, 7, half_gap=half)
     np.testing.assert_array_equal(p, p2)
     np.testing.assert_array_equal(q, q2)
     np.testing.assert_array_equal(g, g2)
-    p, _, _, _ = draw_pairs(base, nbrs, 5, 0, repeats=np.array([2, 0, 3]))
+    p, _, _, _, _ = draw_pairs(base, nbrs, 5, 0, repeats=np.array([2, 0, 3]))
     np.testing.assert_array_equal(p, [10, 10, 30, 30, 30])
 
 

@@ -1,6 +1,7 @@
 """GaussianOverSampler: moments of the draws, covariance choices, shrinkage."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.covariance import ledoit_wolf
 
@@ -60,3 +61,48 @@ def test_gaussian_fixed_shrinkage_and_float32(rng):
     expected = 0.5 * emp + 0.5 * np.trace(emp) / 3 * np.eye(3)
     np.testing.assert_allclose(sampler.covariances_[1], expected, rtol=1e-6)
     assert X_res.dtype == np.float32
+
+
+def test_gaussian_mixed_levels_follow_class_frequencies():
+    """Check that on a mixed table the categorical columns of Gaussian rows follow
+    the class's level frequencies (within 5 standard errors), hold only level
+    combinations that occur in the class, and that the continuous columns come
+    from the Gaussian of the continuous columns only."""
+    from tests.over_sampling.mixed_data import CATEGORICAL, CONTINUOUS, mixed_frame
+
+    X, y = mixed_frame(n=400)
+    n_new = 20000
+    sampler = GaussianOverSampler(sampling_strategy={1: 99 + n_new}, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    new = X_res.iloc[len(X) :]
+    own = X[y == 1]
+    for column in CATEGORICAL:
+        expected = own[column].astype(object).value_counts(normalize=True)
+        got = new[column].astype(object).value_counts(normalize=True)
+        assert set(got.index) <= set(expected.index)
+        se = np.sqrt(expected * (1 - expected) / n_new)
+        assert (
+            np.abs(got.reindex(expected.index, fill_value=0) - expected) < 5 * se
+        ).all()
+    combos = set(map(tuple, own[CATEGORICAL].astype(str).to_numpy()))
+    assert set(map(tuple, new[CATEGORICAL].astype(str).to_numpy())) <= combos
+    assert sampler.means_[1].shape == (len(CONTINUOUS),)
+    np.testing.assert_allclose(
+        sampler.means_[1], own[CONTINUOUS].to_numpy(dtype=float).mean(axis=0)
+    )
+
+
+def test_gaussian_categorical_only_and_dataframe_of_numbers():
+    """Check that a table of categorical columns only draws whole rows' levels of
+    the class (even a one-row class, which needs no covariance), and that a
+    DataFrame of numbers gives the array output."""
+    X = pd.DataFrame({"a": list("xxyyzz") + ["w"], "b": list("1212121")})
+    y = np.r_[[0] * 6, [1]]
+    X_res, _ = GaussianOverSampler(random_state=0).fit_resample(X, y)
+    assert (X_res.iloc[7:] == ["w", "1"]).all().all() and len(X_res) == 12
+    rng = np.random.default_rng(0)
+    X_num = rng.normal(size=(100, 3))
+    y = np.r_[[0] * 80, [1] * 20]
+    arr, _ = GaussianOverSampler(random_state=0).fit_resample(X_num, y)
+    frame, _ = GaussianOverSampler(random_state=0).fit_resample(pd.DataFrame(X_num), y)
+    np.testing.assert_array_equal(frame.to_numpy(), arr)
