@@ -115,17 +115,14 @@ def _cost_sensitive(context):
 def _resampled(context, sampler, note):
     """Resample the prepared table, then encode and fit, inside the resampler.
 
-    A table with categorical columns is resampled after encoding until the
-    sampler can take categories (SMOTE-NC rules); the note says so.
+    The sampler sees the prepared table (scaled numbers, categories as
+    categories), so a synthetic row only holds category values its columns
+    have; the encoder and the model are fitted on the resampled rows.
     """
     from sklearn.pipeline import Pipeline
 
     from skclassgap.compose import ResampledClassifier
 
-    if context.categorical:
-        model = ResampledClassifier(clone(context.model), sampler=sampler)
-        note = ", ".join(filter(None, [note, "resampled after one-hot encoding"]))
-        return Built(_pipeline(context, ("model", model)), note=note)
     inner = Pipeline(
         [("encode", clone(context.encoder)), ("model", clone(context.model))]
     )
@@ -135,24 +132,32 @@ def _resampled(context, sampler, note):
 
 
 def _smote(context):
-    from skclassgap.over_sampling import SMOTE
+    from skclassgap.over_sampling import SMOTE, SMOTENC
 
     k = min(5, context.min_train_class - 1)
     if k < 1:
         raise StrategyDeclined(
             "a class has a single row in a training fold; SMOTE needs two"
         )
-    sampler = SMOTE(
-        k_neighbors=k, random_state=context.random_state, n_jobs=context.threads
-    )
-    return _resampled(context, sampler, f"k_neighbors={k}")
+    params = {
+        "k_neighbors": k,
+        "random_state": context.random_state,
+        "n_jobs": context.threads,
+    }
+    if context.categorical:
+        sampler = SMOTENC(categorical_features="auto", **params)
+        return _resampled(context, sampler, f"SMOTE-NC, k_neighbors={k}")
+    return _resampled(context, SMOTE(**params), f"k_neighbors={k}")
 
 
 def _gaussian(context):
     from skclassgap.over_sampling import GaussianOverSampler
 
-    sampler = GaussianOverSampler(random_state=context.random_state)
-    return _resampled(context, sampler, "")
+    sampler = GaussianOverSampler(
+        categorical_features="auto", random_state=context.random_state
+    )
+    note = "categories drawn from the class's rows" if context.categorical else ""
+    return _resampled(context, sampler, note)
 
 
 def _threshold(context):
@@ -201,7 +206,7 @@ STRATEGIES = {
         ),
         Strategy(
             "smote",
-            "SMOTE oversampling to balance, then fit",
+            "SMOTE (SMOTE-NC with categorical columns) to balance, then fit",
             _smote,
         ),
         Strategy(

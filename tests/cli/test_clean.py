@@ -225,14 +225,35 @@ def test_oversampling_resamples_the_prepared_table_before_encoding(name):
         assert (X_res[y_res == 1].max() <= minority.max() + 1e-12).all()
 
 
-@pytest.mark.parametrize("name", ["smote", "gaussian_oversampling"])
-def test_oversampling_with_categories_resamples_after_encoding_and_says_so(name):
-    """Check that, until the samplers take categories, a table with categorical
-    columns is resampled after encoding, with a note."""
+@pytest.mark.parametrize(
+    "name, sampler, note",
+    [
+        ("smote", "SMOTENC", "SMOTE-NC, k_neighbors=5"),
+        ("gaussian_oversampling", "GaussianOverSampler", "categories drawn"),
+    ],
+)
+def test_oversampling_with_categories_resamples_before_encoding(name, sampler, note):
+    """Check that a table with categorical columns is resampled before encoding
+    (SMOTE-NC, the mixed Gaussian rule): every synthetic row holds only category
+    values its column has, the categories stay categorical, and the classes are
+    balanced."""
     context, cleaned = _context(categorical=True)
     built = build(name, context)
-    assert [s for s, _ in built.estimator.steps] == ["prepare", "encode", "model"]
-    assert "resampled after one-hot encoding" in built.note
+    assert built.note.startswith(note)
+    steps = built.estimator.steps
+    assert [s for s, _ in steps] == ["prepare", "model"]
+    resampled = steps[1][1]
+    assert type(resampled.sampler).__name__ == sampler
+    assert [s for s, _ in resampled.estimator.steps] == ["encode", "model"]
+    y = np.r_[np.zeros(45, dtype=int), np.ones(15, dtype=int)]
+    model = built.estimator.fit(cleaned.X, y)
+    X_prep = model.named_steps["prepare"].transform(cleaned.X)
+    X_res, y_res = model.named_steps["model"].sampler_.fit_resample(X_prep, y)
+    assert np.bincount(y_res).tolist() == [45, 45]
+    assert X_res["colour"].dtype == X_prep["colour"].dtype
+    synthetic = X_res["colour"].iloc[len(y) :]
+    assert len(synthetic) == 30
+    assert set(synthetic) <= set(X_prep["colour"][y == 1])
 
 
 class _ThreadProbe(LogisticRegression):

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 from skclassgap.cli import main
 
@@ -305,3 +306,44 @@ def test_audit_n_jobs_gives_the_same_results(tmp_path):
             == (runs[1]["strategies"][name]["metrics"])
         )
     assert runs[1]["execution"]["n_jobs"] == 2
+
+
+def test_audit_smote_nc_on_penguins_keeps_categories(tmp_path):
+    """Check that the audit's smote on penguins (island, sex categorical) is SMOTE-NC
+    on the prepared table: the sampler fitted in a fold makes rows whose island
+    and sex are values of those columns, never fractions of one-hot columns."""
+    from skclassgap.cli._clean import clean_table
+    from skclassgap.cli._preprocess import make_encoder, make_preparation
+    from skclassgap.cli._strategies import Context, build
+
+    frame = pd.read_csv(DATA / "penguins.csv", na_values="?")
+    y = frame.pop("species").to_numpy()
+    cleaned = clean_table(frame)
+    context = Context(
+        preparation=make_preparation(cleaned.kinds),
+        encoder=make_encoder(cleaned.kinds),
+        model=LogisticRegression(max_iter=2000),
+        objective="g_mean",
+        random_state=0,
+        min_train_class=40,
+        categorical=True,
+    )
+    model = build("smote", context).estimator.fit(cleaned.X, y)
+    X_prep = model.named_steps["prepare"].transform(cleaned.X)
+    X_res, y_res = model.named_steps["model"].sampler_.fit_resample(X_prep, y)
+    synthetic = X_res.iloc[len(y) :]
+    assert len(synthetic) == 3 * 152 - 344
+    for column in ("island", "sex"):
+        assert set(synthetic[column]) <= set(X_prep[column])
+    status, stdout, stderr, report, _ = audit(
+        str(DATA / "penguins.csv"),
+        "--target",
+        "species",
+        "--cv",
+        "3",
+        "--strategies",
+        "smote",
+        out=tmp_path,
+    )
+    assert status == 0, stderr
+    assert report["strategies"]["smote"]["note"] == "SMOTE-NC, k_neighbors=5"
