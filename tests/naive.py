@@ -325,3 +325,57 @@ def majority_vote_naive(codes, voters, parents, u):
             tied = sorted(v for v, c in counts.items() if c == best)
             out[t, f] = tied[min(int(u[f, t] * len(tied)), len(tied) - 1)]
     return out
+
+
+def sq_dist_fraction(a, b):
+    """Exact squared Euclidean distance of two rows, as a ``fractions.Fraction``.
+
+    Every float is converted exactly; no rounding happens anywhere.
+    """
+    from fractions import Fraction
+
+    return sum(
+        (Fraction(float(x)) - Fraction(float(y))) ** 2
+        for x, y in zip(np.ravel(a), np.ravel(b), strict=True)
+    )
+
+
+def kneighbors_exact_naive(query, reference, k, exclude=None):
+    """Double loop over rows with exact rational distances; sort by
+    (distance, index); drop the excluded row. The definition the fast
+    searches must meet on every finite input."""
+    query = np.asarray(query)
+    reference = np.asarray(reference)
+    out = np.empty((len(query), k), dtype=np.int64)
+    for i, q in enumerate(query):
+        keys = sorted(
+            (sq_dist_fraction(q, r), j)
+            for j, r in enumerate(reference)
+            if exclude is None or j != exclude[i]
+        )
+        out[i] = [j for _, j in keys[:k]]
+    return out
+
+
+def merge_topk_naive(val_a, idx_a, val_b, idx_b, k):
+    """Per row: pool both lists' (value, index) pairs, sort them, keep k."""
+    out_val = np.empty((len(val_a), k), dtype=np.asarray(val_a).dtype)
+    out_idx = np.empty((len(val_a), k), dtype=np.int64)
+    for q in range(len(val_a)):
+        pairs = sorted(
+            list(zip(val_a[q].tolist(), idx_a[q].tolist(), strict=True))
+            + list(zip(val_b[q].tolist(), idx_b[q].tolist(), strict=True))
+        )[:k]
+        out_val[q] = [v for v, _ in pairs]
+        out_idx[q] = [i for _, i in pairs]
+    return out_val, out_idx
+
+
+def screening_values_naive(query, reference, center, scale):
+    """Float64 squared distances between the float32-rounded, centred, scaled
+    rows: what the float32 screening approximates (within its error bound)."""
+    q = ((np.asarray(query, dtype=np.float64) - center) / scale).astype(np.float32)
+    r = ((np.asarray(reference, dtype=np.float64) - center) / scale).astype(np.float32)
+    q = q.astype(np.float64)
+    r = r.astype(np.float64)
+    return np.array([[((a - b) ** 2).sum() for b in r] for a in q])

@@ -1,102 +1,47 @@
-"""Top-k selection for exact k-nearest-neighbour search over blocks of distances.
+"""Float32 screening of nearest-neighbour candidates, and the sparse float64 merge.
 
-The driver (:func:`skclassgap.over_sampling._neighbors.kneighbors`) computes a
-tile of dot products ``G = Q_block @ R_chunk.T`` through BLAS and hands it to
-these kernels, which turn each entry into a squared distance up to the query's
-own norm (``||r||^2 - 2 q.r``; adding ``||q||^2`` does not change the order)
-and keep the ``k`` smallest per query row. A candidate is rejected with a
-single comparison against the current k-th best; only the few survivors are
-inserted (insertion into a sorted list of length ``k``). Ties keep the
-candidate seen first, i.e. the smaller reference index.
+The driver (:mod:`skclassgap.over_sampling._neighbors`) computes tiles of dot
+products through BLAS and hands them to these kernels, which turn each entry
+into a screening value (a squared distance up to rounding) and keep, per
+query row, a sorted list of the smallest values (:mod:`._topk` lists). The
+lists are candidates only: :mod:`.exact` ranks them exactly, and the driver
+proves from the screening's error bound that no rejected row can be closer.
+
+Dense rows are screened in float32 (half the memory traffic and twice the
+SIMD width of float64 BLAS). BLAS gives a tile of ``-2 q.r`` (query rows are
+stored as ``-2 x``); the screening value of a pair is
+``(-2 q.r + ||r||^2) + ||q||^2``, always evaluated in that order in float32,
+so that the symmetric search sees the same value from both sides. Sparse
+rows are merged in float64 from ``q.r`` tiles (:func:`_topk_update`).
 """
 
 import numpy as np
 
-from skclassgap._kernels._config import FINITE_SAFE, STRICT, kernel
+from skclassgap._kernels._config import STRICT, kernel
+from skclassgap._kernels.topk import _insert
 
-_CHUNK = 32  # tile entries checked by one vectorised count before scalar work
-
-
-@kernel(fastmath=FINITE_SAFE)
-def _merge_row(tile, i, ref_sqnorm, col_start, skip, bd, bi):
-    """Merge row ``i`` of ``tile`` into the sorted k best ``bd``/``bi`` of one query."""
-    k = bd.shape[0]
-    worst = bd[k - 1]
-    for j in range(tile.shape[1]):
-        d = ref_sqnorm[col_start + j] - 2.0 * tile[i, j]
-        if d < worst and j != skip:
-            p = k - 1
-            while p > 0 and bd[p - 1] > d:
-                bd[p] = bd[p - 1]
-                bi[p] = bi[p - 1]
-                p -= 1
-            bd[p] = d
-            bi[p] = col_start + j
-            worst = bd[k - 1]
+_COUNT_BLOCK = 32  # tile entries counted in one vectorised step before any insert
 
 
-@kernel(fastmath=FINITE_SAFE)
-def _topk_update(tile, ref_sqnorm, col_start, exclude, best_dist, best_idx, row_start):
-    """Merge one tile of dot products into the running k best per query row.
+@kernel(fastmath=STRICT)
+def _topk_update(tile, ref_sqnorm, col_start, exclude, best_val, best_idx, row_start):
+    """Merge a float64 tile of dot products into the running lists (sparse search).
 
-    Parameters
-    ----------
-    tile : float64 array of shape (n_rows, n_cols)
-        ``Q[row_start + i] . R[col_start + j]``.
-    ref_sqnorm : float64 array of shape (n_ref,)
-        Squared norms of all reference rows.
-    col_start : int
-        Reference index of the tile's first column.
-    exclude : int64 array of shape (n_queries,)
-        ``exclude[q] >= 0`` is a reference row that query ``q`` may not have as a
-        neighbour (itself, when queries are reference rows); ``-1`` for none.
-    best_dist, best_idx : arrays of shape (n_queries, k), updated in place
-        Sorted partial distances (``+inf`` initially) and reference indices.
-    row_start : int
-        Query index of the tile's first row.
+    Entry ``(i, j)`` is ``Q[row_start + i] . R[col_start + j]``; its kept value
+    is ``ref_sqnorm[col_start + j] - 2 tile[i, j]`` (the squared distance less
+    the query's own squared norm, which does not change the order).
+    ``exclude[q] >= 0`` is a reference row query ``q`` may not take.
     """
+    n_keep = best_val.shape[1]
     for i in range(tile.shape[0]):
         q = row_start + i
+        worst = best_val[q, n_keep - 1]
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
-        _merge_row(tile, i, ref_sqnorm, col_start, skip, best_dist[q], best_idx[q])
-
-
-@kernel(fastmath=STRICT)
-def _add_query_norms(best_dist, query_sqnorm):
-    """Turn partial distances into squared distances, clipped at zero, in place."""
-    n, k = best_dist.shape
-    for i in range(n):
-        for p in range(k):
-            d = best_dist[i, p] + query_sqnorm[i]
-            best_dist[i, p] = d if d > 0.0 else 0.0
-
-
-@kernel(fastmath=STRICT)
-def _row_sqnorms(X):
-    """Squared Euclidean norm of every row, as float64."""
-    n, d = X.shape
-    out = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        s = 0.0
-        for j in range(d):
-            v = np.float64(X[i, j])
-            s += v * v
-        out[i] = s
-    return out
-
-
-# --- float32 screening with an exact float64 re-check -----------------------
-#
-# The dense driver screens candidates in float32 (half the memory traffic and
-# twice the SIMD width of float64 BLAS), then re-checks the few survivors with
-# exact float64 distances. BLAS gives a tile of ``-2 q.r`` (query rows are
-# stored as ``-2 x``); the screening value of a pair is the squared distance
-# ``(-2 q.r + ||r||^2) + ||q||^2``, always evaluated in that order in float32,
-# so the symmetric search sees the same value from both sides. The driver
-# bounds the float32 error of that value by ``bound[q]``; the re-check keeps
-# every candidate whose screening value lies within ``2 * bound[q]`` of the
-# k-th smallest, which provably contains the exact k nearest (see
-# :func:`_refine_candidates`).
+        for j in range(tile.shape[1]):
+            v = ref_sqnorm[col_start + j] - 2.0 * tile[i, j]
+            if v < worst and j != skip:
+                _insert(best_val[q], best_idx[q], v, col_start + j)
+                worst = best_val[q, n_keep - 1]
 
 
 @kernel(fastmath=STRICT)
@@ -127,18 +72,6 @@ def _scaled_rows(X, center, scale, factor, out, sqnorms):
 
 
 @kernel(fastmath=STRICT)
-def _insert(best_val, best_idx, q, v, idx):
-    """Insert value ``v`` of reference ``idx`` into the sorted list of query ``q``."""
-    p = best_val.shape[1] - 1
-    while p > 0 and best_val[q, p - 1] > v:
-        best_val[q, p] = best_val[q, p - 1]
-        best_idx[q, p] = best_idx[q, p - 1]
-        p -= 1
-    best_val[q, p] = v
-    best_idx[q, p] = idx
-
-
-@kernel(fastmath=STRICT)
 def _screen_rows(
     tile, row_start, col_start, row_sq, col_sq, exclude, best_val, best_idx
 ):
@@ -150,7 +83,7 @@ def _screen_rows(
     (vectorised by LLVM) of the entries that may lie below the row's current
     worst kept value rejects the whole row in one step, which is the common
     case once the lists have filled; otherwise the row is counted again in
-    chunks of ``_CHUNK`` entries and chunks with candidates are merged by
+    chunks of ``_COUNT_BLOCK`` entries and chunks with candidates are merged by
     insertion into the sorted list.
 
     Parameters
@@ -188,8 +121,8 @@ def _screen_rows(
         if count == 0:
             continue
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
-        for c0 in range(0, n_cols, _CHUNK):
-            c1 = min(c0 + _CHUNK, n_cols)
+        for c0 in range(0, n_cols, _COUNT_BLOCK):
+            c1 = min(c0 + _COUNT_BLOCK, n_cols)
             count = 0
             for j in range(c0, c1):
                 count += tile[i, j] + cs[j] + a < worst
@@ -198,7 +131,7 @@ def _screen_rows(
             for j in range(c0, c1):
                 v = tile[i, j] + cs[j] + a
                 if v < worst and j != skip:
-                    _insert(best_val, best_idx, q, v, col_start + j)
+                    _insert(best_val[q], best_idx[q], v, col_start + j)
                     worst = best_val[q, n_keep - 1]
 
 
@@ -209,14 +142,14 @@ def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, coun
     Column ``j`` is query ``col_start + j`` and row ``i`` its reference
     ``row_start + i``; the value is the one :func:`_screen_rows` computes for
     the pair, ``tile[i, j] + sq[col_start + j] + sq[row_start + i]``.
-    Candidates are counted per column and per chunk of ``_CHUNK`` rows, row by
+    Candidates are counted per column and per chunk of ``_COUNT_BLOCK`` rows, row by
     row over contiguous memory (vectorised); only chunks with a count are
     walked down their column. ``worst`` (float32, ``n_cols``) and ``count``
-    (int32, at least ``ceil(n_rows / _CHUNK) x n_cols``) are scratch space.
+    (int32, at least ``ceil(n_rows / _COUNT_BLOCK) x n_cols``) are scratch space.
     """
     n_keep = best_val.shape[1]
     n_rows, n_cols = tile.shape
-    n_chunks = (n_rows + _CHUNK - 1) // _CHUNK
+    n_chunks = (n_rows + _COUNT_BLOCK - 1) // _COUNT_BLOCK
     cs = sq[col_start : col_start + n_cols]
     rs = sq[row_start : row_start + n_rows]
     for j in range(n_cols):
@@ -224,7 +157,7 @@ def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, coun
     for c in range(n_chunks):
         for j in range(n_cols):
             count[c, j] = 0
-        for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
+        for i in range(c * _COUNT_BLOCK, min((c + 1) * _COUNT_BLOCK, n_rows)):
             b = rs[i]
             for j in range(n_cols):
                 count[c, j] += tile[i, j] + cs[j] + b < worst[j]
@@ -235,10 +168,10 @@ def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, coun
         for c in range(n_chunks):
             if count[c, j] == 0:
                 continue
-            for i in range(c * _CHUNK, min((c + 1) * _CHUNK, n_rows)):
+            for i in range(c * _COUNT_BLOCK, min((c + 1) * _COUNT_BLOCK, n_rows)):
                 v = tile[i, j] + a + rs[i]
                 if v < w:
-                    _insert(best_val, best_idx, q, v, row_start + i)
+                    _insert(best_val[q], best_idx[q], v, row_start + i)
                     w = best_val[q, n_keep - 1]
 
 
@@ -287,158 +220,3 @@ def _screen_symmetric(X2, X, sq, pairs, size, best_val, best_idx, tile, worst, c
         _screen_rows(out, r0, c0, sq, sq, self_rows, best_val, best_idx)
         if c0 != r0:
             _screen_cols(out, r0, c0, sq, best_val, best_idx, worst, count)
-
-
-@kernel(fastmath=STRICT)
-def _merge_lists(best_val, best_idx, other_val, other_idx):
-    """Merge the sorted lists ``other_*`` into ``best_*`` (disjoint candidates)."""
-    n_q, n_keep = best_val.shape
-    for q in range(n_q):
-        for p in range(n_keep):
-            v = other_val[q, p]
-            if not v < best_val[q, n_keep - 1]:
-                break
-            _insert(best_val, best_idx, q, v, other_idx[q, p])
-
-
-@kernel(fastmath=STRICT)
-def _sorted_insert(dist, cand, m, s, r):
-    """Insert (distance ``s``, index ``r``) into the first ``m`` sorted entries."""
-    c = m
-    while c > 0 and (dist[c - 1] > s or (dist[c - 1] == s and cand[c - 1] > r)):
-        dist[c] = dist[c - 1]
-        cand[c] = cand[c - 1]
-        c -= 1
-    dist[c] = s
-    cand[c] = r
-
-
-@kernel(fastmath=STRICT)
-def _sq_dist(a, i, b, j):
-    """Exact float64 squared distance between rows ``a[i]`` and ``b[j]``."""
-    s = 0.0
-    for t in range(a.shape[1]):
-        diff = np.float64(a[i, t]) - np.float64(b[j, t])
-        s += diff * diff
-    return s
-
-
-@kernel(fastmath=STRICT)
-def _refine_candidates(
-    query, reference, best_val, best_idx, bound, out, out_dist, fallback
-):
-    """Exact k nearest from the screened lists, or a flag when that is not provable.
-
-    For query ``q`` with screening values ``v`` (error at most ``bound[q]``),
-    let ``tau`` be the k-th smallest kept value. The exact k-th smallest
-    distance value is at most ``tau + bound[q]``, so every true neighbour has
-    ``v <= tau + 2 bound[q]``. When the last kept value exceeds that band, no
-    rejected reference can be a true neighbour: the kept candidates inside
-    the band are re-ranked by exact float64 squared distances computed from
-    the original rows (ties: lower index first). Otherwise the band may have
-    overflowed the list and ``fallback[q]`` is set for an exact search.
-
-    Parameters
-    ----------
-    query, reference : float arrays of shape (n_queries, d), (n_ref, d)
-        The original (uncentred) rows.
-    best_val, best_idx : arrays of shape (n_queries, n_keep)
-        Screening lists from :func:`_screen_update`.
-    bound : float64 array of shape (n_queries,)
-    out : int64 array of shape (n_queries, k), written
-    out_dist : float64 array of shape (n_queries, k), written
-        Exact squared distances of the neighbours in ``out``.
-    fallback : bool array of shape (n_queries,), written
-    """
-    n_q, n_keep = best_val.shape
-    k = out.shape[1]
-    dist = np.empty(n_keep)
-    cand = np.empty(n_keep, dtype=np.int64)
-    for q in range(n_q):
-        band = np.float64(best_val[q, k - 1]) + 2.0 * bound[q]
-        if np.float64(best_val[q, n_keep - 1]) <= band:
-            fallback[q] = True
-            continue
-        fallback[q] = False
-        m = 0
-        for p in range(n_keep):
-            if np.float64(best_val[q, p]) > band:
-                break
-            r = best_idx[q, p]
-            _sorted_insert(dist, cand, m, _sq_dist(query, q, reference, r), r)
-            m += 1
-        for p in range(k):
-            out[q, p] = cand[p]
-            out_dist[q, p] = dist[p]
-
-
-@kernel(fastmath=STRICT)
-def _merge_class_and_other(
-    query,
-    other,
-    other_rows,
-    best_val,
-    best_idx,
-    bound,
-    scale2,
-    same_dist,
-    same_rows,
-    out,
-    fallback,
-):
-    """Exact m nearest rows of the whole set for rows of one class.
-
-    The class's own nearest rows are known exactly (``same_dist`` sorted,
-    global indices ``same_rows``, at least ``m`` of them). The other rows
-    were screened with lists that started full of a placeholder value above
-    the m-th same-class distance (index ``-1``), so only other rows that may
-    be closer were kept. The kept ones are re-checked exactly and merged with
-    the class's own; the result is exact when every other row left out is
-    provably farther than the merged m-th distance: always when the list kept
-    a placeholder (left-out rows lie beyond the m-th same-class distance),
-    otherwise when the last kept value, less its error bound, exceeds it.
-    Else ``fallback[q]`` is set.
-
-    Parameters
-    ----------
-    query, other : float arrays of shape (n_queries, d), (n_other, d)
-        The class's rows and the other rows (original values).
-    other_rows : int64 array of shape (n_other,)
-        Global index of each row of ``other``.
-    best_val, best_idx : screening lists of shape (n_queries, n_keep)
-    bound : float64 array of shape (n_queries,)
-        Error bound of the screening values (scaled units).
-    scale2 : float
-        Squared scale: screening value times ``scale2`` is a squared distance.
-    same_dist, same_rows : arrays of shape (n_queries, M), M >= m
-    out : int64 array of shape (n_queries, m), written (global indices)
-    fallback : bool array of shape (n_queries,), written
-    """
-    n_q, n_keep = best_val.shape
-    m = out.shape[1]
-    n_same = same_dist.shape[1]
-    dist = np.empty(n_same + n_keep)
-    cand = np.empty(n_same + n_keep, dtype=np.int64)
-    for q in range(n_q):
-        c = 0
-        for p in range(n_same):
-            _sorted_insert(dist, cand, c, same_dist[q, p], same_rows[q, p])
-            c += 1
-        for p in range(n_keep):
-            r = best_idx[q, p]
-            if r < 0:
-                continue
-            _sorted_insert(dist, cand, c, _sq_dist(query, q, other, r), other_rows[r])
-            c += 1
-        if best_idx[q, n_keep - 1] >= 0:
-            left_out = (
-                (np.float64(best_val[q, n_keep - 1]) - bound[q])
-                * scale2
-                * (1.0 - 1e-12)
-            )
-            if not left_out > dist[m - 1]:
-                fallback[q] = True
-                continue
-        fallback[q] = False
-        for p in range(m):
-            out[q, p] = cand[p]
