@@ -102,6 +102,7 @@ class ADASYN(_BaseSyntheticSampler):
         **_BaseSyntheticSampler._parameter_constraints,
         "n_neighbors": NEIGHBORS_CONSTRAINT,
     }
+    _accept_sparse = True
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None

@@ -211,8 +211,8 @@ class _BaseSyntheticSampler(BaseOverSampler):
         if not self._accept_sparse and sparse.issparse(X):
             raise TypeError(
                 f"{type(self).__name__} does not accept sparse X; got a "
-                f"{type(X).__name__}. Convert it with X.toarray() or use SMOTE, "
-                "which supports CSR input."
+                f"{type(X).__name__}. Convert it with X.toarray(), or use SMOTE, "
+                "BorderlineSMOTE or ADASYN, which accept sparse input."
             )
         X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=["csr", "csc"])
         if sparse.issparse(X):

@@ -114,6 +114,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         "m_neighbors": NEIGHBORS_CONSTRAINT,
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
     }
+    _accept_sparse = True
 
     def __init__(
         self,

@@ -96,24 +96,42 @@ def test_smote_seed_repeats_and_float32_kept():
     np.testing.assert_allclose(X32, a, rtol=1e-5, atol=1e-5)
 
 
-def test_smote_sparse_equals_dense():
-    """Check that CSR input gives CSR output equal to the dense result."""
-    X, y = _data()
+SPARSE_SAMPLERS = [
+    (SMOTE, {}),
+    (BorderlineSMOTE, {}),
+    (BorderlineSMOTE, {"kind": "borderline-2"}),
+    (ADASYN, {}),
+]
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize(
+    "cls, params", SPARSE_SAMPLERS, ids=lambda v: getattr(v, "__name__", str(v))
+)
+def test_samplers_sparse_equal_dense(cls, params, fmt):
+    """Check that sparse input gives CSR output with the dense run's provenance
+    (same parents, neighbours and gaps: the same neighbour sets) and values."""
+    X, y = _data(3, (0.6, 0.3))
     X[np.abs(X) < 0.5] = 0.0
-    dense, _ = SMOTE(random_state=0).fit_resample(X, y)
-    out, _ = SMOTE(random_state=0).fit_resample(sparse.csr_matrix(X), y)
-    assert sparse.issparse(out) and out.format == "csr"
-    np.testing.assert_allclose(out.toarray(), dense, rtol=1e-12, atol=1e-12)
+    dense = cls(random_state=0, **params)
+    X_dense, y_dense = dense.fit_resample(X, y)
+    sampler = cls(random_state=0, **params)
+    X_out, y_out = sampler.fit_resample(sparse.csr_matrix(X).asformat(fmt), y)
+    assert sparse.issparse(X_out) and X_out.format == "csr"
+    np.testing.assert_array_equal(y_out, y_dense)
+    for name in ("parents_", "neighbors_", "gaps_"):
+        np.testing.assert_array_equal(getattr(sampler, name), getattr(dense, name))
+    np.testing.assert_allclose(X_out.toarray(), X_dense, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("cls", [BorderlineSMOTE, ADASYN, GaussianOverSampler])
-def test_samplers_refuse_sparse_with_typeerror(cls):
-    """Check that the dense-only samplers refuse scipy sparse input clearly."""
+def test_gaussian_refuses_sparse_with_typeerror():
+    """Check that the dense-only sampler refuses scipy sparse input clearly."""
     X, y = _data()
     with pytest.raises(
-        TypeError, match=f"{cls.__name__} does not accept sparse X; got a csr_matrix"
+        TypeError,
+        match="GaussianOverSampler does not accept sparse X; got a csr_matrix",
     ):
-        cls().fit_resample(sparse.csr_matrix(X), y)
+        GaussianOverSampler().fit_resample(sparse.csr_matrix(X), y)
 
 
 def test_smote_pandas_in_pandas_out():
