@@ -63,7 +63,8 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     danger_indices_ : dict
         Class label -> rows of ``X`` in the class's danger set.
     in_danger_indices : dict
-        The same dict, under imbalanced-learn's name.
+        imbalanced-learn's form of the same: only the classes whose danger
+        set is not empty.
     nn_m_ : estimator object
         The validated ``m_neighbors`` (imbalanced-learn's form): a
         :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
@@ -144,8 +145,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             k = NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k
             check_class_size(None, X.shape[0], k + 1, "k_neighbors", k)
         self.danger_indices_ = {}
-        # imbalanced-learn's name for the same dict.
-        self.in_danger_indices = self.danger_indices_
+        self.in_danger_indices = {}
 
     def _generate(self, job):
         X, rows = job.X, job.rows
@@ -175,6 +175,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         self.danger_indices_[job.label] = danger_rows
         if not danger.any():
             return Synthetic.empty()
+        self.in_danger_indices[job.label] = danger_rows
         if self.kind == "borderline-1":
             if shared:
                 nbrs = same_nbrs[danger]

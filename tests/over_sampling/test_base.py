@@ -95,12 +95,23 @@ def test_sampler_neighbors_attributes_as_imblearn(sampler, attributes):
         assert sampler.nn_k_ is not sampler.k_neighbors
 
 
-def test_borderline_in_danger_indices_equals_danger_indices():
-    """Check that imbalanced-learn's ``in_danger_indices`` holds the danger rows."""
-    X, y = make_classification(n_samples=300, weights=[0.8], flip_y=0.1, random_state=1)
+def test_borderline_in_danger_indices_as_imblearn():
+    """Check that imbalanced-learn's ``in_danger_indices`` holds the danger rows
+    of the classes that have some (as imbalanced-learn), ``danger_indices_``
+    every oversampled class."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (150, 2)), rng.normal(50, 1, (30, 2))]
+    X[150:160] = rng.normal(0, 1, (10, 2))  # class 1 rows inside class 0
+    X = np.r_[X, rng.normal(-50, 1, (30, 2))]  # class 2, far from all
+    y = np.r_[[0] * 150, [1] * 30, [2] * 30]
     sampler = BorderlineSMOTE(random_state=0)
     sampler.fit_resample(X, y)
-    assert sampler.in_danger_indices is sampler.danger_indices_
+    assert set(sampler.danger_indices_) == {1, 2}
+    assert len(sampler.danger_indices_[2]) == 0
+    assert set(sampler.in_danger_indices) == {1}
+    np.testing.assert_array_equal(
+        sampler.in_danger_indices[1], sampler.danger_indices_[1]
+    )
     assert np.isin(sampler.parents_, sampler.in_danger_indices[1]).all()
 
 
