@@ -86,13 +86,17 @@ Sparse input
     searched by brute force from differences.
 
 Small input: NumPy only (:mod:`._small`)
-    Searches of at most ``_SMALL_WORK`` (query, reference, feature) triples
-    compute every pairwise distance from differences with NumPy, apply the
-    same intervals, and order overlapping runs in Python, so that a first
-    call never waits for numba to compile. The threshold, 2e6 triples, is
-    where the compiled path (warm) starts to be faster: measured with
-    ``python -m benchmarks.bench_neighbors`` on 2 cores, both paths agree
-    on every input.
+    Searches of at most ``_SMALL_WORK = 1e7`` (query, reference, feature)
+    triples use NumPy alone -- the same screening argument in float64 on
+    one BLAS product, distances from differences, the same intervals, and
+    overlapping runs ordered in Python -- so that they never wait for numba
+    (compiling the kernels takes 10-20 s once; loading them from the disk
+    cache 0.7-1 s in every new process). The threshold comes from
+    ``python -m benchmarks --only neighbors --full`` (2 shared cores): up to
+    1e7 triples the NumPy path takes at most ~0.1 s per search (2-8 times
+    the warm compiled path); at 1e8 it takes ~0.7 s, as long as loading the
+    kernels, and the compiled path is 16 times faster. Both paths return
+    the same neighbours on every input (tested).
 
 Threads: query blocks (or block pairs) are spread over a thread pool; BLAS
 runs single-threaded inside each tile and the numba kernels release the

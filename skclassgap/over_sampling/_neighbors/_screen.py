@@ -36,7 +36,7 @@ _INFLATE = 1.0 + 2.0**-40
 _CONTROLLER = []
 
 
-def _one_blas_thread():
+def one_blas_thread():
     """Context limiting BLAS to one thread.
 
     The controller (which scans the loaded libraries, ~3 ms) is built once;
@@ -71,7 +71,7 @@ def run_blocks(work, starts, threads):
     Shares are disjoint, so threads write disjoint query rows.
     """
     threads = max(1, min(threads, len(starts)))
-    with _one_blas_thread():
+    with one_blas_thread():
         if threads <= 1:
             work(starts)
         else:

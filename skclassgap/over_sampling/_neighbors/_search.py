@@ -13,14 +13,18 @@ from skclassgap.over_sampling._neighbors._rank import (
     tree_search,
 )
 from skclassgap.over_sampling._neighbors._scale import scale_rows
-from skclassgap.over_sampling._neighbors._screen import DenseScreen, SparseScreen
+from skclassgap.over_sampling._neighbors._screen import (
+    DenseScreen,
+    SparseScreen,
+    one_blas_thread,
+)
 from skclassgap.over_sampling._neighbors._small import _bounds, small_kneighbors
 
 _SCREEN_EXTRA = 4  # candidates kept beyond k by the screening
 _LOW_DIM = 3  # up to this many features, the k-d tree proposes the candidates
 # Searches of at most this many (query, reference, feature) triples take the
 # NumPy path (no compiled kernel); see the package docstring.
-_SMALL_WORK = 2_000_000
+_SMALL_WORK = 10_000_000
 
 
 def _csr(X):
@@ -43,9 +47,10 @@ def _small(query, reference, k, exclude):
         query = query[:, cols].toarray()
         reference = reference[:, cols].toarray()
     scaled = scale_rows(query, reference)
-    return small_kneighbors(
-        scaled.query, scaled.reference, k, exclude, scaled.lossy, (query, reference)
-    )
+    with one_blas_thread():  # small products: threads only add overhead
+        return small_kneighbors(
+            scaled.query, scaled.reference, k, exclude, scaled.lossy, (query, reference)
+        )
 
 
 def kneighbors(query, reference, k, *, exclude=None, estimator=None, n_jobs=None):

@@ -1,15 +1,19 @@
 """Exact neighbours of small inputs with NumPy alone (no compiled kernel).
 
-Same definition and same result as the kernels: all pairwise squared
-distances are computed from coordinate differences (a block of query rows
-at a time), with the interval of :mod:`skclassgap._kernels.exact`
-(``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1072``, widened for a lossy scaling).
-Rows are sorted by computed distance (stable: lower index first); the
-k-th smallest upper bound ``top`` among the first ``k`` bounds the true k-th
-distance, so later rows whose lower bound exceeds ``top`` are out, and the
-order is already exact wherever consecutive intervals are disjoint. Only
-runs of overlapping intervals that reach into the first ``k`` places are
-ordered exactly, in Python: by the computed distances when every
+Same definition and same result as the kernels, by the same argument in
+float64: a block of query rows is screened against every reference row by
+one BLAS product of median-centred rows, ``v^ = (||r||^2 - 2 q.r) + ||q||^2``,
+whose error is at most ``c (||q|| + ||r||)^2 + eta`` with
+``c = (d + 10) u / (1 - (d + 10) u)``, ``u = 2^-53``. The ``k`` rows of
+smallest ``v^`` bound the k-th exact distance by ``top`` (their distances'
+upper bounds), and every row within ``top`` has ``v^ <= top + c (2 ||q|| +
+sqrt(top))^2 + eta``: only those rows are candidates. Their distances are
+computed from coordinate differences, with the interval of
+:mod:`skclassgap._kernels.exact` (``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1072``,
+widened after a lossy scaling), and sorted (then by index). The order is
+exact wherever consecutive intervals are disjoint (the intervals grow with
+``D^``); runs of overlapping intervals that reach into the first ``k``
+places are ordered exactly, in Python: by the computed distances when every
 operation was exact (checked with error-free transformations), else by
 exact rationals of the original values.
 """
@@ -18,7 +22,7 @@ import numpy as np
 
 from skclassgap.over_sampling._neighbors._rank import exact_sq_dist
 
-_BLOCK_ENTRIES = 2**20  # entries of the (queries x references x features) block
+_BLOCK_ENTRIES = 2**18  # entries of the (queries x references x features) block
 _U64 = 2.0**-53
 _SPLIT = 134217729.0  # 2**27 + 1
 
@@ -68,6 +72,16 @@ def _exact_order(members, q_scaled, reference, q_orig, ref_orig, lossy):
     return np.array([r for _, r in keys], dtype=np.int64)
 
 
+def _pair_dists(Q, R, qi, ri):
+    """Squared distances of the pairs ``(Q[qi], R[ri])`` from differences."""
+    out = np.empty(len(qi))
+    step = max(1, _BLOCK_ENTRIES // max(1, Q.shape[1]))
+    for s in range(0, len(qi), step):
+        diff = Q[qi[s : s + step]] - R[ri[s : s + step]]
+        out[s : s + step] = np.einsum("pd,pd->p", diff, diff)
+    return out
+
+
 def small_kneighbors(query, reference, k, exclude, lossy, original):
     """Exact ``k`` nearest reference rows of every query row (NumPy only).
 
@@ -78,37 +92,60 @@ def small_kneighbors(query, reference, k, exclude, lossy, original):
     n_ref = reference.shape[0]
     out = np.empty((n_q, k), dtype=np.int64)
     R = np.asarray(reference, dtype=np.float64)
-    block = max(1, _BLOCK_ENTRIES // max(1, n_ref * d))
+    step = max(1, R.shape[0] // 1024)
+    center = np.median(R[::step], axis=0)
+    Rc = R - center
+    r_sq = np.einsum("rd,rd->r", Rc, Rc)
+    terms = (d + 10) * _U64
+    c = terms / (1.0 - terms)
+    eta = (d + 4) * 2.0**-1070
+    block = max(1, _BLOCK_ENTRIES // max(1, n_ref))
     for q0 in range(0, n_q, block):
         Q = np.asarray(query[q0 : q0 + block], dtype=np.float64)
-        diff = Q[:, None, :] - R[None, :, :]
-        dist = np.einsum("qrd,qrd->qr", diff, diff)
-        del diff
-        low, high = _bounds(dist, d, lossy)
+        Qc = Q - center
+        q_sq = np.einsum("qd,qd->q", Qc, Qc)
+        screen = (r_sq[None, :] - 2.0 * (Qc @ Rc.T)) + q_sq[:, None]
         rows = np.arange(Q.shape[0])
         ex = exclude[q0 : q0 + block]
-        has = ex >= 0
-        dist[rows[has], ex[has]] = np.inf
-        low[rows[has], ex[has]] = np.inf
-        high[rows[has], ex[has]] = np.inf
-        order = np.argsort(dist, axis=1, kind="stable")
-        low = np.take_along_axis(low, order, axis=1)
-        high = np.take_along_axis(high, order, axis=1)
-        top = high[:, :k].max(axis=1)
-        n_cand = (low <= top[:, None]).sum(axis=1)
-        # Consecutive candidates whose intervals overlap form runs that need
-        # exact ordering (intervals grow with the computed distance, so a
-        # gap between two places separates everything before from everything
-        # after); only runs that start before place k matter.
-        overlap = (high[:, :-1] >= low[:, 1:]) & (
-            np.arange(1, n_ref)[None, :] < n_cand[:, None]
-        )
-        result = order[:, :k].copy()
-        for i in np.flatnonzero(overlap[:, :k].any(axis=1)).tolist():
-            result[i] = _resolve(
-                i + q0, order[i, : n_cand[i]], overlap[i], k, query, R, original, lossy
+        screen[rows[ex >= 0], ex[ex >= 0]] = np.inf
+        # The k rows of smallest screening value bound the k-th exact distance
+        # by ``top``; every row within ``top`` has a screening value within
+        # ``c (2 ||q|| + sqrt(top))^2 + eta`` of it (package docstring).
+        best = np.argpartition(screen, k - 1, axis=1)[:, :k]
+        qi = np.repeat(rows, k)
+        top = _bounds(_pair_dists(Q, R, qi, best.ravel()), d, lossy)[1]
+        top = top.reshape(-1, k).max(axis=1)
+        if lossy:
+            top = (np.sqrt(top) + np.sqrt(d) * lossy) ** 2 * (1.0 + 2.0**-50)
+        norm = np.sqrt(q_sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1070)
+        reach = top + c * (2.0 * norm * (1.0 + 2.0**-50) + np.sqrt(top)) ** 2 + eta
+        qi, ri = np.nonzero(screen <= reach[:, None] * (1.0 + 2.0**-40))
+        dc = _pair_dists(Q, R, qi, ri)
+        order = np.lexsort((ri, dc, qi))
+        qi, ri, dc = qi[order], ri[order], dc[order]
+        start = np.searchsorted(qi, rows)
+        place = np.arange(len(qi)) - start[qi]
+        low, high = _bounds(dc, d, lossy)
+        # Consecutive candidates of a query whose intervals overlap form runs
+        # that need exact ordering (a gap between two places separates
+        # everything before from everything after); only runs that start
+        # before place k matter.
+        overlap = np.zeros(len(qi), dtype=bool)
+        overlap[:-1] = (high[:-1] >= low[1:]) & (qi[:-1] == qi[1:])
+        first = place < k
+        out[q0 + qi[first], place[first]] = ri[first]
+        for i in np.unique(qi[overlap & first]).tolist():
+            stop = start[i + 1] if i + 1 < len(start) else len(qi)
+            out[q0 + i] = _resolve(
+                q0 + i,
+                ri[start[i] : stop],
+                overlap[start[i] : stop],
+                k,
+                query,
+                R,
+                original,
+                lossy,
             )
-        out[q0 : q0 + block] = result
     return out
 
 
