@@ -37,8 +37,8 @@ def _impl(name, n_rows):
 # A label callable is evaluated at most at this many candidates per 1-D search.
 MAX_CALLABLE_CANDIDATES = 512
 # Candidate regions of one offset sweep scored per batch (bounds memory to
-# ``_CHUNK * K`` counts whatever the number of rows).
-_CHUNK = 1 << 16
+# ``_REGION_BATCH * K`` counts whatever the number of rows).
+_REGION_BATCH = 1 << 16
 # Rounds of coordinate ascent over all classes, at most.
 MAX_ROUNDS = 100
 # Smallest gain that counts as an improvement.
@@ -312,8 +312,8 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
     best_key = _rank_keys(objective(tp, support, predicted), tp, support)
     best_offset = candidates[0]
     order = order.astype(np.int64)
-    for start in range(0, ends.shape[0], _CHUNK):
-        group_end = ends[start : start + _CHUNK]
+    for start in range(0, ends.shape[0], _REGION_BATCH):
+        group_end = ends[start : start + _REGION_BATCH]
         bounds = np.concatenate(([ends[start - 1] if start else 0], group_end))
         tp_out = np.empty((group_end.shape[0], n_classes))
         pred_out = np.empty_like(tp_out)
