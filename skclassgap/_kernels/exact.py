@@ -45,96 +45,65 @@ UNDECIDED = 2  # returned by the comparisons when exact arithmetic cannot decide
 
 
 @kernel(fastmath=STRICT)
-def _two_sum(a, b):
-    """``(s, e)`` with ``s = fl(a + b)`` and ``s + e = a + b`` exactly (Knuth)."""
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-@kernel(fastmath=STRICT)
-def _two_prod(a, b):
-    """``(p, e)`` with ``p = fl(a b)`` and ``p + e = a b`` (Dekker; see module)."""
-    p = a * b
-    c = _SPLIT * a
-    ah = c - (c - a)
-    al = a - ah
-    c = _SPLIT * b
-    bh = c - (c - b)
-    bl = b - bh
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
-
-
-@kernel(fastmath=STRICT)
-def _grow(partials, n, x):
-    """Add ``x`` to the expansion ``partials[:n]``; return its new length.
-
-    The expansion stays non-overlapping with components in increasing
-    magnitude (Shewchuk's grow-expansion, as in ``math.fsum``).
-    """
-    i = 0
-    for j in range(n):
-        y = partials[j]
-        if abs(x) < abs(y):
-            x, y = y, x
-        hi = x + y
-        lo = y - (hi - x)
-        if lo != 0.0:
-            partials[i] = lo
-            i += 1
-        x = hi
-    partials[i] = x
-    return i + 1
-
-
-@kernel(fastmath=STRICT)
-def _exactly_representable(v):
-    """Whether ``v`` is zero or safe for Dekker's product (see module)."""
-    a = abs(v)
-    return a == 0.0 or (_EXACT_MIN <= a <= _EXACT_MAX)
-
-
-@kernel(fastmath=STRICT)
-def _add_square(partials, n, sign, s, e):
-    """Add ``sign * (s + e)^2`` exactly to the expansion; -1 when unsafe."""
-    if not (_exactly_representable(s) and _exactly_representable(e)):
-        return -1
-    p, pe = _two_prod(s, s)
-    n = _grow(partials, n, sign * p)
-    if pe != 0.0:
-        n = _grow(partials, n, sign * pe)
-    if e != 0.0:
-        p, pe = _two_prod(2.0 * s, e)
-        n = _grow(partials, n, sign * p)
-        if pe != 0.0:
-            n = _grow(partials, n, sign * pe)
-        p, pe = _two_prod(e, e)
-        n = _grow(partials, n, sign * p)
-        if pe != 0.0:
-            n = _grow(partials, n, sign * pe)
-    return n
-
-
-@kernel(fastmath=STRICT)
 def _compare_exact(qv, ca, cb, partials):
     """Sign of ``D(q, a) - D(q, b)`` in exact arithmetic, or ``UNDECIDED``.
 
-    ``partials`` is scratch space of at least ``12 * d + 1`` floats.
+    For each coordinate and side, the difference is the exact pair
+    ``s + e`` (Knuth's TwoSum) and ``(s + e)^2 = s^2 + 2 s e + e^2`` is
+    added, product by product (Dekker's TwoProduct: each product is the
+    exact pair ``p + pe``), to a non-overlapping expansion (Shewchuk's
+    grow-expansion, as in ``math.fsum``), whose sign is that of its
+    largest non-zero component. ``partials`` is scratch space of at least
+    ``12 * d + 1`` floats.
     """
     n = 0
     for t in range(qv.shape[0]):
-        s, e = _two_sum(qv[t], -ca[t])
-        n = _add_square(partials, n, 1.0, s, e)
-        if n < 0:
-            return UNDECIDED
-        s, e = _two_sum(qv[t], -cb[t])
-        n = _add_square(partials, n, -1.0, s, e)
-        if n < 0:
-            return UNDECIDED
-    for j in range(n - 1, -1, -1):
-        if partials[j] > 0.0:
+        for side in range(2):
+            r = ca[t] if side == 0 else cb[t]
+            sign = 1.0 if side == 0 else -1.0
+            s = qv[t] - r
+            bb = s - qv[t]
+            e = (qv[t] - (s - bb)) + (-r - bb)
+            for v in (s, e):
+                if v != 0.0 and not (_EXACT_MIN <= abs(v) <= _EXACT_MAX):
+                    return UNDECIDED
+            for j in range(3):
+                if j == 0:
+                    a, b = s, s
+                elif j == 1:
+                    a, b = 2.0 * s, e
+                else:
+                    a, b = e, e
+                if a == 0.0 or b == 0.0:
+                    continue
+                p = a * b
+                c = _SPLIT * a
+                ah = c - (c - a)
+                al = a - ah
+                c = _SPLIT * b
+                bh = c - (c - b)
+                bl = b - bh
+                pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+                for x in (sign * p, sign * pe):
+                    if x == 0.0:
+                        continue
+                    i = 0
+                    for m in range(n):
+                        y = partials[m]
+                        if abs(x) < abs(y):
+                            x, y = y, x
+                        hi = x + y
+                        lo = y - (hi - x)
+                        if lo != 0.0:
+                            partials[i] = lo
+                            i += 1
+                        x = hi
+                    partials[i] = x
+                    n = i + 1
+    for m in range(n - 1, -1, -1):
+        if partials[m] > 0.0:
             return 1
-        if partials[j] < 0.0:
+        if partials[m] < 0.0:
             return -1
     return 0
 
@@ -151,74 +120,41 @@ def _sq_dist_checked(qv, c):
         sq = s * s
         if exact:
             bb = s - a
-            if (a - (s - bb)) + (-b - bb) != 0.0:
-                exact = False
-            else:
-                h = _SPLIT * s
-                if s - (h - (h - s)) != 0.0 or not _exactly_representable(s):
-                    exact = False
-                else:
-                    total = acc + sq
-                    bb = total - acc
-                    if (acc - (total - bb)) + (sq - bb) != 0.0:
-                        exact = False
+            h = _SPLIT * s
+            total = acc + sq
+            cc = total - acc
+            exact = (
+                (a - (s - bb)) + (-b - bb) == 0.0  # the difference is exact
+                and s - (h - (h - s)) == 0.0  # at most 26 bits: s * s exact
+                and (s == 0.0 or _EXACT_MIN <= abs(s) <= _EXACT_MAX)
+                and (acc - (total - cc)) + (sq - cc) == 0.0  # the sum is exact
+            )
         acc += sq
     return acc, exact
 
 
 @kernel(fastmath=STRICT)
-def _distance_bounds(value, exact, d):
-    """Interval ``(low, high)`` holding the exact squared distance of the
-    rows ``value`` was computed from (see module)."""
-    if exact:
-        return value, value
-    g2 = 2.0 * (d + 3) * _UNIT / (1.0 - (d + 3) * _UNIT)
-    high = value * (1.0 + g2) + d * _TINY
-    low = value * (1.0 - g2) - d * _TINY
-    return max(low, 0.0), high
+def _interval(value, exact, d, lossy):
+    """Intervals holding the exact squared distance: ``(low0, low, high)``.
 
-
-@kernel(fastmath=STRICT)
-def _widen(low, high, d, lossy):
-    """Interval of the distance of the unscaled rows, from that of the scaled ones.
-
-    ``lossy`` bounds how much the caller's scaling changed any coordinate
-    difference (0 when it was exact), so the two distances differ by at most
-    ``sqrt(d) * lossy`` (triangle inequality).
+    ``low0`` bounds the distance of the rows ``value`` was computed from
+    (see module); ``low, high`` that of the unscaled rows: ``lossy`` bounds
+    how much the caller's scaling changed any coordinate difference (0 when
+    it was exact), so the two distances differ by at most
+    ``sqrt(d) * lossy`` in norm (triangle inequality).
     """
-    if lossy == 0.0:
-        return low, high
-    w = np.sqrt(d) * lossy
-    high = (np.sqrt(high) + w) ** 2 * (1.0 + 2.0**-50)
-    low = max(np.sqrt(low) - w, 0.0) ** 2 * (1.0 - 2.0**-50)
-    return low, high
-
-
-@kernel(fastmath=STRICT)
-def _before(qv, C, a, b, ids, dist, low, high, exact, lossy, partials):
-    """1 when candidate ``a`` ranks before ``b``, 0 when after, ``UNDECIDED``."""
-    if high[a] < low[b]:
-        return 1
-    if high[b] < low[a]:
-        return 0
-    if exact[a] and exact[b] and lossy == 0.0:
-        if dist[a] != dist[b]:
-            return 1 if dist[a] < dist[b] else 0
-        return 1 if ids[a] < ids[b] else 0
+    if exact:
+        low, high = value, value
+    else:
+        g2 = 2.0 * (d + 3) * _UNIT / (1.0 - (d + 3) * _UNIT)
+        high = value * (1.0 + g2) + d * _TINY
+        low = max(value * (1.0 - g2) - d * _TINY, 0.0)
+    low0 = low
     if lossy > 0.0:
-        return UNDECIDED
-    same = True
-    for t in range(qv.shape[0]):
-        if C[a, t] != C[b, t]:
-            same = False
-            break
-    if not same:
-        sign = _compare_exact(qv, C[a], C[b], partials)
-        if sign == UNDECIDED:
-            return UNDECIDED
-        if sign != 0:
-            return 1 if sign < 0 else 0
-    return 1 if ids[a] < ids[b] else 0
+        w = np.sqrt(d) * lossy
+        high = (np.sqrt(high) + w) ** 2 * (1.0 + 2.0**-50)
+        low = max(np.sqrt(low) - w, 0.0) ** 2 * (1.0 - 2.0**-50)
+    return low0, low, high
 
 
 @kernel(fastmath=STRICT)
@@ -234,26 +170,24 @@ def _sort_by(order, m, key):
                 p -= 1
             order[p] = o
         return
-    for start in range(m // 2 - 1, -1, -1):
-        _sift_down(order, start, m, key)
-    for end in range(m - 1, 0, -1):
-        order[0], order[end] = order[end], order[0]
-        _sift_down(order, 0, end, key)
-
-
-@kernel(fastmath=STRICT)
-def _sift_down(order, root, end, key):
-    """Restore the max-heap property of ``order[root:end]`` by ``key``."""
-    while True:
-        child = 2 * root + 1
-        if child >= end:
-            return
-        if child + 1 < end and key[order[child + 1]] > key[order[child]]:
-            child += 1
-        if key[order[root]] >= key[order[child]]:
-            return
-        order[root], order[child] = order[child], order[root]
-        root = child
+    for phase in range(2):
+        first = m // 2 - 1 if phase == 0 else m - 1
+        for i in range(first, 0 if phase == 1 else -1, -1):
+            if phase == 0:
+                root, end = i, m
+            else:
+                order[0], order[i] = order[i], order[0]
+                root, end = 0, i
+            while True:  # sift down
+                child = 2 * root + 1
+                if child >= end:
+                    break
+                if child + 1 < end and key[order[child + 1]] > key[order[child]]:
+                    child += 1
+                if key[order[root]] >= key[order[child]]:
+                    break
+                order[root], order[child] = order[child], order[root]
+                root = child
 
 
 @kernel(fastmath=STRICT)
@@ -267,17 +201,19 @@ def _rank_query(
     ``out_high``. Returns ``(status, reach)``: status 0 when done, 1 when an
     exact comparison was undecidable (the caller ranks this query with
     rationals; ``out_high`` then holds an upper bound of the k-th
-    distance), 2 when there are fewer than
-    ``k`` candidates; ``reach`` is the largest lower bound of a candidate's
-    distance in the scaled rows themselves (before :func:`_widen`; the
-    driver's certificates use it).
+    distance), 2 when there are fewer than ``k`` candidates; ``reach`` is
+    the largest lower bound of a candidate's distance in the scaled rows
+    themselves (``low0`` of :func:`_interval`; the driver's certificates
+    use it).
 
     Candidates are sorted by their computed distance; every candidate whose
     interval lies entirely above the largest upper bound among the first
     ``k`` is dropped (it cannot be among the k nearest); the rest split into
     runs wherever every interval before a point lies below every interval
     after it, and only runs that reach into the first ``k`` places are
-    ordered exactly (selection with :func:`_before`).
+    ordered exactly, by selection: disjoint intervals decide, then equal
+    exact distances or equal rows tie (lower id first), then
+    :func:`_compare_exact`.
 
     ``work`` is float64 scratch of shape (4, m_max); ``exact`` bool scratch
     (m_max,); ``order`` int64 scratch (m_max,); ``partials`` float64 scratch
@@ -293,11 +229,9 @@ def _rank_query(
     for j in range(m):
         v, ex = _sq_dist_checked(qv, C[j])
         dist[j] = v
-        exact[j] = ex
-        lo, hi = _distance_bounds(v, ex, d)
-        reach = max(reach, lo)
-        low[j], high[j] = _widen(lo, hi, d, lossy)
-    for j in range(m):
+        exact[j] = ex and lossy == 0.0
+        low0, low[j], high[j] = _interval(v, exact[j], d, lossy)
+        reach = max(reach, low0)
         order[j] = j
     _sort_by(order, m, dist)
     top = 0.0
@@ -315,6 +249,8 @@ def _rank_query(
     suffix[n - 1] = low[order[n - 1]]
     for p in range(n - 2, -1, -1):
         suffix[p] = min(suffix[p + 1], low[order[p]])
+    for p in range(k):
+        out_high[p] = top  # until the order is settled
     start = 0
     while start < k:
         stop = start + 1
@@ -325,24 +261,29 @@ def _rank_query(
         for p in range(start, min(stop, k)):
             best = p
             for j in range(p + 1, stop):
-                first = _before(
-                    qv,
-                    C,
-                    order[j],
-                    order[best],
-                    ids,
-                    dist,
-                    low,
-                    high,
-                    exact,
-                    lossy,
-                    partials,
-                )
-                if first == UNDECIDED:
-                    for p in range(k):
-                        out_high[p] = top
+                a = order[j]
+                b = order[best]
+                # Does candidate a rank before candidate b?
+                if high[a] < low[b]:
+                    before = True
+                elif high[b] < low[a]:
+                    before = False
+                elif exact[a] and exact[b]:
+                    before = dist[a] < dist[b] or (
+                        dist[a] == dist[b] and ids[a] < ids[b]
+                    )
+                elif lossy > 0.0:
                     return 1, reach
-                if first == 1:
+                else:
+                    sign = 0
+                    for t in range(d):
+                        if C[a, t] != C[b, t]:
+                            sign = _compare_exact(qv, C[a], C[b], partials)
+                            break
+                    if sign == UNDECIDED:
+                        return 1, reach
+                    before = sign < 0 or (sign == 0 and ids[a] < ids[b])
+                if before:
                     best = j
             order[p], order[best] = order[best], order[p]
         start = stop
@@ -365,7 +306,7 @@ def _rank_dense(Q, R, cand, exclude, lossy, out_idx, out_high, status, reach):
         ``exclude[q]``.
     exclude : int64 array of shape (n_queries,)
     lossy : float
-        See :func:`_distance_bounds`.
+        See :func:`_interval`.
     out_idx : int64 array of shape (n_queries, k), written
     out_high : float64 array of shape (n_queries, k), written
         Upper bound of each neighbour's squared distance.
@@ -385,7 +326,7 @@ def _rank_dense(Q, R, cand, exclude, lossy, out_idx, out_high, status, reach):
     for q in range(n_q):
         for t in range(d):
             qv[t] = Q[q, t]
-        m = 0
+        m = np.int64(0)  # not a literal: one specialisation of the callee
         for p in range(n_c):
             r = cand[q, p]
             if r < 0 or r == exclude[q]:
@@ -449,7 +390,7 @@ def _rank_sparse(
                 colmap[c] = u
                 cols[u] = c
                 u += 1
-        m = 0
+        m = np.int64(0)  # not a literal: one specialisation of the callee
         for p in range(n_c):
             r = cand[q, p]
             if r < 0 or r == exclude[q]:
@@ -543,8 +484,7 @@ def _sparse_band(
                 r_ptr[r + 1],
             )
             terms = n_qz + r_ptr[r + 1] - r_ptr[r]
-            lo, hi = _distance_bounds(v, False, terms)
-            low[r], high[r] = _widen(lo, hi, terms, lossy)
+            _, low[r], high[r] = _interval(v, np.bool_(False), terms, lossy)
         top = np.partition(high, k - 1)[k - 1]
         c = 0
         for r in range(n_ref):

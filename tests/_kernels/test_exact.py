@@ -8,10 +8,9 @@ import pytest
 from skclassgap._kernels.exact import (
     UNDECIDED,
     _compare_exact,
-    _distance_bounds,
+    _interval,
     _rank_dense,
     _sq_dist_checked,
-    _widen,
 )
 from skclassgap._kernels.topk import _insert, _merge_topk
 from tests.naive import kneighbors_exact_naive, merge_topk_naive, sq_dist_fraction
@@ -67,7 +66,7 @@ def test_sq_dist_checked_interval_holds_exact_distance(rng, kind):
         a, b = X[rng.integers(0, len(X), 2)]
         value, exact = _sq_dist_checked(a, b)
         truth = sq_dist_fraction(a, b)
-        low, high = _distance_bounds(value, exact, 5)
+        _, low, high = _interval(value, exact, 5, 0.0)
         assert Fraction(low) <= truth <= Fraction(high)
         if exact:
             assert Fraction(value) == truth
@@ -75,7 +74,7 @@ def test_sq_dist_checked_interval_holds_exact_distance(rng, kind):
         assert _sq_dist_checked(X[0], X[1])[1]
 
 
-def test_widen_covers_moved_coordinates(rng):
+def test_interval_widened_covers_moved_coordinates(rng):
     """Check that widening by ``lossy`` covers the distance of rows whose
     coordinates moved by up to half of it."""
     for _ in range(100):
@@ -83,7 +82,7 @@ def test_widen_covers_moved_coordinates(rng):
         lossy = 1e-4
         moved = a + rng.uniform(-lossy / 2, lossy / 2, 4)
         value, exact = _sq_dist_checked(moved, b)
-        low, high = _widen(*_distance_bounds(value, exact, 4), 4, lossy)
+        _, low, high = _interval(value, exact, 4, lossy)
         assert low <= float(sq_dist_fraction(a, b)) <= high
 
 
