@@ -81,6 +81,13 @@ class ADASYN(_BaseSyntheticSampler):
     SMOTE : Uniform allocation over the class rows.
     BorderlineSMOTE : Oversample from the danger set only.
 
+    Notes
+    -----
+    Neighbour searches are exact on any finite input, so the density ratios
+    and class counts equal imbalanced-learn's (ties aside). Sparse CSR (and
+    CSC) input is accepted and returned as CSR, with the neighbours (and so
+    the provenance) of the dense run.
+
     References
     ----------
     .. [1] H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic

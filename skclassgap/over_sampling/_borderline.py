@@ -30,9 +30,10 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
       the whole data set; when that neighbour belongs to another class the gap
       is uniform in ``[0, 0.5)``, so the new row stays closer to the class.
 
-    Neighbour searches are exact (as imbalanced-learn's, ties aside) and class
-    counts equal imbalanced-learn's. A class with an empty danger set gets no
-    synthetic rows, as in imbalanced-learn.
+    Neighbour searches are exact on any finite input (the sets are
+    imbalanced-learn's, ties aside) and class counts equal
+    imbalanced-learn's. A class with an empty danger set gets no synthetic
+    rows, as in imbalanced-learn.
 
     Parameters
     ----------
@@ -88,6 +89,11 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     --------
     SMOTE : Oversample from every row of the class.
     ADASYN : Allocate synthetic rows by the share of other classes nearby.
+
+    Notes
+    -----
+    Sparse CSR (and CSC) input is accepted and returned as CSR, with the
+    neighbours (and so the provenance) of the dense run.
 
     References
     ----------

@@ -17,11 +17,11 @@ class SMOTE(_BaseSyntheticSampler):
     Each synthetic row of a class is ``x + g * (x_nn - x)``: ``x`` a row of the
     class drawn uniformly, ``x_nn`` one of its ``k_neighbors`` nearest rows of
     the same class (Euclidean, drawn uniformly) and ``g`` uniform in ``[0, 1)``
-    (Chawla et al., 2002). The neighbour search is exact (blocked BLAS distances
-    and a numba top-k selection), so the neighbour sets are those of
-    imbalanced-learn's :class:`~imblearn.over_sampling.SMOTE` (ties aside), and
-    the class counts are the same for every ``sampling_strategy``; the random
-    draws differ.
+    (Chawla et al., 2002). The neighbour search is exact on any finite input
+    (distances in exact arithmetic, equal distances to the lower row index),
+    so the neighbour sets are those of imbalanced-learn's
+    :class:`~imblearn.over_sampling.SMOTE` (ties aside), and the class counts
+    are the same for every ``sampling_strategy``; the random draws differ.
 
     Unlike imbalanced-learn, every output row records where it came from
     (``sample_indices_``, ``parents_``, ``neighbors_``, ``gaps_``), which lets
