@@ -10,9 +10,11 @@ at most three roundings and the sum of ``d`` non-negative terms ``d - 1``, so
 ``|D^ - D| <= gamma_{d+2} D + d 2^-1075`` (Higham's standard bound,
 ``gamma_n = n u / (1 - n u)``, ``u = 2^-53``, plus one half-unit of the
 smallest subnormal per underflowing square). The kernels use the wider,
-simpler interval ``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1072`` whose slack also
-absorbs the rounding of its own evaluation. The evaluation also checks,
-with error-free transformations, whether every operation was exact
+simpler interval ``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1018`` whose slack also
+absorbs the rounding of its own evaluation (and, in the absolute term, a
+process whose floating-point unit flushes subnormals to zero). The
+evaluation also checks, with error-free transformations, whether every
+operation was exact
 (differences by Knuth's TwoSum, squares by Dekker's split: a value of at
 most 26 significant bits squares exactly, running sums by TwoSum); then the
 interval is the single point ``D^`` (integer and other short-mantissa data).
@@ -39,7 +41,7 @@ _SPLIT = 134217729.0  # 2**27 + 1, Dekker's constant for float64
 _EXACT_MAX = 2.0**480
 _EXACT_MIN = 2.0**-480
 _UNIT = 2.0**-53
-_TINY = 2.0**-1072  # per-term allowance for underflow (generous)
+_TINY = 2.0**-1018  # per-term allowance for underflow, even flushed to zero
 _INSERTION_MAX = 32  # candidate lists up to this length are insertion-sorted
 UNDECIDED = 2  # returned by the comparisons when exact arithmetic cannot decide
 

@@ -23,7 +23,7 @@ Distances from differences, with intervals (``skclassgap._kernels.exact``)
     float64, never through norms (``||a||^2 - 2 a.b + ||b||^2`` cancels when
     the rows are far from the origin compared with their distance). Its
     error is at most ``gamma_{d+2} D + d 2^-1075``, so the exact distance lies
-    in ``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1072``; when error-free
+    in ``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1018``; when error-free
     transformations show every operation was exact (integer data, short
     mantissas) the interval is the point ``D^``. Candidates whose intervals
     are disjoint are ordered by them; overlapping ones exactly: equal rows
@@ -68,7 +68,7 @@ Queries the screening cannot settle, and low dimension (:mod:`._rank`)
     query when ``n_features <= 3``, go to scikit-learn's k-d tree, built on
     the scaled float64 rows. The tree computes squared distances to rows
     and lower bounds to its boxes from coordinate differences, each within
-    ``g D + h`` of the truth (``g = 2 gamma_{d+4}``, ``h = d 2^-1072``; the
+    ``g D + h`` of the truth (``g = 2 gamma_{d+4}``, ``h = d 2^-1018``; the
     box bounds round one difference and one ``pow`` per term); it keeps a
     row only when its computed distance is below its current k'-th, and
     prunes a box only when the box's computed bound exceeds it. So every

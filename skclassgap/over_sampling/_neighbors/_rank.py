@@ -154,7 +154,7 @@ def _tree_floor(reach, d, lossy):
     at least ``(heap - h) / (1 + g)``; then back to unscaled rows.
     """
     g = 2.0 * (d + 4) * _U64 / (1.0 - (d + 4) * _U64)
-    h = d * 2.0**-1072
+    h = d * 2.0**-1018
     floor = ((1.0 - g) * reach - 2.0 * h) / (1.0 + g) * (1.0 - 2.0**-40)
     floor = np.maximum(floor, 0.0)
     if lossy:

@@ -114,7 +114,7 @@ def _screen_scale(query, reference, center):
 
 def _norm_upper(sq, d):
     """Upper bound of the norm whose square was summed in float64 as ``sq``."""
-    return np.sqrt(sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1070) * _INFLATE
+    return np.sqrt(sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1018) * _INFLATE
 
 
 def _within_reach(top, norm, c, eta):
@@ -272,7 +272,7 @@ class SparseScreen:
         self.q_norm = _norm_upper(self.q_sq, nnz)
         terms = (2 * nnz + 8) * _U64
         self.c = terms / (1.0 - terms)
-        self.eta = (nnz + 4) * 2.0**-1070
+        self.eta = (nnz + 4) * 2.0**-1018
 
     def certified(self, last, top):
         """As :meth:`DenseScreen.certified`, from the lists' last values."""

@@ -9,7 +9,7 @@ smallest ``v^`` bound the k-th exact distance by ``top`` (their distances'
 upper bounds), and every row within ``top`` has ``v^ <= top + c (2 ||q|| +
 sqrt(top))^2 + eta``: only those rows are candidates. Their distances are
 computed from coordinate differences, with the interval of
-:mod:`skclassgap._kernels.exact` (``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1072``,
+:mod:`skclassgap._kernels.exact` (``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1018``,
 widened after a lossy scaling), and sorted (then by index). The order is
 exact wherever consecutive intervals are disjoint (the intervals grow with
 ``D^``); runs of overlapping intervals that reach into the first ``k``
@@ -29,8 +29,8 @@ _SPLIT = 134217729.0  # 2**27 + 1
 
 def _bounds(dist, d, lossy):
     g2 = 2.0 * (d + 3) * _U64 / (1.0 - (d + 3) * _U64)
-    high = dist * (1.0 + g2) + d * 2.0**-1072
-    low = np.maximum(dist * (1.0 - g2) - d * 2.0**-1072, 0.0)
+    high = dist * (1.0 + g2) + d * 2.0**-1018
+    low = np.maximum(dist * (1.0 - g2) - d * 2.0**-1018, 0.0)
     if lossy:
         w = np.sqrt(d) * lossy
         high = (np.sqrt(high) + w) ** 2 * (1.0 + 2.0**-50)
@@ -98,7 +98,7 @@ def small_kneighbors(query, reference, k, exclude, lossy, original):
     r_sq = np.einsum("rd,rd->r", Rc, Rc)
     terms = (d + 10) * _U64
     c = terms / (1.0 - terms)
-    eta = (d + 4) * 2.0**-1070
+    eta = (d + 4) * 2.0**-1018
     block = max(1, _BLOCK_ENTRIES // max(1, n_ref))
     for q0 in range(0, n_q, block):
         Q = np.asarray(query[q0 : q0 + block], dtype=np.float64)
@@ -117,7 +117,7 @@ def small_kneighbors(query, reference, k, exclude, lossy, original):
         top = top.reshape(-1, k).max(axis=1)
         if lossy:
             top = (np.sqrt(top) + np.sqrt(d) * lossy) ** 2 * (1.0 + 2.0**-50)
-        norm = np.sqrt(q_sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1070)
+        norm = np.sqrt(q_sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1018)
         reach = top + c * (2.0 * norm * (1.0 + 2.0**-50) + np.sqrt(top)) ** 2 + eta
         qi, ri = np.nonzero(screen <= reach[:, None] * (1.0 + 2.0**-40))
         dc = _pair_dists(Q, R, qi, ri)
