@@ -153,3 +153,97 @@ def test_rank_dense_too_few_candidates_status():
     reach = np.empty(1)
     _rank_dense(X[:1], X, cand, np.array([-1]), 0.0, *out, reach)
     assert out[2][0] == 2
+
+
+def test_sparse_band_and_rank_sparse_match_exact_naive(rng):
+    """Check the sparse brute-force band (every row that may be among the k
+    nearest) and the sparse ranking against exact rational distances."""
+    from scipy import sparse
+
+    from skclassgap._kernels.exact import _rank_sparse, _sparse_band
+
+    X = rng.integers(-2, 3, (40, 6)) * (rng.random((40, 6)) < 0.5) * 0.1
+    S = sparse.csr_matrix(X)
+    S.sort_indices()
+    k, n_q = 3, 10
+    exclude = np.arange(n_q, dtype=np.int64)
+    cand = np.empty((n_q, 40), dtype=np.int64)
+    count = np.empty(n_q, dtype=np.int64)
+    Q = S[:n_q]
+    _sparse_band(
+        Q.data,
+        Q.indices,
+        Q.indptr,
+        S.data,
+        S.indices,
+        S.indptr,
+        exclude,
+        k,
+        0.0,
+        cand,
+        count,
+    )
+    expected = kneighbors_exact_naive(X[:n_q], X, k, exclude)
+    for q in range(n_q):
+        assert set(expected[q]) <= set(cand[q, : count[q]])
+        assert (cand[q, count[q] :] == -1).all()
+    ind = np.empty((n_q, k), dtype=np.int64)
+    high = np.empty((n_q, k))
+    status = np.empty(n_q, dtype=np.int64)
+    reach = np.empty(n_q)
+    _rank_sparse(
+        Q.data,
+        Q.indices,
+        Q.indptr,
+        S.data,
+        S.indices,
+        S.indptr,
+        6,
+        cand,
+        exclude,
+        0.0,
+        ind,
+        high,
+        status,
+        reach,
+    )
+    assert (status == 0).all()
+    np.testing.assert_array_equal(ind, expected)
+
+
+def test_scaled_rows_match_naive(rng):
+    """Check the float32 centred, scaled rows (times the factor) and their
+    float64 squared norms against NumPy."""
+    from skclassgap._kernels.neighbors import _scaled_rows
+
+    X = rng.standard_normal((30, 4)) * 5.0 + 3.0
+    center = np.median(X, axis=0)
+    out = np.empty((30, 4), dtype=np.float32)
+    sq = np.empty(30)
+    _scaled_rows(X, center, 16.0, -2.0, out, sq)
+    v = (X - center) / 16.0
+    np.testing.assert_array_equal(out, (-2.0 * v).astype(np.float32))
+    np.testing.assert_allclose(sq, (v**2).sum(axis=1), rtol=1e-15)
+
+
+def test_topk_update_keeps_smallest_values(rng):
+    """Check the float64 tile merge of the sparse search: per query, the
+    n_keep smallest ``||r||^2 - 2 q.r`` and their rows, self excluded."""
+    from skclassgap._kernels.neighbors import _topk_update
+
+    Q = rng.standard_normal((8, 3))
+    R = rng.standard_normal((25, 3))
+    r_sq = (R**2).sum(axis=1)
+    best_val = np.full((8, 4), np.inf)
+    best_idx = np.full((8, 4), -1, dtype=np.int64)
+    exclude = np.arange(8, dtype=np.int64)
+    for c0 in range(0, 25, 7):
+        tile = np.ascontiguousarray(Q @ R[c0 : c0 + 7].T)
+        _topk_update(tile, r_sq, c0, exclude, best_val, best_idx, 0)
+    values = r_sq[None, :] - 2.0 * (Q @ R.T)
+    values[exclude, exclude] = np.inf
+    order = np.argsort(values, axis=1, kind="stable")[:, :4]
+    np.testing.assert_array_equal(best_idx, order)
+    np.testing.assert_allclose(
+        best_val, np.take_along_axis(values, order, axis=1), rtol=1e-12
+    )

@@ -59,6 +59,8 @@ def _adversarial(name, rng):
     base = rng.standard_normal((n, 4))
     if name == "identifier column":
         return np.c_[1e9 + rng.permutation(n).astype(np.float64), base]
+    if name == "shared identifiers":  # ten values from 1e9 to 1e10
+        return np.c_[rng.integers(1, 11, n) * 1e9, base]
     if name == "rounded identifiers":
         return np.c_[rng.uniform(1e9, 1e10, n).round(-7), base]
     if name == "one row at 1e10":
@@ -87,6 +89,7 @@ def _adversarial(name, rng):
 
 ADVERSARIAL = [
     "identifier column",
+    "shared identifiers",
     "rounded identifiers",
     "one row at 1e10",
     "one value at 1e300",
@@ -390,3 +393,28 @@ def test_merge_topk_equals_naive(rng):
     expected = merge_topk_naive(dist_a, ind_a, dist_b, ind_b, 4)
     np.testing.assert_array_equal(got[0], expected[0])
     np.testing.assert_array_equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize(
+    "rows, scaled, lossy",
+    [
+        ([[1e5, 0.0], [1e-10, 3.0]], False, False),  # within [2**-100, 2**100]
+        ([[1e-200, 0.0], [3e-201, 1e-250]], True, False),  # scaled up: exact
+        ([[1e200, 0.0], [1e-10, 3.0]], True, False),  # down, nothing subnormal
+        ([[1e300, 0.0], [1e-10, 3.0]], True, True),  # down: 1e-10 -> subnormal
+    ],
+)
+def test_scale_rows_power_of_two_and_lossy_flag(rows, scaled, lossy):
+    """Check that rows are multiplied by one power of two into [0.5, 1) (not
+    at all within [2**-100, 2**100]) and that a scaling that rounds a value
+    to a subnormal is flagged lossy."""
+    from skclassgap.over_sampling._neighbors._scale import LOSSY_STEP, scale_rows
+
+    X = np.array(rows)
+    out = scale_rows(X, X)
+    assert out.query is out.reference
+    shift = -int(np.frexp(np.abs(X).max())[1]) if scaled else 0
+    np.testing.assert_array_equal(out.reference, np.ldexp(X, shift))
+    if scaled:
+        assert 0.5 <= np.abs(out.reference).max() < 1.0
+    assert out.lossy == (LOSSY_STEP if lossy else 0.0)

@@ -230,3 +230,57 @@ def test_smote_neighbours_estimator_and_bad_n_neighbors():
     np.testing.assert_allclose(a, b)
     with pytest.raises(ValueError, match="integer n_neighbors >= 2.*got n_neighbors=1"):
         SMOTE(k_neighbors=NearestNeighbors(n_neighbors=1)).fit_resample(X, y)
+
+
+def _hostile(name):
+    """Data on which a float32 screen (or norms) cannot separate neighbours."""
+    X, y = make_classification(
+        n_samples=300,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.85],
+        class_sep=0.5,
+        random_state=0,
+    )
+    rng = np.random.default_rng(0)
+    if name == "identifier column":  # 1e9 to 1e10, shared by ~30 rows each
+        return np.c_[rng.integers(1, 11, len(X)) * 1e9, X], y
+    X[7] = 1e9  # one far row
+    return X, y
+
+
+@pytest.mark.parametrize("path", ["numpy", "kernels"])
+@pytest.mark.parametrize("name", ["identifier column", "one row at 1e9"])
+def test_samplers_exact_neighbours_on_hostile_data(monkeypatch, name, path):
+    """Check, on an identifier-like column next to unit features and on one
+    far row (a float32 screen cannot separate these rows' neighbours, and
+    distances through norms cancel), that SMOTE interpolates toward one of
+    the parent's exact k nearest rows, that BorderlineSMOTE's danger sets and
+    ADASYN's density ratios follow the exact neighbours, and that the class
+    counts equal imbalanced-learn's."""
+    import skclassgap.over_sampling._neighbors._search as search_mod
+    from tests.naive import count_other_naive, kneighbors_exact_naive
+
+    monkeypatch.setattr(search_mod, "_SMALL_WORK", 10**15 if path == "numpy" else 0)
+    X, y = _hostile(name)
+    rows = np.flatnonzero(y == 1)
+    within = rows[kneighbors_exact_naive(X[rows], X[rows], 5, np.arange(len(rows)))]
+    allowed = dict(zip(rows, map(set, within), strict=True))
+    smote = SMOTE(random_state=0)
+    smote.fit_resample(X, y)
+    assert all(
+        q in allowed[p] for p, q in zip(smote.parents_, smote.neighbors_, strict=True)
+    )
+    other = count_other_naive(kneighbors_exact_naive(X[rows], X, 10, rows), y, 1)
+    border = BorderlineSMOTE(random_state=0)
+    _, y_border = border.fit_resample(X, y)
+    danger = rows[(2 * other >= 10) & (other < 10)]
+    np.testing.assert_array_equal(border.danger_indices_[1], danger)
+    other = count_other_naive(kneighbors_exact_naive(X[rows], X, 5, rows), y, 1)
+    adasyn = ADASYN(random_state=0)
+    _, y_adasyn = adasyn.fit_resample(X, y)
+    np.testing.assert_allclose(adasyn.density_ratios_[1], other / other.sum())
+    for ours_y, peer in ((y_border, imb.BorderlineSMOTE), (y_adasyn, imb.ADASYN)):
+        _, peer_y = peer(random_state=0).fit_resample(X, y)
+        np.testing.assert_array_equal(np.bincount(ours_y), np.bincount(peer_y))
