@@ -14,10 +14,10 @@ simpler interval ``D^ (1 -+ 2 gamma_{d+3}) -+ d 2^-1018`` whose slack also
 absorbs the rounding of its own evaluation (and, in the absolute term, a
 process whose floating-point unit flushes subnormals to zero). The
 evaluation also checks, with error-free transformations, whether every
-operation was exact
-(differences by Knuth's TwoSum, squares by Dekker's split: a value of at
-most 26 significant bits squares exactly, running sums by TwoSum); then the
-interval is the single point ``D^`` (integer and other short-mantissa data).
+operation was exact (differences by Knuth's TwoSum, squares by Dekker's
+split: a value of at most 26 significant bits squares exactly, running sums
+by TwoSum); then the interval is the single point ``D^`` (integer and other
+short-mantissa data).
 
 Two candidates whose intervals overlap are compared exactly: the sign of
 ``D(q, a) - D(q, b) = sum_t (q_t - a_t)^2 - (q_t - b_t)^2`` is that of an

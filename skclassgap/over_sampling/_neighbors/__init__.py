@@ -42,7 +42,8 @@ Large dense input: float32 screening, certified (:mod:`._screen`)
     kernel keeps, per query, the ``k + 4`` smallest. Write ``a = ||q||``,
     ``b = ||r||`` for centred, scaled rows and ``u = 2^-24``. Rounding the
     rows to float32 moves each coordinate by a relative ``u`` (plus
-    ``2^-149`` absolute), the d-term dot product errs by ``gamma_d 2ab``,
+    ``2^-53`` for the float64 centring and ``2^-149`` absolute), the d-term
+    dot product errs by ``gamma_d 2ab``,
     the norms by ``(u + gamma^64_{d+2}) a^2`` and ``b^2``, and the two
     float32 additions by ``u`` of at most ``(a + b)^2`` each, so that
 
@@ -51,11 +52,13 @@ Large dense input: float32 screening, certified (:mod:`._screen`)
 
     (``eta`` also covers BLAS flushing subnormal products to zero).
     Certificate: if ``D(q, r) <= T`` then ``b <= a + sqrt(T)`` (triangle
-    inequality), so ``v^ <= T + c (2a + sqrt(T))^2 + eta``. The listed
-    candidates are ranked exactly; with ``T`` an upper bound of the k-th
-    of them, every rejected row has ``v^`` at least the list's last value,
-    and when that last value exceeds the bound for ``T`` no rejected row
-    is within ``T``: the k nearest are all listed and correctly ordered.
+    inequality), so ``v^ <= T + c (2a + sqrt(T))^2 + eta`` (all in scaled
+    units). The listed candidates are ranked exactly; with ``T`` the
+    largest upper bound among the first k of them (so at least the k-th
+    exact distance), every rejected row has ``v^`` at least the list's
+    last value, and when that last value exceeds the bound for ``T`` every
+    rejected row is farther than ``T``: the k nearest are all listed, and
+    ranked exactly.
     The bound depends on the query's own norm, not on the largest row, so
     a few far rows do not spoil it for the others. A class searched against
     itself computes each pair of square tiles once and uses it for both
@@ -63,8 +66,8 @@ Large dense input: float32 screening, certified (:mod:`._screen`)
 
 Queries the screening cannot settle, and low dimension (:mod:`._rank`)
     Float32 cannot separate neighbours when the data's spread is huge next
-    to their distances (an identifier column, values near 1e9 next to unit
-    features) or when ties overflow the list. Those queries, and every
+    to their distances (identifiers from 1e9 to 1e10 shared by many rows,
+    next to unit features) or when ties overflow the list. Those queries, and every
     query when ``n_features <= 3``, go to scikit-learn's k-d tree, built on
     the scaled float64 rows. The tree computes squared distances to rows
     and lower bounds to its boxes from coordinate differences, each within
