@@ -131,15 +131,15 @@ def test_kneighbors_exact_on_adversarial_input(rng, path, name):
 
 
 @pytest.mark.parametrize(
-    "name", ["one value at 1e300", "tiny and huge rows", "integer lattice"]
+    "name", ["one value at 1e300", "tiny and huge rows", "shared identifiers"]
 )
 def test_kneighbors_screening_defers_what_float32_cannot_separate(
     rng, kernels, tree_calls, name
 ):
     """Check that rows whose neighbours float32 cannot tell apart (values
-    1e300 apart, ties beyond the list) are not certified by the screening
-    (they go to the k-d tree search), while Gaussian data are certified on
-    the spot."""
+    1e300 apart, identifiers 1e9 apart shared by many rows) are not
+    certified by the screening (they go to the k-d tree search), while
+    Gaussian data are certified on the spot."""
     X = _adversarial(name, rng)
     ex = np.arange(len(X))
     got = kneighbors(X, X, 5, exclude=ex)
@@ -151,6 +151,37 @@ def test_kneighbors_screening_defers_what_float32_cannot_separate(
         kneighbors(G, G, 4, exclude=np.arange(300)),
         kneighbors_naive(G, G, 4, np.arange(300)),
     )
+    assert tree_calls == []
+
+
+@pytest.mark.parametrize(
+    "levels, n_features, exact",
+    [(3, 5, True), (2, 20, True), (1000, 8, False), (None, 5, False)],
+)
+def test_screen_exact_settles_ties_without_tree(
+    rng, kernels, tree_calls, levels, n_features, exact
+):
+    """Check that on integer data small enough for exact float32 arithmetic
+    the screening is recognised as exact, so that ties far beyond the list
+    (lattices, binary rows) are settled by the lists themselves (ties to the
+    lower index, no k-d tree), dense and sparse; larger integers and decimal
+    grids are not exact."""
+    if levels is None:
+        X = rng.integers(0, 5, (400, n_features)) * 0.1
+    else:
+        X = rng.integers(0, levels, (400, n_features)).astype(np.float64)
+    assert screen_mod.DenseScreen(X, X, symmetric=True).exact() == exact
+    S = sparse.csr_matrix(X)
+    assert screen_mod.SparseScreen(S, S).exact() == (exact or levels == 1000)
+    if not exact:
+        return
+    ex = np.arange(400)
+    expected = kneighbors_naive(X, X, 5, ex)  # float64 differences: exact here
+    np.testing.assert_array_equal(kneighbors_within(X, 5), expected)
+    np.testing.assert_array_equal(kneighbors(S, S, 5, exclude=ex), expected)
+    rows = ex[::4]
+    all_nbrs, _ = class_neighbors(X, rows, 8, 3)
+    np.testing.assert_array_equal(all_nbrs, kneighbors_naive(X[rows], X, 8, rows))
     assert tree_calls == []
 
 

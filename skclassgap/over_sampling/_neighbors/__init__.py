@@ -60,9 +60,18 @@ Large dense input: float32 screening, certified (:mod:`._screen`)
     rejected row is farther than ``T``: the k nearest are all listed, and
     ranked exactly.
     The bound depends on the query's own norm, not on the largest row, so
-    a few far rows do not spoil it for the others. A class searched against
-    itself computes each pair of square tiles once and uses it for both
-    blocks of rows (the screening value is symmetric).
+    a few far rows do not spoil it for the others. Ties far beyond the list
+    (integer lattices, binary rows) cannot be certified that way; but when
+    every value is a multiple of 1/2, the centre of 1/4 and
+    ``d M^2 <= 2^18`` (``M`` the largest centred magnitude), every quantity
+    the screening forms is an integer number of sixteenths below ``2^24``:
+    float32 arithmetic is exact, and since candidates reach a list in
+    increasing reference index and a later equal value is not kept, each
+    list holds its query's ``k + 4`` nearest by (distance, index). That is
+    checked when some query is left unsettled, and then settles them all.
+    A class searched against itself computes each pair of square tiles
+    once and uses it for both blocks of rows (the screening value is
+    symmetric).
 
 Queries the screening cannot settle, and low dimension (:mod:`._rank`)
     Float32 cannot separate neighbours when the data's spread is huge next
@@ -84,9 +93,10 @@ Queries the screening cannot settle, and low dimension (:mod:`._rank`)
 Sparse input
     CSR rows are screened in float64 from sparse products (no centring;
     ``c = (2 nnz + 8) 2^-53`` per the same argument, ``nnz`` the most
-    non-zeros in a row) and ranked on the union of each query's and its
-    candidates' columns; queries the certificate does not settle are
-    searched by brute force from differences.
+    non-zeros in a row, and exact for counts with ``nnz M^2 <= 2^47``) and
+    ranked on the union of each query's and its candidates' columns;
+    queries the certificate does not settle are searched by brute force
+    from differences.
 
 Small input: NumPy only (:mod:`._small`)
     Searches of at most ``_SMALL_WORK = 1e7`` (query, reference, feature)

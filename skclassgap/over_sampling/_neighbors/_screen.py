@@ -13,6 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
 from skclassgap._kernels.neighbors import (
@@ -112,6 +113,34 @@ def _screen_scale(query, reference, center):
     return 2.0 ** np.ceil(np.log2(top)) if top > 0 else 1.0
 
 
+def _grid_exact(rows, center, width, budget):
+    """Whether screening arithmetic on ``rows`` is exact (no rounding at all).
+
+    True when every value is a multiple of 1/2 and the centre of 1/4 (so
+    every centred value is an exact multiple of 1/4, every product and sum
+    a multiple of 1/16) and ``width * M^2 <= budget``, ``M`` the largest
+    centred magnitude: then every quantity the screening forms stays an
+    integer number of sixteenths below the precision's mantissa (package
+    docstring). Integer, binary and count data qualify.
+    """
+    if not np.array_equal(4.0 * center, np.round(4.0 * center)):
+        return False
+    top = 0.0
+    for X in rows:
+        values = X.data if sparse.issparse(X) else X
+        if values.size == 0:
+            continue
+        twice = 2.0 * np.asarray(values, dtype=np.float64)
+        if not np.array_equal(twice, np.round(twice)):
+            return False
+        if sparse.issparse(X):
+            top = max(top, float(np.abs(values).max()))
+        else:
+            top = max(top, float(np.max(X.max(axis=0) - center)))
+            top = max(top, float(np.max(center - X.min(axis=0))))
+    return width * top**2 <= budget
+
+
 def _norm_upper(sq, d):
     """Upper bound of the norm whose square was summed in float64 as ``sq``."""
     return np.sqrt(sq * (1.0 + (d + 4) * 2.0 * _U64) + d * 2.0**-1018) * _INFLATE
@@ -159,6 +188,20 @@ class DenseScreen:
         self.eta = (d + 4) * 2.0**-118
         self.q_sq32 = q_sq.astype(np.float32)
         self.r_sq32 = self.q_sq32 if symmetric else r_sq.astype(np.float32)
+        self._rows = (reference,) if symmetric else (query, reference)
+        self._center = center
+
+    def exact(self):
+        """Whether every screening value is the exact squared distance.
+
+        Then each list holds its query's ``n_keep`` nearest by (distance,
+        index): candidates reach a list in increasing reference index and
+        a later one with an equal value is not kept. Checked on demand (a
+        pass over the rows), when the certificate leaves queries unsettled
+        -- typically ties beyond the list on integer or binary data.
+        """
+        d = self.R.shape[1]
+        return _grid_exact(self._rows, self._center, d, 2.0**18)
 
     def reach(self, top):
         """:func:`_within_reach` in screening units, from squared distances ``top``."""
@@ -269,6 +312,7 @@ class SparseScreen:
         self.q_sq = np.asarray(query.multiply(query).sum(axis=1)).ravel()
         self.r_sq = np.asarray(reference.multiply(reference).sum(axis=1)).ravel()
         nnz = max(_max_row_nnz(query), _max_row_nnz(reference), 1)
+        self.nnz = nnz
         self.q_norm = _norm_upper(self.q_sq, nnz)
         terms = (2 * nnz + 8) * _U64
         self.c = terms / (1.0 - terms)
@@ -279,6 +323,11 @@ class SparseScreen:
         with np.errstate(invalid="ignore"):
             value = np.asarray(last, dtype=np.float64) + self.q_sq
         return value > _within_reach(top, self.q_norm, self.c, self.eta)
+
+    def exact(self):
+        """As :meth:`DenseScreen.exact` (float64, no centring)."""
+        rows = (self.R,) if self.Q is self.R else (self.Q, self.R)
+        return _grid_exact(rows, np.zeros(1), self.nnz, 2.0**47)
 
     def lists(self, n_keep, exclude):
         """Sparse products of large tiles (one thread: each call has a large

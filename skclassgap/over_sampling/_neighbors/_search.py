@@ -133,6 +133,8 @@ def _search(query, reference, k, exclude, n_jobs, *, symmetric):
         screen.lists(best_val, best_idx, exclude, n_jobs)
     ranked = rank(Q, R, best_idx, exclude, k, lossy, n_jobs)
     ok = screen.certified(best_val[:, -1], ranked.high.max(axis=1))
+    if not ok.all() and screen.exact():
+        ok[:] = True
     ok &= ranked.status != TOO_FEW
     ind = np.empty((n_q, k), dtype=np.int64)
     ind[ok] = settle(ranked, ok, best_idx, exclude, k, original, all_rows)
@@ -151,6 +153,8 @@ def _sparse_search(query, reference, k, exclude):
     best_val, best_idx = screen.lists(k + _SCREEN_EXTRA, exclude)
     ranked = rank(Q, R, best_idx, exclude, k, lossy)
     ok = screen.certified(best_val[:, -1], ranked.high.max(axis=1))
+    if not ok.all() and screen.exact():
+        ok[:] = True
     ok &= ranked.status != TOO_FEW
     ind = np.empty((Q.shape[0], k), dtype=np.int64)
     ind[ok] = settle(ranked, ok, best_idx, exclude, k, original, np.arange(Q.shape[0]))
@@ -217,6 +221,8 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
     # farther than the m-th same-class row) or by the list's last value.
     ok = best_idx[:, -1] < 0
     ok |= screen.certified(best_val[:, -1], ranked.high.max(axis=1))
+    if not ok.all() and screen.exact():
+        ok[:] = True  # the list holds the m + 4 nearest other rows
     ok &= ranked.status != TOO_FEW
     all_nbrs = np.empty((len(rows), m), dtype=np.int64)
     original = (X[rows], X)
