@@ -130,28 +130,51 @@ def test_kneighbors_exact_on_adversarial_input(rng, path, name):
     np.testing.assert_array_equal(same, rows[local])
 
 
+@pytest.fixture
+def deferred(monkeypatch, tree_calls):
+    """Count the query rows screened again with longer lists, and those sent
+    to the k-d tree."""
+    wider = []
+    original = screen_mod.DenseScreen.subset
+
+    def counting(self, rows):
+        wider.append(len(rows))
+        return original(self, rows)
+
+    monkeypatch.setattr(screen_mod.DenseScreen, "subset", counting)
+    return wider, tree_calls
+
+
 @pytest.mark.parametrize(
-    "name", ["one value at 1e300", "tiny and huge rows", "shared identifiers"]
+    "name, tree",
+    [
+        ("one value at 1e300", True),
+        ("tiny and huge rows", True),
+        ("shared identifiers", False),
+    ],
 )
 def test_kneighbors_screening_defers_what_float32_cannot_separate(
-    rng, kernels, tree_calls, name
+    rng, kernels, deferred, name, tree
 ):
-    """Check that rows whose neighbours float32 cannot tell apart (values
-    1e300 apart, identifiers 1e9 apart shared by many rows) are not
-    certified by the screening (they go to the k-d tree search), while
-    Gaussian data are certified on the spot."""
+    """Check that rows whose neighbours float32 cannot tell apart are not
+    settled by the first lists: near-ties (identifiers 1e9 apart shared by
+    many rows) are settled by longer lists, values 1e300 apart only by the
+    k-d tree; Gaussian data are settled on the spot."""
+    wider, tree_calls = deferred
     X = _adversarial(name, rng)
     ex = np.arange(len(X))
     got = kneighbors(X, X, 5, exclude=ex)
     np.testing.assert_array_equal(got, kneighbors_exact_naive(X, X, 5, ex))
-    assert sum(tree_calls) > 0
+    assert sum(wider) > 0
+    assert (sum(tree_calls) > 0) == tree
+    wider.clear()
     tree_calls.clear()
     G = rng.standard_normal((300, 6))
     np.testing.assert_array_equal(
         kneighbors(G, G, 4, exclude=np.arange(300)),
         kneighbors_naive(G, G, 4, np.arange(300)),
     )
-    assert tree_calls == []
+    assert wider == [] and tree_calls == []
 
 
 @pytest.mark.parametrize(

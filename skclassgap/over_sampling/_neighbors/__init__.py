@@ -74,11 +74,14 @@ Large dense input: float32 screening, certified (:mod:`._screen`)
     symmetric).
 
 Queries the screening cannot settle, and low dimension (:mod:`._rank`)
-    Float32 cannot separate neighbours when the data's spread is huge next
-    to their distances (identifiers from 1e9 to 1e10 shared by many rows,
-    next to unit features) or when ties overflow the list. Those queries, and every
-    query when ``n_features <= 3``, go to scikit-learn's k-d tree, built on
-    the scaled float64 rows. The tree computes squared distances to rows
+    Near-ties beyond the list (identifiers from 1e9 to 1e10 shared by many
+    rows next to unit features, decimal grids) leave some queries
+    unsettled; they are screened again with lists four times longer, which
+    usually settles them. Float32 cannot separate neighbours at all when
+    the data's spread is huge next to their distances (values 1e300
+    apart). What is still unsettled, and every query when
+    ``n_features <= 3``, goes to scikit-learn's k-d tree, built on the
+    scaled float64 rows. The tree computes squared distances to rows
     and lower bounds to its boxes from coordinate differences, each within
     ``g D + h`` of the truth (``g = 2 gamma_{d+4}``, ``h = d 2^-1018``; the
     box bounds round one difference and one ``pow`` per term); it keeps a

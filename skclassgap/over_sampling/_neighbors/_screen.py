@@ -9,6 +9,7 @@ that bound, that no rejected row can be among a query's ``k`` nearest (see
 the package docstring for the argument).
 """
 
+import copy
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -202,6 +203,14 @@ class DenseScreen:
         """
         d = self.R.shape[1]
         return _grid_exact(self._rows, self._center, d, 2.0**18)
+
+    def subset(self, rows):
+        """The same screening for the query rows ``rows`` only."""
+        part = copy.copy(self)
+        part.Q2 = self.Q2[rows]
+        part.q_sq32 = self.q_sq32[rows]
+        part.q_norm = self.q_norm[rows]
+        return part
 
     def reach(self, top):
         """:func:`_within_reach` in screening units, from squared distances ``top``."""

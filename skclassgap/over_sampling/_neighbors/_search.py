@@ -21,6 +21,7 @@ from skclassgap.over_sampling._neighbors._screen import (
 from skclassgap.over_sampling._neighbors._small import _bounds, small_kneighbors
 
 _SCREEN_EXTRA = 4  # candidates kept beyond k by the screening
+_WIDER = 4  # unsettled rows are screened again with lists this much longer
 _LOW_DIM = 3  # up to this many features, the k-d tree proposes the candidates
 # Searches of at most this many (query, reference, feature) triples take the
 # NumPy path (no compiled kernel); see the package docstring.
@@ -131,19 +132,60 @@ def _search(query, reference, k, exclude, n_jobs, *, symmetric):
         best_val = np.full((n_q, n_keep), np.inf, dtype=np.float32)
         best_idx = np.full((n_q, n_keep), -1, dtype=np.int64)
         screen.lists(best_val, best_idx, exclude, n_jobs)
-    ranked = rank(Q, R, best_idx, exclude, k, lossy, n_jobs)
+    ind = np.empty((n_q, k), dtype=np.int64)
+    redo = _settle_listed(
+        screen,
+        best_val,
+        best_idx,
+        Q,
+        R,
+        k,
+        exclude,
+        lossy,
+        original,
+        all_rows,
+        ind,
+        n_jobs,
+    )
+    if redo.size:
+        # Rows the first lists cannot settle (ties or near-ties beyond the
+        # list): lists _WIDER times longer for them alone.
+        best_val = np.full((len(redo), n_keep * _WIDER), np.inf, dtype=np.float32)
+        best_idx = np.full(best_val.shape, -1, dtype=np.int64)
+        wider = screen.subset(redo)
+        wider.lists(best_val, best_idx, exclude[redo], n_jobs)
+        redo = _settle_listed(
+            wider,
+            best_val,
+            best_idx,
+            Q,
+            R,
+            k,
+            exclude,
+            lossy,
+            original,
+            redo,
+            ind,
+            n_jobs,
+        )
+    if redo.size:
+        # What float32 cannot separate (huge spread next to small distances).
+        ind[redo] = tree_search(Q, R, k, exclude, lossy, original, redo, n_jobs)
+    return ind
+
+
+def _settle_listed(
+    screen, best_val, best_idx, Q, R, k, exclude, lossy, original, rows, ind, n_jobs
+):
+    """Rank the screening lists of the query rows ``rows`` and write the
+    certified ones into ``ind``; return the rows left unsettled."""
+    ranked = rank(Q[rows], R, best_idx, exclude[rows], k, lossy, n_jobs)
     ok = screen.certified(best_val[:, -1], ranked.high.max(axis=1))
     if not ok.all() and screen.exact():
         ok[:] = True
     ok &= ranked.status != TOO_FEW
-    ind = np.empty((n_q, k), dtype=np.int64)
-    ind[ok] = settle(ranked, ok, best_idx, exclude, k, original, all_rows)
-    redo = np.flatnonzero(~ok)
-    if redo.size:
-        # Rows the screening cannot settle (float32 cannot separate their
-        # neighbours: huge spread next to small distances, or large ties).
-        ind[redo] = tree_search(Q, R, k, exclude, lossy, original, redo, n_jobs)
-    return ind
+    ind[rows[ok]] = settle(ranked, ok, best_idx, exclude[rows], k, original, rows)
+    return rows[~ok]
 
 
 def _sparse_search(query, reference, k, exclude):
@@ -210,25 +252,29 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
     limit = reach.astype(np.float32)
     limit = np.where(limit < reach, np.nextafter(limit, np.float32(np.inf)), limit)
     limit = np.nextafter(limit, np.float32(np.inf))
-    n_keep = m + _SCREEN_EXTRA
-    best_val = np.repeat(limit[:, None], n_keep, axis=1)
-    best_idx = np.full((len(rows), n_keep), -1, dtype=np.int64)
-    screen.lists(best_val, best_idx, np.full(len(rows), -1, dtype=np.int64), n_jobs)
-    others = np.where(best_idx >= 0, other_rows[best_idx], -1)
-    cand = np.concatenate([same_rows, others], axis=1)
-    ranked = rank(Xc, Xs, cand, rows, m, lossy, n_jobs)
-    # Certified when a placeholder is left (every rejected other row is
-    # farther than the m-th same-class row) or by the list's last value.
-    ok = best_idx[:, -1] < 0
-    ok |= screen.certified(best_val[:, -1], ranked.high.max(axis=1))
-    if not ok.all() and screen.exact():
-        ok[:] = True  # the list holds the m + 4 nearest other rows
-    ok &= ranked.status != TOO_FEW
     all_nbrs = np.empty((len(rows), m), dtype=np.int64)
     original = (X[rows], X)
-    positions = np.arange(len(rows))
-    all_nbrs[ok] = settle(ranked, ok, cand, rows, m, original, positions)
-    redo = np.flatnonzero(~ok)
+    redo = np.arange(len(rows))
+    for n_keep in (m + _SCREEN_EXTRA, (m + _SCREEN_EXTRA) * _WIDER):
+        # The second pass, with longer lists, is for the rows left unsettled.
+        part = screen if len(redo) == len(rows) else screen.subset(redo)
+        best_val = np.repeat(limit[redo, None], n_keep, axis=1)
+        best_idx = np.full((len(redo), n_keep), -1, dtype=np.int64)
+        part.lists(best_val, best_idx, np.full(len(redo), -1, dtype=np.int64), n_jobs)
+        others = np.where(best_idx >= 0, other_rows[best_idx], -1)
+        cand = np.concatenate([same_rows[redo], others], axis=1)
+        ranked = rank(Xc[redo], Xs, cand, rows[redo], m, lossy, n_jobs)
+        # Certified when a placeholder is left (every rejected other row is
+        # farther than the m-th same-class row) or by the list's last value.
+        ok = best_idx[:, -1] < 0
+        ok |= part.certified(best_val[:, -1], ranked.high.max(axis=1))
+        if not ok.all() and part.exact():
+            ok[:] = True  # the list holds the n_keep nearest other rows
+        ok &= ranked.status != TOO_FEW
+        all_nbrs[redo[ok]] = settle(ranked, ok, cand, rows[redo], m, original, redo)
+        redo = redo[~ok]
+        if not redo.size:
+            break
     if redo.size:
         all_nbrs[redo] = tree_search(Xc, Xs, m, rows, lossy, original, redo, n_jobs)
     return all_nbrs, same_rows[:, :k]
