@@ -45,9 +45,11 @@ def tree_calls(monkeypatch):
     calls = []
     original = search_mod.tree_search
 
-    def counting(query, reference, k, exclude, lossy, original_rows, rows, *args):
+    def counting(query, reference, k, exclude, lossy, original_rows, rows, *a, **kw):
         calls.append(len(rows))
-        return original(query, reference, k, exclude, lossy, original_rows, rows, *args)
+        return original(
+            query, reference, k, exclude, lossy, original_rows, rows, *a, **kw
+        )
 
     monkeypatch.setattr(search_mod, "tree_search", counting)
     return calls

@@ -91,7 +91,10 @@ Queries the screening cannot settle, and low dimension (:mod:`._rank`)
     ``L`` the largest lower bound among the returned rows; when that
     exceeds the upper bound of the k-th exact neighbour among them, they
     hold the k nearest. Otherwise the tree is asked for four times as many
-    rows, up to all of them.
+    rows, up to all of them -- except in low dimension, where queries in
+    large groups of tied rows (a lattice with many duplicates) are settled
+    by exact screening lists when the rows' arithmetic is exact, after
+    the tree has been asked for ``4 (k + 5)`` rows.
 
 Sparse input
     CSR rows are screened in float64 from sparse products (no centring;

@@ -175,15 +175,25 @@ def _tree_query(tree, query, n, n_jobs):
     return out
 
 
-def tree_search(query, reference, k, exclude, lossy, original, rows, n_jobs=None):
+def tree_search(
+    query, reference, k, exclude, lossy, original, rows, n_jobs=None, *, max_ask=None
+):
     """Exact ``k`` nearest of the query rows ``rows`` through a k-d tree.
 
     The tree is asked for a few more rows than ``k``; the candidates are
     ranked exactly, and :func:`_tree_floor` shows whether every row left out
     is farther than the k-th. Queries that are not shown are asked again
-    with :data:`_TREE_GROWTH` times as many rows (all of them, at worst).
-    ``query`` and ``reference`` are the scaled rows, ``original`` the
-    unscaled ``(query, reference)``.
+    with :data:`_TREE_GROWTH` times as many rows (all of them, at worst),
+    or, past ``max_ask`` rows, returned unsettled. ``query`` and
+    ``reference`` are the scaled rows, ``original`` the unscaled ``(query,
+    reference)``.
+
+    Returns
+    -------
+    ind : int64 ndarray of shape (len(rows), k)
+        Neighbours of the settled rows (other rows of ``ind`` are garbage).
+    unsettled : int64 ndarray
+        Positions in ``rows`` left unsettled (empty without ``max_ask``).
     """
     Q = np.asarray(query, dtype=np.float64)
     R = np.asarray(reference, dtype=np.float64)
@@ -192,7 +202,7 @@ def tree_search(query, reference, k, exclude, lossy, original, rows, n_jobs=None
     ind = np.empty((len(rows), k), dtype=np.int64)
     pending = np.arange(len(rows))
     n_ask = min(n_ref, k + _TREE_EXTRA + 1)
-    while pending.size:
+    while pending.size and (max_ask is None or n_ask <= max_ask):
         at = rows[pending]
         cand = _tree_query(tree, Q[at], n_ask, n_jobs)
         ranked = rank(Q[at], R, cand, exclude[at], k, lossy, n_jobs)
@@ -203,7 +213,7 @@ def tree_search(query, reference, k, exclude, lossy, original, rows, n_jobs=None
         ind[pending[ok]] = settle(ranked, ok, cand, exclude[at], k, original, at)
         pending = pending[~ok]
         n_ask = min(n_ref, n_ask * _TREE_GROWTH)
-    return ind
+    return ind, pending
 
 
 def sparse_band_search(query, reference, k, exclude, lossy, original, rows):

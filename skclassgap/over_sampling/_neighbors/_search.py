@@ -22,6 +22,9 @@ from skclassgap.over_sampling._neighbors._small import _bounds, small_kneighbors
 
 _SCREEN_EXTRA = 4  # candidates kept beyond k by the screening
 _WIDER = 4  # unsettled rows are screened again with lists this much longer
+# In low dimension, the k-d tree returns at most this many times k + 5 rows
+# per query before exact data are settled by screening lists instead.
+_TREE_MAX_ASK = 4
 _LOW_DIM = 3  # up to this many features, the k-d tree proposes the candidates
 # Searches of at most this many (query, reference, feature) triples take the
 # NumPy path (no compiled kernel); see the package docstring.
@@ -123,7 +126,7 @@ def _search(query, reference, k, exclude, n_jobs, *, symmetric):
     Q, R, lossy = scaled
     all_rows = np.arange(n_q)
     if d <= _LOW_DIM:
-        return tree_search(Q, R, k, exclude, lossy, original, all_rows, n_jobs)
+        return _low_dim(Q, R, k, exclude, lossy, original, n_jobs)
     screen = DenseScreen(Q, R, symmetric=symmetric)
     n_keep = k + _SCREEN_EXTRA
     if symmetric:
@@ -170,7 +173,36 @@ def _search(query, reference, k, exclude, n_jobs, *, symmetric):
         )
     if redo.size:
         # What float32 cannot separate (huge spread next to small distances).
-        ind[redo] = tree_search(Q, R, k, exclude, lossy, original, redo, n_jobs)
+        ind[redo] = tree_search(Q, R, k, exclude, lossy, original, redo, n_jobs)[0]
+    return ind
+
+
+def _low_dim(Q, R, k, exclude, lossy, original, n_jobs):
+    """Search with ``n_features <= _LOW_DIM``: the k-d tree first.
+
+    Queries in large groups of tied rows (duplicates in a lattice) would
+    need the tree to return whole groups; when the rows' arithmetic is
+    exact, exact screening lists settle those instead.
+    """
+    all_rows = np.arange(Q.shape[0])
+    max_ask = _TREE_MAX_ASK * (k + _SCREEN_EXTRA + 1)
+    ind, left = tree_search(
+        Q, R, k, exclude, lossy, original, all_rows, n_jobs, max_ask=max_ask
+    )
+    if left.size:
+        screen = DenseScreen(Q[left], R, symmetric=False)
+        if screen.exact():
+            n_keep = k + _SCREEN_EXTRA
+            best_val = np.full((len(left), n_keep), np.inf, dtype=np.float32)
+            best_idx = np.full(best_val.shape, -1, dtype=np.int64)
+            screen.lists(best_val, best_idx, exclude[left], n_jobs)
+            ranked = rank(Q[left], R, best_idx, exclude[left], k, lossy, n_jobs)
+            every = np.ones(len(left), dtype=bool)
+            ind[left] = settle(
+                ranked, every, best_idx, exclude[left], k, original, left
+            )
+        else:
+            ind[left] = tree_search(Q, R, k, exclude, lossy, original, left, n_jobs)[0]
     return ind
 
 
@@ -276,7 +308,7 @@ def class_neighbors(X, rows, m, k, *, n_jobs=None):
         if not redo.size:
             break
     if redo.size:
-        all_nbrs[redo] = tree_search(Xc, Xs, m, rows, lossy, original, redo, n_jobs)
+        all_nbrs[redo] = tree_search(Xc, Xs, m, rows, lossy, original, redo, n_jobs)[0]
     return all_nbrs, same_rows[:, :k]
 
 
