@@ -474,3 +474,25 @@ def test_scale_rows_power_of_two_and_lossy_flag(rows, scaled, lossy):
     if scaled:
         assert 0.5 <= np.abs(out.reference).max() < 1.0
     assert out.lossy == (LOSSY_STEP if lossy else 0.0)
+
+
+@pytest.mark.parametrize("values", ["lattice", "decimal grid"])
+def test_kneighbors_low_dimension_ties_match_naive(rng, kernels, monkeypatch, values):
+    """Check that in two dimensions, groups of tied rows larger than the k-d
+    tree is asked for (duplicates in a lattice) get the exact neighbours
+    with ties to the lower index: by exact screening lists on integer data,
+    by the growing tree on a decimal grid."""
+    listed = []
+    original = screen_mod.DenseScreen.lists
+
+    def counting(self, best_val, *args):
+        listed.append(len(best_val))
+        return original(self, best_val, *args)
+
+    monkeypatch.setattr(screen_mod.DenseScreen, "lists", counting)
+    grid = rng.integers(0, 4, (500, 2))
+    X = grid.astype(np.float64) if values == "lattice" else grid * 0.1
+    ex = np.arange(500)
+    expected = kneighbors_exact_naive(X[:60], X, 5, ex[:60])
+    np.testing.assert_array_equal(kneighbors(X[:60], X, 5, exclude=ex[:60]), expected)
+    assert (sum(listed) > 0) == (values == "lattice")
