@@ -27,7 +27,7 @@ distances (NumPy path) or the ``n x k`` lists (kernel path), plus O(n * d).
 import numpy as np
 
 from skclassgap._kernels.categorical import _smotenc_topk, _vdm_topk
-from skclassgap.over_sampling._neighbors import _n_threads, _run_blocks
+from skclassgap.over_sampling._neighbors._screen import n_threads, run_blocks
 
 # Below this many (query, reference) pairs (classes of up to 256 rows) the
 # NumPy path runs: a first call then needs no numba compilation (about 2 s
@@ -98,7 +98,7 @@ def _search(n, k, numpy_block, kernel_call, n_jobs):
             queries = np.arange(start, stop, dtype=np.int64)
             kernel_call(queries, best_dist[start:stop], out[start:stop])
 
-    _run_blocks(work, starts, min(_n_threads(n_jobs), len(starts)))
+    run_blocks(work, starts, min(n_threads(n_jobs), len(starts)))
     return out
 
 
