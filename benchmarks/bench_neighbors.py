@@ -4,11 +4,11 @@ Sets the size below which searches take the NumPy path (``_SMALL_WORK`` in
 ``skclassgap/over_sampling/_neighbors/_search.py``, counted in (query,
 reference, feature) triples): "ours" is the compiled path (warm), "peer" the
 NumPy path, on the same searches, around that size; the check says both
-return the same neighbours. A case at the threshold runs each path's first
-search in a fresh process whose numba cache is already filled (the compiled
-path then pays for loading its kernels; the check column gives the search
-times after import). A last case runs the samplers' first calls in fresh
-processes with an empty numba cache (ours) against imbalanced-learn's.
+return the same neighbours. A last case times each path's first search in
+a fresh process whose numba cache is already filled (the compiled path then
+pays for loading its kernels). The samplers' first calls on small data are
+timed by ``bench_first_call``. Fresh processes take a while, so this module
+runs only when named: ``python -m benchmarks --only neighbors [--full]``.
 """
 
 import os
@@ -23,19 +23,8 @@ import skclassgap.over_sampling._neighbors._search as search_mod
 from benchmarks._harness import Case
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 
-_FIRST_CALLS = """
-    import time
-    import numpy as np
-    from sklearn.datasets import make_classification
-    from {module} import ADASYN, SMOTE, BorderlineSMOTE
-    X, y = make_classification(
-        n_samples=1000, n_features=10, weights=[0.9], random_state=0
-    )
-    start = time.perf_counter()
-    for cls in (SMOTE, BorderlineSMOTE, ADASYN):
-        cls(random_state=0).fit_resample(X, y)
-    print(time.perf_counter() - start)
-"""
+# Not in ``python -m benchmarks``'s default set (fresh processes, compilation).
+IN_DEFAULT_SET = False
 
 
 def _on_path(work, search):
@@ -95,18 +84,9 @@ def _fresh_process(code, cache=None):
                 env=env,
                 check=True,
             )
-        return float(done.stdout.split()[-1])
+        return {"seconds": float(done.stdout.split()[-1])}
 
     return run
-
-
-def _after_import(peer_name):
-    def check(ours, peer):
-        return (
-            f"after import: ours {ours * 1e3:.0f} ms, {peer_name} {peer * 1e3:.0f} ms"
-        )
-
-    return check
 
 
 def cases(full):
@@ -133,26 +113,17 @@ def cases(full):
         )
     compiled_first = _fresh_process(_FIRST_SEARCH.format(work=0), _WARM_CACHE)
     compiled_first()  # fills the cache: every later run only loads the kernels
-    out += [
+    out.append(
         Case(
             group="neighbors",
             name="first search, fresh process, filled cache, 100x2000x20",
             ours=compiled_first,
             peer=_fresh_process(_FIRST_SEARCH.format(work=10**18)),
             peer_name="NumPy path",
-            check=_after_import("NumPy path"),
+            check=lambda ours, peer: "search time after import",
             repeats=3,
             memory=False,
-        ),
-        Case(
-            group="neighbors",
-            name="first calls, fresh process, 1000x10 (SMOTE, Borderline, ADASYN)",
-            ours=_fresh_process(_FIRST_CALLS.format(module="skclassgap.over_sampling")),
-            peer=_fresh_process(_FIRST_CALLS.format(module="imblearn.over_sampling")),
-            peer_name="imblearn",
-            check=_after_import("imblearn"),
-            repeats=3,
-            memory=False,
-        ),
-    ]
+            self_timed=True,
+        )
+    )
     return out
