@@ -23,20 +23,9 @@ reaches the current ``k``-th distance; this does not change any result.
 import numpy as np
 
 from skclassgap._kernels._config import STRICT, kernel
+from skclassgap._kernels.topk import _insert
 
 _LUT_LEVELS = 4096  # VDM columns with at most this many levels are tabulated
-
-
-@kernel(fastmath=STRICT)
-def _insert(bd, bi, dist, idx):
-    """Insert ``(dist, idx)`` into the sorted lists ``bd``/``bi`` (after ties)."""
-    p = bd.shape[0] - 1
-    while p > 0 and bd[p - 1] > dist:
-        bd[p] = bd[p - 1]
-        bi[p] = bi[p - 1]
-        p -= 1
-    bd[p] = dist
-    bi[p] = idx
 
 
 @kernel(fastmath=STRICT)
