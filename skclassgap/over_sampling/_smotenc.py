@@ -22,6 +22,7 @@ from skclassgap.over_sampling._categorical import (
     vdm_distances,
     vdm_neighbors,
     vdm_tables,
+    vdm_tables_from_counts,
 )
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
@@ -41,7 +42,14 @@ def _precomputed(nn):
 
 
 def _vdm_prepare(table, y_codes):
-    """The value difference metric's tables, from all rows (every class)."""
+    """The value difference metric's tables, from all rows (every class).
+
+    A table that holds only some rows (Dask input: the gathered classes)
+    carries the level x class counts of all rows in ``class_counts``.
+    """
+    if table.class_counts is not None:
+        tables, offsets = vdm_tables_from_counts(table.class_counts)
+        return tables, offsets, table.class_counts[0].shape[1]
     n_classes = int(y_codes.max()) + 1
     tables, offsets = vdm_tables(table.codes, y_codes, table.n_levels, n_classes)
     return tables, offsets, n_classes
