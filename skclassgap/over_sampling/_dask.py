@@ -109,6 +109,29 @@ def _format_bytes(n):
     return format_bytes(int(n))
 
 
+def _active_client(dask):
+    """The ``distributed.Client`` that computes Dask's graphs now, or None."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        client = default_client()
+    except ValueError:
+        return None
+    return client if dask.base.get_scheduler() == client.get else None
+
+
+def _share(dask, objects):
+    """Objects for many tasks: scattered to the cluster's workers when a
+    distributed client computes (large graphs are slow to send and warned
+    about), else wrapped once in the graph."""
+    client = _active_client(dask)
+    if client is not None:
+        return client.scatter(list(objects), hash=True)
+    return [dask.delayed(obj, pure=True) for obj in objects]
+
+
 # -- 1. census ----------------------------------------------------------------
 
 
@@ -334,7 +357,7 @@ def _whole_set_neighbors(blocks, offsets, queries, query_rows, labels, width, n_
     whole set of every query row (its own row excluded)."""
     import dask
 
-    shared_queries = dask.delayed(queries, pure=True)
+    (shared_queries,) = _share(dask, [queries])
     leaves = [
         dask.delayed(_block_candidates, pure=True)(
             i, X, y, int(offsets[i]), shared_queries, query_rows, labels, width, n_jobs
@@ -632,23 +655,28 @@ def _output(dask, da, dd, sampler, X, y, work, done, rows, lengths, n_samples):
     )
     step = int(lengths.max()) if len(lengths) and lengths.max() > 0 else _NEW_BLOCK_ROWS
     bounds = [(t, min(t + step, n_new)) for t in range(0, n_new, step)]
-    shared = dask.delayed(work, pure=True)
+    (shared,) = _share(dask, [work])
+    slices = _share(
+        dask,
+        [
+            (
+                local[0][t0:t1].astype(np.int64),
+                local[1][t0:t1].astype(np.int64),
+                local[2][t0:t1],
+                None if values is None else values[t0:t1],
+                None if codes is None else codes[t0:t1],
+            )
+            for t0, t1 in bounds
+        ],
+    )
     frame = isinstance(X, dd.DataFrame)
     columns = list(X.columns) if frame else None
     x_dtypes = X.dtypes if frame else None
     if not frame:
         out_dtype = np.float32 if X.dtype == np.float32 else np.float64
     new_x = []
-    for t0, t1 in bounds:
-        args = (
-            shared,
-            local[0][t0:t1].astype(np.int64),
-            local[1][t0:t1].astype(np.int64),
-            local[2][t0:t1],
-            None if values is None else values[t0:t1],
-            None if codes is None else codes[t0:t1],
-            n_samples + t0,
-        )
+    for (t0, t1), rows_slice in zip(bounds, slices, strict=True):
+        args = (shared, rows_slice, n_samples + t0)
         if frame:
             new_x.append(dask.delayed(_new_frame, pure=True)(*args, columns, x_dtypes))
         else:
@@ -696,13 +724,13 @@ def _new_rows(work, parents, neighbors, gaps, values, codes):
     return new_values, codes
 
 
-def _new_array(work, parents, neighbors, gaps, values, codes, start, dtype):
-    new_values, _ = _new_rows(work, parents, neighbors, gaps, values, codes)
+def _new_array(work, rows_slice, start, dtype):
+    new_values, _ = _new_rows(work, *rows_slice)
     return new_values.astype(dtype, copy=False)
 
 
-def _new_frame(work, parents, neighbors, gaps, values, codes, start, columns, dtypes):
-    new_values, new_codes = _new_rows(work, parents, neighbors, gaps, values, codes)
+def _new_frame(work, rows_slice, start, columns, dtypes):
+    new_values, new_codes = _new_rows(work, *rows_slice)
     index = pd.RangeIndex(start, start + len(new_values))
     if isinstance(work, Table):
         if new_codes is None:
