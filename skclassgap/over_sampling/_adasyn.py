@@ -92,6 +92,11 @@ class ADASYN(_BaseSyntheticSampler):
     CSC) input is accepted and returned as CSR, with the neighbours (and so
     the provenance) of the dense run.
 
+    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
+    rows are gathered, their nearest rows of the whole set are found block
+    by block (the other classes are never gathered), and the output equals
+    the in-memory output row for row; ``n_neighbors`` must then be an int.
+
     References
     ----------
     .. [1] H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic

@@ -99,6 +99,12 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     Sparse CSR (and CSC) input is accepted and returned as CSR, with the
     neighbours (and so the provenance) of the dense run.
 
+    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
+    rows are gathered, their ``m_neighbors`` nearest rows of the whole set
+    are found block by block (the other classes are never gathered), and
+    the output equals the in-memory output row for row. Neighbour
+    parameters searched over the whole set must then be integers.
+
     References
     ----------
     .. [1] H. Han, W.-Y. Wang, B.-H. Mao, "Borderline-SMOTE: a new

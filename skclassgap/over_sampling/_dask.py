@@ -391,6 +391,18 @@ def _check_collections(da, dd, X, y):
             f"as a Dask array or Series); got X of type {type(X).__name__}. Pass "
             "both as Dask collections with the same partitions."
         )
+    if isinstance(y, dd.DataFrame) or (isinstance(y, da.Array) and y.ndim != 1):
+        raise ValueError(
+            "y must be a 1-dimensional Dask array or a Dask Series (one label per "
+            f"row); got a Dask {type(y).__name__} of {_describe_shape(y)}. Pass one "
+            'column, e.g. frame["label"].'
+        )
+
+
+def _describe_shape(y):
+    if hasattr(y, "columns"):
+        return f"{len(y.columns)} columns"
+    return f"shape {y.shape}"
 
 
 def _refuse_estimators(sampler):
@@ -583,8 +595,7 @@ def dask_fit_resample(sampler, X, y):
     y_codes = np.searchsorted(labels, y_rows).astype(np.int64)
     mixed = spec is not None
     if mixed:
-        frame = pd.concat([p[1] for p in gathered]) if len(gathered) else None
-        frame = frame.reset_index(drop=True)
+        frame = pd.concat([p[1] for p in gathered]).reset_index(drop=True)
         work = _gathered_table(frame, categorical, census, name)
         sampler.categorical_features_ = work.categorical
         sampler.continuous_features_ = work.continuous
@@ -687,10 +698,8 @@ def _output(dask, da, dd, sampler, X, y, work, done, rows, lengths, n_samples):
                     dtype=out_dtype,
                 )
             )
-    y_meta = y
     new_y = [
-        _new_labels(dask, da, dd, y_meta, segments, t0, t1, n_samples)
-        for t0, t1 in bounds
+        _new_labels(dask, da, dd, y, segments, t0, t1, n_samples) for t0, t1 in bounds
     ]
     if frame:
         X_out = dd.concat([X, dd.from_delayed(new_x, meta=X._meta)]) if new_x else X
@@ -705,7 +714,8 @@ def _output(dask, da, dd, sampler, X, y, work, done, rows, lengths, n_samples):
         y_out = dd.concat([y, dd.from_delayed(new_y, meta=y._meta)]) if new_y else y
     else:
         if isinstance(y, da.Array):
-            y_base = y
+            same = frame or np.isnan(X.chunks[0]).any() or y.chunks[0] == X.chunks[0]
+            y_base = y if same else y.rechunk({0: X.chunks[0]})
         else:  # in memory: cut along X's blocks (known sizes, see aligned_blocks)
             y_base = da.from_array(np.asarray(y), chunks=(tuple(lengths),))
         y_out = da.concatenate([y_base, *new_y]) if new_y else y_base

@@ -200,6 +200,13 @@ class SMOTENC(_MixedSyntheticSampler):
 
     Notes
     -----
+    Dask DataFrames are accepted (see :class:`SMOTE`); their category,
+    string, object and bool columns are the categorical ones with
+    ``"auto"``, levels are ordered by their first appearance over all rows
+    as in memory, and the output equals the in-memory output row for row
+    with the dtypes kept (the input partitions keep their index, synthetic
+    rows are numbered on from the number of input rows).
+
     Output: pandas in, pandas out with every column's dtype kept (a category
     column stays category with the same categories, strings stay strings,
     bools stay bools) and a fresh ``RangeIndex``; an integer continuous column
@@ -395,6 +402,9 @@ class SMOTEN(_MixedSyntheticSampler):
 
     Notes
     -----
+    Dask DataFrames are accepted as by :class:`SMOTENC`; the value
+    difference metric's level x class counts are added up block by block.
+
     Output: pandas in, pandas out with every column's dtype kept and a fresh
     ``RangeIndex``; a NumPy array keeps its dtype (float32 stays float32).
     Missing values are refused, naming the column. Ties among neighbours are

@@ -141,6 +141,11 @@ def test_sampler_dask_float32_stays_float32():
     assert X_res.dtype == np.float32
     assert X_res.chunks[0][: len(CHUNKS[0])] == CHUNKS[0]
     assert y_res.chunks[0][: len(CHUNKS[0])] == CHUNKS[0]
+    # y in other blocks comes back in X's blocks.
+    _, y_res = BorderlineSMOTE(random_state=1).fit_resample(
+        Xd, da.from_array(y, chunks=100)
+    )
+    assert y_res.chunks[0][: len(CHUNKS[0])] == CHUNKS[0]
     np.testing.assert_array_equal(X_res.compute(), X_mem)
 
 
@@ -366,7 +371,27 @@ def _missing_category():
     )
 
 
+def _frame_labels():
+    X, y = _data(n=300)
+    frame = pd.DataFrame(X, columns=list("abcde")).assign(label=y, other=y)
+    ddf = dd.from_pandas(frame, npartitions=3)
+    return ddf[list("abcde")], ddf[["label", "other"]]
+
+
+def _two_d_labels():
+    X, y = _data()
+    return da.from_array(X, chunks=(100, 5)), da.from_array(np.c_[y, y], chunks=100)
+
+
 BAD = [
+    (
+        SMOTE(),
+        _frame_labels,
+        ValueError,
+        "y must be a 1-dimensional Dask array or a Dask Series .*got a Dask "
+        "DataFrame of 2 columns",
+    ),
+    (SMOTE(), _two_d_labels, ValueError, r"got a Dask Array of shape \(500, 2\)"),
     (SMOTE(), _nan_block_labels, ValueError, "y contains NaN in block 3"),
     (
         SMOTE(),
