@@ -11,7 +11,11 @@ from skclassgap.over_sampling._base import (
     draw_pairs,
     neighbors_object,
 )
-from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
+from skclassgap.over_sampling._neighbors import (
+    class_neighbors,
+    kneighbors,
+    kneighbors_within,
+)
 
 
 class NoOtherClassNeighborsError(ValueError, RuntimeError):
@@ -88,6 +92,11 @@ class ADASYN(_BaseSyntheticSampler):
     CSC) input is accepted and returned as CSR, with the neighbours (and so
     the provenance) of the dense run.
 
+    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
+    rows are gathered, their nearest rows of the whole set are found block
+    by block (the other classes are never gathered), and the output equals
+    the in-memory output row for row; ``n_neighbors`` must then be an int.
+
     References
     ----------
     .. [1] H. He, Y. Bai, E. A. Garcia, S. Li, "ADASYN: Adaptive synthetic
@@ -123,15 +132,24 @@ class ADASYN(_BaseSyntheticSampler):
 
     def _prepare(self, X, y_codes):
         self.nn_ = neighbors_object(self.n_neighbors, "n_neighbors", self.n_jobs)
-        k = NeighborSearch.from_param(self.n_neighbors, self.nn_).k
-        check_class_size(None, X.shape[0], k + 1, "n_neighbors", k)
         self.density_ratios_ = {}
+
+    def _check_whole_set(self, n_samples):
+        k = NeighborSearch.from_param(self.n_neighbors, self.nn_).k
+        check_class_size(None, n_samples, k + 1, "n_neighbors", k)
+
+    def _whole_set_width(self):
+        return NeighborSearch.from_param(self.n_neighbors, self.nn_).k
 
     def _generate(self, job):
         X, rows, label = job.X, job.rows, job.label
         k, estimator = NeighborSearch.from_param(self.n_neighbors, self.nn_)
         check_class_size(label, len(rows), k + 1, "n_neighbors", k)
-        if estimator is None:
+        if job.whole_nbrs is not None:
+            # Found beforehand (Dask input), as class_neighbors gives them.
+            nbrs = job.whole_nbrs
+            same = rows[kneighbors_within(X[rows], k, n_jobs=self.n_jobs)]
+        elif estimator is None:
             # One combined search: the class against itself, then the other
             # rows bounded by the class's own k-th nearest distance.
             nbrs, same = class_neighbors(X, rows, k, k, n_jobs=self.n_jobs)

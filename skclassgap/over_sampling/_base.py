@@ -26,6 +26,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from skclassgap.utils._dask import any_dask
+
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
 NEIGHBORS_CONSTRAINT = [
     Interval(numbers.Integral, 1, None, closed="left"),
@@ -46,7 +48,11 @@ class ClassJob(NamedTuple):
     ``code``/``label`` the class to oversample (``label`` as a Python scalar),
     ``rows`` its rows in ``X`` (ascending), ``n_new`` the number of rows asked
     for, and ``seed`` the class's integer seed (drawn from ``random_state`` in
-    the order of ``sampling_strategy_``).
+    the order of ``sampling_strategy_``). ``whole_nbrs``, when not None, holds
+    for every row of the class its nearest other rows of the whole data set
+    (rows of ``X``, nearest first, as :func:`~._neighbors.class_neighbors`
+    gives them), found beforehand: Dask input, where ``X`` holds only the
+    gathered classes and those neighbours.
     """
 
     X: object
@@ -56,6 +62,7 @@ class ClassJob(NamedTuple):
     rows: np.ndarray
     n_new: int
     seed: int
+    whole_nbrs: np.ndarray | None = None
 
 
 class Synthetic(NamedTuple):
@@ -207,6 +214,40 @@ class _BaseSyntheticSampler(BaseOverSampler):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def fit_resample(self, X, y, **params):
+        """Resample the data set: the input rows, then the synthetic rows.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data to resample, or a Dask array / DataFrame (with the ``dask``
+            extra): the rows of the classes to oversample are gathered,
+            neighbours among the other classes are found block by block, and
+            the output equals the in-memory output row for row.
+        y : array-like of shape (n_samples,)
+            Class labels; with Dask ``X``, a Dask array or Series split into
+            the same blocks (e.g. a column of the same Dask DataFrame).
+        **params : dict
+            Unused; accepted for imbalanced-learn's interface.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix} of shape \
+                (n_samples_new, n_features)
+            The input rows, unchanged and in order, followed by the synthetic
+            rows. Dask input gives a Dask collection of the same kind: the
+            input's blocks untouched, then the synthetic rows as new blocks
+            (computed lazily).
+        y_resampled : array-like of shape (n_samples_new,)
+            The corresponding labels (a Dask array or Series for Dask input).
+        """
+        if any_dask(X, y):
+            self._validate_params()
+            from skclassgap.over_sampling._dask import dask_fit_resample
+
+            return dask_fit_resample(self, X, y)
+        return super().fit_resample(X, y, **params)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         if not self._accept_sparse and sparse.issparse(X):
             raise TypeError(
@@ -224,13 +265,33 @@ class _BaseSyntheticSampler(BaseOverSampler):
         return X, y, binarize_y
 
     def _fit_resample(self, X, y):
-        random_state = check_random_state(self.random_state)
         labels, y_codes = np.unique(y, return_inverse=True)
         y_codes = y_codes.astype(np.int64)
         if isinstance(X, np.ndarray):
             X = np.ascontiguousarray(X)
+        done = self._synthesize(X, y_codes, labels, len(y))
+        parts = [part for _, part in done]
+        y_parts = [
+            np.full(len(part.parents), label, dtype=y.dtype) for label, part in done
+        ]
+        X_res = self._assemble(X, parts)
+        self._set_provenance(len(y), parts)
+        return X_res, np.concatenate([y, *y_parts])
+
+    def _synthesize(self, X, y_codes, labels, n_samples, whole_nbrs=None):
+        """Run the per-class loop; return ``(label, Synthetic)`` of every class
+        that got rows, in the order of ``sampling_strategy_``.
+
+        ``X``/``y_codes`` hold the rows to work on (``labels`` are the sorted
+        labels the codes index); ``n_samples`` is the number of rows of the
+        whole data set (more than ``X`` holds on Dask input, where
+        ``whole_nbrs`` gives the precomputed whole-set neighbours of every
+        row of ``X`` that belongs to a class to oversample).
+        """
+        random_state = check_random_state(self.random_state)
         self._prepare(X, y_codes)
-        parts, y_parts = [], []
+        self._check_whole_set(n_samples)
+        done = []
         for label, n_new in self.sampling_strategy_.items():
             if n_new == 0:
                 continue
@@ -239,23 +300,38 @@ class _BaseSyntheticSampler(BaseOverSampler):
             label = label.item() if isinstance(label, np.generic) else label
             rows = np.flatnonzero(y_codes == code)
             seed = int(random_state.randint(np.iinfo(np.int32).max))
-            part = self._generate(ClassJob(X, y_codes, code, label, rows, n_new, seed))
+            nbrs = None if whole_nbrs is None else whole_nbrs[rows]
+            part = self._generate(
+                ClassJob(X, y_codes, code, label, rows, n_new, seed, nbrs)
+            )
             if len(part.parents) == 0:
                 continue
-            parts.append(part)
-            y_parts.append(np.full(len(part.parents), label, dtype=y.dtype))
-        X_res = self._assemble(X, parts)
+            done.append((label, part))
+        return done
+
+    def _set_provenance(self, n_samples, parts):
+        """``sample_indices_``, ``parents_``, ``neighbors_`` and ``gaps_``."""
         n_new_total = sum(len(p.parents) for p in parts)
         self.sample_indices_ = np.concatenate(
-            [np.arange(len(y), dtype=np.int64), np.full(n_new_total, -1, np.int64)]
+            [np.arange(n_samples, dtype=np.int64), np.full(n_new_total, -1, np.int64)]
         )
         self.parents_ = np.concatenate([p.parents for p in parts] or [_EMPTY_ROWS])
         self.neighbors_ = np.concatenate([p.neighbors for p in parts] or [_EMPTY_ROWS])
         self.gaps_ = np.concatenate([p.gaps for p in parts] or [np.zeros(0)])
-        return X_res, np.concatenate([y, *y_parts])
 
     def _prepare(self, X, y_codes):
         """Run once before the per-class loop; nothing by default."""
+
+    def _check_whole_set(self, n_samples):
+        """Raise when the whole data set is too small; nothing by default."""
+
+    def _whole_set_width(self):
+        """Whole-set neighbours each class row needs (0: none, the class suffices).
+
+        On Dask input they are found block by block before the per-class loop
+        (:class:`ClassJob`'s ``whole_nbrs``).
+        """
+        return 0
 
     def _generate(self, job):
         """Return the :class:`Synthetic` rows of the class described by ``job``."""

@@ -13,7 +13,11 @@ from skclassgap.over_sampling._base import (
     draw_pairs,
     neighbors_object,
 )
-from skclassgap.over_sampling._neighbors import class_neighbors, kneighbors
+from skclassgap.over_sampling._neighbors import (
+    class_neighbors,
+    kneighbors,
+    kneighbors_within,
+)
 
 
 class BorderlineSMOTE(_BaseSyntheticSampler):
@@ -95,6 +99,12 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     Sparse CSR (and CSC) input is accepted and returned as CSR, with the
     neighbours (and so the provenance) of the dense run.
 
+    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
+    rows are gathered, their ``m_neighbors`` nearest rows of the whole set
+    are found block by block (the other classes are never gathered), and
+    the output equals the in-memory output row for row. Neighbour
+    parameters searched over the whole set must then be integers.
+
     References
     ----------
     .. [1] H. Han, W.-Y. Wang, B.-H. Mao, "Borderline-SMOTE: a new
@@ -145,13 +155,21 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     def _prepare(self, X, y_codes):
         self.nn_m_ = neighbors_object(self.m_neighbors, "m_neighbors", self.n_jobs)
         self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
-        m = NeighborSearch.from_param(self.m_neighbors, self.nn_m_).k
-        check_class_size(None, X.shape[0], m + 1, "m_neighbors", m)
-        if self.kind == "borderline-2":
-            k = NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k
-            check_class_size(None, X.shape[0], k + 1, "k_neighbors", k)
         self.danger_indices_ = {}
         self.in_danger_indices = {}
+
+    def _check_whole_set(self, n_samples):
+        m = NeighborSearch.from_param(self.m_neighbors, self.nn_m_).k
+        check_class_size(None, n_samples, m + 1, "m_neighbors", m)
+        if self.kind == "borderline-2":
+            k = NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k
+            check_class_size(None, n_samples, k + 1, "k_neighbors", k)
+
+    def _whole_set_width(self):
+        m = NeighborSearch.from_param(self.m_neighbors, self.nn_m_).k
+        if self.kind == "borderline-2":
+            return max(m, NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k)
+        return m
 
     def _generate(self, job):
         X, rows = job.X, job.rows
@@ -166,7 +184,14 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         # Borderline-2's k nearest of the whole set are the first k of the
         # max(m, k) nearest.
         shared = m_estimator is None and k_estimator is None
-        if shared:
+        if job.whole_nbrs is not None:
+            # Found beforehand (Dask input): the max(m, k) (kind 2) or m
+            # nearest of the whole set, as class_neighbors gives them.
+            all_nbrs = job.whole_nbrs
+            same_nbrs = None
+            if shared and self.kind == "borderline-1":
+                same_nbrs = rows[kneighbors_within(X[rows], k, n_jobs=self.n_jobs)]
+        elif shared:
             m_search = max(m, k) if self.kind == "borderline-2" else m
             all_nbrs, same_nbrs = class_neighbors(
                 X, rows, m_search, k, n_jobs=self.n_jobs

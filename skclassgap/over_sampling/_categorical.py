@@ -174,17 +174,30 @@ def vdm_tables(codes, y_codes, n_levels, n_classes):
     offsets : int64 ndarray of shape (q,)
     """
     n_levels = np.asarray(n_levels, dtype=np.int64)
-    sizes = n_levels * n_classes
+    counts = [
+        np.bincount(
+            codes[:, f].astype(np.int64) * n_classes + y_codes,
+            minlength=int(n_levels[f] * n_classes),
+        ).reshape(-1, n_classes)
+        for f in range(codes.shape[1])
+    ]
+    return vdm_tables_from_counts(counts)
+
+
+def vdm_tables_from_counts(counts):
+    """:func:`vdm_tables` from the level x class counts of every column.
+
+    ``counts[f][a, c]`` is the number of rows of class ``c`` whose column
+    ``f`` holds level ``a`` (additive over blocks of rows, which is how Dask
+    input gets them).
+    """
+    sizes = np.array([c.size for c in counts], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     tables = np.empty(int(sizes.sum()), dtype=np.float64)
-    for f in range(codes.shape[1]):
-        counts = np.bincount(
-            codes[:, f].astype(np.int64) * n_classes + y_codes,
-            minlength=int(sizes[f]),
-        ).reshape(-1, n_classes)
-        total = counts.sum(axis=1, keepdims=True)
+    for f, column_counts in enumerate(counts):
+        total = column_counts.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
-            table = counts / total
+            table = column_counts / total
         table[total[:, 0] == 0] = 0.0
         tables[offsets[f] : offsets[f] + sizes[f]] = table.ravel()
     return tables, offsets

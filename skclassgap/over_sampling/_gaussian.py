@@ -88,6 +88,13 @@ class GaussianOverSampler(_MixedSyntheticSampler):
     Notes
     -----
     With ``covariance="class"`` a class needs at least 2 rows.
+
+    Dask arrays and DataFrames are accepted (see :class:`SMOTE`) with
+    ``covariance="class"`` or ``"diag"``: the class rows are gathered and
+    the output equals the in-memory output row for row. The Gaussian draws
+    of a class are made on the client, in one go (as in memory, so that the
+    random stream is the same). ``covariance="pooled"`` would need every
+    class's rows and is refused on Dask input.
     :class:`~skclassgap.compose.ResampledClassifier` gives a Gaussian row the
     mean ``sample_weight`` of the original rows of its class.
 

@@ -86,6 +86,13 @@ class SMOTE(_BaseSyntheticSampler):
     Sparse CSR (and CSC) input is accepted and returned as CSR. ``float32``
     input stays ``float32`` (interpolation runs in ``float64``).
 
+    Dask arrays and DataFrames are accepted (with the ``dask`` extra): the
+    rows of the classes to oversample are gathered (within a memory budget,
+    the Dask setting ``"skclassgap.gather-budget"``, default 2 GiB), the
+    output is a Dask collection of the input's blocks followed by the
+    synthetic rows as new blocks, and it equals the in-memory output row for
+    row for the same ``random_state``, whatever the partitioning.
+
     References
     ----------
     .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE:

@@ -22,6 +22,7 @@ from skclassgap.over_sampling._categorical import (
     vdm_distances,
     vdm_neighbors,
     vdm_tables,
+    vdm_tables_from_counts,
 )
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
@@ -41,7 +42,14 @@ def _precomputed(nn):
 
 
 def _vdm_prepare(table, y_codes):
-    """The value difference metric's tables, from all rows (every class)."""
+    """The value difference metric's tables, from all rows (every class).
+
+    A table that holds only some rows (Dask input: the gathered classes)
+    carries the level x class counts of all rows in ``class_counts``.
+    """
+    if table.class_counts is not None:
+        tables, offsets = vdm_tables_from_counts(table.class_counts)
+        return tables, offsets, table.class_counts[0].shape[1]
     n_classes = int(y_codes.max()) + 1
     tables, offsets = vdm_tables(table.codes, y_codes, table.n_levels, n_classes)
     return tables, offsets, n_classes
@@ -192,6 +200,13 @@ class SMOTENC(_MixedSyntheticSampler):
 
     Notes
     -----
+    Dask DataFrames are accepted (see :class:`SMOTE`); their category,
+    string, object and bool columns are the categorical ones with
+    ``"auto"``, levels are ordered by their first appearance over all rows
+    as in memory, and the output equals the in-memory output row for row
+    with the dtypes kept (the input partitions keep their index, synthetic
+    rows are numbered on from the number of input rows).
+
     Output: pandas in, pandas out with every column's dtype kept (a category
     column stays category with the same categories, strings stay strings,
     bools stay bools) and a fresh ``RangeIndex``; an integer continuous column
@@ -387,6 +402,9 @@ class SMOTEN(_MixedSyntheticSampler):
 
     Notes
     -----
+    Dask DataFrames are accepted as by :class:`SMOTENC`; the value
+    difference metric's level x class counts are added up block by block.
+
     Output: pandas in, pandas out with every column's dtype kept and a fresh
     ``RangeIndex``; a NumPy array keeps its dtype (float32 stays float32).
     Missing values are refused, naming the column. Ties among neighbours are

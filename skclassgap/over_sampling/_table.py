@@ -48,7 +48,9 @@ class Table(NamedTuple):
     column the values of its codes (for a category column, its dtype and the
     category codes in use: codes count used categories only), ``n_levels``
     their counts. ``codes``/``levels``/``n_levels`` are
-    None until :func:`encode`.
+    None until :func:`encode`. ``class_counts`` is None, or (for a table
+    that holds some of the rows only: the gathered classes of Dask input)
+    per categorical column the level x class counts over all rows.
     """
 
     source: object
@@ -58,6 +60,7 @@ class Table(NamedTuple):
     codes: np.ndarray | None = None
     levels: list | None = None
     n_levels: np.ndarray | None = None
+    class_counts: list | None = None
 
 
 def is_frame(X):
@@ -323,6 +326,28 @@ def _category_values(levels, codes, dtype):
     return pd.array(taken).astype(dtype)
 
 
+def synthetic_frame(table, new_values, new_codes, index):
+    """The synthetic rows of a DataFrame table, in its columns and dtypes.
+
+    ``index`` labels the rows (a RangeIndex continuing the input's rows).
+    """
+    X = table.source
+    kind = {int(j): ("cat", p) for p, j in enumerate(table.categorical)}
+    kind.update({int(j): ("num", p) for p, j in enumerate(table.continuous)})
+    columns = {}
+    for j in range(X.shape[1]):
+        dtype = X.dtypes.iloc[j]
+        what, pos = kind[j]
+        if what == "num":
+            new = _cast_continuous(new_values[:, pos], dtype)
+        else:
+            new = _category_values(table.levels[pos], new_codes[:, pos], dtype)
+        columns[j] = pd.Series(new, index=index, dtype=dtype)
+    out = pd.DataFrame(columns, index=index)
+    out.columns = X.columns
+    return out
+
+
 def assemble(table, new_values, new_codes):
     """The input rows followed by the synthetic rows, in the input's format.
 
@@ -334,21 +359,12 @@ def assemble(table, new_values, new_codes):
     """
     X = table.source
     n, n_new = X.shape[0], new_values.shape[0]
-    kind = {int(j): ("cat", p) for p, j in enumerate(table.categorical)}
-    kind.update({int(j): ("num", p) for p, j in enumerate(table.continuous)})
     if is_frame(X):
+        new = synthetic_frame(table, new_values, new_codes, pd.RangeIndex(n, n + n_new))
         columns = {}
         for j in range(X.shape[1]):
             column = X.iloc[:, j].reset_index(drop=True)
-            what, pos = kind[j]
-            if what == "num":
-                new = _cast_continuous(new_values[:, pos], column.dtype)
-            else:
-                new = _category_values(
-                    table.levels[pos], new_codes[:, pos], column.dtype
-                )
-            new = pd.Series(new, index=pd.RangeIndex(n, n + n_new), dtype=column.dtype)
-            columns[j] = pd.concat([column, new]) if n_new else column
+            columns[j] = pd.concat([column, new.iloc[:, j]]) if n_new else column
         out = pd.DataFrame(columns)
         out.columns = X.columns
         return out
