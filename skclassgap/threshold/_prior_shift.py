@@ -130,11 +130,12 @@ def estimate_target_prior(
       EM. Starting from ``train_prior``, posteriors are re-weighted by
       ``prior / train_prior`` and renormalised, and the prior becomes their
       mean, until it moves less than ``tol``. Needs probabilities that are
-      calibrated under ``train_prior``; with over-confident probabilities
-      (unregularised trees, naive Bayes, boosting) the estimate overshoots
-      towards the dominant predicted classes, with under-confident ones it
-      stays near ``train_prior``, and the Bayes correction of such
-      probabilities can lower the accuracy it should raise. Pass calibrated
+      calibrated under ``train_prior``. With over-confident probabilities
+      (naive Bayes on redundant features, unregularised trees) the estimate
+      stays too near ``train_prior``, with under-confident ones (strongly
+      regularised models) it overshoots past the true prior, and the Bayes
+      correction of such probabilities can lower the accuracy it should
+      raise. Pass calibrated
       probabilities, with ``train_prior`` the mean of the calibrated
       probabilities on the training distribution:
       :class:`PriorShiftAdapter` does both (``calibration="bcts"``).
@@ -258,9 +259,9 @@ class PriorShiftAdapter(
 
     This assumes *label shift*: only the class prior differs between training
     and target data, ``p(x|y)`` is the same. ``"em"`` also assumes calibrated
-    probabilities: without them its estimate overshoots (over-confident
-    models) or stays near the training prior (under-confident ones), and the
-    Bayes correction of under-confident probabilities can lower accuracy
+    probabilities: without them its estimate stays too near the training
+    prior (over-confident models) or overshoots (under-confident ones), and
+    the Bayes correction of under-confident probabilities can lower accuracy
     instead of raising it (digits, logistic regression with ``C=1``: 0.961
     before adapting, 0.958 after, over 100 Dirichlet-drawn target priors).
 
@@ -276,7 +277,7 @@ class PriorShiftAdapter(
     the calibrated model implies for the training distribution; for
     ``"bcts"`` it equals the class frequencies (the likelihood is stationary
     in the biases exactly when it does). Calibrated, the digits example above
-    goes from 0.961 to 0.965.
+    goes from 0.961 to 0.969.
 
     Parameters
     ----------
