@@ -6,8 +6,9 @@
 - :class:`LogitAdjustedClassifier` corrects ``predict_proba`` decisions for a
   change of class priors (post-hoc logit adjustment).
 - :class:`PriorShiftAdapter` and :func:`estimate_target_prior` estimate the
-  class prior of unlabelled target data (EM or black-box shift estimation)
-  and decide under it.
+  class prior of unlabelled target data (EM or black-box shift estimation,
+  on probabilities calibrated by bias-corrected temperature scaling) and
+  decide under it.
 """
 
 from skclassgap.threshold._calibrator import ThresholdCalibrator

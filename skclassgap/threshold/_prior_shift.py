@@ -27,6 +27,11 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
+from skclassgap.threshold._temperature import (
+    calibrated_log_proba,
+    fit_temperature,
+    proba_logits,
+)
 from skclassgap.utils._meta import (
     ShiftedPriorResponsesMixin,
     checked_input,
@@ -125,11 +130,15 @@ def estimate_target_prior(
       EM. Starting from ``train_prior``, posteriors are re-weighted by
       ``prior / train_prior`` and renormalised, and the prior becomes their
       mean, until it moves less than ``tol``. Needs probabilities that are
-      calibrated under ``train_prior``; with over-confident probabilities
-      (unregularised trees, naive Bayes, boosting) the estimate overshoots
-      towards the dominant predicted classes, with under-confident ones it
-      stays near ``train_prior``. Calibrate first
-      (:class:`~sklearn.calibration.CalibratedClassifierCV`) when in doubt.
+      calibrated under ``train_prior``. With over-confident probabilities
+      (naive Bayes on redundant features, unregularised trees) the estimate
+      stays too near ``train_prior``, with under-confident ones (strongly
+      regularised models) it overshoots past the true prior, and the Bayes
+      correction of such probabilities can lower the accuracy it should
+      raise. Pass calibrated
+      probabilities, with ``train_prior`` the mean of the calibrated
+      probabilities on the training distribution:
+      :class:`PriorShiftAdapter` does both (``calibration="bcts"``).
     - ``"bbse"`` (black-box shift estimation, Lipton, Wang & Smola, 2018):
       solves ``M^T pi = mu`` where ``M[i, j]`` is the rate at which class
       ``i`` is predicted ``j`` on held-out labelled data (``confusion``, row
@@ -144,12 +153,14 @@ def estimate_target_prior(
     ----------
     y_proba : array-like of shape (n_samples, n_classes)
         Class probabilities of the target rows (``predict_proba``), columns in
-        the order of the classifier's ``classes_``.
+        the order of the classifier's ``classes_``; calibrated for ``"em"``
+        (see above).
     method : {"em", "bbse"}, default="em"
         Estimator of the prior (see above).
     train_prior : array-like of shape (n_classes,), default=None
         ``"em"`` only, required: the class prior the probabilities were
-        fitted under (the training class frequencies).
+        fitted under (the training class frequencies, or the mean of the
+        calibrated probabilities on held-out training rows).
     confusion : array-like of shape (n_classes, n_classes), default=None
         ``"bbse"`` only, required: counts on held-out labelled data of true
         class ``i`` (row) predicted as ``j`` (column), e.g. from
@@ -234,18 +245,39 @@ class PriorShiftAdapter(
 ):
     """Estimate the class prior of unlabelled target data and predict under it.
 
-    ``fit(X, y)`` fits a clone of ``estimator`` on labelled training data (and,
-    for ``method="bbse"``, its out-of-fold confusion matrix). ``adapt(X_target)``
+    ``fit(X, y)`` fits a clone of ``estimator`` on labelled training data,
+    and on its out-of-fold probabilities a calibration of them (by default)
+    and, for ``method="bbse"``, the confusion matrix. ``adapt(X_target)``
     estimates the class prior of unlabelled target rows with
     :func:`estimate_target_prior`. ``predict_proba`` then follows Bayes' rule
     for the new prior, ``p'(y|x) ∝ p(y|x) · target_prior_(y) /
-    train_prior_(y)``, and ``predict`` is its argmax. Until ``adapt`` is
-    called, ``target_prior_`` is the training prior and predictions are the
-    estimator's own.
+    train_prior_(y)`` with ``p`` the calibrated probabilities, and
+    ``predict`` is its argmax. Until ``adapt`` is called, ``target_prior_``
+    is the training prior and predictions are the calibrated estimator's
+    (the estimator's own with ``calibration=None`` or ``"ts"``, which keeps
+    the argmax).
 
     This assumes *label shift*: only the class prior differs between training
     and target data, ``p(x|y)`` is the same. ``"em"`` also assumes calibrated
-    probabilities (see :func:`estimate_target_prior` for what happens without).
+    probabilities: without them its estimate stays too near the training
+    prior (over-confident models) or overshoots (under-confident ones), and
+    the Bayes correction of under-confident probabilities can lower accuracy
+    instead of raising it (digits, logistic regression with ``C=1``: 0.961
+    before adapting, 0.958 after, over 100 Dirichlet-drawn target priors).
+
+    **Calibration** follows our reading of Alexandari, Kundaje and
+    Shrikumar (2020): the probabilities are rescaled as
+    ``softmax(log(p) / temperature_ + bias_)``, with the temperature
+    (``"ts"``) or the temperature and one bias per class (``"bcts"``,
+    bias-corrected temperature scaling) fitted by minimising the negative
+    log-likelihood of the out-of-fold probabilities of the training rows
+    (``cv``), a convex problem whose minimum is never above the likelihood of
+    the probabilities unchanged. The training prior of EM and of Bayes' rule
+    is then the mean of the calibrated out-of-fold probabilities, the prior
+    the calibrated model implies for the training distribution; for
+    ``"bcts"`` it equals the class frequencies (the likelihood is stationary
+    in the biases exactly when it does). Calibrated, the digits example above
+    goes from 0.961 to 0.969.
 
     Parameters
     ----------
@@ -256,15 +288,23 @@ class PriorShiftAdapter(
         How ``adapt`` estimates the target prior: EM on the target
         probabilities, or black-box shift estimation from the out-of-fold
         confusion matrix.
+    calibration : {"bcts", "ts"} or None, default="bcts"
+        Calibration of the estimator's probabilities, fitted on the
+        out-of-fold probabilities of the training rows and applied to every
+        probability the adapter uses (``adapt``, ``predict``,
+        ``predict_proba``): ``"bcts"`` a temperature and one bias per class,
+        ``"ts"`` a temperature alone, None the probabilities as they are (and
+        no cross-validation for ``"em"``).
     cv : int, cross-validation generator or iterable, default=5
-        ``"bbse"`` only: folds of the out-of-fold predictions that give the
-        confusion matrix (an int is a stratified k-fold).
+        Folds of the out-of-fold predictions that fit the calibration and
+        give the ``"bbse"`` confusion matrix (an int is a stratified k-fold);
+        unused for ``"em"`` without calibration.
     max_em_iter : int, default=1000
         ``"em"`` only: EM iterations at most.
     tol : float, default=1e-4
         ``"em"`` only: stop when no class's prior moves more than this.
     n_jobs : int, default=None
-        Folds fitted in parallel (``"bbse"``).
+        Folds fitted in parallel (calibration, ``"bbse"``).
 
     Attributes
     ----------
@@ -273,12 +313,22 @@ class PriorShiftAdapter(
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     train_prior_ : ndarray of shape (n_classes,)
-        Class frequencies of the training ``y``.
+        Class prior of the (calibrated) probabilities: the class frequencies
+        of the training ``y`` with ``calibration=None``, the mean of the
+        calibrated out-of-fold probabilities otherwise.
     target_prior_ : ndarray of shape (n_classes,)
         Prior predictions follow: estimated by ``adapt``, the training prior
         before.
+    temperature_ : float
+        Fitted temperature (> 1: the probabilities were over-confident, < 1:
+        under-confident); 1.0 with ``calibration=None``.
+    bias_ : ndarray of shape (n_classes,)
+        Fitted biases added to the scaled log-probabilities, summing to 0;
+        zeros with ``calibration`` None or ``"ts"``.
     confusion_ : ndarray of shape (n_classes, n_classes)
-        ``"bbse"`` only: out-of-fold counts of true class ``i`` predicted ``j``.
+        ``"bbse"`` only: out-of-fold counts of true class ``i`` predicted ``j``
+        (the argmax of the calibrated probabilities when calibrated, else
+        ``estimator.predict``).
     n_em_iter_ : int
         EM iterations of the last ``adapt`` (0 before, and for ``"bbse"``).
     n_features_in_ : int
@@ -299,6 +349,9 @@ class PriorShiftAdapter(
     .. [2] Z. C. Lipton, Y.-X. Wang and A. J. Smola, "Detecting and correcting
        for label shift with black box predictors", ICML 2018,
        arXiv:1802.03916.
+    .. [3] A. Alexandari, A. Kundaje and A. Shrikumar, "Maximum likelihood
+       with bias-corrected calibration is hard-to-beat at label shift
+       adaptation", ICML 2020, arXiv:1901.06852.
 
     Examples
     --------
@@ -322,6 +375,7 @@ class PriorShiftAdapter(
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
         "method": [StrOptions({"em", "bbse"})],
+        "calibration": [StrOptions({"bcts", "ts"}), None],
         "cv": ["cv_object"],
         "max_em_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="neither")],
@@ -329,10 +383,19 @@ class PriorShiftAdapter(
     }
 
     def __init__(
-        self, estimator, *, method="em", cv=5, max_em_iter=1000, tol=1e-4, n_jobs=None
+        self,
+        estimator,
+        *,
+        method="em",
+        calibration="bcts",
+        cv=5,
+        max_em_iter=1000,
+        tol=1e-4,
+        n_jobs=None,
     ):
         self.estimator = estimator
         self.method = method
+        self.calibration = calibration
         self.cv = cv
         self.max_em_iter = max_em_iter
         self.tol = tol
@@ -343,7 +406,7 @@ class PriorShiftAdapter(
         prefer_skip_nested_validation=False
     )
     def fit(self, X, y, **params):
-        """Fit the estimator (and, for ``"bbse"``, its out-of-fold confusion).
+        """Fit the estimator, its calibration and (``"bbse"``) its confusion.
 
         Parameters
         ----------
@@ -367,26 +430,52 @@ class PriorShiftAdapter(
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)
+        n_classes = classes.shape[0]
         codes = np.searchsorted(classes, y)
-        self.train_prior_ = class_prior(codes, classes.shape[0])
+        self.temperature_, self.bias_ = 1.0, np.zeros(n_classes)
+        pred_codes = None
+        if self.calibration is None:
+            self.train_prior_ = class_prior(codes, n_classes)
+            if self.method == "bbse":
+                pred = self._out_of_fold(X, y, "predict", routed)
+                pred_codes = np.searchsorted(classes, pred)
+        else:
+            logits = proba_logits(self._out_of_fold(X, y, "predict_proba", routed))
+            self.temperature_, self.bias_, _ = fit_temperature(
+                logits, codes, fit_bias=self.calibration == "bcts"
+            )
+            log_proba = calibrated_log_proba(logits, self.temperature_, self.bias_)
+            # The prior the calibrated model implies for the training rows.
+            self.train_prior_ = np.exp(log_proba).mean(axis=0)
+            pred_codes = np.argmax(log_proba, axis=1)
         self.target_prior_ = self.train_prior_.copy()
         self.n_em_iter_ = 0
         if self.method == "bbse":
-            pred = cross_val_predict(
-                clone(self.estimator),
-                X,
-                y,
-                cv=self.cv,
-                method="predict",
-                params=routed.estimator.fit,
-                n_jobs=self.n_jobs,
-            )
-            pred_codes = np.searchsorted(classes, pred)
-            n_classes = classes.shape[0]
             self.confusion_ = np.bincount(
                 codes * n_classes + pred_codes, minlength=n_classes * n_classes
             ).reshape(n_classes, n_classes)
         return self
+
+    def _out_of_fold(self, X, y, method, routed):
+        """Out-of-fold ``method`` responses of clones of ``estimator`` (``cv``)."""
+        return cross_val_predict(
+            clone(self.estimator),
+            X,
+            y,
+            cv=self.cv,
+            method=method,
+            params=routed.estimator.fit,
+            n_jobs=self.n_jobs,
+        )
+
+    def _proba(self, X):
+        """Probabilities of ``estimator_`` for checked ``X``, calibrated."""
+        proba = self.estimator_.predict_proba(X)
+        if self.calibration is None:
+            return proba
+        return np.exp(
+            calibrated_log_proba(proba_logits(proba), self.temperature_, self.bias_)
+        )
 
     def adapt(self, X_target):
         """Estimate the class prior of unlabelled target rows.
@@ -412,7 +501,7 @@ class PriorShiftAdapter(
             ),
         )
         X_target = checked_input(self, X_target, reset=False)
-        proba = self.estimator_.predict_proba(X_target)
+        proba = self._proba(X_target)
         self.target_prior_, self.n_em_iter_ = estimate_target_prior(
             proba,
             method=self.method,
@@ -433,9 +522,7 @@ class PriorShiftAdapter(
         """Log-probabilities moved from ``train_prior_`` to ``target_prior_``."""
         check_is_fitted(self, "estimator_")
         X = checked_input(self, X, reset=False)
-        return shift_log_proba(
-            self.estimator_.predict_proba(X), self.train_prior_, self.target_prior_
-        )
+        return shift_log_proba(self._proba(X), self.train_prior_, self.target_prior_)
 
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.
