@@ -214,6 +214,36 @@ class _BaseSyntheticSampler(BaseOverSampler):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def fit(self, X, y, **params):
+        """Check the input and set ``sampling_strategy_``.
+
+        ``fit_resample`` does this and the resampling; ``fit`` alone is for
+        code that only needs the number of rows to add per class.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data, or a Dask array / DataFrame (with the ``dask`` extra): then
+            only the labels are counted, block by block; no row of ``X`` is
+            gathered.
+        y : array-like of shape (n_samples,)
+            Class labels; with Dask ``X``, a Dask array or Series split into
+            the same blocks.
+        **params : dict
+            Unused; accepted for imbalanced-learn's interface.
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        if any_dask(X, y):
+            self._validate_params()
+            from skclassgap.over_sampling._dask import dask_fit
+
+            return dask_fit(self, X, y)
+        return super().fit(X, y, **params)
+
     def fit_resample(self, X, y, **params):
         """Resample the data set: the input rows, then the synthetic rows.
 

@@ -536,18 +536,24 @@ def _gathered_table(frame, categorical, census, sampler):
     )
 
 
-def dask_fit_resample(sampler, X, y):
-    """``sampler.fit_resample(X, y)`` of Dask input (see the module docstring).
+class Fitted(NamedTuple):
+    """What the census pass gives :func:`dask_fit_resample`."""
 
-    Parameters are validated by the caller. Returns the resampled ``X`` and
-    ``y`` as Dask collections of the input's kinds.
-    """
-    dask, da, dd = import_dask("X or y")
+    spec: object
+    categorical: object
+    blocks: dict
+    census: Census
+    lengths: np.ndarray
+    offsets: np.ndarray
+
+
+def _fit_census(dask, da, dd, sampler, X, y):
+    """Check the collections, count the labels per block (one pass over
+    ``y``, and the categorical columns of a mixed table) and set
+    ``sampling_strategy_``; nothing of ``X`` is read otherwise."""
     _check_collections(da, dd, X, y)
-    _refuse_estimators(sampler)
     _check_feature_names(sampler, feature_frame(X), reset=True)
     _check_n_features(sampler, feature_frame(X), reset=True)
-    name = type(sampler).__name__
     spec, categorical = _mixed_spec(sampler, X, dd)
     blocks = aligned_blocks({"X": X, "y": y})
     n_blocks = len(blocks["X"])
@@ -566,9 +572,36 @@ def dask_fit_resample(sampler, X, y):
         raise ValueError("X and y hold no rows (every block is empty).")
     lengths = np.array([n for _, n in sorted(census.lengths)], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    sampler.sampling_strategy_ = _strategy(sampler, census.labels, census.counts)
+    return Fitted(spec, categorical, blocks, census, lengths, offsets)
+
+
+def dask_fit(sampler, X, y):
+    """``sampler.fit(X, y)`` of Dask input: ``sampling_strategy_`` from the
+    per-block label counts, without gathering any row of ``X``.
+
+    Parameters are validated by the caller. Returns ``sampler``.
+    """
+    dask, da, dd = import_dask("X or y")
+    _fit_census(dask, da, dd, sampler, X, y)
+    return sampler
+
+
+def dask_fit_resample(sampler, X, y):
+    """``sampler.fit_resample(X, y)`` of Dask input (see the module docstring).
+
+    Parameters are validated by the caller. Returns the resampled ``X`` and
+    ``y`` as Dask collections of the input's kinds.
+    """
+    dask, da, dd = import_dask("X or y")
+    _refuse_estimators(sampler)
+    spec, categorical, blocks, census, lengths, offsets = _fit_census(
+        dask, da, dd, sampler, X, y
+    )
+    name = type(sampler).__name__
+    n_blocks = len(blocks["X"])
     n_samples = int(lengths.sum())
     labels = census.labels
-    sampler.sampling_strategy_ = _strategy(sampler, labels, census.counts)
     _check_budget(
         sampler.sampling_strategy_,
         labels,

@@ -300,6 +300,24 @@ def test_sampler_dask_reads_each_block_as_often_as_needed(sampler, x_reads, y_re
     assert loads.counts == expected
 
 
+@pytest.mark.parametrize(
+    "sampler", [SMOTE, BorderlineSMOTE, ADASYN, GaussianOverSampler]
+)
+def test_sampler_dask_fit_counts_labels_only(sampler):
+    """Check that ``fit`` on Dask input reads each block of y once and no block
+    of X, and sets the same ``sampling_strategy_`` and ``n_features_in_`` as
+    ``fit`` in memory."""
+    X, y = _data()
+    loads = _Loads(X, y, (200, 300))
+    with dask.config.set(scheduler="sync"):
+        Xd, yd = loads.arrays()
+        fitted = sampler(random_state=0).fit(Xd, yd)
+    assert loads.counts == {("y", 0): 1, ("y", 1): 1}
+    reference = sampler(random_state=0).fit(X, y)
+    assert dict(fitted.sampling_strategy_) == dict(reference.sampling_strategy_)
+    assert fitted.n_features_in_ == reference.n_features_in_ == X.shape[1]
+
+
 def test_sampler_dask_dataframe_output_index():
     """Check that the input partitions keep their index and the synthetic rows are
     numbered on from the number of input rows."""
