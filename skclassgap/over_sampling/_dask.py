@@ -46,6 +46,7 @@ from sklearn.utils.validation import _check_feature_names, _check_n_features
 
 from skclassgap.over_sampling._base import interpolate
 from skclassgap.over_sampling._neighbors import kneighbors, rank_candidates
+from skclassgap.over_sampling._strategy import over_sampling_strategy
 from skclassgap.over_sampling._table import (
     Table,
     _Categories,
@@ -485,13 +486,18 @@ def _check_budget(strategy, labels, counts, row_bytes):
 
 
 def _strategy(sampler, labels, counts):
-    """``sampling_strategy_`` from the merged counts (imbalanced-learn's function
-    on labels grouped by class: a callable strategy receives those)."""
+    """``sampling_strategy_`` from the merged counts, without the rows; a
+    callable strategy receives the labels grouped by class (one array of
+    n_samples labels on the client, as the callable needs a target)."""
     if len(labels) == 0:
         raise ValueError("X and y hold no rows (every block is empty).")
-    grouped = np.repeat(labels, counts)
-    check_classification_targets(grouped)
-    return check_sampling_strategy(sampler.sampling_strategy, grouped, "over-sampling")
+    check_classification_targets(labels)
+    if callable(sampler.sampling_strategy):
+        grouped = np.repeat(labels, counts)
+        return check_sampling_strategy(
+            sampler.sampling_strategy, grouped, "over-sampling"
+        )
+    return over_sampling_strategy(sampler.sampling_strategy, labels, counts)
 
 
 def _gathered_table(frame, categorical, census, sampler):

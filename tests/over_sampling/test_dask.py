@@ -39,6 +39,8 @@ NUMERIC = [
     (GaussianOverSampler, {"covariance": "diag", "shrinkage": 0.2}),
     (SMOTENC, {}),
     (SMOTE, {"sampling_strategy": lambda y: {max(y): int((y == max(y)).sum()) * 3}}),
+    (SMOTE, {"sampling_strategy": "minority"}),
+    (ADASYN, {"sampling_strategy": "all"}),
 ]
 
 
