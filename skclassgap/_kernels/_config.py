@@ -41,7 +41,8 @@ import warnings
 from importlib import metadata
 
 import numba
-from numba.core.caching import (
+
+from skclassgap._compat import (
     CompileResultCacheImpl,
     FunctionCache,
     _CacheLocator,

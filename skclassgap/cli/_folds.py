@@ -11,7 +11,8 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing
+
+from skclassgap._compat import _safe_indexing
 
 
 def fit_fold(built, X, y, train, test, threads):

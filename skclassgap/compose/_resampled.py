@@ -1,28 +1,20 @@
 """Resample-then-fit classifier usable as the last step of a plain sklearn Pipeline."""
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils.metadata_routing import process_routing
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
+
+from skclassgap._compat import (
+    HasMethods,
+    StrOptions,
     _fit_context,
-    clone,
-)
-from sklearn.utils._indexing import _safe_indexing
-from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.metadata_routing import (
+    _num_samples,
     _raise_for_params,
     _routing_enabled,
-    process_routing,
+    _safe_indexing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _num_samples,
-    check_is_fitted,
-    has_fit_parameter,
-    validate_data,
-)
-
 from skclassgap.utils._meta import (
     OriginalPriorMixin,
     checked_input,

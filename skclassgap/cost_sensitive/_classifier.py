@@ -1,24 +1,12 @@
 """CostSensitiveClassifier: cost matrices to training weights and min-risk decisions."""
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.metadata_routing import (
-    _raise_for_params,
-    _routing_enabled,
-    process_routing,
-)
+from sklearn.utils import check_random_state
+from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_method_params,
     check_array,
     check_is_fitted,
     column_or_1d,
@@ -26,6 +14,15 @@ from sklearn.utils.validation import (
     indexable,
 )
 
+from skclassgap._compat import (
+    HasMethods,
+    StrOptions,
+    _check_method_params,
+    _fit_context,
+    _raise_for_params,
+    _routing_enabled,
+    _safe_indexing,
+)
 from skclassgap._kernels.decision import _min_risk_argmin
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
 from skclassgap.utils._meta import OriginalPriorMixin, fit_router, inner_tags

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 from sklearn.metrics import make_scorer
-from sklearn.utils._param_validation import validate_params
 
+from skclassgap._compat import validate_params
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix
 from skclassgap.metrics._counts import confusion_counts
 

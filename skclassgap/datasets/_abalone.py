@@ -13,7 +13,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import validate_params
+
+from skclassgap._compat import validate_params
 
 FEATURE_NAMES = [
     "Sex",

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from skclassgap._compat import StrOptions, validate_params
 from skclassgap.datasets._abalone import load_abalone19
 
 # class -> number of rows kept (the first rows of the class in scikit-learn's

@@ -5,7 +5,8 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+
+from skclassgap._compat import Interval, validate_params
 
 
 def _centres(gen, n_classes, n_features, norm):

@@ -4,7 +4,8 @@ import numbers
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+
+from skclassgap._compat import Interval, validate_params
 
 
 def _random_rotation(rng, d):

@@ -3,13 +3,8 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import (
-    Interval,
-    Options,
-    StrOptions,
-    validate_params,
-)
 
+from skclassgap._compat import Interval, Options, StrOptions, validate_params
 from skclassgap.metrics._counts import (
     class_counts,
     geometric_mean_from_recalls,

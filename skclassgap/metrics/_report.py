@@ -2,8 +2,8 @@
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import validate_params
 
+from skclassgap._compat import validate_params
 from skclassgap.metrics._classification import _COMMON, ZERO_DIVISION
 from skclassgap.metrics._counts import (
     class_counts,

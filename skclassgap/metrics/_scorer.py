@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.metrics import make_scorer
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from skclassgap._compat import StrOptions, validate_params
 from skclassgap.metrics._classification import (
     accuracy_from_labels,
     balanced_accuracy_from_labels,

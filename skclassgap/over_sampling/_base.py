@@ -24,8 +24,8 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 
+from skclassgap._compat import HasMethods, Interval, imblearn_check_X_y
 from skclassgap.utils._dask import any_dask
 
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
@@ -279,13 +279,22 @@ class _BaseSyntheticSampler(BaseOverSampler):
         return super().fit_resample(X, y, **params)
 
     def _check_X_y(self, X, y, accept_sparse=None):
+        """imbalanced-learn's input check, with our sparse and dtype policy.
+
+        ``accept_sparse`` is passed on to imbalanced-learn's check; None (what
+        ``fit_resample`` passes) accepts CSR and CSC, which are returned as
+        CSR by the samplers that take sparse input and densified by the
+        others (sparse pandas columns arrive as a sparse matrix).
+        """
+        if accept_sparse is None:
+            accept_sparse = ["csr", "csc"]
         if not self._accept_sparse and sparse.issparse(X):
             raise TypeError(
                 f"{type(self).__name__} does not accept sparse X; got a "
                 f"{type(X).__name__}. Convert it with X.toarray(), or use SMOTE, "
                 "BorderlineSMOTE or ADASYN, which accept sparse input."
             )
-        X, y, binarize_y = super()._check_X_y(X, y, accept_sparse=["csr", "csc"])
+        X, y, binarize_y = imblearn_check_X_y(self, X, y, accept_sparse)
         if sparse.issparse(X):
             # Sparse pandas columns arrive here as a sparse matrix: densify them
             # for the samplers that work on dense rows only.

@@ -1,8 +1,8 @@
 """Borderline-SMOTE: oversample from the class rows whose neighbourhood is contested."""
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions
 
+from skclassgap._compat import StrOptions
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,

@@ -42,8 +42,8 @@ import pandas as pd
 from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_feature_names, _check_n_features
 
+from skclassgap._compat import _check_feature_names, _check_n_features
 from skclassgap.over_sampling._base import interpolate
 from skclassgap.over_sampling._neighbors import kneighbors, rank_candidates
 from skclassgap.over_sampling._strategy import over_sampling_strategy

@@ -4,8 +4,8 @@ import numbers
 
 import numpy as np
 from sklearn.covariance import ledoit_wolf_shrinkage
-from sklearn.utils._param_validation import Interval, StrOptions
 
+from skclassgap._compat import Interval, StrOptions
 from skclassgap.over_sampling._base import Synthetic
 from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.utils._param_validation import StrOptions
 
+from skclassgap._compat import StrOptions
 from skclassgap.over_sampling._base import (
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,

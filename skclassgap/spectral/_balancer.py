@@ -3,23 +3,19 @@
 import numbers
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import check_array
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from skclassgap._compat import (
+    Interval,
+    StrOptions,
     _check_feature_names,
     _check_n_features,
-    check_is_fitted,
-    validate_data,
+    _fit_context,
+    _get_output_config,
 )
-
 from skclassgap.spectral._moments import ClassMoments
 from skclassgap.utils._dask import any_dask, feature_frame, is_dask_collection
 

@@ -4,8 +4,8 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from skclassgap._compat import Interval, StrOptions, validate_params
 from skclassgap.spectral._moments import ClassMoments
 
 

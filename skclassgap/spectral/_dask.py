@@ -9,8 +9,8 @@ lazy.
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import _num_features
 
+from skclassgap._compat import _num_features
 from skclassgap.spectral._balancer import affine_map
 from skclassgap.spectral._moments import ClassMoments
 from skclassgap.utils._dask import (

@@ -8,14 +8,9 @@ import pandas as pd
 from scipy.special import ndtr
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
 from sklearn.utils.validation import check_is_fitted
 
+from skclassgap._compat import HasMethods, Interval, StrOptions, validate_params
 from skclassgap.spectral._moments import ClassMoments
 
 _DRAW_CHUNK = 65536

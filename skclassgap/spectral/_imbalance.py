@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from skclassgap._compat import Interval, StrOptions, validate_params
 from skclassgap.spectral._class_spectra import class_spectra
 
 MEASURES = ("trace", "top_k_energy_share", "effective_rank", "decay_exponent")

@@ -3,13 +3,14 @@
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import HasMethods, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
 )
+
+from skclassgap._compat import HasMethods, validate_params
 
 
 def _head_and_activations(estimator, X):

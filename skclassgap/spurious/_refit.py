@@ -3,31 +3,28 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils import check_random_state
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
     process_routing,
 )
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_method_params,
-    _num_features,
-    check_is_fitted,
-    column_or_1d,
-    indexable,
-)
+from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
 
+from skclassgap._compat import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _check_method_params,
+    _fit_context,
+    _num_features,
+    _routing_enabled,
+    _safe_indexing,
+)
 from skclassgap.spurious._spuriosity import (
     _resolve_spurious_features,
     _spuriosity,

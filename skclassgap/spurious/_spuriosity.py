@@ -15,15 +15,17 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import (
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_consistent_length
+
+from skclassgap._compat import (
     Interval,
     RealNotInt,
     StrOptions,
+    _num_features,
+    _safe_indexing,
     validate_params,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _num_features, check_array, check_consistent_length
 
 
 def _feature_position(feature, n_features, feature_names, label):

@@ -3,23 +3,22 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _raise_for_params,
     process_routing,
 )
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
 
+from skclassgap._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _raise_for_params,
+)
 from skclassgap.utils._meta import ShiftedPriorResponsesMixin, inner_tags
 from skclassgap.utils._priors import (
     check_prior,

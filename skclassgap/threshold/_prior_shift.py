@@ -4,29 +4,24 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import nnls
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import cross_val_predict
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _raise_for_params,
     process_routing,
 )
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
+from skclassgap._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _raise_for_params,
+    validate_params,
+)
 from skclassgap.threshold._temperature import (
     calibrated_log_proba,
     fit_temperature,

@@ -61,7 +61,7 @@ def import_dask(what="the input"):
             f"Dask with its array and DataFrame modules ({exc}). Install the "
             f"extra: {DASK_EXTRA}"
         ) from None
-    from sklearn.utils.fixes import parse_version
+    from skclassgap._compat import parse_version
 
     if parse_version(dask.__version__) < parse_version(MIN_DASK_VERSION):
         raise ImportError(

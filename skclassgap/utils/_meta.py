@@ -4,8 +4,9 @@ import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _estimator_has, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skclassgap._compat import _estimator_has
 from skclassgap.utils._priors import shift_log_proba
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.utils._testing import assert_allclose
+from numpy.testing import assert_allclose
 
 from skclassgap.spectral import (
     ClassMoments,

@@ -13,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
-from sklearn.utils._param_validation import InvalidParameterError
 
+from skclassgap._compat import InvalidParameterError
 from skclassgap.metrics import geometric_mean_score, get_scorer_names, macro_f1_score
 from skclassgap.threshold import ThresholdCalibrator
 from tests.naive import best_threshold_naive

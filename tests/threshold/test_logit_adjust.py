@@ -8,8 +8,8 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.svm import LinearSVC
-from sklearn.utils._param_validation import InvalidParameterError
 
+from skclassgap._compat import InvalidParameterError
 from skclassgap.threshold import LogitAdjustedClassifier
 from tests.naive import gaussian_bayes_naive, gaussian_classes_sample
 

@@ -12,8 +12,8 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import cross_val_predict
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import LinearSVC
-from sklearn.utils._param_validation import InvalidParameterError
 
+from skclassgap._compat import InvalidParameterError
 from skclassgap.threshold import PriorShiftAdapter, estimate_target_prior
 from skclassgap.threshold._temperature import fit_temperature, proba_logits
 from tests.naive import (
