@@ -1,10 +1,11 @@
 """Class gap, worst class, g-mean and macro F1 from one pass of per-class counts."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
 from skclassgap._compat import Interval, Options, StrOptions, validate_params
+from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
 from skclassgap.metrics._counts import (
     class_counts,
     geometric_mean_from_recalls,
@@ -21,6 +22,12 @@ _COMMON = {
     "sample_weight": ["array-like", None],
 }
 _METRIC = StrOptions({"recall", "precision", "f1"})
+# Bootstrap interval parameters of the functions that offer one.
+_CI = {
+    "ci": [Interval(Real, 0, 1, closed="neither"), None],
+    "n_boot": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+}
 
 
 def evaluated_classes(counts, labels):
@@ -48,15 +55,54 @@ def _per_class(counts, metric, labels, zero_division):
 
 
 def _gap(values):
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmax(values) - np.nanmin(values))
+    """``max - min`` over the last axis ignoring NaN; NaN where all are NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    valid = ~np.isnan(values)
+    out = np.where(
+        valid.any(axis=-1),
+        np.max(np.where(valid, values, -np.inf), axis=-1)
+        - np.min(np.where(valid, values, np.inf), axis=-1),
+        np.nan,
+    )
+    return float(out) if out.ndim == 0 else out
 
 
 def _worst(values):
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmin(values))
+    """Minimum over the last axis ignoring NaN; NaN where all are NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    valid = ~np.isnan(values)
+    out = np.where(
+        valid.any(axis=-1), np.min(np.where(valid, values, np.inf), axis=-1), np.nan
+    )
+    return float(out) if out.ndim == 0 else out
+
+
+def _with_interval(reduce, counts, metric, y_true, y_pred, options):
+    """``reduce`` of the per-class metric, and its bootstrap interval when
+    ``options["ci"]`` is set: ``value`` or ``(value, low, high)``."""
+    labels, sample_weight, zero_division, ci, n_boot, random_state = options
+    value = reduce(_per_class(counts, metric, labels, zero_division))
+    if ci is None:
+        return value
+    resampled = bootstrap_counts(
+        y_true,
+        y_pred,
+        counts.labels,
+        sample_weight=sample_weight,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    keep = evaluated_classes(counts, labels)
+    quiet = 0.0 if zero_division == "warn" else zero_division
+    values = per_class_metric(
+        metric,
+        resampled.tp[:, keep],
+        resampled.support[..., keep],
+        resampled.predicted[:, keep],
+        quiet,
+    )
+    low, high = percentile_interval(reduce(values), ci)
+    return value, float(low), float(high)
 
 
 def _g_mean(counts, labels, correction):
@@ -104,7 +150,7 @@ def summary_from_counts(counts):
 
 
 @validate_params(
-    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
 def class_gap(
@@ -115,6 +161,9 @@ def class_gap(
     labels=None,
     sample_weight=None,
     zero_division="warn",
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Spread of a per-class metric: best class minus worst class.
 
@@ -140,11 +189,21 @@ def class_gap(
         Value of a per-class metric whose denominator is zero (a class never
         predicted, for precision). ``"warn"`` acts as 0 and warns. NaN values
         are left out of the max and min.
+    ci : float in (0, 1), default=None
+        Confidence level of a bootstrap interval (e.g. 0.95). The interval is
+        the percentile interval of the gap over ``n_boot`` resamples
+        stratified by true class (each class's rows drawn with replacement,
+        supports fixed; see :func:`per_class_report`). None: no interval.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the interval.
 
     Returns
     -------
-    gap : float
-        ``max - min`` of the per-class metric, in ``[0, 1]``.
+    gap : float or tuple of float
+        ``max - min`` of the per-class metric, in ``[0, 1]``; with ``ci``,
+        the tuple ``(gap, low, high)``.
 
     See Also
     --------
@@ -156,13 +215,24 @@ def class_gap(
     >>> from skclassgap.metrics import class_gap
     >>> class_gap([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
+
+    With a 95 % bootstrap interval:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.integers(0, 3, size=3000)
+    >>> y_pred = np.where(rng.random(3000) < 0.8, y_true, 0)
+    >>> gap, low, high = class_gap(y_true, y_pred, ci=0.95, random_state=0)
+    >>> bool(low <= gap <= high)
+    True
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return _gap(_per_class(counts, metric, labels, zero_division))
+    options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
+    return _with_interval(_gap, counts, metric, y_true, y_pred, options)
 
 
 @validate_params(
-    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
 def worst_class_score(
@@ -173,6 +243,9 @@ def worst_class_score(
     labels=None,
     sample_weight=None,
     zero_division="warn",
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Per-class metric of the worst-served class.
 
@@ -196,11 +269,21 @@ def worst_class_score(
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of a per-class metric whose denominator is zero. ``"warn"`` acts
         as 0 and warns. NaN values are left out of the minimum.
+    ci : float in (0, 1), default=None
+        Confidence level of a bootstrap interval (e.g. 0.95). The interval is
+        the percentile interval of the worst-class score over ``n_boot`` resamples
+        stratified by true class (each class's rows drawn with replacement,
+        supports fixed; see :func:`per_class_report`). None: no interval.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the interval.
 
     Returns
     -------
-    score : float
-        The smallest per-class metric.
+    score : float or tuple of float
+        The smallest per-class metric; with ``ci``, the tuple
+        ``(score, low, high)``.
 
     See Also
     --------
@@ -213,7 +296,8 @@ def worst_class_score(
     0.5
     """
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return _worst(_per_class(counts, metric, labels, zero_division))
+    options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
+    return _with_interval(_worst, counts, metric, y_true, y_pred, options)
 
 
 @validate_params(

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 
 from skclassgap._compat import validate_params
-from skclassgap.metrics._classification import _COMMON, ZERO_DIVISION
+from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
+from skclassgap.metrics._classification import _CI, _COMMON, ZERO_DIVISION
 from skclassgap.metrics._counts import (
     class_counts,
     divide,
@@ -71,8 +72,36 @@ def grouped_report_frame(counts, labels, zero_division):
     return report_frame(tp, support, predicted, index, zero_division, fp_total)
 
 
+# Columns that get a bootstrap interval with ``ci``.
+INTERVAL_COLUMNS = ["precision", "recall", "f1", "prediction_bias"]
+
+
+def interval_columns(report, resampled, ci, zero_division):
+    """``report`` with ``<metric>_low`` / ``<metric>_high`` beside each of
+    :data:`INTERVAL_COLUMNS`, from the :class:`Resampled` counts."""
+    quiet = 0.0 if zero_division == "warn" else zero_division
+    tp, support, predicted = resampled
+    values = {
+        name: per_class_metric(name, tp, support, predicted, quiet)
+        for name in ("precision", "recall", "f1")
+    }
+    values["prediction_bias"] = _bias(predicted, support)
+    columns = {}
+    for name in report.columns:
+        columns[name] = report[name]
+        if name in values:
+            low, high = percentile_interval(values[name], ci)
+            columns[f"{name}_low"], columns[f"{name}_high"] = low, high
+    return pd.DataFrame(columns, index=report.index)
+
+
 @validate_params(
-    {**_COMMON, "zero_division": ZERO_DIVISION, "groups": ["array-like", None]},
+    {
+        **_COMMON,
+        "zero_division": ZERO_DIVISION,
+        "groups": ["array-like", None],
+        **_CI,
+    },
     prefer_skip_nested_validation=True,
 )
 def per_class_report(
@@ -83,6 +112,9 @@ def per_class_report(
     sample_weight=None,
     zero_division="warn",
     groups=None,
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Per-class support, precision, recall, F1, prediction bias, false-positive share.
 
@@ -124,6 +156,23 @@ def per_class_report(
         values). Each group lists the classes that occur in its rows (true or
         predicted), or every class of ``labels`` when given (which must then
         occur somewhere in the data).
+    ci : float in (0, 1), default=None
+        Confidence level of bootstrap intervals (e.g. 0.95): the columns
+        ``precision_low``, ``precision_high``, ``recall_low``,
+        ``recall_high``, ``f1_low``, ``f1_high``, ``prediction_bias_low`` and
+        ``prediction_bias_high`` are added, each beside its metric. They are
+        percentile intervals over ``n_boot`` resamples stratified by true
+        class: every resample draws each class's rows with replacement, so
+        supports are fixed. Unweighted, a resample's counts are drawn from the
+        confusion counts directly (multinomial per class), in time that does
+        not grow with the number of rows; weighted, the rows are drawn (time
+        grows with rows x ``n_boot``). Dask input gives the in-memory
+        resamples when unweighted and a Poisson bootstrap per block when
+        weighted. Not available with ``groups``.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the intervals.
 
     Returns
     -------
@@ -164,18 +213,49 @@ def per_class_report(
           b            1     1.0       0.0
     south a            1     0.0       0.0
           b            1     1.0       1.0
+
+    With 95 % bootstrap intervals:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.choice(["a", "b"], size=1000, p=[0.9, 0.1])
+    >>> y_pred = np.where(rng.random(1000) < 0.8, y_true, "a")
+    >>> report = per_class_report(y_true, y_pred, ci=0.95, random_state=0)
+    >>> columns = ["support", "recall", "recall_low", "recall_high"]
+    >>> print(report[columns].round(2).to_string())
+           support  recall  recall_low  recall_high
+    class
+    a          904    1.00        1.00          1.0
+    b           96    0.81        0.73          0.9
     """
     if groups is not None:
+        if ci is not None:
+            raise ValueError(
+                "per_class_report computes bootstrap intervals (ci) per class, not "
+                f"per (group, class); got ci={ci!r} with groups. Call it on each "
+                "group's rows for intervals within a group."
+            )
         counts = count_groups(y_true, y_pred, groups, sample_weight)
         return grouped_report_frame(counts, labels, zero_division)
     counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return report_frame(
+    report = report_frame(
         counts.tp,
         counts.support,
         counts.predicted,
         pd.Index(counts.labels, name="class"),
         zero_division,
     )
+    if ci is None:
+        return report
+    resampled = bootstrap_counts(
+        y_true,
+        y_pred,
+        counts.labels,
+        sample_weight=sample_weight,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    return interval_columns(report, resampled, ci, zero_division)
 
 
 def count_groups(y_true, y_pred, groups, sample_weight=None):
