@@ -290,6 +290,14 @@ def encode(table, sampler):
             is_number = _is_number_levels(uniques)
         if used == n and n > 1 and not is_number:
             identifiers.append(j)
+    refuse_identifiers(X, identifiers, sampler)
+    n_levels = np.array([len(t) for t in levels], dtype=np.int64)
+    return table._replace(codes=codes, levels=levels, n_levels=n_levels)
+
+
+def refuse_identifiers(X, identifiers, sampler):
+    """Raise when the ``identifiers`` (a distinct non-numeric value on every
+    row) are every column of ``X``."""
     if len(identifiers) == X.shape[1]:
         names = [column_name(X, j) for j in identifiers]
         raise ValueError(
@@ -298,8 +306,6 @@ def encode(table, sampler):
             "majority values through values that rows share, which identifiers do "
             "not have. Drop identifier columns before resampling."
         )
-    n_levels = np.array([len(t) for t in levels], dtype=np.int64)
-    return table._replace(codes=codes, levels=levels, n_levels=n_levels)
 
 
 def _cast_continuous(values, dtype):

@@ -20,7 +20,7 @@ from skclassgap.over_sampling._table import (
     _continuous_block,
     _is_number_levels,
     check_table,
-    column_name,
+    refuse_identifiers,
 )
 from skclassgap.utils._dask import check_block_lengths, import_dask
 
@@ -87,14 +87,7 @@ def _check_identifiers(frame, categorical, levels, n_total, sampler):
             else levels[pos]
         )
     ]
-    if len(identifiers) == frame.shape[1]:
-        names = [column_name(frame, j) for j in identifiers]
-        raise ValueError(
-            f"every column of X is an identifier (a distinct non-numeric value on "
-            f"every row): {', '.join(names)}. {sampler} finds neighbours and "
-            "majority values through values that rows share, which identifiers do "
-            "not have. Drop identifier columns before resampling."
-        )
+    refuse_identifiers(frame, identifiers, sampler)
 
 
 def _gathered_table(frame, categorical, census, sampler):
