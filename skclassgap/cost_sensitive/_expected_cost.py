@@ -7,6 +7,8 @@ from sklearn.metrics import make_scorer
 from skclassgap._compat import validate_params
 from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix
 from skclassgap.metrics._counts import confusion_counts
+from skclassgap.metrics._dask import dask_confusion_counts
+from skclassgap.utils._dask import any_dask
 
 
 def _cost_labels(cost_matrix, labels, present):
@@ -98,7 +100,12 @@ def expected_cost(
     >>> expected_cost([0, 0, 1, 1], [0, 1, 1, 0], cost, normalize=False)
     11.0
     """
-    values, counts, _ = confusion_counts(y_true, y_pred, sample_weight=sample_weight)
+    count = (
+        dask_confusion_counts
+        if any_dask(y_true, y_pred, sample_weight)
+        else confusion_counts
+    )
+    values, counts, _ = count(y_true, y_pred, sample_weight=sample_weight)
     classes = _cost_labels(cost_matrix, labels, values)
     cost = check_cost_matrix(cost_matrix, classes)
     lookup = {label: k for k, label in enumerate(classes.tolist())}

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from skclassgap.metrics._counts import confusion_counts
+from skclassgap.metrics._dask import dask_confusion_counts
 from skclassgap.utils._dask import any_dask, reduce_blocks
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
@@ -186,7 +186,7 @@ def bootstrap_counts(
             return dask_poisson_counts(
                 y_true, y_pred, sample_weight, labels, n_boot, seed
             )
-        values, counts, _ = confusion_counts(y_true, y_pred)
+        values, counts, _ = dask_confusion_counts(y_true, y_pred)
         pos = _positions(values, labels)
         t, p = np.nonzero(counts)
         return resample_cells(pos[t], pos[p], counts[t, p], k, n_boot, rng)

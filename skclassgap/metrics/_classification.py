@@ -13,6 +13,8 @@ from skclassgap.metrics._counts import (
     per_class_metric,
     recall_from_counts,
 )
+from skclassgap.metrics._dask import dask_class_counts
+from skclassgap.utils._dask import any_dask
 
 ZERO_DIVISION = [Options(Real, {0.0, 1.0}), "nan", StrOptions({"warn"})]
 _COMMON = {
@@ -28,6 +30,16 @@ _CI = {
     "n_boot": [Interval(Integral, 1, None, closed="left")],
     "random_state": ["random_state"],
 }
+
+
+def count_labels(y_true, y_pred, *, labels=None, sample_weight=None):
+    """:class:`~skclassgap.metrics._counts.ClassCounts` of the labels, counted
+    in memory or, for Dask input, block by block."""
+    if any_dask(y_true, y_pred, sample_weight):
+        count = dask_class_counts
+    else:
+        count = class_counts
+    return count(y_true, y_pred, labels=labels, sample_weight=sample_weight)
 
 
 def evaluated_classes(counts, labels):
@@ -226,7 +238,7 @@ def class_gap(
     >>> bool(low <= gap <= high)
     True
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
     return _with_interval(_gap, counts, metric, y_true, y_pred, options)
 
@@ -295,7 +307,7 @@ def worst_class_score(
     >>> worst_class_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
     return _with_interval(_worst, counts, metric, y_true, y_pred, options)
 
@@ -351,7 +363,7 @@ def geometric_mean_score(
     >>> geometric_mean_score([0, 0, 1, 1], [0, 0, 1, 0])
     0.7071...
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _g_mean(counts, labels, correction)
 
 
@@ -399,15 +411,15 @@ def macro_f1_score(
     >>> round(macro_f1_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0]), 4)
     0.6667
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _macro_f1(counts, zero_division)
 
 
 def balanced_accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Mean recall over the classes of ``y_true`` (scikit-learn's definition)."""
-    return _balanced_accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))
+    return _balanced_accuracy(count_labels(y_true, y_pred, sample_weight=sample_weight))
 
 
 def accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Share of rows predicted right."""
-    return _accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))
+    return _accuracy(count_labels(y_true, y_pred, sample_weight=sample_weight))

@@ -5,12 +5,14 @@ import pandas as pd
 
 from skclassgap._compat import validate_params
 from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
-from skclassgap.metrics._classification import _CI, _COMMON, ZERO_DIVISION
-from skclassgap.metrics._counts import (
-    class_counts,
-    divide,
-    per_class_metric,
+from skclassgap.metrics._classification import (
+    _CI,
+    _COMMON,
+    ZERO_DIVISION,
+    count_labels,
 )
+from skclassgap.metrics._counts import divide, per_class_metric
+from skclassgap.metrics._dask import dask_group_counts
 from skclassgap.metrics._grouped import group_cells, group_class_counts
 from skclassgap.utils._dask import any_dask
 
@@ -237,7 +239,7 @@ def per_class_report(
             )
         counts = count_groups(y_true, y_pred, groups, sample_weight)
         return grouped_report_frame(counts, labels, zero_division)
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     report = report_frame(
         counts.tp,
         counts.support,
@@ -261,8 +263,6 @@ def per_class_report(
 def count_groups(y_true, y_pred, groups, sample_weight=None):
     """:class:`GroupCounts` of the rows, in memory or block by block for Dask."""
     if any_dask(y_true, y_pred, groups, sample_weight):
-        from skclassgap.metrics._dask import dask_group_counts
-
         return dask_group_counts(y_true, y_pred, groups, sample_weight)
     return group_class_counts(y_true, y_pred, groups, sample_weight=sample_weight)
 
@@ -315,5 +315,5 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     >>> prediction_bias([0, 0, 1, 1], [0, 1, 1, 1])
     array([0.5, 1.5])
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _bias(counts.predicted, counts.support)

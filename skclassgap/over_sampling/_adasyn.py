@@ -141,6 +141,9 @@ class ADASYN(_BaseSyntheticSampler):
     def _whole_set_width(self):
         return NeighborSearch.from_param(self.n_neighbors, self.nn_).k
 
+    def _whole_set_params(self):
+        return {"n_neighbors": self.n_neighbors}
+
     def _generate(self, job):
         X, rows, label = job.X, job.rows, job.label
         k, estimator = NeighborSearch.from_param(self.n_neighbors, self.nn_)

@@ -26,6 +26,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
 from skclassgap._compat import HasMethods, Interval, imblearn_check_X_y
+from skclassgap.over_sampling._dask import dask_fit, dask_fit_resample
+from skclassgap.over_sampling._interpolate import interpolate
 from skclassgap.utils._dask import any_dask
 
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
@@ -35,8 +37,6 @@ NEIGHBORS_CONSTRAINT = [
 ]
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)
-# Synthetic rows interpolated per NumPy pass (bounds the temporaries).
-_INTERPOLATE_CHUNK = 2**15
 
 
 class ClassJob(NamedTuple):
@@ -129,19 +129,6 @@ def draw_pairs(base, nbrs, n_new, seed, *, half_gap=None, repeats=None):
     )
 
 
-def interpolate(X, parents, neighbors, gaps, out):
-    """``out[t] = X[p] + gap * (X[nb] - X[p])`` for every synthetic row, in place.
-
-    Arithmetic in float64 (stored in ``out``'s dtype), in chunks of
-    ``_INTERPOLATE_CHUNK`` rows so that temporaries stay small.
-    """
-    for t0 in range(0, len(parents), _INTERPOLATE_CHUNK):
-        t1 = t0 + _INTERPOLATE_CHUNK
-        a = X[parents[t0:t1]].astype(np.float64, copy=False)
-        b = X[neighbors[t0:t1]].astype(np.float64, copy=False)
-        out[t0:t1] = a + gaps[t0:t1, None] * (b - a)
-
-
 def count_other(nbrs, y_codes, code):
     """Number of neighbours of each row whose class code differs from ``code``."""
     return np.count_nonzero(y_codes[nbrs] != code, axis=1)
@@ -201,6 +188,29 @@ class _BaseSyntheticSampler(BaseOverSampler):
     (neighbour parameters validated into fitted attributes, whole-data
     statistics). This class encodes ``y``, draws one seed per class, and
     assembles the output and the provenance attributes.
+
+    Dask input goes to the driver of :mod:`skclassgap.over_sampling._dask`,
+    which runs the same per-class loop on the gathered classes. What it needs
+    of a sampler, the sampler declares (nothing is found by class or
+    attribute name), with these defaults:
+
+    - ``_whole_set_width()``: whole-set neighbours each gathered row needs
+      (0: none), and ``_whole_set_params()``: the neighbour parameters
+      (name -> value) that search the whole set; on Dask input they must be
+      integers, as the search runs block by block with the built-in exact
+      engine. ``_check_whole_set(n_samples)`` refuses a data set too small.
+    - ``_class_rows_attributes``: fitted attributes that map a class label
+      to rows of ``X``; the driver maps them from gathered to global rows.
+    - ``_transient_attributes``: state of one run (large, derived from the
+      data), set to None once the per-class loop ends, in memory and on Dask.
+    - ``_categorical_spec()``: the columns taken as categorical (None: a
+      numeric sampler), and ``_set_feature_kinds(categorical, continuous)``
+      to record the columns the driver resolved.
+    - ``_check_dask_support()``: raises for settings that cannot run on the
+      gathered classes.
+
+    Other samplers run by the driver (the under-samplers' whole-set
+    searches, approximate neighbours) declare the same names.
     """
 
     _parameter_constraints: dict = {
@@ -208,6 +218,8 @@ class _BaseSyntheticSampler(BaseOverSampler):
         "n_jobs": [numbers.Integral, None],
     }
     _accept_sparse = False
+    _class_rows_attributes = ()
+    _transient_attributes = ()
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, n_jobs=None):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -239,8 +251,6 @@ class _BaseSyntheticSampler(BaseOverSampler):
         """
         if any_dask(X, y):
             self._validate_params()
-            from skclassgap.over_sampling._dask import dask_fit
-
             return dask_fit(self, X, y)
         return super().fit(X, y, **params)
 
@@ -273,8 +283,6 @@ class _BaseSyntheticSampler(BaseOverSampler):
         """
         if any_dask(X, y):
             self._validate_params()
-            from skclassgap.over_sampling._dask import dask_fit_resample
-
             return dask_fit_resample(self, X, y)
         return super().fit_resample(X, y, **params)
 
@@ -328,24 +336,27 @@ class _BaseSyntheticSampler(BaseOverSampler):
         row of ``X`` that belongs to a class to oversample).
         """
         random_state = check_random_state(self.random_state)
-        self._prepare(X, y_codes)
-        self._check_whole_set(n_samples)
-        done = []
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
-            code = int(np.searchsorted(labels, label))
-            # Python scalars: error messages read `class 1`, not `np.int64(1)`.
-            label = label.item() if isinstance(label, np.generic) else label
-            rows = np.flatnonzero(y_codes == code)
-            seed = int(random_state.randint(np.iinfo(np.int32).max))
-            nbrs = None if whole_nbrs is None else whole_nbrs[rows]
-            part = self._generate(
-                ClassJob(X, y_codes, code, label, rows, n_new, seed, nbrs)
-            )
-            if len(part.parents) == 0:
-                continue
-            done.append((label, part))
+        try:
+            self._prepare(X, y_codes)
+            self._check_whole_set(n_samples)
+            done = []
+            for label, n_new in self.sampling_strategy_.items():
+                if n_new == 0:
+                    continue
+                code = int(np.searchsorted(labels, label))
+                # Python scalars: error messages read `class 1`, not `np.int64(1)`.
+                label = label.item() if isinstance(label, np.generic) else label
+                rows = np.flatnonzero(y_codes == code)
+                seed = int(random_state.randint(np.iinfo(np.int32).max))
+                nbrs = None if whole_nbrs is None else whole_nbrs[rows]
+                part = self._generate(
+                    ClassJob(X, y_codes, code, label, rows, n_new, seed, nbrs)
+                )
+                if len(part.parents) == 0:
+                    continue
+                done.append((label, part))
+        finally:
+            self._drop_transient_state()
         return done
 
     def _set_provenance(self, n_samples, parts):
@@ -371,6 +382,25 @@ class _BaseSyntheticSampler(BaseOverSampler):
         (:class:`ClassJob`'s ``whole_nbrs``).
         """
         return 0
+
+    def _whole_set_params(self):
+        """Neighbour parameters (name -> value) of the whole-set search; none."""
+        return {}
+
+    def _drop_transient_state(self):
+        """Set the ``_transient_attributes`` of the run that ended to None."""
+        for name in self._transient_attributes:
+            setattr(self, name, None)
+
+    def _categorical_spec(self):
+        """Columns taken as categorical; None: every column is numeric."""
+        return None
+
+    def _set_feature_kinds(self, categorical, continuous):
+        """Record the categorical and continuous columns; nothing by default."""
+
+    def _check_dask_support(self):
+        """Raise for settings that Dask input cannot run; nothing by default."""
 
     def _generate(self, job):
         """Return the :class:`Synthetic` rows of the class described by ``job``."""

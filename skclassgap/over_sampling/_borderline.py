@@ -132,6 +132,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
     }
     _accept_sparse = True
+    _class_rows_attributes = ("danger_indices_", "in_danger_indices")
 
     def __init__(
         self,
@@ -170,6 +171,12 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         if self.kind == "borderline-2":
             return max(m, NeighborSearch.from_param(self.k_neighbors, self.nn_k_).k)
         return m
+
+    def _whole_set_params(self):
+        # Borderline-2 interpolates toward the whole set's k nearest too.
+        if self.kind == "borderline-2":
+            return {"m_neighbors": self.m_neighbors, "k_neighbors": self.k_neighbors}
+        return {"m_neighbors": self.m_neighbors}
 
     def _generate(self, job):
         X, rows = job.X, job.rows

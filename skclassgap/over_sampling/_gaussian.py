@@ -7,7 +7,8 @@ from sklearn.covariance import ledoit_wolf_shrinkage
 
 from skclassgap._compat import Interval, StrOptions
 from skclassgap.over_sampling._base import Synthetic
-from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
+from skclassgap.over_sampling._mixed import _MixedSyntheticSampler
+from skclassgap.over_sampling._table import Table
 
 
 def _shrink(cov, coef):
@@ -169,6 +170,14 @@ class GaussianOverSampler(_MixedSyntheticSampler):
         self.covariance = covariance
         self.shrinkage = shrinkage
         self.categorical_features = categorical_features
+
+    def _check_dask_support(self):
+        if self.covariance == "pooled":
+            raise ValueError(
+                f"{type(self).__name__}(covariance='pooled') pools the rows of every "
+                "class, which Dask input does not gather. Use covariance='class' or "
+                "'diag' with Dask input, or compute the data into memory."
+            )
 
     def _prepare(self, X, y_codes):
         self.means_, self.covariances_ = {}, {}

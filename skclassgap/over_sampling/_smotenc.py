@@ -24,8 +24,9 @@ from skclassgap.over_sampling._categorical import (
     vdm_tables,
     vdm_tables_from_counts,
 )
+from skclassgap.over_sampling._mixed import _MixedSyntheticSampler
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
-from skclassgap.over_sampling._table import Table, _MixedSyntheticSampler
+from skclassgap.over_sampling._table import Table
 
 
 def _vote_rng(seed):
@@ -256,6 +257,8 @@ class SMOTENC(_MixedSyntheticSampler):
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "k_neighbors": NEIGHBORS_CONSTRAINT,
     }
+    # SMOTE-N's value difference tables: built per run, dropped after it.
+    _transient_attributes = ("_vdm",)
 
     def __init__(
         self,
@@ -280,12 +283,6 @@ class SMOTENC(_MixedSyntheticSampler):
         self._vdm = None
         if isinstance(X, Table) and X.values.shape[1] == 0:
             self._vdm = _vdm_prepare(X, y_codes)
-
-    def _fit_resample(self, X, y):
-        try:
-            return super()._fit_resample(X, y)
-        finally:
-            self._vdm = None
 
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
@@ -440,6 +437,8 @@ class SMOTEN(_MixedSyntheticSampler):
         **_MixedSyntheticSampler._parameter_constraints,
         "k_neighbors": NEIGHBORS_CONSTRAINT,
     }
+    # SMOTE-N's value difference tables: built per run, dropped after it.
+    _transient_attributes = ("_vdm",)
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None
@@ -458,12 +457,6 @@ class SMOTEN(_MixedSyntheticSampler):
         nn = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
         self.nn_k_ = _precomputed(nn)
         self._vdm = _vdm_prepare(X, y_codes)
-
-    def _fit_resample(self, X, y):
-        try:
-            return super()._fit_resample(X, y)
-        finally:
-            self._vdm = None
 
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)

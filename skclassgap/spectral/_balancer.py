@@ -4,7 +4,6 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -16,21 +15,10 @@ from skclassgap._compat import (
     _fit_context,
     _get_output_config,
 )
+from skclassgap.spectral._affine import affine_map
+from skclassgap.spectral._dask import dask_affine_map
 from skclassgap.spectral._moments import ClassMoments
 from skclassgap.utils._dask import any_dask, feature_frame, is_dask_collection
-
-
-def affine_map(X, W, before=None, after=None):
-    """``(X - before) @ W + after`` in ``X``'s floating dtype (None: no shift)."""
-    X = check_array(
-        X, dtype=[np.float64, np.float32], ensure_min_samples=0, input_name="X"
-    )
-    if before is not None:
-        X = X - before.astype(X.dtype)
-    out = X @ W.astype(X.dtype)
-    if after is not None:
-        out += after.astype(X.dtype)
-    return out
 
 
 class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -279,8 +267,6 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "Dask DataFrame with the same column names, a Dask array a Dask "
                 'array. Use set_output(transform="default").'
             )
-        from skclassgap.spectral._dask import dask_affine_map
-
         return dask_affine_map(X, W, before, after)
 
     def __sklearn_tags__(self):

@@ -391,6 +391,17 @@ def _missing_category():
     )
 
 
+def _identifiers():
+    """Two columns with a distinct string on every row (over all blocks; the
+    gathered minority rows alone would say so too)."""
+    n = 40
+    frame = pd.DataFrame(
+        {"id": [f"row-{i}" for i in range(n)], "name": [f"n{i * 7}" for i in range(n)]}
+    )
+    y = pd.Series(np.r_[[0] * 30, [1] * 10])
+    return dd.from_pandas(frame, npartitions=2), dd.from_pandas(y, npartitions=2)
+
+
 def _frame_labels():
     X, y = _data(n=300)
     frame = pd.DataFrame(X, columns=list("abcde")).assign(label=y, other=y)
@@ -441,6 +452,15 @@ BAD = [
         _missing_category,
         ValueError,
         "NaN in categorical column 'colour'.*in block 1 of X",
+    ),
+    (
+        SMOTENC(),
+        _identifiers,
+        ValueError,
+        re.escape(
+            "every column of X is an identifier (a distinct non-numeric value on "
+            "every row): column 'id', column 'name'. SMOTENC finds neighbours"
+        ),
     ),
     (
         BorderlineSMOTE(m_neighbors=NearestNeighbors(n_neighbors=11)),
