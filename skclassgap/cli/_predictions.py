@@ -21,12 +21,12 @@ import pandas as pd
 
 from skclassgap import __version__
 from skclassgap.cli._errors import UserError
-from skclassgap.metrics._classification import summary_from_counts
 from skclassgap.metrics._grouped import (
     group_class_counts,
     merge_group_counts,
     overall_counts,
 )
+from skclassgap.metrics._registry import summary_from_counts
 from skclassgap.metrics._report import grouped_report_frame, report_frame
 
 DEFAULT_MEMORY_BUDGET = "2GiB"
