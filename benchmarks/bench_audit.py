@@ -25,9 +25,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from benchmarks._harness import Case
 
-PENGUINS = (
-    Path(__file__).resolve().parents[1] / "tests" / "cli" / "data" / "penguins.csv"
-)
+DATA = Path(__file__).resolve().parents[1] / "tests" / "cli" / "audit" / "data"
+PENGUINS = DATA / "penguins.csv"
 
 
 class _Quiet:
