@@ -140,27 +140,6 @@ def _accuracy(counts):
     return float(counts.tp.sum() / counts.total) if counts.total > 0 else float("nan")
 
 
-def summary_from_counts(counts):
-    """The headline metrics of :class:`ClassCounts`, as the scorers compute them.
-
-    Returns a dict with ``accuracy``, ``balanced_accuracy``, ``macro_f1``,
-    ``g_mean``, ``class_gap`` (recall), ``worst_class_recall`` (each equal to
-    the metric function on the labels with ``zero_division=0.0``) and
-    ``worst_class``, the class of smallest recall.
-    """
-    recalls = _per_class(counts, "recall", None, 0.0)
-    worst = counts.labels[counts.in_true][int(np.argmin(recalls))]
-    return {
-        "accuracy": _accuracy(counts),
-        "balanced_accuracy": _balanced_accuracy(counts),
-        "macro_f1": _macro_f1(counts, 0.0),
-        "g_mean": _g_mean(counts, None, 0.0),
-        "class_gap": _gap(recalls),
-        "worst_class_recall": _worst(recalls),
-        "worst_class": worst.item() if isinstance(worst, np.generic) else worst,
-    }
-
-
 @validate_params(
     {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,

@@ -384,17 +384,21 @@ class PerClassMetric(NamedTuple):
     """A per-class metric written on counts: ``numerator / denominator``.
 
     ``word`` names the metric in warnings and ``empty`` the rows whose absence
-    makes the denominator zero (scikit-learn's wording).
+    makes the denominator zero (scikit-learn's wording); ``label`` names it in
+    the labels of the metrics built on it (``"class gap (F1)"``).
     """
 
     word: str
     empty: str
     fraction: Callable  # (tp, support, predicted) -> (numerator, denominator)
+    label: str
 
 
 PER_CLASS_METRICS = {
-    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n)),
-    "precision": PerClassMetric("Precision", "predicted", lambda tp, n, m: (tp, m)),
+    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n), "recall"),
+    "precision": PerClassMetric(
+        "Precision", "predicted", lambda tp, n, m: (tp, m), "precision"
+    ),
     "f1": PerClassMetric(
         "F-score",
         "true nor predicted",
@@ -402,6 +406,7 @@ PER_CLASS_METRICS = {
             2.0 * np.asarray(tp, dtype=np.float64),
             np.asarray(n, dtype=np.float64) + m,
         ),
+        "F1",
     ),
 }
 
