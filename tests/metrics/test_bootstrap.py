@@ -144,6 +144,23 @@ def test_per_class_report_ci_columns():
     np.testing.assert_array_equal(report, again)
 
 
+def test_per_class_report_ci_with_a_label_only_predicted():
+    """Check that a class that is predicted but never true (support 0 in every
+    resample) gets its zero_division recall as both bounds, and the other
+    classes their intervals."""
+    y_true = np.array(["a"] * 60 + ["b"] * 40)
+    y_pred = y_true.copy()
+    y_pred[::7] = "c"  # c is only predicted
+    report = per_class_report(
+        y_true, y_pred, zero_division=0.0, ci=0.95, n_boot=200, random_state=0
+    )
+    assert report.loc["c", "recall_low"] == report.loc["c", "recall_high"] == 0.0
+    assert report.loc["c", "support"] == 0
+    assert (
+        report.loc[["a", "b"], "recall_low"] < report.loc[["a", "b"], "recall"]
+    ).all()
+
+
 @pytest.mark.parametrize("func", [class_gap, worst_class_score])
 def test_gap_and_worst_ci_tuple(func):
     """Check that ``ci`` turns the result into (value, low, high), the value
