@@ -113,6 +113,19 @@ def test_percentile_interval_values():
     assert np.isnan(low).all() and np.isnan(high).all()
 
 
+def test_percentile_interval_of_constant_infinite_slices(recwarn):
+    """Check that a slice that is inf in every resample (the prediction bias of a
+    class only predicted) has the interval [inf, inf], silently, beside a
+    finite slice."""
+    values = np.column_stack([np.full(50, np.inf), np.arange(50.0)])
+    low, high = percentile_interval(values, 0.9)
+    assert low[0] == high[0] == np.inf
+    np.testing.assert_allclose(
+        [low[1], high[1]], np.quantile(np.arange(50.0), [0.05, 0.95])
+    )
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_per_class_report_ci_columns():
     """Check that ``ci`` adds low/high columns beside each metric, that the
     point values are unchanged, and that intervals bracket them."""
