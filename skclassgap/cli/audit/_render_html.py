@@ -172,6 +172,7 @@ def render_html(run):
     result = run.result
     esc = html.escape
     data, cv = result["data"], result["cv"]
+    shuffled = f"shuffled, random state {cv['random_state']}"
     parts = [
         warnings_box(result["preprocessing"]["warnings"]),
         f"<p><b>Data</b>: {esc(data['source'])}: {data['n_rows']} rows, "
@@ -179,7 +180,7 @@ def render_html(run):
         "classes (target "
         f"<code>{esc(data['target'])}</code>).<br><b>Model</b>: "
         f"<code>{esc(result['model']['estimator'])}</code>, "
-        f"{esc(folds_text(cv))} (shuffled, random state {cv['random_state']}).</p>",
+        f"{esc(folds_text(cv, shuffled))}.</p>",
         _verdict_box(result),
         "<h2>Preprocessing</h2>",
         "<p>Decisions made once on the whole table; imputation, scaling and "

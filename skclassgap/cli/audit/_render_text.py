@@ -58,12 +58,15 @@ def interval_text(interval):
     return f"{mean + 0.0:+.3f} [{low + 0.0:+.{decimals}f}, {high + 0.0:+.{decimals}f}]"
 
 
-def folds_text(cv):
-    """``5-fold stratified cross-validation repeated 5 times (25 folds)``."""
+def folds_text(cv, details=""):
+    """``5-fold stratified cross-validation repeated 5 times (25 folds)``, with
+    ``details`` inside the parentheses."""
     text = f"{cv['n_splits']}-fold stratified cross-validation"
+    inside = [details] if details else []
     if cv["n_repeats"] > 1:
-        text += f" repeated {cv['n_repeats']} times ({cv['n_folds']} folds)"
-    return text
+        text += f" repeated {cv['n_repeats']} times"
+        inside.insert(0, f"{cv['n_folds']} folds")
+    return text + (f" ({'; '.join(inside)})" if inside else "")
 
 
 def comparison_rows(result):
@@ -243,8 +246,8 @@ def render_text(run, pm="±"):
         "preprocessing (decisions made once on the whole table; imputation, scaling "
         "and encoding fitted in each training fold):",
         result["preprocessing"]["text"],
-        f"model: {result['model']['name']}, {folds_text(cv)} (shuffled, random "
-        f"state {cv['random_state']})",
+        f"model: {result['model']['name']}, "
+        + folds_text(cv, f"shuffled, random state {cv['random_state']}"),
         "",
         "baseline per class (out-of-fold predictions, first repetition):",
         with_intervals(report).to_string(),

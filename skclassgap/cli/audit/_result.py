@@ -9,7 +9,7 @@ import numpy as np
 from skclassgap import __version__
 from skclassgap.cli.audit._measure import metric_column
 
-HEADLINE_NOTE = "the out-of-fold predictions of every row together (first repetition)"
+HEADLINE_NOTE = "the out-of-fold predictions of every row together, first repetition"
 TABLE_NOTE = "mean over the folds"
 # Why the pooled and the fold-mean headline figures may differ.
 POOLED_NOTE = (
