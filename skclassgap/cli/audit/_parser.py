@@ -12,11 +12,19 @@ from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli.audit._models import MODELS
 from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES, STRATEGIES
 
-# Repetitions of the stratified k-fold cross-validation, each with other shuffles:
-# 5 x 5 = 25 folds keep the default audit (abalone19, every strategy) well under
-# a minute on two cores.
-DEFAULT_REPEATS = 5
+# Repetitions of the stratified k-fold cross-validation, each with other
+# shuffles, when --repeats is not given: MAX_REPEATS (5 x 5 = 25 folds keep the
+# default audit, abalone19 with every strategy, under a minute on two cores),
+# fewer on larger tables so that rows x repetitions stays within REPEAT_ROWS
+# (at least one repetition): the run time grows with both.
+MAX_REPEATS = 5
+REPEAT_ROWS = 50_000
 DEFAULT_CONFIDENCE = 0.95
+
+
+def auto_repeats(n_rows):
+    """Repetitions for a table of ``n_rows`` rows when ``--repeats`` is not given."""
+    return max(1, min(MAX_REPEATS, REPEAT_ROWS // max(n_rows, 1)))
 
 
 def positive_int(text):
@@ -99,11 +107,12 @@ def _add_model_options(audit):
     audit.add_argument(
         "--repeats",
         type=positive_int,
-        default=DEFAULT_REPEATS,
+        default=None,
         metavar="N",
         help="repeat the stratified cross-validation N times with other shuffles; "
-        "every strategy runs on the same folds "
-        f"(default: {DEFAULT_REPEATS})",
+        f"every strategy runs on the same folds (default: {MAX_REPEATS}, fewer "
+        f"above {REPEAT_ROWS // MAX_REPEATS:,} rows so that rows x repeats stays "
+        f"within {REPEAT_ROWS:,}, at least 1)",
     )
     audit.add_argument(
         "--confidence",

@@ -31,6 +31,7 @@ from skclassgap.cli.audit._measure import (
     spectral_summary,
 )
 from skclassgap.cli.audit._models import MODELS
+from skclassgap.cli.audit._parser import auto_repeats
 from skclassgap.cli.audit._preprocess import (
     fit_features,
     make_encoder,
@@ -216,6 +217,8 @@ def run(args, strategies, err=sys.stderr):
     """
     data = load_data(args)
     X = data.cleaned.X
+    if args.repeats is None:
+        args.repeats = auto_repeats(len(data.y))
     cv = RepeatedStratifiedKFold(
         n_splits=args.cv, n_repeats=args.repeats, random_state=args.random_state
     )

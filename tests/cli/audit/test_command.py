@@ -358,7 +358,8 @@ def test_audit_csv_with_string_labels_and_categorical_column(csv_run):
 
 
 def test_audit_parquet_and_strategy_subset(tmp_path):
-    """Check a Parquet file with --strategies, --objective and --quiet."""
+    """Check a Parquet file with --strategies, --objective, --repeats,
+    --confidence and --quiet."""
     pytest.importorskip("pyarrow")
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
@@ -373,6 +374,10 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         "class_weight",
         "--objective",
         "worst_class_recall",
+        "--repeats",
+        "2",
+        "--confidence",
+        "0.8",
         "--quiet",
         "--json",
         str(tmp_path / "o.json"),
@@ -381,6 +386,10 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
     report = json.loads((tmp_path / "o.json").read_text())
     assert list(report["strategies"]) == ["baseline", "class_weight"]
     assert report["objective"]["column"] == "worst_class_recall"
+    assert report["cv"]["n_repeats"] == 2 and report["cv"]["n_folds"] == 6
+    folds = report["strategies"]["class_weight"]["metrics"]["worst_class_recall"]
+    assert len(folds["folds"]) == 6
+    assert report["verdict"]["confidence"] == 0.8
 
 
 @pytest.mark.parametrize(
