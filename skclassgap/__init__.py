@@ -5,6 +5,7 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
 - :mod:`skclassgap.metrics`: per-class reports, class gap, worst class, g-mean,
   macro F1, prediction bias and their scorers.
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
+- :mod:`skclassgap.subclass`: sub-populations a model fails inside a class.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
 
@@ -22,6 +23,7 @@ _SUBMODULES = [
     "plotting",
     "spectral",
     "spurious",
+    "subclass",
     "threshold",
     "utils",
 ]
