@@ -149,6 +149,8 @@ class SubclassBalancer(BaseSampler):
         Fewest rows of a discovered sub-class.
     novelty_quantile : float, default=0.01
         See :func:`subclass_report`.
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        Covariance of the mixtures (see :func:`subclass_report`).
     on_small_class : {"warn", "raise"}, default="warn"
         See :func:`subclass_report`.
     random_state : int, RandomState instance or None, default=None
@@ -225,6 +227,7 @@ class SubclassBalancer(BaseSampler):
         "oversampler": [HasMethods(["fit_resample"]), None],
         "min_size": [Interval(Integral, 1, None, closed="left")],
         "novelty_quantile": [Interval(Real, 0, 1, closed="neither")],
+        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
         "on_small_class": [StrOptions({"warn", "raise"})],
         "random_state": ["random_state"],
     }
@@ -241,6 +244,7 @@ class SubclassBalancer(BaseSampler):
         oversampler=None,
         min_size=5,
         novelty_quantile=0.01,
+        covariance_type="full",
         on_small_class="warn",
         random_state=None,
     ):
@@ -253,6 +257,7 @@ class SubclassBalancer(BaseSampler):
         self.oversampler = oversampler
         self.min_size = min_size
         self.novelty_quantile = novelty_quantile
+        self.covariance_type = covariance_type
         self.on_small_class = on_small_class
         self.random_state = random_state
 
@@ -263,7 +268,9 @@ class SubclassBalancer(BaseSampler):
                 f"found on dense per-class projections); got a {type(X).__name__}. "
                 "Convert it with X.toarray() or reduce it first (e.g. TruncatedSVD)."
             )
-        X, y, binarize_y = imblearn_check_X_y(self, X, y, accept_sparse=False)
+        X, y, binarize_y = imblearn_check_X_y(self, X, y, ["csr", "csc"])
+        if sparse.issparse(X):  # sparse pandas columns arrive as a sparse matrix
+            X = X.toarray()
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
         return X, y, binarize_y
@@ -385,6 +392,7 @@ class SubclassBalancer(BaseSampler):
                 method=method,
                 min_size=self.min_size,
                 novelty_quantile=self.novelty_quantile,
+                covariance=self.covariance_type,
                 rng=rng,
             )
             sub[rows] = found.labels

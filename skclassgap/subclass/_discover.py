@@ -106,25 +106,25 @@ def _fit_rows(n, rng):
     return np.sort(rng.choice(n, size=MAX_FIT_ROWS, replace=False))
 
 
-def _mixture(Z, n_components, seed):
+def _mixture(Z, n_components, covariance, seed):
     return GaussianMixture(
         n_components=n_components,
-        covariance_type="full",
+        covariance_type=covariance,
         reg_covar=REG_COVAR,
         random_state=seed,
     ).fit(Z)
 
 
-def fit_mixture(Z, n_subclasses, min_size, rng):
+def fit_mixture(Z, n_subclasses, min_size, covariance, rng):
     """A Gaussian mixture on ``Z``; ``"auto"``: the count of lowest BIC."""
     seed = int(rng.randint(np.iinfo(np.int32).max))
     fit = Z[_fit_rows(len(Z), rng)]
     if n_subclasses != "auto":
-        return _mixture(fit, min(n_subclasses, len(fit)), seed)
+        return _mixture(fit, min(n_subclasses, len(fit)), covariance, seed)
     k_max = max(1, min(MAX_AUTO, len(fit) // min_size))
     best, best_bic = None, np.inf
     for k in range(1, k_max + 1):
-        model = _mixture(fit, k, seed)
+        model = _mixture(fit, k, covariance, seed)
         bic = model.bic(fit)
         if bic < best_bic:
             best, best_bic = model, bic
@@ -155,20 +155,20 @@ def renumber(labels):
     return rank[np.searchsorted(values, labels)]
 
 
-def _cluster_features(Z, n_subclasses, min_size, rng):
-    return fit_mixture(Z, n_subclasses, min_size, rng).predict(Z)
+def _cluster_features(Z, n_subclasses, min_size, covariance, rng):
+    return fit_mixture(Z, n_subclasses, min_size, covariance, rng).predict(Z)
 
 
-def _cluster_error_aware(Z, errors, n_subclasses, min_size, quantile, rng):
+def _cluster_error_aware(Z, errors, n_subclasses, min_size, quantile, covariance, rng):
     correct = ~errors
     if correct.sum() < max(2, min_size) or not errors.any():
-        return _cluster_features(Z, n_subclasses, min_size, rng)
-    modes = fit_mixture(Z[correct], n_subclasses, min_size, rng)
+        return _cluster_features(Z, n_subclasses, min_size, covariance, rng)
+    modes = fit_mixture(Z[correct], n_subclasses, min_size, covariance, rng)
     labels = modes.predict(Z)
     loglik = modes.score_samples(Z)
     novel = np.flatnonzero(errors & (loglik < np.quantile(loglik[correct], quantile)))
     if len(novel) >= min_size:
-        extra = fit_mixture(Z[novel], "auto", min_size, rng)
+        extra = fit_mixture(Z[novel], "auto", min_size, covariance, rng)
         labels[novel] = modes.n_components + extra.predict(Z[novel])
     return labels
 
@@ -182,6 +182,7 @@ def class_subclasses(
     method="error-aware",
     min_size=5,
     novelty_quantile=0.01,
+    covariance="full",
     rng,
 ):
     """Discover the sub-classes of one class's rows.
@@ -200,6 +201,8 @@ def class_subclasses(
     method : {"error-aware", "features"}
     min_size : int
     novelty_quantile : float
+    covariance : {"full", "tied", "diag", "spherical"}
+        ``covariance_type`` of the Gaussian mixtures.
     rng : RandomState
 
     Returns
@@ -214,10 +217,10 @@ def class_subclasses(
         if n_subclasses == 1 or n < 2 * min_size:
             return ClassSubclasses(np.zeros(n, dtype=np.int64), Z)
         if method == "features" or errors is None:
-            labels = _cluster_features(Z, n_subclasses, min_size, rng)
+            labels = _cluster_features(Z, n_subclasses, min_size, covariance, rng)
         else:
             labels = _cluster_error_aware(
-                Z, errors, n_subclasses, min_size, novelty_quantile, rng
+                Z, errors, n_subclasses, min_size, novelty_quantile, covariance, rng
             )
         return ClassSubclasses(renumber(merge_small(labels, Z, min_size)), Z)
 

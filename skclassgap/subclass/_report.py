@@ -226,6 +226,7 @@ def _summary(table, class_recall, min_size):
         "method": [StrOptions({"error-aware", "features"})],
         "min_size": [Interval(Integral, 1, None, closed="left")],
         "novelty_quantile": [Interval(Real, 0, 1, closed="neither")],
+        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
         "on_small_class": [StrOptions({"warn", "raise"})],
         "random_state": ["random_state"],
         "return_labels": ["boolean"],
@@ -243,6 +244,7 @@ def subclass_report(
     method="error-aware",
     min_size=5,
     novelty_quantile=0.01,
+    covariance_type="full",
     on_small_class="warn",
     random_state=None,
     return_labels=False,
@@ -305,6 +307,12 @@ def subclass_report(
     novelty_quantile : float, default=0.01
         An error whose log-likelihood under the modes lies below this
         quantile of the correct rows' is unexplained (``"error-aware"``).
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+        Covariance of the Gaussian mixtures (scikit-learn's
+        :class:`~sklearn.mixture.GaussianMixture`). ``"full"`` lets each
+        sub-class have its own shape but costs BIC many parameters per
+        component, so "auto" finds fewer, larger sub-classes; ``"diag"`` or
+        ``"tied"`` split more readily (the user guide measures both).
     on_small_class : {"warn", "raise"}, default="warn"
         A class with fewer than ``n_subclasses * min_size`` rows (integer
         ``n_subclasses``) gets ``max(1, n_c // min_size)`` sub-classes with a
@@ -407,6 +415,7 @@ def subclass_report(
                 method=method,
                 min_size=min_size,
                 novelty_quantile=novelty_quantile,
+                covariance=covariance_type,
                 rng=rng,
             )
             Z, labels = found.embedding, found.labels
