@@ -96,7 +96,9 @@ def check_scores(scores, n_samples, n_classes):
     One column per class in sorted label order; for two classes a 1-d array
     of decision values (positive: the second class) is accepted too.
     """
-    scores = check_array(scores, ensure_2d=False, dtype=np.float64, input_name="scores")
+    scores = check_array(
+        scores, ensure_2d=False, allow_nd=True, dtype=np.float64, input_name="scores"
+    )
     expected = f"({n_samples}, {n_classes})"
     if n_classes == 2:
         expected += f" or ({n_samples},) for decision values of the second class"
