@@ -324,11 +324,6 @@ class SubclassBalancer(BaseSampler):
         rng = check_random_state(self.random_state)
         classes, codes = np.unique(y, return_inverse=True)
         codes = codes.reshape(-1).astype(np.int64)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes to balance; y has "
-                f"1 class ({classes[0]!r})."
-            )
         if subclasses is not None:
             sub, values = encode_groups(subclasses, len(y))
             names = values
