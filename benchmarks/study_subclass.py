@@ -176,7 +176,10 @@ def _run_seed(name, seed, add):
                     oversampler=SMOTE(k_neighbors=k), random_state=seed
                 ).fit_resample(X_tr, y_tr, subclasses=found)
                 add(
-                    ("balancer: " + recipe + f", SMOTE k={k}", 1.0),
+                    (
+                        "balancer: " + recipe + ", SMOTE k=min(5, smallest cell - 1)",
+                        1.0,
+                    ),
                     *ev(data=(X_s, y_s)),
                     ari,
                 )

@@ -371,9 +371,28 @@ def subclass_report(
     >>> model = LogisticRegression().fit(X[:2000], y[:2000])
     >>> report = subclass_report(
     ...     X[2000:], y[2000:], model.predict(X[2000:]), random_state=0)
-    >>> report.worst
-    (0, 4)
-    >>> report.table.loc[report.worst, ["support", "recall"]]
+    >>> print(report.table.loc[1, ["support", "recall"]].round(2).to_string())
+              support  recall
+    subclass
+    0             359    0.95
+    1             351    0.97
+    2             292    0.97
+    3              11    0.00
+    >>> report.worst, round(report.gap, 2)
+    ((1, 3), 0.98)
+
+    Sub-class 3 of class 1 holds the rows of class 1 the model fails and
+    that resemble none it gets right. Known groups are reported the same way:
+
+    >>> report = subclass_report(
+    ...     X[2000:], y[2000:], model.predict(X[2000:]), groups=data.subclass[2000:])
+    >>> print(report.table.loc[1, ["support", "recall", "precision"]].round(2).to_string())
+              support  recall  precision
+    subclass
+    0             358    0.94       0.94
+    1             324    0.99       0.99
+    2             297    0.97       0.98
+    3              34    0.56       0.66
     """
     check_consistent_length(X, y_true, y_pred)
     y_true = np.asarray(y_true)
