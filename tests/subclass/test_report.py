@@ -192,3 +192,24 @@ def test_subclass_report_rejects_bad_X(X, message):
     y = np.array([0, 1] * 10)
     with pytest.raises(ValueError, match=message):
         subclass_report(X, y, y)
+
+
+def test_subclass_report_groups_reproduce_spurious_gap():
+    """Check the relation to the spurious module: with the spuriosity ends of
+    each class as known groups, the report's recall of 'high' minus 'low',
+    averaged over classes, is spurious_gap."""
+    from skclassgap.datasets import make_spurious_classification
+    from skclassgap.spurious import spuriosity_scores, spurious_gap
+
+    data = make_spurious_classification(n_samples=900, random_state=0)
+    X, y = data.X_train, data.y_train
+    pred = LogisticRegression().fit(X, y).predict(X)
+    spuriosity, ranks = spuriosity_scores(
+        X, y, data.spurious_features, return_ranks=True
+    )
+    k = 30
+    n_c = np.bincount(y)[y]
+    ends = np.where(ranks < k, "low", np.where(ranks >= n_c - k, "high", "middle"))
+    table = subclass_report(X, y, pred, groups=ends).table["recall"]
+    by_report = np.mean([table[(c, "high")] - table[(c, "low")] for c in np.unique(y)])
+    assert by_report == pytest.approx(spurious_gap(y, pred, spuriosity, k=k))
