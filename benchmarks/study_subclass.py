@@ -143,10 +143,10 @@ def _run_seed(name, seed, add):
         add((f"JTT, errors x{lam}", "-"), *ev(np.where(oof != y_tr, lam, 1.0)))
     # SubclassBalancer: discovery then balancing, several recipes.
     recipes = {
-        "features (GEORGE-like), full": dict(estimator=None),
-        "features, diag": dict(estimator=None, covariance_type="diag"),
-        "error-aware, full (default)": dict(estimator=_model()),
-        "error-aware, diag": dict(estimator=_model(), covariance_type="diag"),
+        "features, diag (default)": dict(estimator=None),
+        "features, full": dict(estimator=None, covariance_type="full"),
+        "error-aware, diag": dict(estimator=_model()),
+        "error-aware, full": dict(estimator=_model(), covariance_type="full"),
     }
     for recipe, params in recipes.items():
         bal = SubclassBalancer(random_state=seed, **params).fit(X_tr, y_tr)
@@ -187,10 +187,10 @@ def _run_seed(name, seed, add):
     model = _model().fit(X_tr, y_tr)
     pred = model.predict(X_te)
     for recipe, params in {
-        "error-aware, full (default)": {},
-        "features, full": dict(method="features"),
-        "error-aware, diag": dict(covariance_type="diag"),
-        "features, diag": dict(method="features", covariance_type="diag"),
+        "features, diag (default)": {},
+        "features, full": dict(covariance_type="full"),
+        "error-aware, diag": dict(method="error-aware"),
+        "error-aware, full": dict(method="error-aware", covariance_type="full"),
     }.items():
         report, labels = subclass_report(
             X_te, y_te, pred, random_state=seed, return_labels=True, **params

@@ -149,7 +149,7 @@ class SubclassBalancer(BaseSampler):
         Fewest rows of a discovered sub-class.
     novelty_quantile : float, default=0.01
         See :func:`subclass_report`.
-    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="diag"
         Covariance of the mixtures (see :func:`subclass_report`).
     on_small_class : {"warn", "raise"}, default="warn"
         See :func:`subclass_report`.
@@ -244,7 +244,7 @@ class SubclassBalancer(BaseSampler):
         oversampler=None,
         min_size=5,
         novelty_quantile=0.01,
-        covariance_type="full",
+        covariance_type="diag",
         on_small_class="warn",
         random_state=None,
     ):

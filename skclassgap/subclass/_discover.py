@@ -179,10 +179,10 @@ def class_subclasses(
     errors=None,
     margin=None,
     n_subclasses="auto",
-    method="error-aware",
+    method="features",
     min_size=5,
     novelty_quantile=0.01,
-    covariance="full",
+    covariance="diag",
     rng,
 ):
     """Discover the sub-classes of one class's rows.
