@@ -290,9 +290,9 @@ def subclass_report(
         training rows of a fitted model say little).
     n_subclasses : int or "auto", default="auto"
         Sub-classes per class: ``"auto"`` chooses the count (at most 10) by
-        BIC, at least ``min_size`` rows per component; an int fixes it (of the modes, for ``method="error-aware"``,
-        which may add sub-classes of unexplained errors). Ignored with
-        ``groups``.
+        BIC, at least ``min_size`` rows per component; an int fixes it (of
+        the modes, for ``method="error-aware"``, which may add sub-classes of
+        unexplained errors). Ignored with ``groups``.
     scores : array-like of shape (n_samples, n_classes), default=None
         The model's per-class scores (``predict_proba`` or
         ``decision_function``), one column per class in sorted label order;
@@ -390,7 +390,8 @@ def subclass_report(
 
     >>> report = subclass_report(
     ...     X[2000:], y[2000:], model.predict(X[2000:]), groups=data.subclass[2000:])
-    >>> print(report.table.loc[1, ["support", "recall", "precision"]].round(2).to_string())
+    >>> columns = ["support", "recall", "precision"]
+    >>> print(report.table.loc[1, columns].round(2).to_string())
               support  recall  precision
     subclass
     0             358    0.94       0.94
