@@ -15,9 +15,9 @@ Each class is handled alone (as GEORGE does, Sohoni et al. 2020):
    embeddings together with labels and predictions).
 2. *Clustering* (``method``):
 
-   - ``"features"``: a Gaussian mixture on the embedding, its number of
-     components chosen by BIC (GEORGE's recipe without UMAP, which is not a
-     dependency here).
+   - ``"features"`` (default): a Gaussian mixture (diagonal covariances by
+     default) on the embedding, its number of components chosen by BIC
+     (GEORGE's recipe without UMAP, which is not a dependency here).
    - ``"error-aware"``: the *modes* of the class are a Gaussian mixture fitted
      on the rows the model gets right (number by BIC); every row joins its
      most likely mode, except the errors the modes do not explain (their

@@ -257,9 +257,9 @@ def subclass_report(
     patients of several sites, defects of several kinds. A class recall of
     0.85 can hide a sub-class the model gets right 20 % of the time. This
     function splits the rows of every true class into sub-classes, without
-    sub-class labels, by clustering them where the model's errors
-    concentrate, and reports each sub-class's recall; or, with ``groups``,
-    reports known groups (a domain, a site) the same way.
+    sub-class labels, by clustering them (on their features, or where the
+    model's errors concentrate), and reports each sub-class's recall; or,
+    with ``groups``, reports known groups (a domain, a site) the same way.
 
     Discovery, per class (see the user guide for the measurements behind
     these choices):
