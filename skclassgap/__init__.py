@@ -4,6 +4,8 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
 
 - :mod:`skclassgap.metrics`: per-class reports, class gap, worst class, g-mean,
   macro F1, prediction bias and their scorers.
+- :mod:`skclassgap.under_sampling`: random under-sampling and the cleaning
+  samplers (Tomek links, edited nearest neighbours, ...).
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
@@ -23,6 +25,7 @@ _SUBMODULES = [
     "spectral",
     "spurious",
     "threshold",
+    "under_sampling",
     "utils",
 ]
 

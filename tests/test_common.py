@@ -36,6 +36,7 @@ from skclassgap.threshold import (
     PriorShiftAdapter,
     ThresholdCalibrator,
 )
+from skclassgap.under_sampling import RandomUnderSampler as OurRandomUnderSampler
 from skclassgap.utils import all_estimators
 
 # name -> list of instances, for estimators that cannot be built without arguments.
@@ -118,6 +119,12 @@ INSTANCES["SMOTENC"] = [
     SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
 ]
 INSTANCES["SMOTEN"] = [SMOTEN(random_state=0)]
+
+# Under-samplers and cleaners: seeded where they draw (the checks compare calls).
+INSTANCES["RandomUnderSampler"] = [
+    OurRandomUnderSampler(random_state=0),
+    OurRandomUnderSampler(replacement=True, random_state=0),
+]
 
 
 def _nan_tolerant_tree():
