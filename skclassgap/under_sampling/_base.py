@@ -19,7 +19,10 @@ the list of the input's rows (the objects themselves).
 A sampler implements ``_select(X, layout)``, which returns the kept rows
 (``X`` validated, ``layout`` the :class:`ClassLayout` of ``y``), and may
 override ``_check_X_y`` (what input it takes) and ``_output`` (how rows that
-are no input rows are assembled).
+are no input rows are assembled). The cleaners that decide from each row's
+nearest rows of the whole data set (:class:`_WholeSetCleaner`: Tomek links,
+edited nearest neighbours) keep the search apart from the rule, so that
+neighbour lists found elsewhere (block by block) can be fed to the rule.
 """
 
 import numbers
@@ -299,3 +302,54 @@ class _RowSampler:
         tags.input_tags.sparse = self._accept_sparse
         tags.sampler_tags.sample_indices = True
         return tags
+
+
+class _WholeSetCleaner(_RowSampler):
+    """Cleaners whose rule reads each row's nearest other rows of the whole set.
+
+    The search and the rule are separate steps:
+
+    - ``_neighbor_search()`` (after ``_prepare``) gives ``(k, estimator)``:
+      how many nearest other rows each queried row needs, and the neighbours
+      estimator to use instead of the exact engine (or None);
+    - ``_query_rows(layout)`` names the rows whose lists are needed (None:
+      every row);
+    - ``_keep(layout, rows, nbrs)`` turns the lists (``nbrs[i]``: rows of
+      ``X`` nearest to ``rows[i]``, nearest first, ties to the lower row) into
+      a boolean mask of the kept rows;
+    - ``_order(layout, keep)`` gives the output order of the kept rows.
+
+    In memory ``_select`` runs the exact search on the validated ``X``; a
+    driver that found the lists elsewhere (data in blocks) calls ``_keep``
+    and ``_order`` itself.
+    """
+
+    def _prepare(self, X, layout):
+        """Validate the neighbour parameters into fitted attributes."""
+
+    def _neighbor_search(self):
+        raise NotImplementedError
+
+    def _query_rows(self, layout):
+        return None
+
+    def _keep(self, layout, rows, nbrs):
+        raise NotImplementedError
+
+    def _order(self, layout, keep):
+        return np.flatnonzero(keep)
+
+    def _select(self, X, layout):
+        self._prepare(X, layout)
+        k, estimator = self._neighbor_search()
+        check_enough_rows(X.shape[0], k, *self._k_param())
+        rows = self._query_rows(layout)
+        nbrs = whole_set_neighbors(
+            search_array(X), rows, k, estimator=estimator, n_jobs=self.n_jobs
+        )
+        return self._order(layout, self._keep(layout, rows, nbrs))
+
+    def _k_param(self):
+        """(name, value) of the parameter that sets k, for error messages."""
+        k, _ = self._neighbor_search()
+        return "n_neighbors", k
