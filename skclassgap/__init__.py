@@ -6,6 +6,8 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
   macro F1, prediction bias and their scorers.
 - :mod:`skclassgap.under_sampling`: random under-sampling and the cleaning
   samplers (Tomek links, edited nearest neighbours, ...).
+- :mod:`skclassgap.combine`: over-sampling followed by cleaning (SMOTEENN,
+  SMOTETomek).
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
@@ -16,6 +18,7 @@ __version__ = "0.1.0.dev0"
 
 _SUBMODULES = [
     "cli",
+    "combine",
     "compose",
     "cost_sensitive",
     "datasets",

@@ -20,6 +20,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skclassgap.combine import SMOTEENN, CleanedOverSampler, SMOTETomek
 from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
 from skclassgap.over_sampling import (
@@ -45,6 +46,7 @@ from skclassgap.under_sampling import (
     NearMiss,
     OneSidedSelection,
     RepeatedEditedNearestNeighbours,
+    TomekLinks,
 )
 from skclassgap.under_sampling import RandomUnderSampler as OurRandomUnderSampler
 from skclassgap.utils import all_estimators
@@ -94,7 +96,14 @@ INSTANCES["PriorShiftAdapter"] = [
 ]
 
 # Samplers are seeded: imbalanced-learn's checks compare repeated calls.
+# (Cleaners inside ResampledClassifier are tested in tests/compose: on the
+# checks' tiny random data they may remove a whole class.)
 INSTANCES["ResampledClassifier"] = [
+    ResampledClassifier(
+        LogisticRegression(),
+        sampler=OurRandomUnderSampler(random_state=0),
+        proba_prior="original",
+    ),
     ResampledClassifier(
         LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)
     ),
@@ -150,6 +159,16 @@ INSTANCES["CondensedNearestNeighbour"] = [CondensedNearestNeighbour(random_state
 INSTANCES["OneSidedSelection"] = [OneSidedSelection(random_state=0)]
 INSTANCES["InstanceHardnessThreshold"] = [
     InstanceHardnessThreshold(estimator=LogisticRegression(), cv=3, random_state=0)
+]
+INSTANCES["SMOTEENN"] = [SMOTEENN(random_state=0)]
+INSTANCES["SMOTETomek"] = [SMOTETomek(random_state=0)]
+INSTANCES["CleanedOverSampler"] = [
+    CleanedOverSampler(
+        BorderlineSMOTE(random_state=0), TomekLinks(sampling_strategy="all")
+    ),
+    CleanedOverSampler(
+        SMOTE(k_neighbors=2, random_state=0), OurRandomUnderSampler(random_state=0)
+    ),
 ]
 # voting="auto" is hard for sparse and soft for dense input: each is fixed here
 # (the checks compare sparse and dense results).
