@@ -518,8 +518,14 @@ def nearmiss_naive(X, y, wanted, version, k, k3):
         diff = ints[rows] - ints[i]
         return (diff * diff).sum(axis=1).tolist()
 
+    def root(s):
+        # sqrt(s) / den without overflow: scale by an even power of two
+        # (den is one too).
+        e = max(0, s.bit_length() - 1000) // 2 * 2
+        return math.ldexp(math.sqrt(s / 2**e), e // 2 - (den.bit_length() - 1))
+
     def dists(i):
-        return sorted(math.sqrt(s) / den for s in squared(i, min_rows))
+        return sorted(root(s) for s in squared(i, min_rows))
 
     out = []
     for label in np.unique(y):

@@ -12,7 +12,6 @@ from sklearn.neighbors import NearestNeighbors
 from skclassgap._compat import Interval
 from skclassgap.over_sampling._base import check_class_size
 from skclassgap.over_sampling._neighbors import kneighbors
-from skclassgap.over_sampling._neighbors._scale import scale_rows
 from skclassgap.under_sampling._base import (
     NEIGHBORS_PARAM,
     _RowSampler,
@@ -25,12 +24,21 @@ from skclassgap.under_sampling._strategy import py_label
 _PAIRS_PER_PASS = 2**16
 
 
+def _row_exponents(largest):
+    """Exponent ``e`` of each row's largest magnitude (``m = f 2**e``, ``f`` in
+    ``[0.5, 1)``; 0 for an all-zero row)."""
+    return np.frexp(largest)[1].astype(np.int64)
+
+
 def pair_distances(X, a, b):
     """Euclidean distances between rows ``a[t]`` and ``b[t]`` of ``X``.
 
     From coordinate differences in float64 (no norms, so no cancellation),
-    summed feature by feature: equal rows give bit-identical distances
-    wherever they are stored.
+    each difference scaled by the power of two of its pair's largest one
+    (exact, so results equal the unscaled sums wherever those neither
+    overflow nor underflow, and squares of 1e300 do not overflow), summed
+    feature by feature: equal rows give bit-identical distances wherever
+    they are stored. ``X`` holds values below ``2**1022`` in magnitude.
     """
     out = np.empty(len(a), dtype=np.float64)
     for t0 in range(0, len(a), _PAIRS_PER_PASS):
@@ -38,19 +46,31 @@ def pair_distances(X, a, b):
         diff = X[a[t0:t1]] - X[b[t0:t1]]
         if sparse.issparse(diff):
             diff = diff.tocsr()
-            squares = diff.multiply(diff).tocsr()
-            squares.sort_indices()
-            acc = np.add.reduceat(
-                np.r_[squares.data, 0.0], np.minimum(squares.indptr[:-1], squares.nnz)
+            diff.sort_indices()
+            counts = np.diff(diff.indptr)
+            filled = counts > 0
+            largest = np.zeros(diff.shape[0])
+            largest[filled] = np.maximum.reduceat(
+                np.abs(diff.data), diff.indptr[:-1][filled]
             )
-            acc[np.diff(squares.indptr) == 0] = 0.0
+            e = _row_exponents(largest)
+            scaled = np.ldexp(diff.data, -np.repeat(e, counts))
+            acc = np.zeros(diff.shape[0])
+            acc[filled] = np.add.reduceat(scaled * scaled, diff.indptr[:-1][filled])
         else:
             diff = np.asarray(diff, dtype=np.float64)
+            e = _row_exponents(np.max(np.abs(diff), axis=1, initial=0.0))
             acc = np.zeros(len(diff))
             for f in range(diff.shape[1]):
-                acc += diff[:, f] * diff[:, f]
-        out[t0:t1] = np.sqrt(acc)
+                scaled = np.ldexp(diff[:, f], -e)
+                acc += scaled * scaled
+        out[t0:t1] = np.ldexp(np.sqrt(acc), e)
     return out
+
+
+def _max_abs(X):
+    values = X.data if sparse.issparse(X) else X
+    return float(np.max(np.abs(values), initial=0.0))
 
 
 def _distances(X, queries, nbrs):
@@ -210,8 +230,10 @@ class NearMiss(_RowSampler, BaseUnderSampler):
         label = py_label(layout.labels[minority])
         check_class_size(label, len(min_rows), k, "n_neighbors", k)
         Xs = search_array(X)
-        if engine:
-            Xs = scale_rows(Xs, Xs).query
+        if _max_abs(Xs) >= 2.0**1022:
+            # Differences of such values overflow: halve every value (exact
+            # but for subnormals, which such a spread makes negligible).
+            Xs = Xs * 0.5
         targeted = layout.targeted(self.sampling_strategy_)
 
         def keep(code):

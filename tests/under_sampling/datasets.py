@@ -51,8 +51,9 @@ ALL = GENERATED + list(REAL)
 def hostile(name, n=160):
     """Data on which a float32 screen (or distances through norms) cannot
     separate neighbours: an identifier-like column (1e9 to 1e10, shared by
-    many rows) next to unit features, one far row, and duplicated rows with
-    conflicting labels."""
+    many rows) next to unit features, one far row, rows at +-1e300 (squared
+    distances overflow float64), and duplicated rows with conflicting
+    labels."""
     X, y = make_classification(
         n_samples=n,
         n_features=4,
@@ -68,9 +69,17 @@ def hostile(name, n=160):
     if name == "one row at 1e9":
         X[7] = 1e9
         return X, y
+    if name == "huge spread":  # squared distances overflow float64
+        X[7], X[11] = 1e300, -1e300
+        return X, y
     # Duplicates with the other label: ties at distance zero across classes.
     X = np.vstack([X, X[:20]])
     return X, np.r_[y, 1 - y[:20]]
 
 
-HOSTILE = ["identifier column", "one row at 1e9", "conflicting duplicates"]
+HOSTILE = [
+    "identifier column",
+    "one row at 1e9",
+    "huge spread",
+    "conflicting duplicates",
+]
