@@ -280,13 +280,8 @@ class _RowSampler:
     def _check_X_y(self, X, y, accept_sparse=None):
         """imbalanced-learn's input check, with the numeric columns refused by name."""
         check_numeric_columns(self, X)
-        if not self._accept_sparse and sparse.issparse(X):
-            raise TypeError(
-                f"{type(self).__name__} does not accept sparse X; got a "
-                f"{type(X).__name__}. Convert it with X.toarray()."
-            )
         if accept_sparse is None:
-            accept_sparse = ["csr", "csc"]
+            accept_sparse = ["csr", "csc"] if self._accept_sparse else False
         return imblearn_check_X_y(self, X, y, accept_sparse)
 
     def _select(self, X, layout):

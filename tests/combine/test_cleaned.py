@@ -130,6 +130,13 @@ def test_smoteenn_dataframe_fresh_index_and_dtypes():
     assert y_res.name == "t"
 
 
+def test_cleaned_over_sampler_refuses_extra_arguments():
+    """Check that keyword arguments are refused rather than swallowed."""
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"takes no other argument.*\['groups'\]"):
+        SMOTEENN().fit_resample(X, y, groups=np.arange(len(y)))
+
+
 def test_smoteenn_passes_n_jobs_and_given_steps():
     """Check that n_jobs reaches the default cleaner and that given steps are
     cloned, not fitted in place."""

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
 
 from skclassgap.under_sampling import (
     AllKNN,
@@ -156,12 +157,38 @@ def test_under_samplers_bad_input_errors(sampler, message):
         sampler.fit_resample(X, y)
 
 
-def test_under_samplers_refuse_extra_arguments():
+def test_under_samplers_refuse_extra_arguments_and_dask():
     """Check that fit_resample refuses keyword arguments it does not use
-    instead of swallowing typos."""
+    instead of swallowing typos, and Dask collections (not gathered
+    silently)."""
     X, y = _small()
     with pytest.raises(TypeError, match=r"got \['sample_weight'\]"):
         TomekLinks().fit_resample(X, y, sample_weight=np.ones(len(y)))
+    da = pytest.importorskip("dask.array")
+    with pytest.raises(TypeError, match="does not take Dask collections yet"):
+        RandomUnderSampler().fit_resample(da.from_array(X), da.from_array(y))
+
+
+@pytest.mark.parametrize(
+    "sampler, message",
+    [
+        (
+            NearMiss(version=3, n_neighbors_ver3=60),
+            "n_neighbors_ver3=60 needs at least 60 samples in class 1, which has 56",
+        ),
+        (
+            EditedNearestNeighbours(n_neighbors=NearestNeighbors(n_neighbors=1)),
+            "must have an integer n_neighbors >= 2",
+        ),
+    ],
+)
+def test_under_samplers_neighbour_parameter_errors(sampler, message):
+    """Check that a class too small for NearMiss-3's search names the class and
+    its size, and that an estimator leaving no neighbour once the row itself
+    is dropped is refused."""
+    X, y = _small()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        sampler.fit_resample(X, y)
 
 
 def test_under_samplers_fit_sets_strategy_only():
