@@ -213,8 +213,8 @@ class SMOTENC(_MixedSyntheticSampler):
     bools stay bools) and a fresh ``RangeIndex``; an integer continuous column
     gets its interpolated values rounded to the nearest integer, which stays
     between the parent's and the neighbour's values (imbalanced-learn
-    truncates toward zero). A NumPy object or string array keeps its dtype; a
-    numeric array comes back as float (float32 stays float32). Missing values
+    truncates toward zero). A NumPy array keeps its dtype (integer arrays
+    rounded the same way). Missing values
     are refused, naming the column: fill them first (a categorical column can
     take a level ``"missing"``). Continuous columns are not rescaled (as in
     the paper and imbalanced-learn): standardise columns of very different
