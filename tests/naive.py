@@ -581,3 +581,19 @@ def cnn_naive(X, y, targeted, k, seed, n_seeds=1):
                 members = sorted(members + [i])
         out.extend(seeds.tolist() + added)
     return np.array(out, dtype=np.int64)
+
+
+def stratified_row_bootstrap_naive(y_true, y_pred, labels, n_boot, seed):
+    """Per-class (tp, predicted) of ``n_boot`` resamples drawn row by row,
+    each class's rows with replacement (supports fixed)."""
+    rng = np.random.default_rng(seed)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    by_class = [np.flatnonzero(y_true == c) for c in np.unique(y_true)]
+    tp = np.zeros((n_boot, len(labels)))
+    predicted = np.zeros((n_boot, len(labels)))
+    for b in range(n_boot):
+        rows = np.concatenate([rng.choice(r, size=len(r)) for r in by_class])
+        for j, c in enumerate(labels):
+            tp[b, j] = np.sum((y_true[rows] == c) & (y_pred[rows] == c))
+            predicted[b, j] = np.sum(y_pred[rows] == c)
+    return tp, predicted

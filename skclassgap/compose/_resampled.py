@@ -15,6 +15,7 @@ from skclassgap._compat import (
     _routing_enabled,
     _safe_indexing,
 )
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import (
     OriginalPriorMixin,
     checked_input,
@@ -112,6 +113,7 @@ def resampled_source_rows(sampler, n_resampled):
     return rows
 
 
+@shared_docs
 class ResampledClassifier(
     MetaEstimatorMixin, ClassifierMixin, OriginalPriorMixin, BaseEstimator
 ):
@@ -171,10 +173,7 @@ class ResampledClassifier(
     sampler : sampler, default=None
         Any object with ``fit_resample`` (imbalanced-learn's samplers
         included). ``None`` means :class:`~skclassgap.over_sampling.SMOTE()`.
-    proba_prior : {"fit", "original"}, default="fit"
-        Class prior of ``predict_proba`` and ``predict_log_proba``: the one the
-        estimator was fitted on (the resampled data's, probabilities
-        unchanged), or the one of the data before resampling.
+    {proba_prior}
     predict_prior : {"fit", "original"}, default="fit"
         Class prior ``predict`` decides for: ``"fit"`` is the estimator's own
         ``predict``; ``"original"`` the argmax of the probabilities moved to
@@ -182,22 +181,14 @@ class ResampledClassifier(
 
     Attributes
     ----------
-    estimator_ : classifier
-        The fitted clone of ``estimator``.
+    {fitted_estimator_}
     sampler_ : sampler
         The fitted clone of ``sampler``.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, from ``estimator_``.
     train_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the resampled rows the estimator was fitted on
         (weighted by the carried ``sample_weight``).
-    original_prior_ : ndarray of shape (n_classes,)
-        Class frequencies of ``y`` as passed to ``fit`` (weighted by
-        ``sample_weight``).
-    n_features_in_ : int
-        Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {original_prior_}
+    {features_in_fit_}
 
     See Also
     --------
@@ -357,6 +348,7 @@ class ResampledClassifier(
         check_is_fitted(self)
         return checked_input(self, X, reset=False)
 
+    @shared_docs
     def predict(self, X):
         """Predict class labels with the fitted estimator.
 
@@ -367,8 +359,7 @@ class ResampledClassifier(
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_returns}
         """
         X = self._response_input(X)
         if self.predict_prior == "original":
@@ -376,6 +367,7 @@ class ResampledClassifier(
             return self.classes_[np.argmax(log_proba, axis=1)]
         return self.estimator_.predict(X)
 
+    @shared_docs
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
@@ -383,10 +375,7 @@ class ResampledClassifier(
         resampling to the estimator); other ``fit`` metadata go to
         ``estimator.fit`` and ``sampler.fit_resample`` as they requested.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
+        {routing_sections}
         """
         return fit_router(
             self,

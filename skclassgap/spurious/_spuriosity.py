@@ -26,6 +26,7 @@ from skclassgap._compat import (
     _safe_indexing,
     validate_params,
 )
+from skclassgap.utils._docstring import shared_docs
 
 
 def _feature_position(feature, n_features, feature_names, label):
@@ -166,6 +167,7 @@ def _spuriosity(X, codes, mask):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def spuriosity_scores(
     X, y, spurious_features, *, unknown_classes="raise", return_ranks=False
 ):
@@ -212,9 +214,7 @@ def spuriosity_scores(
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------
@@ -264,6 +264,7 @@ def spuriosity_scores(
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
     """Accuracy on each class's most spurious rows minus on its least spurious.
 
@@ -306,9 +307,7 @@ def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------

@@ -12,8 +12,8 @@ sorted by class, a post-outcome measurement).
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 
-from skclassgap.cli._clean import DATETIME, NUMERIC
-from skclassgap.metrics._scorer import label_metric
+from skclassgap.cli.audit._clean import DATETIME, NUMERIC
+from skclassgap.metrics._registry import label_metric
 
 LEAKAGE_THRESHOLD = 0.98
 

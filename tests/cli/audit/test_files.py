@@ -1,4 +1,4 @@
-"""``skclassgap audit`` on real, messy files (tests/cli/data, see its README)."""
+"""``skclassgap audit`` on real, messy files (tests/cli/audit/data, see its README)."""
 
 import contextlib
 import io
@@ -312,9 +312,9 @@ def test_audit_smote_nc_on_penguins_keeps_categories(tmp_path):
     """Check that the audit's smote on penguins (island, sex categorical) is SMOTE-NC
     on the prepared table: the sampler fitted in a fold makes rows whose island
     and sex are values of those columns, never fractions of one-hot columns."""
-    from skclassgap.cli._clean import clean_table
-    from skclassgap.cli._preprocess import make_encoder, make_preparation
-    from skclassgap.cli._strategies import Context, build
+    from skclassgap.cli.audit._clean import clean_table
+    from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
+    from skclassgap.cli.audit._strategies import Context, build
 
     frame = pd.read_csv(DATA / "penguins.csv", na_values="?")
     y = frame.pop("species").to_numpy()

@@ -1,4 +1,5 @@
-"""End-to-end tests of ``skclassgap audit`` run as a subprocess."""
+"""Tests of ``skclassgap audit`` end to end (run as a subprocess) and of its
+argument checks (``skclassgap.cli.audit._command``)."""
 
 import base64
 import json
@@ -18,7 +19,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skclassgap
-from skclassgap.cli._strategies import DEFAULT_STRATEGIES
+from skclassgap.cli import main
+from skclassgap.cli._errors import UserError
+from skclassgap.cli.audit._command import parse_strategies
+from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES
 from skclassgap.datasets import load_audit_default
 from skclassgap.metrics import per_class_report
 
@@ -339,7 +343,7 @@ def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
 def test_readme_quick_start_shows_the_default_run(default_run):
     """Check that the README's Quick start output is the one the docs include and
     that its closing lines (rare class, best mitigation) are today's run's."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     readme = (root / "README.md").read_text()
     block = readme.split("<!-- quickstart-output -->\n```\n", 1)[1]
     block = block.split("\n```\n<!-- /quickstart-output -->", 1)[0]
@@ -349,3 +353,41 @@ def test_readme_quick_start_shows_the_default_run(default_run):
     at = next(i for i, line in enumerate(lines) if line.startswith("baseline: "))
     assert "\n".join(lines[at : at + 2]) in block
     assert block.splitlines()[0] == lines[0]
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (None, DEFAULT_STRATEGIES),
+        (["all"], DEFAULT_STRATEGIES),
+        (["none"], []),
+        (["threshold,smote"], ["smote", "threshold"]),
+        (["threshold", "class_weight"], ["class_weight", "threshold"]),
+    ],
+)
+def test_parse_strategies_accepts_lists(values, expected):
+    """Check that --strategies takes comma- or space-separated names, in registry
+    order."""
+    assert parse_strategies(values) == expected
+
+
+@pytest.mark.parametrize(
+    "values, match",
+    [
+        (["magic"], "unknown strategy 'magic'; choose from class_weight"),
+        (["data.csv"], r"put PATH before --strategies"),
+    ],
+)
+def test_parse_strategies_rejects_unknown_names(values, match):
+    """Check that unknown strategy names are refused with the valid names."""
+    with pytest.raises(UserError, match=match):
+        parse_strategies(values)
+
+
+def test_main_rejects_unknown_objective(tmp_path, capsys):
+    """Check that an unknown --objective is one line and exit code 2."""
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,0\n2,1\n")
+    assert main(["audit", str(path), "--objective", "roc_auc"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("skclassgap audit: error: unknown --objective 'roc_auc'")

@@ -1,29 +1,14 @@
-"""Text and JSON renderings of an audit (the HTML report lives in ``_html``)."""
+"""The audit printed on stdout, and the rows the HTML page shares with it.
 
-import json
+Headline labels and the comparison table's column labels are read from the
+metric registry (:mod:`skclassgap.metrics._registry`).
+"""
+
 import math
-from pathlib import Path
 
-from skclassgap.cli._clean import plural
-from skclassgap.cli._errors import UserError
-
-HEADLINE_LABELS = {
-    "accuracy": "accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "macro_f1": "macro F1",
-    "g_mean": "g-mean",
-    "class_gap": "class gap (recall)",
-    "worst_class_recall": "worst-class recall",
-}
-
-SHORT = {
-    "accuracy": "accuracy",
-    "balanced_accuracy": "bal. acc.",
-    "macro_f1": "macro F1",
-    "g_mean": "g-mean",
-    "class_gap": "class gap",
-    "worst_class_recall": "worst rec.",
-}
+from skclassgap.cli.audit._clean import plural
+from skclassgap.cli.audit._result import HEADLINE_NOTE, PER_CLASS_LEGEND, TABLE_NOTE
+from skclassgap.metrics._registry import METRICS, headline_metrics
 
 
 def plus_minus(stream):
@@ -44,11 +29,17 @@ def _fmt(value):
     )
 
 
+def _column_label(column):
+    """The short label of a metric column (its name when the registry has none)."""
+    labels = {metric.name: metric.column_label for metric in METRICS.values()}
+    return labels.get(column, column)
+
+
 def comparison_rows(result, pm="±"):
     """Rows of the strategy table: rank, name, mean ± std per metric, fit seconds."""
     columns = result["metric_columns"]
     ranked = result["ranking"]
-    header = ["rank", "strategy", *(SHORT.get(c, c) for c in columns), "fit s"]
+    header = ["rank", "strategy", *(_column_label(c) for c in columns), "fit s"]
     rows = []
     for name in ranked:
         outcome = result["strategies"][name]
@@ -112,27 +103,45 @@ def story_lines(result, pm="±"):
     return [first, second]
 
 
-PER_CLASS_LEGEND = (
-    "prediction_bias = predicted / support (> 1: the class attracts predictions); "
-    "fp_share = the class's share of all false positives"
-)
-HEADLINE_NOTE = "pooled over the out-of-fold predictions of every row"
-TABLE_NOTE = "mean{pm}std over the folds"
-
-
 def headline_rows(result):
-    """(label, value) of the baseline's headline numbers; the worst class is
-    named only when the classes differ."""
+    """(label, value) of the baseline's headline numbers, in the registry's order;
+    a value that belongs to a class names it, unless the classes are all equal."""
     numbers = result["baseline"]["headline"]
     rows = []
-    for column, label in HEADLINE_LABELS.items():
+    for metric in headline_metrics():
         suffix = (
-            f" (class {numbers['worst_class']})"
-            if column == "worst_class_recall" and not numbers["all_classes_equal"]
+            f" (class {numbers[metric.class_key]})"
+            if metric.class_key is not None and not numbers["all_classes_equal"]
             else ""
         )
-        rows.append((label, f"{_fmt(numbers[column])}{suffix}"))
+        rows.append((metric.label, f"{_fmt(numbers[metric.name])}{suffix}"))
     return rows
+
+
+def _strategy_lines(result, pm):
+    cv = result["cv"]
+    header, rows = comparison_rows(result, pm)
+    out = [
+        f"strategies, {cv['n_splits']}-fold CV, {TABLE_NOTE.format(pm=pm)}, "
+        f"ranked by {result['objective']['name']} (equal means share a rank):",
+        _table(header, rows),
+    ]
+    for status in ("declined", "failed"):
+        names = [
+            f"{name} ({o['note']})"
+            for name, o in result["strategies"].items()
+            if o["status"] == status
+        ]
+        if names:
+            out.append(f"{status}: " + "; ".join(names))
+    notes = [
+        f"{name}: {o['note']}"
+        for name, o in result["strategies"].items()
+        if o["status"] == "ok" and o["note"]
+    ]
+    if notes:
+        out.append("settings: " + "; ".join(notes))
+    return out
 
 
 def render_text(run, pm="±"):
@@ -164,47 +173,7 @@ def render_text(run, pm="±"):
     else:
         out.append(f"spectral imbalance: {spectral['status']} ({spectral['note']})")
     out.append("")
-    header, rows = comparison_rows(result, pm)
-    out.append(
-        f"strategies, {cv['n_splits']}-fold CV, {TABLE_NOTE.format(pm=pm)}, "
-        f"ranked by {result['objective']['name']} (equal means share a rank):"
-    )
-    out.append(_table(header, rows))
-    for status in ("declined", "failed"):
-        names = [
-            f"{name} ({o['note']})"
-            for name, o in result["strategies"].items()
-            if o["status"] == status
-        ]
-        if names:
-            out.append(f"{status}: " + "; ".join(names))
-    notes = [
-        f"{name}: {o['note']}"
-        for name, o in result["strategies"].items()
-        if o["status"] == "ok" and o["note"]
-    ]
-    if notes:
-        out.append("settings: " + "; ".join(notes))
+    out += _strategy_lines(result, pm)
     out.append("")
     out.extend(story_lines(result, pm))
     return "\n".join(out)
-
-
-def _finite(value):
-    """NaN and infinities become None (strict JSON has neither)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def write_json(run, path):
-    """Write the machine-readable result (strict JSON: NaN is written as null)."""
-    text = json.dumps(_finite(run.result), indent=2, allow_nan=False)
-    try:
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write --json {str(path)!r}: {exc.strerror}") from None

@@ -1,17 +1,15 @@
-"""Tests of the audit report's ranking, headline and spectra rules (in process)."""
+"""Tests of the audit's ranking, headline and spectra rules
+(``skclassgap.cli.audit._measure``)."""
 
 import numpy as np
 import pytest
 
-from skclassgap.cli._audit import (
+from skclassgap.cli.audit._measure import (
     SPECTRAL_TOP_K,
-    _records,
-    headline,
-    metric_column,
     rank,
+    records,
     spectral_summary,
 )
-from skclassgap.cli._report import headline_rows
 from skclassgap.metrics import per_class_report
 
 
@@ -37,30 +35,6 @@ def test_rank_gives_ties_the_same_rank(means, greater, ranks):
     assert [outcomes[n]["rank"] for n in ranked] == ranks
 
 
-def test_headline_names_no_worst_class_when_all_equal():
-    """Check that equal per-class recalls flag all_classes_equal and the text drops
-    the worst class; a real gap names it."""
-    columns = [metric_column("worst_class_recall")]
-    y = np.array([0, 0, 1, 1, 2, 2])
-    numbers, _ = headline(y, y, columns)
-    assert numbers["all_classes_equal"]
-    result = {"baseline": {"headline": {**dict.fromkeys(_LABELS, 1.0), **numbers}}}
-    assert dict(headline_rows(result))["worst-class recall"] == "1.000"
-    numbers, _ = headline(y, np.array([0, 0, 1, 0, 2, 2]), columns)
-    result = {"baseline": {"headline": {**dict.fromkeys(_LABELS, 1.0), **numbers}}}
-    assert dict(headline_rows(result))["worst-class recall"] == "0.500 (class 1)"
-
-
-_LABELS = [
-    "accuracy",
-    "balanced_accuracy",
-    "macro_f1",
-    "g_mean",
-    "class_gap",
-    "worst_class_recall",
-]
-
-
 @pytest.mark.parametrize("n_features", [SPECTRAL_TOP_K - 2, SPECTRAL_TOP_K, 20])
 def test_spectral_summary_drops_top_k_share_when_it_is_trivial(rng, n_features):
     """Check that the top-k energy share column is absent when k reaches the number
@@ -75,6 +49,6 @@ def test_spectral_summary_drops_top_k_share_when_it_is_trivial(rng, n_features):
 def test_records_write_counts_as_integers():
     """Check that support and predicted counts are JSON integers."""
     y = np.array(["a", "a", "b"])
-    records = _records(per_class_report(y, np.array(["a", "b", "b"])))
-    assert records[0]["support"] == 2 and type(records[0]["support"]) is int
-    assert type(records[1]["predicted"]) is int
+    rows = records(per_class_report(y, np.array(["a", "b", "b"])))
+    assert rows[0]["support"] == 2 and type(rows[0]["support"]) is int
+    assert type(rows[1]["predicted"]) is int

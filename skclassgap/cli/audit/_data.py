@@ -1,24 +1,37 @@
-"""Input of ``skclassgap audit``: read the table, split off the target, check it."""
+"""Input of ``skclassgap audit``: check the path, read the table, split off the
+target, check it."""
 
-import pandas as pd
+from pathlib import Path
 
-from skclassgap.cli._clean import plural
-from skclassgap.cli._errors import CSV_SUFFIXES, UserError, check_path, file_kind
+from skclassgap.cli._errors import UserError
+from skclassgap.cli._io import read_frame
+from skclassgap.cli.audit._clean import plural
 
+# Suffixes read by pandas (compressed CSV as pandas reads it: by its suffix).
+CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zst", ".zip", ".tsv")
+READABLE_SUFFIXES = (*CSV_SUFFIXES, ".parquet", ".feather")
 # Read as missing in CSV files, on top of pandas' own markers (empty, NA, N/A,
 # NaN, nan, null, NULL, None, n/a, #N/A, <NA>, ...).
 EXTRA_MISSING_MARKERS = ("?",)
 
 
-def _read_csv(path, sep, na_values):
-    return pd.read_csv(
-        path,
-        sep="," if sep is None else sep,
-        na_values=[*EXTRA_MISSING_MARKERS, *na_values],
-        keep_default_na=True,
-        skipinitialspace=True,
-        compression="infer",
-    )
+def file_kind(path):
+    """The readable suffix ``path`` ends with (lower case), or None."""
+    name = str(path).lower()
+    return next((s for s in READABLE_SUFFIXES if name.endswith(s)), None)
+
+
+def check_path(path):
+    """Refuse a missing file or an unknown format before any heavy import."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"no such file: {str(path)!r}")
+    if file_kind(path) is None:
+        raise UserError(
+            f"cannot read {path.name!r}: expected a file ending in "
+            f"{', '.join(READABLE_SUFFIXES)}"
+        )
+    return path
 
 
 def _one_column_hint(frame, sep):
@@ -41,21 +54,19 @@ def read_table(path, *, sep=None, na_values=()):
     kind = file_kind(path)
     if kind == ".tsv" and sep is None:
         sep = "\t"
-    try:
-        if kind in CSV_SUFFIXES:
-            frame = _read_csv(path, sep, na_values)
-        elif kind == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_feather(path)
-    except ImportError as exc:
-        raise UserError(
-            f"reading {kind} files needs pyarrow ({exc}); install it with "
-            "pip install 'skclassgap[io]'"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise UserError(f"cannot read {str(path)!r} as {kind}: {message}") from None
+    if kind in CSV_SUFFIXES:
+        frame = read_frame(
+            path,
+            "csv",
+            what=kind,
+            sep="," if sep is None else sep,
+            na_values=[*EXTRA_MISSING_MARKERS, *na_values],
+            keep_default_na=True,
+            skipinitialspace=True,
+            compression="infer",
+        )
+    else:
+        frame = read_frame(path, kind[1:], what=kind)
     if frame.shape[1] < 2:
         hint = _one_column_hint(frame, sep) if kind in CSV_SUFFIXES else ""
         raise UserError(

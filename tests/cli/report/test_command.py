@@ -15,8 +15,8 @@ from sklearn.metrics import log_loss
 import skclassgap
 from skclassgap.cli import main
 from skclassgap.metrics import per_class_report
-from skclassgap.metrics._classification import summary_from_counts
 from skclassgap.metrics._counts import class_counts
+from skclassgap.metrics._registry import summary_from_counts
 
 CLASSES = ["cat", "dog", "eel"]
 

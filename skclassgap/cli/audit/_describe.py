@@ -1,14 +1,14 @@
 """The preprocessing section of the report: every decision, as data and text."""
 
-from skclassgap.cli._clean import (
+from skclassgap.cli.audit._clean import (
     CATEGORICAL,
     DATETIME,
     HIGH_CARDINALITY,
     NUMERIC,
     plural,
 )
-from skclassgap.cli._leakage import LEAKAGE_THRESHOLD, leakage_warnings
-from skclassgap.cli._preprocess import STEPS_TEXT, datetime_features
+from skclassgap.cli.audit._leakage import LEAKAGE_THRESHOLD, leakage_warnings
+from skclassgap.cli.audit._preprocess import STEPS_TEXT, datetime_features
 
 KIND_LABELS = {
     NUMERIC: "numeric",

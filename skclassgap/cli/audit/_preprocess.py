@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from skclassgap.cli._clean import CATEGORICAL, DATETIME, HIGH_CARDINALITY, NUMERIC
+from skclassgap.cli.audit._clean import CATEGORICAL, DATETIME, HIGH_CARDINALITY, NUMERIC
 
 # Components of the string-similarity encoding of a high-cardinality column.
 STRING_COMPONENTS = 30
