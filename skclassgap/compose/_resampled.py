@@ -26,14 +26,16 @@ from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
 
 
-def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
+def resampled_weights(sampler, sample_weight, y_resampled, n_samples, y=None):
     """Weights of the rows returned by ``sampler.fit_resample``.
 
     Rule: an output row that copies input row ``i`` gets ``w[i]``; a synthetic
     row with parent ``p``, neighbour ``q`` and gap ``g`` gets
     ``(1 - g) * w[p] + g * w[q]`` (the weight at the synthetic point along the
-    segment); a synthetic row without a parent (Gaussian draw) gets the mean
-    weight of the input rows of its class. Samplers that only record
+    segment); a synthetic row without a parent (a Gaussian draw, a cluster
+    centroid) gets the mean weight of the input rows of its class (``y``, the
+    input labels; by default the first ``n_samples`` output rows, which
+    over-samplers return unchanged). Samplers that only record
     ``sample_indices_`` (imbalanced-learn's random samplers) give each output
     row the weight of the row it copies.
     """
@@ -73,7 +75,7 @@ def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
         neighbors[paired]
     ]
     if not paired.all():
-        y_orig = np.asarray(y_resampled)[:n_samples]
+        y_orig = np.asarray(y_resampled)[:n_samples] if y is None else np.asarray(y)
         y_syn = np.asarray(y_resampled)[synthetic]
         for label in np.unique(y_syn[~paired]):
             mask = ~paired & (y_syn == label)
@@ -306,7 +308,7 @@ class ResampledClassifier(
                 est_params[key] = _safe_indexing(est_params[key], rows)
         if sw is not None:
             est_params["sample_weight"] = resampled_weights(
-                self.sampler_, sw, y_res, n_samples
+                self.sampler_, sw, y_res, n_samples, y
             )
         self.estimator_.fit(X_res, y_res, **est_params)
         self.classes_ = self.estimator_.classes_
