@@ -27,6 +27,7 @@ from skclassgap._compat import (
     validate_params,
 )
 from skclassgap.metrics._grouped import group_class_counts
+from skclassgap.utils._docstring import shared_docs
 
 # Group codes of spurious_gap's rows: neither end, the k lowest, the k highest.
 _MIDDLE, _LOW, _HIGH = 0, 1, 2
@@ -170,6 +171,7 @@ def _spuriosity(X, codes, mask):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def spuriosity_scores(
     X, y, spurious_features, *, unknown_classes="raise", return_ranks=False
 ):
@@ -216,9 +218,7 @@ def spuriosity_scores(
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------
@@ -268,6 +268,7 @@ def spuriosity_scores(
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
     """Accuracy on each class's most spurious rows minus on its least spurious.
 
@@ -310,9 +311,7 @@ def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------

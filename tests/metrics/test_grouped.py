@@ -14,7 +14,6 @@ from skclassgap.metrics import (
 from skclassgap.metrics._classification import (
     accuracy_from_labels,
     balanced_accuracy_from_labels,
-    summary_from_counts,
 )
 from skclassgap.metrics._counts import class_counts
 from skclassgap.metrics._grouped import (
@@ -22,6 +21,7 @@ from skclassgap.metrics._grouped import (
     merge_group_counts,
     overall_counts,
 )
+from skclassgap.metrics._registry import summary_from_counts
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.UndefinedMetricWarning"

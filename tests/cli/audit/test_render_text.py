@@ -1,0 +1,30 @@
+"""Tests of the audit's text rendering (``skclassgap.cli.audit._render_text``)."""
+
+import numpy as np
+
+from skclassgap.cli.audit._measure import headline, metric_column
+from skclassgap.cli.audit._render_text import headline_rows
+
+
+def test_headline_names_no_worst_class_when_all_equal():
+    """Check that equal per-class recalls flag all_classes_equal and the text drops
+    the worst class; a real gap names it."""
+    columns = [metric_column("worst_class_recall")]
+    y = np.array([0, 0, 1, 1, 2, 2])
+    numbers, _ = headline(y, y, columns)
+    assert numbers["all_classes_equal"]
+    result = {"baseline": {"headline": {**dict.fromkeys(_LABELS, 1.0), **numbers}}}
+    assert dict(headline_rows(result))["worst-class recall"] == "1.000"
+    numbers, _ = headline(y, np.array([0, 0, 1, 0, 2, 2]), columns)
+    result = {"baseline": {"headline": {**dict.fromkeys(_LABELS, 1.0), **numbers}}}
+    assert dict(headline_rows(result))["worst-class recall"] == "0.500 (class 1)"
+
+
+_LABELS = [
+    "accuracy",
+    "balanced_accuracy",
+    "macro_f1",
+    "g_mean",
+    "class_gap",
+    "worst_class_recall",
+]
