@@ -9,6 +9,7 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
 - :mod:`skclassgap.combine`: over-sampling followed by cleaning (SMOTEENN,
   SMOTETomek).
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
+- :mod:`skclassgap.subclass`: sub-populations a model fails inside a class.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
 
@@ -27,6 +28,7 @@ _SUBMODULES = [
     "plotting",
     "spectral",
     "spurious",
+    "subclass",
     "threshold",
     "under_sampling",
     "utils",

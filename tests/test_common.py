@@ -32,6 +32,7 @@ from skclassgap.over_sampling import (
     GaussianOverSampler,
 )
 from skclassgap.spurious import LowSpuriosityRefit
+from skclassgap.subclass import SubclassBalancer
 from skclassgap.threshold import (
     LogitAdjustedClassifier,
     PriorShiftAdapter,
@@ -138,6 +139,19 @@ INSTANCES["SMOTENC"] = [
     SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
 ]
 INSTANCES["SMOTEN"] = [SMOTEN(random_state=0)]
+# Seeded: imbalanced-learn's checks compare repeated calls. Discovery on the
+# features alone, and error-aware discovery with synthetic rows inside cells.
+INSTANCES["SubclassBalancer"] = [
+    SubclassBalancer(random_state=0),
+    SubclassBalancer(
+        "balance",
+        estimator=LogisticRegression(),
+        cv=3,
+        alpha=0.5,
+        oversampler=SMOTE(k_neighbors=2),
+        random_state=0,
+    ),
+]
 
 # Under-samplers and cleaners: seeded where they draw (the checks compare calls).
 INSTANCES["RandomUnderSampler"] = [
