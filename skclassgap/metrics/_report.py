@@ -15,6 +15,7 @@ from skclassgap.metrics._counts import divide, per_class_metric
 from skclassgap.metrics._dask import dask_group_counts
 from skclassgap.metrics._grouped import group_cells, group_class_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 REPORT_COLUMNS = [
     "support",
@@ -106,6 +107,7 @@ def interval_columns(report, resampled, ci, zero_division):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def per_class_report(
     y_true,
     y_pred,
@@ -139,10 +141,7 @@ def per_class_report(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``. A listed class that occurs in
@@ -268,6 +267,7 @@ def count_groups(y_true, y_pred, groups, sample_weight=None):
 
 
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
+@shared_docs
 def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     """Predicted count over true count, per class.
 
@@ -281,15 +281,11 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
 
     Returns
     -------
