@@ -17,6 +17,7 @@ from skclassgap.cli.audit._data import (
     read_table,
     split_target,
 )
+from skclassgap.cli.audit._defaults import auto_repeats
 from skclassgap.cli.audit._describe import describe_preprocessing
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE
 from skclassgap.cli.audit._folds import run_folds
@@ -31,7 +32,6 @@ from skclassgap.cli.audit._measure import (
     spectral_summary,
 )
 from skclassgap.cli.audit._models import MODELS
-from skclassgap.cli.audit._parser import auto_repeats
 from skclassgap.cli.audit._preprocess import (
     fit_features,
     make_encoder,

@@ -3,8 +3,8 @@
 import pytest
 
 from skclassgap.cli import main
+from skclassgap.cli.audit._defaults import auto_repeats
 from skclassgap.cli.audit._examples import EXAMPLES
-from skclassgap.cli.audit._parser import auto_repeats
 from skclassgap.datasets._audit_default import AUDIT_DATASETS
 
 
