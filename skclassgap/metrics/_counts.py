@@ -423,6 +423,8 @@ def divide(numerator, denominator, zero_division, metric):
     mask = denominator == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         result = numerator / np.where(mask, 1.0, denominator)
+    # A denominator fixed over resamples (shape (K,)) divides (n_boot, K) counts.
+    mask = np.broadcast_to(mask, result.shape)
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0

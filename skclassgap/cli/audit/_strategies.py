@@ -104,12 +104,29 @@ def _class_weight(context):
 
 
 def _cost_sensitive(context):
+    """The minimum-risk decision under costs inverse to class frequency.
+
+    The model is fitted as is; missing class ``i`` costs ``n / (K n_i)`` of
+    the training fold, and each row gets the class of least expected cost
+    under the model's probabilities. (Reweighting by the same costs and
+    deciding by min-risk is the class_weight fit under another name, so the
+    training stays unweighted.) For a model whose ``predict`` is the argmax
+    of its probabilities this is the prior correction of logit_adjustment;
+    the audit then reports the two as one (merged).
+    """
     from skclassgap.cost_sensitive import CostSensitiveClassifier
 
+    # A model without predict_proba fails at fit, with the reason, as reported.
     model = CostSensitiveClassifier(
-        clone(context.model), class_weight="balanced", random_state=context.random_state
+        clone(context.model),
+        cost_matrix="balanced",
+        training="none",
+        decision="min_risk",
     )
-    return Built(_pipeline(context, ("model", model)), note="class_weight='balanced'")
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="min-risk decision, missing class i costs n / (K n_i)",
+    )
 
 
 def _resampled(context, sampler, note):
@@ -200,11 +217,6 @@ STRATEGIES = {
             "class_weight", "scikit-learn's balanced class weights", _class_weight
         ),
         Strategy(
-            "cost_sensitive",
-            "CostSensitiveClassifier with balanced class weights",
-            _cost_sensitive,
-        ),
-        Strategy(
             "smote",
             "SMOTE (SMOTE-NC with categorical columns) to balance, then fit",
             _smote,
@@ -223,6 +235,11 @@ STRATEGIES = {
             "logit_adjustment",
             "decisions shifted by the log class priors",
             _logit_adjustment,
+        ),
+        Strategy(
+            "cost_sensitive",
+            "minimum-risk decision, costs inverse to class frequency",
+            _cost_sensitive,
         ),
         Strategy(
             "spectral_balancing",

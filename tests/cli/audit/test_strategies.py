@@ -38,15 +38,16 @@ def _context(model, min_train_class=10, categorical=False):
 
 def test_strategies_registry_lists_the_issue_families():
     """Check that the registry holds the baseline and the seven mitigations, in
-    order."""
+    order (cost_sensitive after logit_adjustment, into which it merges when the
+    two give the same predictions)."""
     assert list(STRATEGIES) == [
         "baseline",
         "class_weight",
-        "cost_sensitive",
         "smote",
         "gaussian_oversampling",
         "threshold",
         "logit_adjustment",
+        "cost_sensitive",
         "spectral_balancing",
     ]
     assert DEFAULT_STRATEGIES == list(STRATEGIES)[1:]
@@ -77,6 +78,46 @@ def test_class_weight_falls_back_to_balanced_sample_weight():
     )
     X, y = load_iris(return_X_y=True)
     built.estimator.fit(X, y, **built.fit_params(y))  # the routing name is right
+
+
+@pytest.mark.parametrize(
+    "model, same_as_class_weight",
+    [
+        (LogisticRegression(max_iter=500), False),
+        # Balanced weights change only Gaussian naive Bayes's class prior, to
+        # uniform: its argmax is then argmax p_j / pi_j too (the audit merges).
+        (GaussianNB(), True),
+        (KNeighborsClassifier(), None),  # no class_weight strategy
+    ],
+    ids=["logreg", "naive_bayes", "knn"],
+)
+def test_cost_sensitive_is_not_class_weight(model, same_as_class_weight):
+    """Check that cost_sensitive fits the model unweighted and decides by minimum
+    risk under costs inverse to the training fold's class frequencies: its
+    predictions are argmax p_j / pi_j of the plain model, which differ from the
+    class_weight fit's on imbalanced data unless the weights only shift the
+    model's prior."""
+    X, y = load_iris(return_X_y=True)
+    keep = np.r_[0:10, 50:150]  # class counts 10, 50, 50
+    X, y = X[keep], y[keep]
+    X = X + np.random.default_rng(0).normal(0, 0.6, X.shape)  # classes overlap
+    built = build("cost_sensitive", _context(model))
+    fitted = built.estimator.fit(X, y)
+    inner = fitted.named_steps["model"]
+    assert inner.training_ == "none" and inner.decision_ == "min_risk"
+    plain = fitted.named_steps["model"].estimator_
+    prior = np.bincount(y) / len(y)
+    proba = plain.predict_proba(fitted[:-1].transform(X))
+    expected = np.argmax(proba / prior, axis=1)
+    np.testing.assert_array_equal(fitted.predict(X), expected)
+    if same_as_class_weight is None:
+        with pytest.raises(StrategyDeclined):
+            build("class_weight", _context(model))
+        return
+    weighted = build("class_weight", _context(model))
+    params = weighted.fit_params(y) if weighted.fit_params else {}
+    other = weighted.estimator.fit(X, y, **params).predict(X)
+    assert np.array_equal(other, fitted.predict(X)) == same_as_class_weight
 
 
 def test_class_weight_declined_for_knn():
