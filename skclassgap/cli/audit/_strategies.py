@@ -129,7 +129,7 @@ def _cost_sensitive(context):
     )
 
 
-def _resampled(context, sampler, note):
+def _resampled(context, sampler, note, *, proba_prior="fit"):
     """Resample the prepared table, then encode and fit, inside the resampler.
 
     The sampler sees the prepared table (scaled numbers, categories as
@@ -143,7 +143,7 @@ def _resampled(context, sampler, note):
     inner = Pipeline(
         [("encode", clone(context.encoder)), ("model", clone(context.model))]
     )
-    model = ResampledClassifier(inner, sampler=sampler)
+    model = ResampledClassifier(inner, sampler=sampler, proba_prior=proba_prior)
     steps = [("prepare", clone(context.preparation)), ("model", model)]
     return Built(Pipeline(steps), note=note)
 
@@ -175,6 +175,52 @@ def _gaussian(context):
     )
     note = "categories drawn from the class's rows" if context.categorical else ""
     return _resampled(context, sampler, note)
+
+
+def _random_undersampling(context):
+    """Keep a random subset of every larger class, down to the smallest one's
+    size; probabilities moved back to the original prior (the label metrics
+    the audit ranks by read decisions, which stay those of the balanced fit)."""
+    from skclassgap.under_sampling import RandomUnderSampler
+
+    sampler = RandomUnderSampler(random_state=context.random_state)
+    return _resampled(
+        context,
+        sampler,
+        "balanced by dropping rows; probabilities under the original prior",
+        proba_prior="original",
+    )
+
+
+def _smote_then_clean(context, cleaner_name):
+    """SMOTE to balance, then a neighbour cleaner (ENN or Tomek links)."""
+    from skclassgap.combine import SMOTEENN, SMOTETomek
+    from skclassgap.over_sampling import SMOTE
+
+    if context.categorical:
+        raise StrategyDeclined(
+            "the table has categorical columns, and the cleaners' exact "
+            "neighbour search takes numeric columns only; smote (SMOTE-NC) "
+            "works for it"
+        )
+    k = min(5, context.min_train_class - 1)
+    if k < 1:
+        raise StrategyDeclined(
+            "a class has a single row in a training fold; SMOTE needs two"
+        )
+    smote = SMOTE(
+        k_neighbors=k, random_state=context.random_state, n_jobs=context.threads
+    )
+    combined = SMOTEENN if cleaner_name == "enn" else SMOTETomek
+    sampler = combined(smote=smote, random_state=context.random_state)
+    what = "edited nearest neighbours" if cleaner_name == "enn" else "Tomek links"
+    return _resampled(
+        context,
+        sampler,
+        f"SMOTE k_neighbors={k}, then {what}; probabilities under the original "
+        "prior",
+        proba_prior="original",
+    )
 
 
 def _threshold(context):
@@ -225,6 +271,21 @@ STRATEGIES = {
             "gaussian_oversampling",
             "Gaussian oversampling to balance, then fit",
             _gaussian,
+        ),
+        Strategy(
+            "random_undersampling",
+            "random under-sampling of the larger classes, then fit",
+            _random_undersampling,
+        ),
+        Strategy(
+            "smote_enn",
+            "SMOTE, then edited nearest neighbours cleaning, then fit",
+            lambda context: _smote_then_clean(context, "enn"),
+        ),
+        Strategy(
+            "smote_tomek",
+            "SMOTE, then Tomek-link cleaning, then fit",
+            lambda context: _smote_then_clean(context, "tomek"),
         ),
         Strategy(
             "threshold",

@@ -45,6 +45,9 @@ def test_strategies_registry_lists_the_issue_families():
         "class_weight",
         "smote",
         "gaussian_oversampling",
+        "random_undersampling",
+        "smote_enn",
+        "smote_tomek",
         "threshold",
         "logit_adjustment",
         "cost_sensitive",
@@ -126,7 +129,7 @@ def test_class_weight_declined_for_knn():
         build("class_weight", _context(KNeighborsClassifier()))
 
 
-@pytest.mark.parametrize("name", ["smote", "threshold"])
+@pytest.mark.parametrize("name", ["smote", "smote_enn", "smote_tomek", "threshold"])
 def test_strategy_declines_single_row_classes(name):
     """Check that resampling and inner CV are declined when a class has one training
     row."""
@@ -247,3 +250,36 @@ def test_pipeline_is_plain_scikit_learn():
     context, _ = _table_context(categorical=True)
     built = build("baseline", context)
     assert isinstance(clone(built.estimator), Pipeline)
+
+
+@pytest.mark.parametrize(
+    "name, kept", [("random_undersampling", [15, 15]), ("smote_enn", None)]
+)
+def test_under_sampling_strategies_resample_the_prepared_table(name, kept):
+    """Check that the under-sampling strategies resample the prepared table
+    before encoding, move probabilities back to the original prior, and (random
+    under-sampling) keep the smallest class's count of every class."""
+    context, cleaned = _table_context(categorical=False)
+    built = build(name, context)
+    resampled = built.estimator.steps[1][1]
+    assert isinstance(resampled, ResampledClassifier)
+    assert resampled.proba_prior == "original"
+    y = np.r_[np.zeros(45, dtype=int), np.ones(15, dtype=int)]
+    model = built.estimator.fit(cleaned.X, y)
+    X_prep = model.named_steps["prepare"].transform(cleaned.X)
+    X_res, y_res = model.named_steps["model"].sampler_.fit_resample(X_prep, y)
+    if kept is not None:
+        assert np.bincount(y_res).tolist() == kept
+    else:  # SMOTE to 45 + 45, then ENN removes rows of both classes
+        assert np.bincount(y_res).max() <= 45 and len(y_res) < 90
+    proba = model.predict_proba(cleaned.X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("name", ["smote_enn", "smote_tomek"])
+def test_cleaning_strategies_declined_on_categorical_tables(name):
+    """Check that SMOTE + cleaning is declined, with the reason, on a table with
+    categorical columns (the cleaners' neighbour search takes numbers only)."""
+    context, _ = _table_context(categorical=True)
+    with pytest.raises(StrategyDeclined, match="categorical columns"):
+        build(name, context)
