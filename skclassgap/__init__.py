@@ -6,6 +6,9 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
   macro F1, prediction bias and their scorers.
 - :mod:`skclassgap.under_sampling`: random under-sampling and the cleaning
   samplers (Tomek links, edited nearest neighbours, ...).
+- :mod:`skclassgap.ensemble`: balanced bagging, random forest, EasyEnsemble,
+  RUSBoost and self-paced ensembles, with probabilities under the original
+  prior on request.
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
@@ -19,6 +22,7 @@ _SUBMODULES = [
     "compose",
     "cost_sensitive",
     "datasets",
+    "ensemble",
     "metrics",
     "over_sampling",
     "plotting",
