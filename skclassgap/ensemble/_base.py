@@ -271,11 +271,26 @@ def normalise_rows(total, fallback):
     return total
 
 
+# Members' predictions are summed in this many fixed blocks (whatever
+# ``n_jobs``), so that the floating-point sum does not depend on the workers.
+PREDICTION_BLOCKS = 16
+
+
 def chunks(n_items, n_jobs):
     """Split ``range(n_items)`` into at most ``effective_n_jobs(n_jobs)``
     contiguous slices of near-equal size."""
-    n_chunks = max(1, min(effective_n_jobs(n_jobs), n_items))
-    bounds = np.linspace(0, n_items, n_chunks + 1).round().astype(int)
+    return _slices(n_items, effective_n_jobs(n_jobs))
+
+
+def prediction_blocks(n_items):
+    """Split ``range(n_items)`` into at most :data:`PREDICTION_BLOCKS`
+    contiguous slices, the same for any ``n_jobs``."""
+    return _slices(n_items, PREDICTION_BLOCKS)
+
+
+def _slices(n_items, n_parts):
+    n_parts = max(1, min(n_parts, n_items))
+    bounds = np.linspace(0, n_items, n_parts + 1).round().astype(int)
     return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
 
 
@@ -384,7 +399,7 @@ class BalancedEnsembleMixin(ClassifierMixin, BaseEstimator):
             return total
 
         n_jobs = getattr(self, "n_jobs", None)
-        total = sum(run_batches(batch, chunks(len(views), n_jobs), n_jobs))
+        total = sum(run_batches(batch, prediction_blocks(len(views)), n_jobs))
         if original:
             return normalise_rows(total, self.original_prior_)
         return total / len(views)
