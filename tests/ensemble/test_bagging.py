@@ -313,6 +313,7 @@ def test_balanced_bagging_grid_search_over_member_and_prior():
     assert len(grid.cv_results_["params"]) == 8
 
 
+@pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
 def test_balanced_bagging_feature_importances_and_oob():
     """Check that the members' importances are averaged on their columns,
     and that the out-of-bag score is that of the rows each member did not draw."""
