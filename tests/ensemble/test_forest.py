@@ -50,11 +50,13 @@ def test_forest_tree_counts_match_imblearn(params):
         assert np.bincount(y[kept_ours], minlength=3).tolist() == (
             np.bincount(y[kept_theirs], minlength=3).tolist()
         )
-        assert ours.estimators_[m].tree_.weighted_n_node_samples[0] == (
-            theirs.estimators_[m].tree_.weighted_n_node_samples[0]
-        )
-        assert len(ours.estimators_samples_[m]) == (
+        assert (
             ours.estimators_[m].tree_.weighted_n_node_samples[0]
+            == (theirs.estimators_[m].tree_.weighted_n_node_samples[0])
+        )
+        assert (
+            len(ours.estimators_samples_[m])
+            == (ours.estimators_[m].tree_.weighted_n_node_samples[0])
         )
 
 
@@ -72,9 +74,7 @@ def test_forest_original_prior_follows_formula():
     expected = mean * clf.original_prior_ * 3
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(clf.predict_proba(X), expected)
-    np.testing.assert_allclose(
-        clf.set_params(proba_prior="fit").predict_proba(X), mean
-    )
+    np.testing.assert_allclose(clf.set_params(proba_prior="fit").predict_proba(X), mean)
 
 
 def test_forest_original_prior_calibrates_mean():
@@ -106,9 +106,7 @@ def test_forest_weights_and_class_weight_reach_trees():
         np.testing.assert_allclose(
             prior, np.bincount(y[kept], weights=total, minlength=3) / total.sum()
         )
-    np.testing.assert_allclose(
-        clf.original_prior_, np.bincount(y, weights=w) / w.sum()
-    )
+    np.testing.assert_allclose(clf.original_prior_, np.bincount(y, weights=w) / w.sum())
 
 
 def test_forest_balanced_subsample_weights_each_tree_sample():

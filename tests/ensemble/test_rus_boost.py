@@ -67,10 +67,13 @@ def test_rus_boost_follows_samme(n_classes):
     np.testing.assert_allclose(
         clf.estimator_weights_, 0.7 * (np.log((1 - errors) / errors) + np.log(K - 1))
     )
-    total = sum(
-        w * np.where(est.predict(X)[:, None] == clf.classes_, 1.0, -1.0 / (K - 1))
-        for est, w in zip(clf.estimators_, clf.estimator_weights_, strict=True)
-    ) / clf.estimator_weights_.sum()
+    total = (
+        sum(
+            w * np.where(est.predict(X)[:, None] == clf.classes_, 1.0, -1.0 / (K - 1))
+            for est, w in zip(clf.estimators_, clf.estimator_weights_, strict=True)
+        )
+        / clf.estimator_weights_.sum()
+    )
     if K == 2:
         decision = total[:, 1] - total[:, 0]
         logits = np.column_stack([-decision, decision]) / 2
@@ -128,9 +131,7 @@ def test_rus_boost_original_prior_is_one_bayes_shift():
         clf.predict_proba(X),
         shift_proba(fit_proba, clf.train_prior_, clf.original_prior_),
     )
-    np.testing.assert_allclose(
-        clf.original_prior_, np.bincount(y, weights=w) / w.sum()
-    )
+    np.testing.assert_allclose(clf.original_prior_, np.bincount(y, weights=w) / w.sum())
 
 
 def test_rus_boost_same_output_for_same_seed_and_routing():
