@@ -46,6 +46,7 @@ from skclassgap.ensemble._base import (
 )
 from skclassgap.ensemble._docs import fill_doc
 from skclassgap.under_sampling import RandomUnderSampler
+from skclassgap.under_sampling._base import ClassLayout
 from skclassgap.utils._meta import fit_router, inner_tags
 from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
@@ -77,6 +78,10 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
     the rows equal :class:`sklearn.ensemble.BaggingClassifier`'s for the same
     seed), resample the drawn rows with the sampler, fit the estimator.
     """
+
+    # Whether the sampler is always skclassgap's RandomUnderSampler, so that
+    # members drawing every row share one class layout (see ``under_sample``).
+    _reuse_class_layout = False
 
     def _draws(self):
         raise NotImplementedError
@@ -212,6 +217,9 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
         seeds = member_seeds(self.random_state, self.n_estimators)[n_fitted:]
         feature_subset = draws.bootstrap_features or max_features != self.n_features_in_
         every_row = not draws.bootstrap and max_samples == n_samples
+        layout = None
+        if self._reuse_class_layout and every_row and not sampler_params:
+            layout = ClassLayout.of(y)
         est_keys = set(per_sample_keys(est_params, n_samples))
         sampler_keys = set(per_sample_keys(sampler_params, n_samples))
 
@@ -246,6 +254,7 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
                     sample_weight=None if sw is None else sw[rows],
                     fit_params=est_m,
                     sampler_params=sampler_m,
+                    layout=layout,
                 )
                 out.append((member, features, prior))
                 if self.verbose > 1:

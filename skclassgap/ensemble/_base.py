@@ -156,6 +156,20 @@ def check_two_classes(y, index, owner, what):
         )
 
 
+def under_sample(sampler, X, y, layout):
+    """Rows a skclassgap under-sampler keeps, from a class layout computed once.
+
+    The sampler's own draw (``_strategy`` and ``_select``, the contract of
+    :mod:`skclassgap.under_sampling._base`) on the full data, without
+    validating ``X`` and ``y`` and counting the classes again for each
+    member; sets ``sampling_strategy_`` and ``sample_indices_`` as
+    ``fit_resample`` does, which gives the same rows.
+    """
+    sampler.sampling_strategy_ = sampler._strategy(y, layout)
+    sampler.sample_indices_ = np.asarray(sampler._select(X, layout), dtype=np.int64)
+    return sampler.sample_indices_
+
+
 def fit_member(
     index,
     owner,
@@ -169,6 +183,7 @@ def fit_member(
     fit_params=None,
     sampler_params=None,
     extra_weight=None,
+    layout=None,
 ):
     """Resample a member's rows, carry the weights, fit its estimator.
 
@@ -191,6 +206,9 @@ def fit_member(
     extra_weight : callable or None
         ``extra_weight(y_resampled)`` returns per-row factors multiplied
         into the carried weights (class weights of a forest).
+    layout : ClassLayout or None
+        The class layout of ``y`` when ``sampler`` is a skclassgap
+        under-sampler run on every row (see :func:`under_sample`).
 
     Returns
     -------
@@ -200,7 +218,11 @@ def fit_member(
     """
     n_samples = _num_samples(X)
     try:
-        X_res, y_res = sampler.fit_resample(X, y, **(sampler_params or {}))[:2]
+        if layout is None:
+            X_res, y_res = sampler.fit_resample(X, y, **(sampler_params or {}))[:2]
+        else:
+            rows = under_sample(sampler, X, y, layout)
+            X_res, y_res = _safe_indexing(X, rows), y[rows]
     except ValueError as exc:
         counts = _counts_text(y)
         smallest = min(counts, key=counts.get)

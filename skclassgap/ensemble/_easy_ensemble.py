@@ -103,6 +103,8 @@ class EasyEnsembleClassifier(BaseBalancedBagging):
     (array([0.5, 0.5]), array([0.898, 0.102]))
     """
 
+    _reuse_class_layout = True
+
     _parameter_constraints: dict = {
         "n_estimators": [Interval(numbers.Integral, 1, None, closed="left")],
         "estimator": [HasMethods(["fit", "predict"]), None],

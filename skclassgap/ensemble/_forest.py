@@ -28,6 +28,7 @@ from skclassgap.ensemble._base import (
 )
 from skclassgap.ensemble._docs import fill_doc
 from skclassgap.under_sampling import RandomUnderSampler
+from skclassgap.under_sampling._base import ClassLayout
 from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
 
@@ -367,6 +368,7 @@ class BalancedRandomForestClassifier(BalancedEnsembleMixin):
             return self
         seeds = member_seeds(self.random_state, self.n_estimators)[n_fitted:]
         code_classes = np.arange(classes.shape[0])
+        layout = ClassLayout.of(codes)
         name = type(self).__name__
 
         def fit_batch(part):
@@ -384,6 +386,7 @@ class BalancedRandomForestClassifier(BalancedEnsembleMixin):
                     code_classes,
                     sample_weight=sw,
                     extra_weight=self._tree_weights(tree),
+                    layout=layout,
                 )
                 out.append((tree, sampler, prior))
             return out

@@ -33,6 +33,7 @@ from skclassgap.ensemble._base import (
 )
 from skclassgap.ensemble._docs import fill_doc
 from skclassgap.under_sampling import RandomUnderSampler
+from skclassgap.under_sampling._base import ClassLayout
 from skclassgap.utils._meta import checked_input, fit_router, inner_tags
 from skclassgap.utils._priors import class_prior, shift_log_proba
 from skclassgap.utils._validation import check_sample_weight
@@ -269,6 +270,7 @@ class RUSBoostClassifier(ClassifierMixin, BaseEstimator):
         weights = np.ones(n_samples) if user_sw is None else user_sw.copy()
         weights /= weights.sum()
         seeds = member_seeds(self.random_state, self.n_estimators)
+        layout = ClassLayout.of(y)
         members, alphas, errors, priors = [], [], [], []
         name = type(self).__name__
         with threadpool_limits(limits=1):
@@ -285,6 +287,7 @@ class RUSBoostClassifier(ClassifierMixin, BaseEstimator):
                     classes,
                     sample_weight=weights,
                     fit_params=est_params,
+                    layout=layout,
                 )
                 kept = sampler.sample_indices_
                 prior = class_prior(
