@@ -27,10 +27,8 @@ from skclassgap._compat import (
 from skclassgap.ensemble._base import (
     UNDER_SAMPLING_STRINGS,
     BalancedEnsembleMixin,
-    _columns,
     check_classes,
     check_proba_prior,
-    check_two_classes,
     check_weights_accepted,
     chunks,
     draw_rows,
@@ -42,14 +40,19 @@ from skclassgap.ensemble._base import (
     per_sample_keys,
     run_batches,
     seed_member,
+    take_columns,
     warm_start_count,
 )
 from skclassgap.ensemble._docs import fill_doc
 from skclassgap.under_sampling import RandomUnderSampler
 from skclassgap.under_sampling._base import ClassLayout
+from skclassgap.under_sampling._strategy import py_label
 from skclassgap.utils._meta import fit_router, inner_tags
 from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
+
+# Draws of a member's rows after the first when they hold a single class.
+MAX_REDRAWS = 10
 
 
 class Draws(NamedTuple):
@@ -95,17 +98,28 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
     def _check_sampler_params(self):
         """Raise when parameters that only the default sampler reads are set."""
 
-    def _draw(self, seed):
-        """(features, rows) of the member seeded ``seed``."""
+    def _draw(self, seed, y=None, redraws=0):
+        """``(features, rows, redraws)`` of the member seeded ``seed``.
+
+        The features, then the rows, from ``RandomState(seed)``. With ``y``,
+        rows holding a single class are drawn again from the same stream,
+        at most :data:`MAX_REDRAWS` times (``redraws`` counts them; ``rows``
+        is then the last draw, single-class if all were); without ``y``,
+        ``redraws`` redraws are replayed.
+        """
         draws = self._draws()
         rs = np.random.RandomState(seed)
         features = draw_rows(
             rs, draws.bootstrap_features, self.n_features_in_, self._max_features
         )
         if not draws.bootstrap and self._max_samples == self._n_samples:
-            return features, np.arange(self._n_samples)
-        rows = draw_rows(rs, draws.bootstrap, self._n_samples, self._max_samples)
-        return features, rows
+            return features, np.arange(self._n_samples), 0
+        count = MAX_REDRAWS if y is not None else redraws
+        for redraw in range(count + 1):
+            rows = draw_rows(rs, draws.bootstrap, self._n_samples, self._max_samples)
+            if y is not None and (y[rows] != y[rows[0]]).any():
+                return features, rows, redraw
+        return features, rows, count
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -205,6 +219,7 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
             self.estimators_, self.estimators_features_ = [], []
             self.train_priors_ = np.zeros((0, classes.shape[0]))
             self._seeds = np.zeros(0, dtype=np.int64)
+            self._redraws = np.zeros(0, dtype=np.int64)
         n_fitted = len(self.estimators_)
         n_more = warm_start_count(self, n_fitted)
         self.classes_ = classes
@@ -229,12 +244,19 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
                 index = n_fitted + j
                 member = clone(self.estimator_)
                 seed_member(seeds[j], member)
-                features, rows = self._draw(seeds[j])
+                features, rows, redraws = self._draw(seeds[j], y)
+                y_m = y[rows]
+                if not (y_m != y_m[0]).any():
+                    raise ValueError(
+                        f"{name}: the rows drawn for member {index} held a single "
+                        f"class in each of {MAX_REDRAWS + 1} draws (the last: "
+                        f"class {py_label(y_m[0])!r}, {len(rows)} rows); a balanced "
+                        "member needs at least two classes. Draw more rows per "
+                        "member (max_samples) or use bootstrap=False."
+                    )
                 X_m = X if every_row else _safe_indexing(X, rows)
                 if feature_subset:
-                    X_m = _columns(X_m, features)
-                y_m = y[rows]
-                check_two_classes(y_m, index, name, "drawn rows")
+                    X_m = take_columns(X_m, features)
                 est_m = {
                     k: (_safe_indexing(v, rows) if k in est_keys else v)
                     for k, v in est_params.items()
@@ -256,7 +278,7 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
                     sampler_params=sampler_m,
                     layout=layout,
                 )
-                out.append((member, features, prior))
+                out.append((member, features, prior, redraws))
                 if self.verbose > 1:
                     print(f"Built member {index + 1} of {self.n_estimators}.")
             return out
@@ -264,12 +286,15 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
         results = run_batches(
             fit_batch, chunks(n_more, self.n_jobs), self.n_jobs, self.verbose
         )
+        redrawn = []
         for batch in results:
-            for member, features, prior in batch:
+            for member, features, prior, redraws in batch:
                 self.estimators_.append(member)
                 self.estimators_features_.append(features)
                 self.train_priors_ = np.vstack([self.train_priors_, prior])
+                redrawn.append(redraws)
         self._seeds = np.r_[self._seeds, seeds]
+        self._redraws = np.r_[self._redraws, redrawn].astype(np.int64)
         if draws.oob_score:
             self._set_oob_score(X, y)
         return self
@@ -290,7 +315,7 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
             mask[rows] = False
             if not mask.any():
                 continue
-            X_m = _columns(_safe_indexing(X, np.flatnonzero(mask)), features)
+            X_m = take_columns(_safe_indexing(X, np.flatnonzero(mask)), features)
             columns = self._member_columns(member)
             total[mask] += member_proba(member, X_m, columns, classes.shape[0])
             counts[mask] += 1
@@ -303,11 +328,15 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
     def estimators_samples_(self):
         """Rows drawn for each member, before its sampler (int arrays).
 
-        Regenerated from the members' seeds at each access (not stored).
-        The member's sampler then resampled ``X[rows]``.
+        Regenerated from the members' seeds (and the number of redraws of a
+        single-class draw) at each access, not stored. The member's sampler
+        then resampled ``X[rows]``.
         """
         check_is_fitted(self)
-        return [self._draw(seed)[1] for seed in self._seeds]
+        return [
+            self._draw(seed, redraws=redraws)[1]
+            for seed, redraws in zip(self._seeds, self._redraws, strict=True)
+        ]
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
@@ -328,7 +357,7 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
         classes = np.asarray(self.classes_)
         total = 0.0
         for member, features in self._member_views():
-            scores = np.asarray(member.decision_function(_columns(X, features)))
+            scores = np.asarray(member.decision_function(take_columns(X, features)))
             if classes.shape[0] > 2:
                 columns = np.searchsorted(classes, member.classes_)
                 full = np.zeros((scores.shape[0], classes.shape[0]))

@@ -55,6 +55,7 @@ from threadpoolctl import threadpool_limits
 
 from skclassgap._compat import _num_samples, _safe_indexing
 from skclassgap.compose._resampled import resampled_source_rows, resampled_weights
+from skclassgap.under_sampling._strategy import py_label
 from skclassgap.utils._meta import checked_input
 from skclassgap.utils._priors import class_prior, log_prior_ratio
 
@@ -128,11 +129,7 @@ def check_weights_accepted(estimator, sample_weight, owner):
 
 def _counts_text(y):
     labels, counts = np.unique(y, return_counts=True)
-    return {_py(label): int(n) for label, n in zip(labels, counts, strict=True)}
-
-
-def _py(label):
-    return label.item() if isinstance(label, np.generic) else label
+    return {py_label(label): int(n) for label, n in zip(labels, counts, strict=True)}
 
 
 def check_classes(classes, owner):
@@ -140,19 +137,7 @@ def check_classes(classes, owner):
     if classes.shape[0] < 2:
         raise ValueError(
             f"{owner} balances classes and needs at least 2 classes in y; got 1 "
-            f"class ({_py(classes[0])!r})."
-        )
-
-
-def check_two_classes(y, index, owner, what):
-    """Refuse a member's sample that holds a single class."""
-    labels, counts = np.unique(y, return_counts=True)
-    if labels.shape[0] < 2:
-        raise ValueError(
-            f"{owner}: the {what} of member {index} holds only class "
-            f"{_py(labels[0])!r} ({int(counts[0])} rows); a balanced member needs "
-            "at least two classes. Draw more rows per member (max_samples) or use "
-            "bootstrap=False."
+            f"class ({py_label(classes[0])!r})."
         )
 
 
@@ -320,8 +305,8 @@ def run_batches(func, batches, n_jobs, verbose=0):
     """``[func(batch) for batch in batches]``, in parallel over joblib workers,
     each batch with one BLAS/OpenMP thread; results in batch order."""
     with threadpool_limits(limits=1):
-        if len(batches) == 1:
-            return [_one_thread(func, batches[0])]
+        if len(batches) == 1 or effective_n_jobs(n_jobs) == 1:
+            return [func(batch) for batch in batches]
         return Parallel(n_jobs=n_jobs, prefer="threads", verbose=verbose)(
             delayed(_one_thread)(func, batch) for batch in batches
         )
@@ -412,7 +397,7 @@ class BalancedEnsembleMixin(ClassifierMixin, BaseEstimator):
             total = np.zeros((_num_samples(X), n_classes))
             for m in range(part.start, part.stop):
                 estimator, features = views[m]
-                X_m = X if features is None else _columns(X, features)
+                X_m = X if features is None else take_columns(X, features)
                 ratio = None
                 if original:
                     ratio = prior_ratio(self.train_priors_[m], self.original_prior_)
@@ -481,7 +466,7 @@ class BalancedEnsembleMixin(ClassifierMixin, BaseEstimator):
             return np.log(self.predict_proba(X))
 
 
-def _columns(X, features):
+def take_columns(X, features):
     if hasattr(X, "iloc"):
         return X.iloc[:, features]
     return X[:, features]

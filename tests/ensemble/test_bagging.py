@@ -365,10 +365,11 @@ def _few_minority():
             r"member \d+ cannot resample .* smallest class, 1, has \d rows",
         ),
         (
-            BalancedBaggingClassifier(max_samples=3, random_state=0),
+            BalancedBaggingClassifier(max_samples=1, random_state=0),
             {},
             ValueError,
-            "drawn rows of member 0 holds only class 0 .3 rows.",
+            r"rows drawn for member 0 held a single class in each of 11 draws "
+            r"\(the last: class 0, 1 rows\)",
         ),
         (
             BalancedBaggingClassifier(Perceptron(), proba_prior="original"),
@@ -433,6 +434,32 @@ def test_balanced_bagging_bad_input(estimator, fit_kwargs, error, message):
     X, y = _few_minority()
     with pytest.raises(error, match=message):
         estimator.fit(X, y, **fit_kwargs)
+
+
+def test_balanced_bagging_redraws_single_class_rows():
+    """Check that a member whose first draw holds one class draws again from
+    its seed's stream, that estimators_samples_ replays the redraw, and that
+    the other members keep scikit-learn's first draw."""
+    X, y = _few_minority()
+    clf = BalancedBaggingClassifier(
+        _Recorder(), n_estimators=20, max_samples=20, random_state=0
+    ).fit(X, y)
+    seeds = np.random.RandomState(0).randint(np.iinfo(np.int32).max, size=20)
+    redrawn = 0
+    for seed, member, drawn in zip(
+        seeds, clf.estimators_, clf.estimators_samples_, strict=True
+    ):
+        # Every feature in order draws nothing; then the rows.
+        first = np.random.RandomState(seed).randint(0, 100, 20)
+        assert len(np.unique(y[drawn])) == 2
+        np.testing.assert_array_equal(
+            member[-1].seen_[0], X[drawn][member[0].sample_indices_]
+        )
+        if len(np.unique(y[first])) == 2:
+            np.testing.assert_array_equal(drawn, first)
+        else:
+            redrawn += 1
+    assert redrawn > 0
 
 
 def test_balanced_bagging_single_class_is_refused():
