@@ -477,3 +477,20 @@ def test_balanced_bagging_warm_start_cannot_shrink():
         clf.fit(X, y)
     with pytest.raises(ValueError, match="n_estimators=2 must be larger or equal"):
         clf.set_params(n_estimators=2).fit(X, y)
+
+
+def test_easy_ensemble_grid_search_over_members():
+    """Check that GridSearchCV tunes EasyEnsemble's members and prior."""
+    X, y = _data(n=600, weights=(0.9,))
+    grid = GridSearchCV(
+        EasyEnsembleClassifier(n_estimators=3, random_state=0),
+        {
+            "estimator": [LogisticRegression(), DecisionTreeClassifier(max_depth=2)],
+            "replacement": [False, True],
+            "proba_prior": ["fit", "original"],
+        },
+        scoring="neg_log_loss",
+        cv=3,
+    ).fit(X, y)
+    assert grid.best_params_["proba_prior"] == "original"
+    assert len(grid.cv_results_["params"]) == 8

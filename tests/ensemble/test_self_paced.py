@@ -6,6 +6,7 @@ import pytest
 import sklearn
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
@@ -224,3 +225,21 @@ def test_self_paced_bad_input(estimator, fit_kwargs, message):
     X, y = _data(n=600)
     with pytest.raises(ValueError, match=message):
         estimator.fit(X, y, **fit_kwargs)
+
+
+def test_self_paced_grid_search_over_bins_and_prior():
+    """Check that GridSearchCV tunes the bins and hardness, and that the Brier
+    score picks probabilities under the original prior."""
+    X, y = _data(n=900, weights=(0.93,))
+    grid = GridSearchCV(
+        SelfPacedEnsembleClassifier(n_estimators=5, random_state=0),
+        {
+            "k_bins": [2, 5],
+            "hardness": ["absolute", "squared"],
+            "proba_prior": ["fit", "original"],
+        },
+        scoring="neg_brier_score",
+        cv=3,
+    ).fit(X, y)
+    assert grid.best_params_["proba_prior"] == "original"
+    assert len(grid.cv_results_["params"]) == 8
