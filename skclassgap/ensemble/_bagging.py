@@ -7,7 +7,6 @@ import numpy as np
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -156,7 +155,9 @@ class BaseBalancedBagging(BalancedEnsembleMixin):
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=not get_tags(self).input_tags.allow_nan,
+            # Missing values are the inner objects' call (an imputer in a
+            # pipeline takes them while the pipeline's tags say otherwise).
+            ensure_all_finite=False,
         )
         check_classification_targets(y)
         X = X if hasattr(X, "columns") else X_checked

@@ -50,13 +50,12 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 from threadpoolctl import threadpool_limits
 
 from skclassgap._compat import _num_samples, _safe_indexing
 from skclassgap.compose._resampled import resampled_source_rows, resampled_weights
 from skclassgap.under_sampling._strategy import py_label
-from skclassgap.utils._meta import checked_input
 from skclassgap.utils._priors import class_prior, log_prior_ratio
 
 MAX_INT = np.iinfo(np.int32).max
@@ -377,8 +376,7 @@ class BalancedEnsembleMixin(ClassifierMixin, BaseEstimator):
         return iter(self.estimators_)
 
     def _predict_input(self, X):
-        check_is_fitted(self)
-        return checked_input(self, X, reset=False)
+        return predict_input(self, X)
 
     def _member_views(self):
         return [(estimator, None) for estimator in self.estimators_]
@@ -464,6 +462,22 @@ class BalancedEnsembleMixin(ClassifierMixin, BaseEstimator):
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
+
+
+def predict_input(ensemble, X):
+    """``X`` checked for prediction (fitted, feature count and names); a
+    DataFrame is returned as given. Missing and infinite values are left to
+    the members, which accept or refuse them (as in ``fit``)."""
+    check_is_fitted(ensemble)
+    X_checked = validate_data(
+        ensemble,
+        X,
+        reset=False,
+        accept_sparse=["csr", "csc"],
+        dtype=None,
+        ensure_all_finite=False,
+    )
+    return X if hasattr(X, "columns") else X_checked
 
 
 def take_columns(X, features):

@@ -9,7 +9,6 @@ from imblearn.pipeline import make_pipeline
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -29,12 +28,13 @@ from skclassgap.ensemble._base import (
     check_weights_accepted,
     fit_member,
     member_seeds,
+    predict_input,
     seed_member,
 )
 from skclassgap.ensemble._docs import fill_doc
 from skclassgap.under_sampling import RandomUnderSampler
 from skclassgap.under_sampling._base import ClassLayout
-from skclassgap.utils._meta import checked_input, fit_router, inner_tags
+from skclassgap.utils._meta import fit_router, inner_tags
 from skclassgap.utils._priors import class_prior, shift_log_proba
 from skclassgap.utils._validation import check_sample_weight
 
@@ -243,7 +243,9 @@ class RUSBoostClassifier(ClassifierMixin, BaseEstimator):
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=not get_tags(self).input_tags.allow_nan,
+            # Missing values are the inner objects' call (an imputer in a
+            # pipeline takes them while the pipeline's tags say otherwise).
+            ensure_all_finite=False,
         )
         check_classification_targets(y)
         X = X if hasattr(X, "columns") else X_checked
@@ -345,8 +347,7 @@ class RUSBoostClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _check_X(self, X):
-        check_is_fitted(self)
-        return checked_input(self, X, reset=False)
+        return predict_input(self, X)
 
     def _votes(self, X):
         """Per learner, its weighted SAMME coding of its predictions."""

@@ -47,7 +47,6 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -353,7 +352,9 @@ class SelfPacedEnsembleClassifier(BalancedEnsembleMixin):
             y,
             accept_sparse=["csr", "csc"],
             dtype=None,
-            ensure_all_finite=not get_tags(self).input_tags.allow_nan,
+            # Missing values are the inner objects' call (an imputer in a
+            # pipeline takes them while the pipeline's tags say otherwise).
+            ensure_all_finite=False,
         )
         check_classification_targets(y)
         X = X if hasattr(X, "columns") else X_checked

@@ -494,3 +494,22 @@ def test_easy_ensemble_grid_search_over_members():
     ).fit(X, y)
     assert grid.best_params_["proba_prior"] == "original"
     assert len(grid.cv_results_["params"]) == 8
+
+
+@pytest.mark.parametrize(
+    "cls", [BalancedBaggingClassifier, EasyEnsembleClassifier], ids=lambda c: c.__name__
+)
+def test_balanced_bagging_leaves_missing_values_to_members(cls):
+    """Check that NaN reaches members whose pipeline imputes it (the
+    pipeline's tags say it refuses NaN), and that a member refusing NaN
+    raises its own error."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    X, y = _data()
+    X[::5, 1] = np.nan
+    imputing = make_pipeline(SimpleImputer(), LogisticRegression())
+    clf = cls(estimator=imputing, n_estimators=3, random_state=0).fit(X, y)
+    assert np.isfinite(clf.predict_proba(X)).all()
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        cls(estimator=LogisticRegression(), n_estimators=3).fit(X, y)
