@@ -217,8 +217,7 @@ def _smote_then_clean(context, cleaner_name):
     return _resampled(
         context,
         sampler,
-        f"SMOTE k_neighbors={k}, then {what}; probabilities under the original "
-        "prior",
+        f"SMOTE k_neighbors={k}, then {what}; probabilities under the original prior",
         proba_prior="original",
     )
 
