@@ -11,7 +11,11 @@ from skclassgap.cli._options import level
 from skclassgap.cli.audit._defaults import DEFAULT_CONFIDENCE, MAX_REPEATS, REPEAT_ROWS
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli.audit._models import MODELS
-from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES, STRATEGIES
+from skclassgap.cli.audit._strategies import (
+    ALL_STRATEGIES,
+    DEFAULT_STRATEGIES,
+    STRATEGIES,
+)
 
 
 def positive_int(text):
@@ -125,8 +129,12 @@ def _add_model_options(audit):
         nargs="+",
         metavar="NAME",
         default=None,
-        help="mitigations to compare, space- or comma-separated, or 'all' or 'none' "
-        f"(default: all: {', '.join(DEFAULT_STRATEGIES)})",
+        help="mitigations to compare, space- or comma-separated, or 'all' (every "
+        "one) or 'none' (default: every one but "
+        f"{', '.join(n for n in ALL_STRATEGIES if n not in DEFAULT_STRATEGIES)}"
+        "; wraps --model: class weights, resampling, bagging and boosting, "
+        "thresholds and offsets; replaces it: easy_ensemble, "
+        "balanced_random_forest, self_paced_ensemble)",
     )
 
 

@@ -279,7 +279,8 @@ def test_audit_unknown_drop_column_is_one_line_and_writes_nothing(tmp_path):
 def test_audit_hgb_on_penguins(tmp_path):
     """Check that --model hgb runs every strategy on penguins with one thread per
     fit, as the JSON records; cost_sensitive, whose minimum-risk decision is the
-    prior correction, is merged into logit_adjustment."""
+    prior correction, is merged into logit_adjustment; the cleaning strategies,
+    which measure distances, decline the categorical columns."""
     status, stdout, stderr, report, _ = audit(
         str(DATA / "penguins.csv"),
         "--target",
@@ -292,7 +293,12 @@ def test_audit_hgb_on_penguins(tmp_path):
     assert report["model"]["name"] == "hgb"
     assert report["execution"] == {"n_jobs": 1, "threads_per_fit": 1}
     statuses = {n: o["status"] for n, o in report["strategies"].items()}
-    assert statuses == {**dict.fromkeys(statuses, "ok"), "cost_sensitive": "merged"}
+    assert statuses == {
+        **dict.fromkeys(statuses, "ok"),
+        "cost_sensitive": "merged",
+        "smote_enn": "declined",
+        "smote_tomek": "declined",
+    }
     assert report["strategies"]["cost_sensitive"]["same_as"] == "logit_adjustment"
 
 

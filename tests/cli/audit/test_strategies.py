@@ -15,6 +15,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from skclassgap.cli.audit._clean import clean_table
 from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
 from skclassgap.cli.audit._strategies import (
+    ALL_STRATEGIES,
     DEFAULT_STRATEGIES,
     STRATEGIES,
     Context,
@@ -48,12 +49,19 @@ def test_strategies_registry_lists_the_issue_families():
         "random_undersampling",
         "smote_enn",
         "smote_tomek",
+        "balanced_bagging",
+        "easy_ensemble",
+        "balanced_random_forest",
+        "rus_boost",
+        "self_paced_ensemble",
         "threshold",
         "logit_adjustment",
         "cost_sensitive",
         "spectral_balancing",
     ]
-    assert DEFAULT_STRATEGIES == list(STRATEGIES)[1:]
+    assert ALL_STRATEGIES == list(STRATEGIES)[1:]
+    opt_in = {"easy_ensemble", "rus_boost"}
+    assert DEFAULT_STRATEGIES == [n for n in ALL_STRATEGIES if n not in opt_in]
 
 
 @pytest.mark.parametrize(
@@ -129,6 +137,36 @@ def test_class_weight_declined_for_knn():
         build("class_weight", _context(KNeighborsClassifier()))
 
 
+def test_rus_boost_declined_for_knn():
+    """Check that boosting is declined for a model that takes no sample_weight."""
+    with pytest.raises(StrategyDeclined, match="takes no sample_weight"):
+        build("rus_boost", _context(KNeighborsClassifier()))
+
+
+@pytest.mark.parametrize(
+    "name, wraps",
+    [
+        ("balanced_bagging", True),
+        ("rus_boost", True),
+        ("easy_ensemble", False),
+        ("balanced_random_forest", False),
+        ("self_paced_ensemble", False),
+    ],
+)
+def test_ensemble_strategies_wrap_or_replace_the_model(name, wraps):
+    """Check that bagging and boosting wrap --model (its clone is inside the
+    ensemble) while the tree ensembles replace it, as --help says."""
+    model = LogisticRegression(C=0.123)
+    built = build(name, _context(model))
+    ensemble = built.estimator.steps[-1][1]
+    inner = getattr(ensemble, "estimator", None)
+    if isinstance(inner, Pipeline):
+        inner = inner.steps[-1][1]
+    found = isinstance(inner, LogisticRegression) and inner.C == 0.123
+    assert found == wraps
+    assert ("wraps the model" in built.note) == wraps
+
+
 @pytest.mark.parametrize("name", ["smote", "smote_enn", "smote_tomek", "threshold"])
 def test_strategy_declines_single_row_classes(name):
     """Check that resampling and inner CV are declined when a class has one training
@@ -137,7 +175,7 @@ def test_strategy_declines_single_row_classes(name):
         build(name, _context(LogisticRegression(), min_train_class=1))
 
 
-@pytest.mark.parametrize("name", DEFAULT_STRATEGIES)
+@pytest.mark.parametrize("name", ALL_STRATEGIES)
 def test_strategy_builds_a_pipeline_that_fits(name):
     """Check that every strategy builds, fits and predicts iris well."""
     built = build(name, _context(LogisticRegression(max_iter=500)))
