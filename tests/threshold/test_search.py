@@ -13,6 +13,7 @@ from skclassgap._kernels.threshold import (
 from skclassgap.metrics import get_scorer_names
 from skclassgap.metrics._scorer import label_metric
 from skclassgap.threshold._search import (
+    MAX_ROUNDS,
     CountObjective,
     LabelObjective,
     _sweep_class,
@@ -21,6 +22,7 @@ from skclassgap.threshold._search import (
     binary_search,
     binary_sweep,
     evaluate_offsets,
+    key_improves,
     offset_search,
 )
 from tests.naive import (
@@ -95,6 +97,32 @@ def test_binary_sweep_matches_brute_force(name):
         assert found.max() == pytest.approx(expected, abs=1e-12)
         reached = func(y, (scores >= counts.thresholds([chosen])[0]).astype(int))
         assert reached == pytest.approx(expected, abs=1e-12)
+
+
+# Scores whose mid-point with the next float up rounds back down to them: no
+# float lies strictly between the two, so the threshold must be the upper one.
+ADJACENT_LOW = [1.0, -1.0, 0.0, 1e300]
+
+
+@pytest.mark.parametrize("low", ADJACENT_LOW)
+@pytest.mark.parametrize("kind", ["monotone", "every", "callable"])
+def test_binary_search_splits_adjacent_floats(low, kind):
+    """Check that a negative row at ``low`` and a positive row at the next float
+    up are told apart: the best threshold is the upper score itself (a
+    mid-point would round down to ``low`` and predict both rows positive), so
+    ``scores >= threshold`` reproduces y and reaches g-mean 1."""
+    scores = np.array([low, np.nextafter(low, np.inf)])
+    y = np.array([0, 1])
+    if kind == "callable":
+        objective = LabelObjective(_label_func("g_mean"), np.array([0, 1]))
+    else:
+        objective = _count_objective("g_mean", monotone=kind == "monotone")
+    counts, _, values, best = binary_search(scores, y, np.ones(2), objective)
+    threshold = counts.thresholds([best])[0]
+    assert threshold == scores[1]
+    np.testing.assert_array_equal((scores >= threshold).astype(int), y)
+    assert values.max() == 1.0
+    assert np.all(np.diff(counts.thresholds()) > 0)
 
 
 @pytest.mark.kernel
@@ -222,9 +250,57 @@ def test_offset_search_is_coordinatewise_optimal(name):
         assert value >= zero - 1e-12
         reached = func(y, np.argmax(scores + offsets, axis=1))
         assert value == pytest.approx(reached, abs=1e-12)
-        assert n_rounds >= 1
+        assert n_rounds < MAX_ROUNDS
         for k in range(scores.shape[1]):
             assert best_offset_naive(scores, offsets, k, y, func) <= value + 1e-12
+
+
+# Rounds of the ascent on the seeded cases of _multiclass_case(0..9): the last
+# round finds no gain, so one round means "no step at all".
+_ROUNDS = {
+    "g_mean": [2, 3, 2, 2, 2, 2, 2, 2, 2, 2],
+    "worst_class_recall": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+    "balanced_accuracy": [2, 3, 2, 4, 2, 2, 2, 2, 2, 2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ROUNDS))
+def test_offset_search_stops_when_no_step_gains(name):
+    """Check that the ascent ends as soon as a round finds no strict gain: on
+    seeded 4-class cases it runs the few rounds pinned in _ROUNDS (far below
+    MAX_ROUNDS), and restarted from its own end point it runs one round and
+    returns the same offsets and key. A search that counted ties as gains
+    would keep stepping between equal points until MAX_ROUNDS."""
+    objective = _count_objective(name)
+    rounds = []
+    for seed in range(10):
+        scores, y, _ = _multiclass_case(seed)
+        w = np.ones(len(y))
+        offsets, key, n_rounds = offset_search(scores, y, w, objective)
+        rounds.append(n_rounds)
+        again, key_again, n_again = offset_search(scores, y, w, objective, offsets)
+        assert n_again == 1
+        np.testing.assert_array_equal(again, offsets)
+        np.testing.assert_array_equal(key_again, key)
+    assert rounds == _ROUNDS[name]
+
+
+@pytest.mark.parametrize(
+    "new, old, expected",
+    [
+        ([0.5, 0.1, 0.2], [0.5, 0.1, 0.2], False),  # equal keys
+        ([0.5 + 1e-13, 0.1], [0.5, 0.1], False),  # within the tolerance
+        ([0.5 - 1e-13, 0.3], [0.5, 0.1], True),  # tie within _TOL, then larger
+        ([0.5, 0.3], [0.5, 0.1], True),  # tie, then larger
+        ([0.5, 0.0], [0.5, 0.1], False),  # tie, then smaller
+        ([0.6, 0.0], [0.5, 0.1], True),  # larger first entry wins
+        ([0.4, 1.0], [0.5, 0.1], False),  # smaller first entry loses
+    ],
+)
+def test_key_improves_is_strict(new, old, expected):
+    """Check that a rank key improves only when, at the first entry differing
+    by more than _TOL, it is larger: equal keys and ties are no gain."""
+    assert key_improves(np.array(new), np.array(old)) is expected
 
 
 def test_offset_search_callable_matches_count_objective():
@@ -276,9 +352,10 @@ def test_offset_search_leaves_max_min_plateau():
     w = np.ones(len(y))
     objective = _count_objective("worst_class_recall")
     assert evaluate_offsets(scores, np.zeros(3), y, w, objective) == 0.5
-    offsets, key, _ = offset_search(scores, y, w, objective)
+    offsets, key, n_rounds = offset_search(scores, y, w, objective)
     assert key[0] == 1.0
     np.testing.assert_array_equal(np.argmax(scores + offsets, axis=1), y)
+    assert n_rounds == 2  # A and B raised in the first round, none in the second
 
 
 def _twin_outputs(which, scores, y, w, k):
