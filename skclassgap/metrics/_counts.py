@@ -18,8 +18,8 @@ reuse:
    (:func:`sum_code_counts`), and :func:`class_counts_from_codes` turns the
    total into the :class:`ClassCounts` every metric consumes.
 
-Below ``KERNEL_MIN_ROWS`` rows (100,000; the benchmark that chose it is
-quoted where it is defined, in :mod:`skclassgap.utils._labels`) counting
+Below ``KERNEL_MIN_ROWS["labels"]`` rows (100,000; the benchmark that chose
+it is quoted where it is defined, in :mod:`skclassgap._kernels._config`) counting
 uses ``np.bincount`` and never calls a numba kernel, so that the first call
 on small data never waits for a compilation or a cache load. The results
 are identical: integer counts are equal, and weighted sums run in input
@@ -37,13 +37,13 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.confusion import (
     _add_class_counts,
     _add_class_weights,
     _confusion_counts,
     _confusion_weights,
 )
-from skclassgap.utils import _labels
 from skclassgap.utils._dask import any_dask
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
@@ -169,7 +169,7 @@ def _count_codes_numpy(codes_true, codes_pred, n_codes, sample_weight, offset):
 
 def _count_codes(codes_true, codes_pred, n_codes, sample_weight=None, offset=0):
     """:func:`count_codes`, returning None when a code is out of range."""
-    if len(codes_true) < _labels.KERNEL_MIN_ROWS:
+    if len(codes_true) < KERNEL_MIN_ROWS["labels"]:
         return _count_codes_numpy(
             codes_true, codes_pred, n_codes, sample_weight, offset
         )
@@ -361,7 +361,7 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
         p = compact[np.asarray(p, dtype=np.int64) - offset]
         offset, values = 0, values[present]
     k = len(values)
-    if len(t) < _labels.KERNEL_MIN_ROWS:
+    if len(t) < KERNEL_MIN_ROWS["labels"]:
         pairs = (np.asarray(t, dtype=np.int64) - offset) * k + (
             np.asarray(p, dtype=np.int64) - offset
         )
