@@ -267,8 +267,16 @@ def encode_and_count(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
     return enc.values, counts
 
 
+def _kinds(items):
+    """Kinds of label values among ``items``: "string" and/or "number"."""
+    return {"string" if isinstance(v, (str, bytes)) else "number" for v in items}
+
+
 def _label_positions(labels, values):
     """Positions of user ``labels`` in the present ``values`` (-1 when absent)."""
+    # Kinds of the labels as given: np.asarray(["a", 1]) would make "1" a string.
+    given = labels.tolist() if hasattr(labels, "tolist") else labels
+    given_kinds = _kinds(given) if isinstance(given, list | tuple) else set()
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(
@@ -276,6 +284,18 @@ def _label_positions(labels, values):
             f"{labels.tolist()!r}."
         )
     as_list = labels.tolist()
+    if len(given_kinds) > 1:
+        raise ValueError(
+            f"labels mix strings and numbers; got {given!r}. Use the type of the "
+            "labels of y_true and y_pred."
+        )
+    if given_kinds and values.size and given_kinds != _kinds(values.tolist()[:1]):
+        (kind,) = given_kinds
+        raise ValueError(
+            f"labels are {kind}s but y_true and y_pred hold "
+            f"{_kinds(values.tolist()[:1]).pop()}s; got labels={given!r}. Use the "
+            "type of the labels of y_true and y_pred."
+        )
     if len(set(as_list)) != len(as_list):
         raise ValueError(f"labels must not repeat a class; got {as_list!r}.")
     index = {v: i for i, v in enumerate(values.tolist())}

@@ -89,8 +89,11 @@ def per_class_report(
     One pass over the data computes per-class counts (true positives, true
     and predicted counts: memory grows with the number of classes, not its
     square); every column is derived from them. Precision, recall and F1
-    equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
-    including ``zero_division`` and ``labels`` that do not occur.
+    equal scikit-learn's ``precision_recall_fscore_support(average=None)`` on
+    every input both accept, including ``zero_division`` and ``labels`` that
+    do not occur; the inputs refused here and scored there are those of
+    :func:`~skclassgap.metrics.macro_f1_score` (empty, repeated or mistyped
+    ``labels``, negative weights, multilabel indicators).
 
     With ``groups`` (a region, a site, a demographic group, ...), the report
     has one row per (group, class): the rows of group ``g`` are those of
