@@ -4,7 +4,13 @@ import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from skclassgap._compat import _estimator_has
 from skclassgap.utils._priors import shift_log_proba
@@ -66,6 +72,19 @@ def checked_input(meta, X, *, reset):
         ensure_all_finite=not get_tags(meta).input_tags.allow_nan,
     )
     return X if hasattr(X, "columns") else X_checked
+
+
+def checked_targets(y):
+    """``y`` of a meta-estimator's ``fit``, as a 1-d array of class labels.
+
+    NaN and infinity are refused first, in scikit-learn's words ("Input y
+    contains NaN"), before ``type_of_target`` would cast them to integers
+    (a RuntimeWarning); then the targets must be classes, and a column
+    vector is raveled with a ``DataConversionWarning``.
+    """
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    check_classification_targets(y)
+    return column_or_1d(y, warn=True)
 
 
 class ForwardResponsesMixin:
