@@ -277,10 +277,19 @@ if _ALL:
         check(estimator)
 
 
+def _listed(mark):
+    """A parametrize mark whose cases (a generator in imbalanced-learn's
+    parametrize_with_checks, deprecated by pytest) are listed."""
+    names, cases = mark.args
+    return pytest.mark.parametrize(names, list(cases), **mark.kwargs)
+
+
 if _SAMPLERS:
 
-    @imblearn_parametrize_with_checks(
-        _SAMPLERS, expected_failed_checks=_expected_failed_checks
+    @_listed(
+        imblearn_parametrize_with_checks(
+            _SAMPLERS, expected_failed_checks=_expected_failed_checks
+        )
     )
     def test_imblearn_compatible_sampler(estimator, check):
         """Check that every sampler passes imbalanced-learn's checks."""

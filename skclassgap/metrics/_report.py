@@ -156,10 +156,12 @@ def per_class_report(
     a            2          1      1.000     0.5  0.667              0.5       0.0
     b            2          3      0.667     1.0  0.800              1.5       1.0
 
-    The same per region:
+    The same per region (in the south nothing is predicted ``a``: its precision
+    is set to ``zero_division``, without a warning when that is given):
 
     >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"],
-    ...                           groups=["north", "south", "north", "south"])
+    ...                           groups=["north", "south", "north", "south"],
+    ...                           zero_division=0.0)
     >>> print(report[["support", "recall", "fp_share"]].to_string())
                  support  recall  fp_share
     group class
