@@ -78,9 +78,7 @@ def test_per_class_report_agrees_with_sklearn(zero_division):
         np.testing.assert_allclose(ours["f1"], f, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
             ours["support"],
-            s
-            if sw is None
-            else _sklearn_confusion(y_true, y_pred, sw).sum(1),
+            s if sw is None else _sklearn_confusion(y_true, y_pred, sw).sum(1),
             atol=1e-12,
         )
 
