@@ -199,7 +199,7 @@ class LowSpuriosityRefit(
         """
         X = checked_input(self, X, reset=True)
         X, y = indexable(X, y)
-        y = checked_targets(y)
+        y = checked_targets(self, y)
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)

@@ -345,7 +345,7 @@ class ThresholdCalibrator(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        y = checked_targets(y)
+        y = checked_targets(self, y)
         classes, codes = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:
             raise ValueError(

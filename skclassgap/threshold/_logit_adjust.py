@@ -141,7 +141,7 @@ class LogitAdjustedClassifier(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        y = checked_targets(y)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)

@@ -420,7 +420,7 @@ class PriorShiftAdapter(
         """
         _raise_for_params(params, self, "fit")
         X = checked_input(self, X, reset=True)
-        y = checked_targets(y)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)

@@ -74,14 +74,19 @@ def checked_input(meta, X, *, reset):
     return X if hasattr(X, "columns") else X_checked
 
 
-def checked_targets(y):
-    """``y`` of a meta-estimator's ``fit``, as a 1-d array of class labels.
+def checked_targets(meta, y):
+    """``y`` of ``meta.fit``, as a 1-d array of class labels.
 
-    NaN and infinity are refused first, in scikit-learn's words ("Input y
-    contains NaN"), before ``type_of_target`` would cast them to integers
-    (a RuntimeWarning); then the targets must be classes, and a column
-    vector is raveled with a ``DataConversionWarning``.
+    A missing ``y`` and NaN or infinity are refused first, in scikit-learn's
+    words ("requires y to be passed", "Input y contains NaN"), before
+    ``type_of_target`` would cast non-finite values to integers (a
+    RuntimeWarning); then the targets must be classes, and a column vector is
+    raveled with a ``DataConversionWarning``.
     """
+    if y is None:
+        raise ValueError(
+            f"{type(meta).__name__} requires y to be passed, but the target y is None."
+        )
     y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
     check_classification_targets(y)
     return column_or_1d(y, warn=True)
