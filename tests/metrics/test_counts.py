@@ -233,6 +233,7 @@ _NO_COMPILE = """
 """
 
 
+@pytest.mark.slow
 def test_metrics_on_small_inputs_compile_no_kernel(tmp_path):
     """Check that every metric on 1,000 labels of every kind, in a fresh process
     with an empty cache, compiles no numba kernel and writes nothing to the cache."""

@@ -475,6 +475,7 @@ _FIRST_FIT = """
 """
 
 
+@pytest.mark.slow
 def test_threshold_calibrator_small_fit_compiles_no_kernel(tmp_path):
     """Check that in a fresh process with an empty numba cache, fitting on 1,000
     binary rows and 600 multiclass rows compiles no numba kernel at all (NumPy
