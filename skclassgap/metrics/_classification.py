@@ -1,10 +1,11 @@
 """Class gap, worst class, g-mean and macro F1 from one pass of per-class counts."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
 from skclassgap._compat import Interval, Options, StrOptions, validate_params
+from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
 from skclassgap.metrics._counts import (
     class_counts,
     geometric_mean_from_recalls,
@@ -12,6 +13,9 @@ from skclassgap.metrics._counts import (
     per_class_metric,
     recall_from_counts,
 )
+from skclassgap.metrics._dask import dask_class_counts
+from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 ZERO_DIVISION = [Options(Real, {0.0, 1.0}), "nan", StrOptions({"warn"})]
 _COMMON = {
@@ -21,6 +25,22 @@ _COMMON = {
     "sample_weight": ["array-like", None],
 }
 _METRIC = StrOptions({"recall", "precision", "f1"})
+# Bootstrap interval parameters of the functions that offer one.
+_CI = {
+    "ci": [Interval(Real, 0, 1, closed="neither"), None],
+    "n_boot": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+}
+
+
+def count_labels(y_true, y_pred, *, labels=None, sample_weight=None):
+    """:class:`~skclassgap.metrics._counts.ClassCounts` of the labels, counted
+    in memory or, for Dask input, block by block."""
+    if any_dask(y_true, y_pred, sample_weight):
+        count = dask_class_counts
+    else:
+        count = class_counts
+    return count(y_true, y_pred, labels=labels, sample_weight=sample_weight)
 
 
 def evaluated_classes(counts, labels):
@@ -48,15 +68,54 @@ def _per_class(counts, metric, labels, zero_division):
 
 
 def _gap(values):
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmax(values) - np.nanmin(values))
+    """``max - min`` over the last axis ignoring NaN; NaN where all are NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    valid = ~np.isnan(values)
+    out = np.where(
+        valid.any(axis=-1),
+        np.max(np.where(valid, values, -np.inf), axis=-1)
+        - np.min(np.where(valid, values, np.inf), axis=-1),
+        np.nan,
+    )
+    return float(out) if out.ndim == 0 else out
 
 
 def _worst(values):
-    if np.isnan(values).all():
-        return float("nan")
-    return float(np.nanmin(values))
+    """Minimum over the last axis ignoring NaN; NaN where all are NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    valid = ~np.isnan(values)
+    out = np.where(
+        valid.any(axis=-1), np.min(np.where(valid, values, np.inf), axis=-1), np.nan
+    )
+    return float(out) if out.ndim == 0 else out
+
+
+def _with_interval(reduce, counts, metric, y_true, y_pred, options):
+    """``reduce`` of the per-class metric, and its bootstrap interval when
+    ``options["ci"]`` is set: ``value`` or ``(value, low, high)``."""
+    labels, sample_weight, zero_division, ci, n_boot, random_state = options
+    value = reduce(_per_class(counts, metric, labels, zero_division))
+    if ci is None:
+        return value
+    resampled = bootstrap_counts(
+        y_true,
+        y_pred,
+        counts.labels,
+        sample_weight=sample_weight,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    keep = evaluated_classes(counts, labels)
+    quiet = 0.0 if zero_division == "warn" else zero_division
+    values = per_class_metric(
+        metric,
+        resampled.tp[:, keep],
+        resampled.support[..., keep],
+        resampled.predicted[:, keep],
+        quiet,
+    )
+    low, high = percentile_interval(reduce(values), ci)
+    return value, float(low), float(high)
 
 
 def _g_mean(counts, labels, correction):
@@ -82,31 +141,11 @@ def _accuracy(counts):
     return float(counts.tp.sum() / counts.total) if counts.total > 0 else float("nan")
 
 
-def summary_from_counts(counts):
-    """The headline metrics of :class:`ClassCounts`, as the scorers compute them.
-
-    Returns a dict with ``accuracy``, ``balanced_accuracy``, ``macro_f1``,
-    ``g_mean``, ``class_gap`` (recall), ``worst_class_recall`` (each equal to
-    the metric function on the labels with ``zero_division=0.0``) and
-    ``worst_class``, the class of smallest recall.
-    """
-    recalls = _per_class(counts, "recall", None, 0.0)
-    worst = counts.labels[counts.in_true][int(np.argmin(recalls))]
-    return {
-        "accuracy": _accuracy(counts),
-        "balanced_accuracy": _balanced_accuracy(counts),
-        "macro_f1": _macro_f1(counts, 0.0),
-        "g_mean": _g_mean(counts, None, 0.0),
-        "class_gap": _gap(recalls),
-        "worst_class_recall": _worst(recalls),
-        "worst_class": worst.item() if isinstance(worst, np.generic) else worst,
-    }
-
-
 @validate_params(
-    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def class_gap(
     y_true,
     y_pred,
@@ -115,6 +154,9 @@ def class_gap(
     labels=None,
     sample_weight=None,
     zero_division="warn",
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Spread of a per-class metric: best class minus worst class.
 
@@ -124,27 +166,33 @@ def class_gap(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     metric : {"recall", "precision", "f1"}, default="recall"
         Per-class metric whose spread is measured.
     labels : array-like, default=None
         Classes to range over, in any order. By default the classes of ``y_true``.
         A listed class that occurs in neither array has its metric set by
         ``zero_division``, also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of a per-class metric whose denominator is zero (a class never
         predicted, for precision). ``"warn"`` acts as 0 and warns. NaN values
         are left out of the max and min.
+    ci : float in (0, 1), default=None
+        Confidence level of a bootstrap interval (e.g. 0.95). The interval is
+        the percentile interval of the gap over ``n_boot`` resamples
+        stratified by true class (each class's rows drawn with replacement,
+        supports fixed; see :func:`per_class_report`). None: no interval.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the interval.
 
     Returns
     -------
-    gap : float
-        ``max - min`` of the per-class metric, in ``[0, 1]``.
+    gap : float or tuple of float
+        ``max - min`` of the per-class metric, in ``[0, 1]``; with ``ci``,
+        the tuple ``(gap, low, high)``.
 
     See Also
     --------
@@ -156,15 +204,27 @@ def class_gap(
     >>> from skclassgap.metrics import class_gap
     >>> class_gap([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
+
+    With a 95 % bootstrap interval:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.integers(0, 3, size=3000)
+    >>> y_pred = np.where(rng.random(3000) < 0.8, y_true, 0)
+    >>> gap, low, high = class_gap(y_true, y_pred, ci=0.95, random_state=0)
+    >>> bool(low <= gap <= high)
+    True
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return _gap(_per_class(counts, metric, labels, zero_division))
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
+    return _with_interval(_gap, counts, metric, y_true, y_pred, options)
 
 
 @validate_params(
-    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION},
+    {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def worst_class_score(
     y_true,
     y_pred,
@@ -173,6 +233,9 @@ def worst_class_score(
     labels=None,
     sample_weight=None,
     zero_division="warn",
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Per-class metric of the worst-served class.
 
@@ -181,26 +244,32 @@ def worst_class_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     metric : {"recall", "precision", "f1"}, default="recall"
         Per-class metric.
     labels : array-like, default=None
         Classes to range over. By default the classes of ``y_true``. A listed
         class that occurs in neither array has its metric set by
         ``zero_division``, also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of a per-class metric whose denominator is zero. ``"warn"`` acts
         as 0 and warns. NaN values are left out of the minimum.
+    ci : float in (0, 1), default=None
+        Confidence level of a bootstrap interval (e.g. 0.95). The interval is
+        the percentile interval of the worst-class score over ``n_boot`` resamples
+        stratified by true class (each class's rows drawn with replacement,
+        supports fixed; see :func:`per_class_report`). None: no interval.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the interval.
 
     Returns
     -------
-    score : float
-        The smallest per-class metric.
+    score : float or tuple of float
+        The smallest per-class metric; with ``ci``, the tuple
+        ``(score, low, high)``.
 
     See Also
     --------
@@ -212,14 +281,16 @@ def worst_class_score(
     >>> worst_class_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0])
     0.5
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return _worst(_per_class(counts, metric, labels, zero_division))
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    options = (labels, sample_weight, zero_division, ci, n_boot, random_state)
+    return _with_interval(_worst, counts, metric, y_true, y_pred, options)
 
 
 @validate_params(
     {**_COMMON, "correction": [Interval(Real, 0, 1, closed="both")]},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def geometric_mean_score(
     y_true, y_pred, *, labels=None, sample_weight=None, correction=0.0
 ):
@@ -240,15 +311,11 @@ def geometric_mean_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to average over. A listed class with no true rows has recall 0
         (as in imbalanced-learn), also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     correction : float, default=0.0
         Value substituted for zero recalls, in ``[0, 1]``.
 
@@ -267,7 +334,7 @@ def geometric_mean_score(
     >>> geometric_mean_score([0, 0, 1, 1], [0, 0, 1, 0])
     0.7071...
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _g_mean(counts, labels, correction)
 
 
@@ -275,6 +342,7 @@ def geometric_mean_score(
     {**_COMMON, "zero_division": ZERO_DIVISION},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def macro_f1_score(
     y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
 ):
@@ -287,16 +355,12 @@ def macro_f1_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to average over. A listed class that occurs in neither array
         has F1 ``zero_division``; when none of them occurs the score is
         ``zero_division`` (0.0 with a warning by default), as in scikit-learn.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         F1 of a class that is neither true nor predicted. ``"warn"`` acts as 0
         and warns; NaN values are left out of the mean.
@@ -329,15 +393,15 @@ def macro_f1_score(
     >>> round(macro_f1_score([0, 0, 1, 1, 2, 2], [0, 0, 1, 0, 2, 0]), 4)
     0.6667
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _macro_f1(counts, zero_division)
 
 
 def balanced_accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Mean recall over the classes of ``y_true`` (scikit-learn's definition)."""
-    return _balanced_accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))
+    return _balanced_accuracy(count_labels(y_true, y_pred, sample_weight=sample_weight))
 
 
 def accuracy_from_labels(y_true, y_pred, *, sample_weight=None):
     """Share of rows predicted right."""
-    return _accuracy(class_counts(y_true, y_pred, sample_weight=sample_weight))
+    return _accuracy(count_labels(y_true, y_pred, sample_weight=sample_weight))

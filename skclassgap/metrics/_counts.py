@@ -44,7 +44,6 @@ from skclassgap._kernels.confusion import (
     _confusion_counts,
     _confusion_weights,
 )
-from skclassgap.utils._dask import any_dask
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
 
@@ -342,16 +341,10 @@ def class_counts_from_codes(values, counts, *, labels=None):
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     """Validate, encode and count in one pass; return :class:`ClassCounts`.
 
-    Dask input is counted block by block (:mod:`skclassgap.metrics._dask`).
+    In-memory input; :func:`~skclassgap.metrics._dask.dask_class_counts` is
+    its Dask variant.
     """
-    if any_dask(y_true, y_pred, sample_weight):
-        from skclassgap.metrics._dask import dask_encode_and_count
-
-        values, counts = dask_encode_and_count(
-            y_true, y_pred, sample_weight=sample_weight
-        )
-    else:
-        values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
+    values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
     return class_counts_from_codes(values, counts, labels=labels)
 
 
@@ -360,13 +353,10 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
 
     Also returns the unweighted occurrence counts (identical to the counts
     when ``sample_weight`` is None). The only counting that needs K x K
-    memory; the per-class metrics never call it. Dask input is counted block
-    by block; ``allow_zero_weight`` as in :func:`encode_and_count`.
+    memory; the per-class metrics never call it. ``allow_zero_weight`` as in
+    :func:`encode_and_count`. In-memory input;
+    :func:`~skclassgap.metrics._dask.dask_confusion_counts` is its Dask variant.
     """
-    if any_dask(y_true, y_pred, sample_weight):
-        from skclassgap.metrics._dask import dask_confusion_counts
-
-        return dask_confusion_counts(y_true, y_pred, sample_weight=sample_weight)
     enc = encode_label_pair(y_true, y_pred)
     sample_weight = check_sample_weight(
         sample_weight, len(enc.codes_true), allow_all_zero=allow_zero_weight
@@ -414,17 +404,21 @@ class PerClassMetric(NamedTuple):
     """A per-class metric written on counts: ``numerator / denominator``.
 
     ``word`` names the metric in warnings and ``empty`` the rows whose absence
-    makes the denominator zero (scikit-learn's wording).
+    makes the denominator zero (scikit-learn's wording); ``label`` names it in
+    the labels of the metrics built on it (``"class gap (F1)"``).
     """
 
     word: str
     empty: str
     fraction: Callable  # (tp, support, predicted) -> (numerator, denominator)
+    label: str
 
 
 PER_CLASS_METRICS = {
-    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n)),
-    "precision": PerClassMetric("Precision", "predicted", lambda tp, n, m: (tp, m)),
+    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n), "recall"),
+    "precision": PerClassMetric(
+        "Precision", "predicted", lambda tp, n, m: (tp, m), "precision"
+    ),
     "f1": PerClassMetric(
         "F-score",
         "true nor predicted",
@@ -432,6 +426,7 @@ PER_CLASS_METRICS = {
             2.0 * np.asarray(tp, dtype=np.float64),
             np.asarray(n, dtype=np.float64) + m,
         ),
+        "F1",
     ),
 }
 
@@ -448,6 +443,8 @@ def divide(numerator, denominator, zero_division, metric):
     mask = denominator == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         result = numerator / np.where(mask, 1.0, denominator)
+    # A denominator fixed over resamples (shape (K,)) divides (n_boot, K) counts.
+    mask = np.broadcast_to(mask, result.shape)
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0

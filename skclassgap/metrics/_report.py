@@ -4,14 +4,18 @@ import numpy as np
 import pandas as pd
 
 from skclassgap._compat import validate_params
-from skclassgap.metrics._classification import _COMMON, ZERO_DIVISION
-from skclassgap.metrics._counts import (
-    class_counts,
-    divide,
-    per_class_metric,
+from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
+from skclassgap.metrics._classification import (
+    _CI,
+    _COMMON,
+    ZERO_DIVISION,
+    count_labels,
 )
+from skclassgap.metrics._counts import divide, per_class_metric
+from skclassgap.metrics._dask import dask_group_counts
 from skclassgap.metrics._grouped import group_cells, group_class_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 REPORT_COLUMNS = [
     "support",
@@ -71,10 +75,39 @@ def grouped_report_frame(counts, labels, zero_division):
     return report_frame(tp, support, predicted, index, zero_division, fp_total)
 
 
+# Columns that get a bootstrap interval with ``ci``.
+INTERVAL_COLUMNS = ["precision", "recall", "f1", "prediction_bias"]
+
+
+def interval_columns(report, resampled, ci, zero_division):
+    """``report`` with ``<metric>_low`` / ``<metric>_high`` beside each of
+    :data:`INTERVAL_COLUMNS`, from the :class:`Resampled` counts."""
+    quiet = 0.0 if zero_division == "warn" else zero_division
+    tp, support, predicted = resampled
+    values = {
+        name: per_class_metric(name, tp, support, predicted, quiet)
+        for name in ("precision", "recall", "f1")
+    }
+    values["prediction_bias"] = _bias(predicted, support)
+    columns = {}
+    for name in report.columns:
+        columns[name] = report[name]
+        if name in values:
+            low, high = percentile_interval(values[name], ci)
+            columns[f"{name}_low"], columns[f"{name}_high"] = low, high
+    return pd.DataFrame(columns, index=report.index)
+
+
 @validate_params(
-    {**_COMMON, "zero_division": ZERO_DIVISION, "groups": ["array-like", None]},
+    {
+        **_COMMON,
+        "zero_division": ZERO_DIVISION,
+        "groups": ["array-like", None],
+        **_CI,
+    },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def per_class_report(
     y_true,
     y_pred,
@@ -83,6 +116,9 @@ def per_class_report(
     sample_weight=None,
     zero_division="warn",
     groups=None,
+    ci=None,
+    n_boot=1000,
+    random_state=None,
 ):
     """Per-class support, precision, recall, F1, prediction bias, false-positive share.
 
@@ -108,10 +144,7 @@ def per_class_report(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``. A listed class that occurs in
@@ -127,6 +160,23 @@ def per_class_report(
         values). Each group lists the classes that occur in its rows (true or
         predicted), or every class of ``labels`` when given (which must then
         occur somewhere in the data).
+    ci : float in (0, 1), default=None
+        Confidence level of bootstrap intervals (e.g. 0.95): the columns
+        ``precision_low``, ``precision_high``, ``recall_low``,
+        ``recall_high``, ``f1_low``, ``f1_high``, ``prediction_bias_low`` and
+        ``prediction_bias_high`` are added, each beside its metric. They are
+        percentile intervals over ``n_boot`` resamples stratified by true
+        class: every resample draws each class's rows with replacement, so
+        supports are fixed. Unweighted, a resample's counts are drawn from the
+        confusion counts directly (multinomial per class), in time that does
+        not grow with the number of rows; weighted, the rows are drawn (time
+        grows with rows x ``n_boot``). Dask input gives the in-memory
+        resamples when unweighted and a Poisson bootstrap per block when
+        weighted. Not available with ``groups``.
+    n_boot : int, default=1000
+        Number of bootstrap resamples (with ``ci``).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the resamples (with ``ci``); an int repeats the intervals.
 
     Returns
     -------
@@ -169,30 +219,60 @@ def per_class_report(
           b            1     1.0       0.0
     south a            1     0.0       0.0
           b            1     1.0       1.0
+
+    With 95 % bootstrap intervals:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.choice(["a", "b"], size=1000, p=[0.9, 0.1])
+    >>> y_pred = np.where(rng.random(1000) < 0.8, y_true, "a")
+    >>> report = per_class_report(y_true, y_pred, ci=0.95, random_state=0)
+    >>> columns = ["support", "recall", "recall_low", "recall_high"]
+    >>> print(report[columns].round(2).to_string())
+           support  recall  recall_low  recall_high
+    class
+    a          904    1.00        1.00          1.0
+    b           96    0.81        0.73          0.9
     """
     if groups is not None:
+        if ci is not None:
+            raise ValueError(
+                "per_class_report computes bootstrap intervals (ci) per class, not "
+                f"per (group, class); got ci={ci!r} with groups. Call it on each "
+                "group's rows for intervals within a group."
+            )
         counts = count_groups(y_true, y_pred, groups, sample_weight)
         return grouped_report_frame(counts, labels, zero_division)
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
-    return report_frame(
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    report = report_frame(
         counts.tp,
         counts.support,
         counts.predicted,
         pd.Index(counts.labels, name="class"),
         zero_division,
     )
+    if ci is None:
+        return report
+    resampled = bootstrap_counts(
+        y_true,
+        y_pred,
+        counts.labels,
+        sample_weight=sample_weight,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    return interval_columns(report, resampled, ci, zero_division)
 
 
 def count_groups(y_true, y_pred, groups, sample_weight=None):
     """:class:`GroupCounts` of the rows, in memory or block by block for Dask."""
     if any_dask(y_true, y_pred, groups, sample_weight):
-        from skclassgap.metrics._dask import dask_group_counts
-
         return dask_group_counts(y_true, y_pred, groups, sample_weight)
     return group_class_counts(y_true, y_pred, groups, sample_weight=sample_weight)
 
 
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
+@shared_docs
 def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     """Predicted count over true count, per class.
 
@@ -206,15 +286,11 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
 
     Returns
     -------
@@ -240,5 +316,5 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     >>> prediction_bias([0, 0, 1, 1], [0, 1, 1, 1])
     array([0.5, 1.5])
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _bias(counts.predicted, counts.support)

@@ -36,6 +36,7 @@ from skclassgap.threshold._search import (
     noise_rule_choice,
     offset_search,
 )
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import ForwardResponsesMixin, checked_targets, inner_tags
 from skclassgap.utils._priors import class_prior
 
@@ -100,6 +101,7 @@ def _fit_and_score(estimator, X, y, train, test, fit_params, method, classes, fo
     return estimator, scores
 
 
+@shared_docs
 class ThresholdCalibrator(
     ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
 ):
@@ -229,10 +231,7 @@ class ThresholdCalibrator(
     best_score_ : float
         Objective of the tuned rule on the out-of-fold scores (scorer sign:
         ``neg_*`` objectives are negated, so larger is always better).
-    n_features_in_ : int
-        Number of features seen by ``estimator_``, when it records it.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen by ``estimator_``, when it records them.
+    {features_in_estimator_}
 
     See Also
     --------
@@ -325,15 +324,13 @@ class ThresholdCalibrator(
         # ThresholdCalibrator.estimator is not validated yet.
         prefer_skip_nested_validation=False
     )
+    @shared_docs
     def fit(self, X, y, **params):
         """Collect out-of-fold scores, tune the rule, fit the final estimator.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, as accepted by ``estimator``.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        {fit_X_y}
         **params : dict
             Routed to ``estimator.fit`` and the splitter's ``split`` (requires
             metadata routing to be enabled).
@@ -504,18 +501,11 @@ class ThresholdCalibrator(
             curve["values"] = curve["counts"].values(objective)
         return curve["values"]
 
+    @shared_docs
     def predict(self, X):
         """Predict classes with the tuned threshold or offsets.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_sections}
         """
         check_is_fitted(self, "estimator_")
         classes = np.asarray(self.classes_)
@@ -524,13 +514,11 @@ class ThresholdCalibrator(
             return classes[(scores >= self.threshold_).astype(np.int64)]
         return classes[np.argmax(scores + self.offsets_, axis=1)]
 
+    @shared_docs
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit`` and ``cv.split``.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing of this object.
+        {routing_sections}
         """
         return (
             MetadataRouter(owner=self)

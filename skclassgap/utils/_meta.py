@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
 )
 
 from skclassgap._compat import _estimator_has
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._priors import shift_log_proba
 
 
@@ -109,47 +110,33 @@ class ForwardResponsesMixin:
         return X
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_proba(self, X):
         """Return the class probabilities of ``estimator_``, unchanged.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+        {predict_proba_sections}
         """
         X = self._response_input(X)
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
+    @shared_docs
     def predict_log_proba(self, X):
         """Return the log class probabilities of ``estimator_``, unchanged.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in the order of ``classes_``.
+        {predict_log_proba_sections}
         """
         X = self._response_input(X)
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
+    @shared_docs
     def decision_function(self, X):
         """Return the decision function of ``estimator_``, unchanged.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
+        {X_samples}
 
         Returns
         -------
@@ -179,18 +166,11 @@ class OriginalPriorMixin(ForwardResponsesMixin):
         )
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_proba(self, X):
         """Return class probabilities under the prior chosen by ``proba_prior``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+        {predict_proba_sections}
         """
         X = self._response_input(X)
         if self.proba_prior == "fit":
@@ -198,18 +178,11 @@ class OriginalPriorMixin(ForwardResponsesMixin):
         return np.exp(self._original_log_proba(X))
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_log_proba(self, X):
         """Return log class probabilities under the prior chosen by ``proba_prior``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in the order of ``classes_``.
+        {predict_log_proba_sections}
         """
         X = self._response_input(X)
         if self.proba_prior == "original":
@@ -230,49 +203,30 @@ class ShiftedPriorResponsesMixin:
     argmax.
     """
 
+    @shared_docs
     def predict(self, X):
         """Predict the most probable class under the new prior.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_sections}
         """
         log_proba = self._shifted_log_proba(X)
         return np.asarray(self.classes_)[np.argmax(log_proba, axis=1)]
 
+    @shared_docs
     def predict_proba(self, X):
         """Class probabilities moved to the new prior (Bayes' rule).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
+        The estimator's probabilities re-weighted by the prior ratio, rows
+        summing to 1.
 
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            The estimator's probabilities re-weighted by the prior ratio,
-            rows summing to 1.
+        {predict_proba_sections}
         """
         return np.exp(self._shifted_log_proba(X))
 
+    @shared_docs
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
+        """Logarithm of :meth:`predict_proba`, under the new prior.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities under the new prior.
+        {predict_log_proba_sections}
         """
         return self._shifted_log_proba(X)
