@@ -447,12 +447,22 @@ def test_instances_cover_estimators_with_required_arguments():
     assert missing == []
 
 
+def _listed(mark):
+    """A parametrize mark with its cases listed: imbalanced-learn's
+    parametrize_with_checks (and scikit-learn's in older releases, such as
+    1.6) passes a generator, which pytest deprecates."""
+    names, cases = mark.args
+    return pytest.mark.parametrize(names, list(cases), **mark.kwargs)
+
+
 _ALL = _instances()
 _SAMPLERS = _instances("sampler")
 
 if _ALL:
 
-    @parametrize_with_checks(_ALL, expected_failed_checks=_expected_failed_checks)
+    @_listed(
+        parametrize_with_checks(_ALL, expected_failed_checks=_expected_failed_checks)
+    )
     def test_sklearn_compatible_estimator(estimator, check):
         """Check that every public estimator passes scikit-learn's checks."""
         check(estimator)
@@ -460,8 +470,10 @@ if _ALL:
 
 if _SAMPLERS:
 
-    @imblearn_parametrize_with_checks(
-        _SAMPLERS, expected_failed_checks=_expected_failed_checks
+    @_listed(
+        imblearn_parametrize_with_checks(
+            _SAMPLERS, expected_failed_checks=_expected_failed_checks
+        )
     )
     def test_imblearn_compatible_sampler(estimator, check):
         """Check that every sampler passes imbalanced-learn's checks."""

@@ -12,9 +12,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.grouped import _group_class_counts, _group_class_weights
 from skclassgap.metrics._counts import ClassCounts, _label_positions
-from skclassgap.utils import _labels
 from skclassgap.utils._labels import encode_label_pair, union_labels
 from skclassgap.utils._validation import check_sample_weight
 
@@ -107,7 +107,7 @@ def group_class_counts(
         codes, values = encode_groups(groups, n)
         n_groups = len(values)
     k = len(enc.values)
-    if n < _labels.KERNEL_MIN_ROWS:
+    if n < KERNEL_MIN_ROWS["labels"]:
         n_true, n_pred, tp, support, predicted = _group_class_numpy(
             codes, enc.codes_true, enc.codes_pred, weights, enc.offset, n_groups, k
         )

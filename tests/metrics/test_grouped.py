@@ -171,12 +171,12 @@ def test_per_class_report_groups_single_column_frame():
 @pytest.mark.parametrize("weighted", [False, True])
 def test_group_class_counts_numpy_path_equals_kernel(monkeypatch, weighted):
     """Check that small inputs (NumPy bincount path) count exactly as the kernels."""
-    from skclassgap.utils import _labels
+    from skclassgap._kernels._config import KERNEL_MIN_ROWS
 
     t, p, g = _data(500, seed=3)
     w = np.random.default_rng(1).random(len(t)) if weighted else None
     small = group_class_counts(t, p, g, sample_weight=w)
-    monkeypatch.setattr(_labels, "KERNEL_MIN_ROWS", 0)
+    monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", 0)
     kernel = group_class_counts(t, p, g, sample_weight=w)
     np.testing.assert_array_equal(small.groups, kernel.groups)
     np.testing.assert_array_equal(small.labels, kernel.labels)

@@ -146,6 +146,7 @@ def test_audit_default_tells_the_rare_class_story(default_run):
     assert second.endswith(f"recall of class '19' {recall:.3f} -> {best_recall:.3f}")
 
 
+@pytest.mark.slow
 def test_audit_digits_announces_no_winner(digits_run):
     """Check that on digits, where every change is inside the noise, no strategy
     is named best: the closing line says none is distinguishable from the
@@ -168,7 +169,9 @@ def test_audit_digits_announces_no_winner(digits_run):
     assert report["strategies"]["baseline"]["rank"] == 1
 
 
-@pytest.mark.parametrize("fixture", ["default_run", "digits_run"])
+@pytest.mark.parametrize(
+    "fixture", ["default_run", pytest.param("digits_run", marks=pytest.mark.slow)]
+)
 def test_audit_json_follows_the_schema(fixture, request):
     """Check that the JSON of real runs validates against the published schema
     (intervals of every strategy, the verdict, per-class bounds), and that the
@@ -217,6 +220,7 @@ def test_audit_default_merges_cost_sensitive_into_logit_adjustment(default_run):
     )
 
 
+@pytest.mark.slow
 def test_audit_digits_example_prints_per_class_report(digits_run):
     """Check that --example digits reports every digit class, the headline and the
     best."""
@@ -242,6 +246,7 @@ def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
     """Check the baseline against scikit-learn's cross_val_predict on the first
     repetition of the same repeated folds."""
@@ -273,6 +278,7 @@ def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
     )
 
 
+@pytest.mark.slow
 def test_audit_json_holds_every_strategy(digits_run):
     """Check that the JSON is strict, lists every strategy, and ranks by the
     objective over 25 folds."""
@@ -401,47 +407,73 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
     assert report["verdict"]["confidence"] == 0.8
 
 
-@pytest.mark.parametrize(
-    "args, match",
-    [
-        (["audit", "missing.csv"], "no such file: 'missing.csv'"),
-        (["audit", "data.txt"], "expected a file ending in .csv, .csv.gz"),
-        (["audit", "broken.parquet"], "cannot read"),
-        (["audit", "data.csv", "--target", "nope"], "--target 'nope' is not a column"),
-        (["audit", "data.csv", "--target"], "argument --target: expected one argument"),
-        (["audit", "one_class.csv"], "single class"),
-        (
-            ["audit", "data.csv", "--cv", "50"],
-            "fewer than the 50 folds of --cv; use --cv 10",
-        ),
-        (["audit", "tiny_class.csv"], "class 2 has 1 row, too few"),
-        (
-            ["audit", "data.csv", "--strategies", "smote,magic"],
-            "unknown strategy 'magic'",
-        ),
-        (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
-        (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
-        (
-            ["audit", "--example", "iris"],
-            "argument --example: invalid choice: 'iris' (choose from 'abalone19', "
-            "'digits')",
-        ),
-        (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
-    ],
-)
-def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
-    """Check that bad input gives exit code 2 and one clear line, no traceback."""
+# (arguments, the start of the one line on stderr): refused files, refused
+# options and argparse's own errors.
+BAD_INPUT = [
+    (["audit", "missing.csv"], "no such file: 'missing.csv'"),
+    (["audit", "data.txt"], "expected a file ending in .csv, .csv.gz"),
+    (["audit", "broken.parquet"], "cannot read"),
+    (["audit", "data.csv", "--target", "nope"], "--target 'nope' is not a column"),
+    (["audit", "data.csv", "--target"], "argument --target: expected one argument"),
+    (["audit", "one_class.csv"], "single class"),
+    (
+        ["audit", "data.csv", "--cv", "50"],
+        "fewer than the 50 folds of --cv; use --cv 10",
+    ),
+    (["audit", "tiny_class.csv"], "class 2 has 1 row, too few"),
+    (
+        ["audit", "data.csv", "--strategies", "smote,magic"],
+        "unknown strategy 'magic'",
+    ),
+    (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
+    (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
+    (
+        ["audit", "--example", "iris"],
+        "argument --example: invalid choice: 'iris' (choose from 'abalone19', "
+        "'digits')",
+    ),
+    (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
+]
+
+
+def _bad_input_files(folder):
     pd.DataFrame({"x": range(20), "y": [0, 1] * 10}).to_csv(
-        tmp_path / "data.csv", index=False
+        folder / "data.csv", index=False
     )
     pd.DataFrame({"x": range(5), "y": [1] * 5}).to_csv(
-        tmp_path / "one_class.csv", index=False
+        folder / "one_class.csv", index=False
     )
     pd.DataFrame({"x": range(9), "y": [0] * 4 + [1] * 4 + [2]}).to_csv(
-        tmp_path / "tiny_class.csv", index=False
+        folder / "tiny_class.csv", index=False
     )
-    (tmp_path / "data.txt").write_text("x\n")
-    (tmp_path / "broken.parquet").write_text("not parquet\n")
+    (folder / "data.txt").write_text("x\n")
+    (folder / "broken.parquet").write_text("not parquet\n")
+
+
+@pytest.mark.parametrize("args, match", BAD_INPUT)
+def test_audit_bad_input_exits_2_with_one_line(
+    tmp_path, monkeypatch, capsys, args, match
+):
+    """Check that bad input gives exit status 2 and one clear line, no traceback
+    (main in this process: an exception would fail the test; the exit code of
+    a real process is checked below)."""
+    _bad_input_files(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    try:
+        status = main(args)
+    except SystemExit as exc:  # argparse's errors exit
+        status = exc.code
+    stderr = capsys.readouterr().err
+    assert status == 2
+    assert match in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, match", [BAD_INPUT[0], BAD_INPUT[4]])
+def test_audit_bad_input_exit_code_of_the_process(tmp_path, args, match):
+    """Check, as a shell sees it, that a refused file and an argparse error end
+    the process with exit code 2 and one line on stderr, no traceback."""
+    _bad_input_files(tmp_path)
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert match in result.stderr

@@ -276,6 +276,7 @@ def test_audit_unknown_drop_column_is_one_line_and_writes_nothing(tmp_path):
     assert report is None and html is None and stdout == ""
 
 
+@pytest.mark.slow
 def test_audit_hgb_on_penguins(tmp_path):
     """Check that --model hgb runs every strategy on penguins with one thread per
     fit, as the JSON records; cost_sensitive, whose minimum-risk decision is the
@@ -302,6 +303,7 @@ def test_audit_hgb_on_penguins(tmp_path):
     assert report["strategies"]["cost_sensitive"]["same_as"] == "logit_adjustment"
 
 
+@pytest.mark.slow
 def test_audit_n_jobs_gives_the_same_results(tmp_path):
     """Check that worker processes (--n-jobs 2) give exactly the in-process results
     for every strategy and fold."""
