@@ -160,6 +160,13 @@ def _add_run_options(audit):
         "run faster one thread each, use --n-jobs for parallelism)",
     )
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
+    audit.add_argument(
+        "--subclasses",
+        action="store_true",
+        help="find sub-populations inside each class (Gaussian mixtures of the "
+        "preprocessed features) and report the worst ones: the baseline's recall "
+        "on them and the lead strategy's",
+    )
 
 
 def add_parser(sub):

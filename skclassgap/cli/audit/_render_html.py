@@ -15,6 +15,7 @@ from skclassgap.cli._html import (
     table,
     warnings_box,
 )
+from skclassgap.cli._subclasses import section_html
 from skclassgap.cli._tables import interval_note, with_intervals
 from skclassgap.cli.audit._clean import plural
 from skclassgap.cli.audit._measure import N_BOOT
@@ -209,6 +210,8 @@ def render_html(run):
             f"{esc(spectral['note'])}.</p>"
         )
     parts += _mitigations(result)
+    if run.subclasses is not None:
+        parts += section_html(result["subclasses"], run.subclasses)
     parts.append("<h2>Figures</h2>")
     parts.extend(figure(img, caption) for img, caption in _figures(run))
     return page(

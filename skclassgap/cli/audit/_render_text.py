@@ -6,6 +6,7 @@ metric registry (:mod:`skclassgap.metrics._registry`).
 
 import math
 
+from skclassgap.cli._subclasses import section_lines
 from skclassgap.cli._tables import interval_note, legend, with_intervals
 from skclassgap.cli.audit._clean import plural
 from skclassgap.cli.audit._measure import N_BOOT
@@ -267,6 +268,9 @@ def render_text(run, pm="±"):
     out.append("")
     out += _strategy_lines(result)
     out.append("")
+    if "subclasses" in result:
+        out += section_lines(result["subclasses"])
+        out.append("")
     out.extend(story_lines(result))
     return "\n".join(out)
 

@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold
 
 from skclassgap.cli._errors import UserError
+from skclassgap.cli._subclasses import subclass_section
 from skclassgap.cli.audit._clean import CATEGORICAL, HIGH_CARDINALITY, clean_table
 from skclassgap.cli.audit._data import (
     EXTRA_MISSING_MARKERS,
@@ -60,6 +61,7 @@ class AuditRun:
     predictions: dict = field(default_factory=dict)  # strategy -> out-of-fold labels
     report: object = None  # per-class report of the baseline (DataFrame)
     spectral_table: object = None  # spectral_imbalance's DataFrame, when computed
+    subclasses: object = None  # SubclassReport of the baseline, with --subclasses
 
 
 @dataclass
@@ -269,4 +271,13 @@ def run(args, strategies, err=sys.stderr):
     result["per_class_recall"] = per_class_recalls(data.y, predictions, report)
     result["metric_columns"] = [c for c, _, _ in columns]
     result["story"] = story(result, data)
-    return AuditRun(result, data.y, features, predictions, report, spectral_table)
+    audit_run = AuditRun(result, data.y, features, predictions, report, spectral_table)
+    if args.subclasses:
+        lead = verdict["lead"]
+        chosen = {"baseline": predictions["baseline"]}
+        if lead is not None and lead in predictions:
+            chosen[lead] = predictions[lead]
+        result["subclasses"], audit_run.subclasses = subclass_section(
+            features, data.y, chosen, random_state=args.random_state
+        )
+    return audit_run

@@ -126,6 +126,37 @@ _VERDICT = {
     },
 }
 
+# The section --subclasses adds (absent without it).
+_SUBCLASSES = {
+    "type": "object",
+    "required": ["n_subclasses", "gap", "worst", "worst_subclasses", "predictions"],
+    "properties": {
+        "gap": {"type": "number", "minimum": 0, "maximum": 1},
+        "worst_subclasses": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "class",
+                    "subclass",
+                    "support",
+                    "share",
+                    "recall",
+                    "class_recall",
+                    "representative",
+                    "recall_by",
+                ],
+                "properties": {
+                    "recall_by": {
+                        "type": "object",
+                        "additionalProperties": {"type": "number"},
+                    }
+                },
+            },
+        },
+    },
+}
+
 RESULT_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "skclassgap audit result",
@@ -170,5 +201,6 @@ RESULT_SCHEMA = {
             "type": "object",
             "required": ["single_feature_ranking", "leakage", "sentinels", "warnings"],
         },
+        "subclasses": _SUBCLASSES,
     },
 }

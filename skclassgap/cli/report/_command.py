@@ -16,7 +16,12 @@ from skclassgap.cli.report._read import (
 )
 from skclassgap.cli.report._render_html import render_html
 from skclassgap.cli.report._render_text import render_text
-from skclassgap.cli.report._result import build_report, build_result
+from skclassgap.cli.report._result import SEED, build_report, build_result
+from skclassgap.cli.report._subclasses import (
+    check_in_memory,
+    feature_columns,
+    subclasses,
+)
 
 
 def report(args, out=None):
@@ -29,6 +34,9 @@ def report(args, out=None):
     names, widths, n_rows = inspect_columns(args.path, fmt)
     columns = select_columns(names, args)
     engine = choose_engine(widths, n_rows, columns, budget, args.scheduler)
+    if args.subclasses is not None:
+        features, named = feature_columns(names, columns, args.subclasses)
+        check_in_memory(args, fmt, widths, n_rows, features, columns, budget)
     ci = args.ci
     if engine.use_dask:
         counted, name, n_blocks = count_dask(
@@ -54,11 +62,16 @@ def report(args, out=None):
         headline,
         ci,
     )
+    found = None
+    if args.subclasses is not None:
+        result["subclasses"], found = subclasses(
+            args, fmt, columns, features, named, SEED
+        )
     print(render_text(result, table, cells), file=out)
     if args.json:
         write_json("--json", args.json, result)
         print(f"wrote {args.json}", file=out)
     if args.html:
-        write_text("--html", args.html, render_html(result, table, cells))
+        write_text("--html", args.html, render_html(result, table, cells, found))
         print(f"wrote {args.html}", file=out)
     return 0

@@ -65,6 +65,14 @@ def add_parser(sub):
         "of (true, predicted) pairs that the one pass over the data collects "
         "(seeded: the intervals repeat)",
     )
+    report.add_argument(
+        "--subclasses",
+        nargs="*",
+        metavar="COL",
+        help="find sub-populations inside each class on the feature columns COL "
+        "(without names: every other numeric column) and report the worst ones "
+        "with their recall; reads the rows with pandas (within --memory-budget)",
+    )
     report.add_argument("--html", metavar="FILE", help="write an HTML report")
     report.add_argument("--json", metavar="FILE", help="write the results as JSON")
     report.set_defaults(run=run)

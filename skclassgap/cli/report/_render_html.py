@@ -10,6 +10,7 @@ from skclassgap.cli._html import (
     page,
     per_class_figure,
 )
+from skclassgap.cli._subclasses import section_html
 from skclassgap.cli._tables import interval_note, with_intervals
 from skclassgap.cli.report._render_text import headline_lines
 
@@ -28,7 +29,7 @@ def _figure(table):
     return figure(*per_class_figure(observed, name="the predictions"))
 
 
-def render_html(result, table, cells):
+def render_html(result, table, cells, subclasses=None):
     """A self-contained HTML page of the report."""
     esc = html.escape
     data = result["data"]
@@ -54,4 +55,6 @@ def render_html(result, table, cells):
             f"<h2>Per group x class (<code>{esc(data['group'])}</code>)</h2>",
             frame_table(with_intervals(cells)),
         ]
+    if subclasses is not None:
+        parts += section_html(result["subclasses"], subclasses)
     return page("report", data["source"], parts, result["skclassgap_version"])

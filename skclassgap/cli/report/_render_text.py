@@ -5,6 +5,7 @@ The headline lists the registry's headline metrics
 with their labels, then :data:`EXTRAS`, then the worst cell.
 """
 
+from skclassgap.cli._subclasses import section_lines
 from skclassgap.cli._tables import interval_note, legend, with_intervals
 from skclassgap.metrics._registry import headline_metrics
 
@@ -88,4 +89,8 @@ def render_text(result, table, cells):
             f"per group x class (group column {data['group']!r}):",
             table_lines(cells),
         ]
+    if "subclasses" in result:
+        section = result["subclasses"]
+        out += ["", f"on the columns {section['features']}:"]
+        out += section_lines(section)
     return "\n".join(out)
