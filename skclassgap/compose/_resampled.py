@@ -179,14 +179,25 @@ class ResampledClassifier(
     resampled rows are counted in one pass (``classes`` and both priors), and
     the estimator is fitted by ``dask_fit``: ``"partial_fit"`` calls
     ``estimator.partial_fit(X_block, y_block, classes=classes)`` once per
-    resampled block, each block computed just before its call so that this
-    process holds one block at a time, in the order
-    ``check_random_state(random_state).permutation(n_blocks)`` (the synthetic
-    blocks, which the samplers append at the end and which hold one class
-    each, are spread over the pass); ``"fit"`` calls ``estimator.fit`` on the
-    resampled Dask collections, for estimators that take them, such as
+    block (one pass), each block computed just before its call so that this
+    process holds one block at a time; ``"fit"`` calls ``estimator.fit`` on
+    the resampled Dask collections, for estimators that take them, such as
     dask-ml's. An estimator without ``partial_fit`` under ``"partial_fit"``
-    raises a ``TypeError`` saying what to do. ``sample_weight`` and routed
+    raises a ``TypeError`` saying what to do. The blocks ``partial_fit`` sees
+    are set by ``dask_shuffle``. The samplers append the synthetic rows as
+    blocks of one class each, and a block of one class pulls an incremental
+    model towards that class; so by default (``"rows"``) the resampled rows
+    are first shuffled across blocks on the workers, each row sent to a
+    block drawn at random and every new block's rows put in a random order
+    (seeded by ``random_state``), so that every ``partial_fit`` call sees a
+    random sample of all the resampled rows. The shuffled rows are held by
+    the workers until their block is used (with a ``distributed.Client``;
+    Dask's local schedulers hold them in this process), and the shuffle makes
+    ``n_blocks ** 2`` small tasks, so rechunk to fewer, larger blocks first
+    when there are thousands. ``"blocks"`` skips the shuffle and visits the
+    blocks as they are in the order
+    ``check_random_state(random_state).permutation(n_blocks)``: for blocks
+    that already mix the classes. ``sample_weight`` and routed
     metadata are refused with Dask input. ``predict``, ``predict_proba``,
     ``predict_log_proba`` and ``decision_function`` of Dask input return lazy
     Dask arrays, computed block by block by the fitted estimator (one block
@@ -209,10 +220,14 @@ class ResampledClassifier(
         How the estimator is fitted on Dask input (unused in memory):
         ``"partial_fit"`` block by block with ``estimator.partial_fit``,
         ``"fit"`` with ``estimator.fit`` on the resampled Dask collections.
+    dask_shuffle : {"rows", "blocks"}, default="rows"
+        Blocks that ``dask_fit="partial_fit"`` fits on, on Dask input:
+        ``"rows"`` the resampled rows shuffled across blocks, ``"blocks"`` the
+        resampled blocks as they are, in a random order (see above). Unused
+        otherwise.
     random_state : int, RandomState instance or None, default=None
-        Order in which ``dask_fit="partial_fit"`` visits the resampled blocks
-        of Dask input: ``check_random_state(random_state).permutation(n_blocks)``.
-        Unused otherwise; the sampler and the estimator have their own.
+        Seed of ``dask_shuffle`` on Dask input. Unused otherwise; the sampler
+        and the estimator have their own.
 
     Attributes
     ----------
@@ -265,6 +280,7 @@ class ResampledClassifier(
         "proba_prior": [StrOptions({"fit", "original"})],
         "predict_prior": [StrOptions({"fit", "original"})],
         "dask_fit": [StrOptions({"partial_fit", "fit"})],
+        "dask_shuffle": [StrOptions({"rows", "blocks"})],
         "random_state": ["random_state"],
     }
 
@@ -276,6 +292,7 @@ class ResampledClassifier(
         proba_prior="fit",
         predict_prior="fit",
         dask_fit="partial_fit",
+        dask_shuffle="rows",
         random_state=None,
     ):
         self.estimator = estimator
@@ -283,6 +300,7 @@ class ResampledClassifier(
         self.proba_prior = proba_prior
         self.predict_prior = predict_prior
         self.dask_fit = dask_fit
+        self.dask_shuffle = dask_shuffle
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)

@@ -6,9 +6,12 @@ labels of the input and of the resampled rows in one pass over the label
 blocks (the classes and both priors), then fits the estimator:
 
 - ``dask_fit="partial_fit"``: ``estimator.partial_fit(X_block, y_block,
-  classes=classes)`` on the resampled blocks one at a time, in a seeded
-  random order, each block computed just before it is used, so that the
-  client holds one block at a time;
+  classes=classes)`` on one block at a time, each block computed just before
+  it is used, so that the client holds one block at a time. The blocks are
+  the resampled rows shuffled across blocks on the workers
+  (``dask_shuffle="rows"``: the synthetic blocks hold one class each, which
+  would pull an incremental model towards it), or the resampled blocks in a
+  seeded random order (``"blocks"``);
 - ``dask_fit="fit"``: ``estimator.fit(X_resampled, y_resampled)`` on the
   Dask collections, for estimators that take them (dask-ml's).
 
@@ -21,6 +24,7 @@ input has arrived.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -96,14 +100,77 @@ def _check_partial_fit(name, estimator):
         )
 
 
-def _fit_blocks(dask, estimator, X, y, classes, random_state):
-    """``estimator.partial_fit`` on the blocks of ``X`` and ``y`` in a seeded
-    random order, each block computed just before it is used."""
+def _take(block, rows):
+    return block.iloc[rows] if hasattr(block, "iloc") else block[rows]
+
+
+def _concat(blocks):
+    if hasattr(blocks[0], "iloc"):
+        return pd.concat(blocks)
+    return np.concatenate(blocks)
+
+
+def _split_block(index, X, y, seed, n_targets):
+    """The rows of one block sent to ``n_targets`` new blocks, each row to a
+    block drawn uniformly (rows keep their order within a piece)."""
+    n = check_block_lengths(index, X=X, y=y)
+    target = np.random.default_rng(seed).integers(n_targets, size=n)
+    order = np.argsort(target, kind="stable")
+    bounds = np.searchsorted(target[order], np.arange(n_targets + 1))
+    return [
+        (_take(X, order[start:stop]), _take(y, order[start:stop]))
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+def _gather_pieces(pieces, seed):
+    """One new block: the pieces it received, in block order, then its rows
+    in a random order."""
+    X, y = _concat([p[0] for p in pieces]), _concat([p[1] for p in pieces])
+    rows = np.random.default_rng(seed).permutation(len(y))
+    return _take(X, rows), _take(y, rows)
+
+
+def shuffle_seeds(random_state, n_blocks):
+    """Seeds of the row shuffle: ``n_blocks`` for the splits, then
+    ``n_blocks`` for the new blocks."""
+    entropy = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.SeedSequence(entropy).generate_state(2 * n_blocks).tolist()
+
+
+def _shuffled_blocks(dask, blocks, random_state):
+    """Delayed (X, y) blocks holding the rows of ``blocks`` shuffled across
+    blocks, persisted (on the workers with a distributed client)."""
+    n_blocks = len(blocks["X"])
+    seeds = shuffle_seeds(random_state, n_blocks)
+    split = dask.delayed(_split_block, nout=n_blocks, pure=True)
+    pieces = [
+        split(i, blocks["X"][i], blocks["y"][i], seeds[i], n_blocks)
+        for i in range(n_blocks)
+    ]
+    gather = dask.delayed(_gather_pieces, pure=True)
+    new = [
+        gather([pieces[s][t] for s in range(n_blocks)], seeds[n_blocks + t])
+        for t in range(n_blocks)
+    ]
+    return list(dask.persist(*new))
+
+
+def _fit_blocks(dask, estimator, X, y, classes, shuffle, random_state):
+    """``estimator.partial_fit`` on the blocks of ``X`` and ``y``, each block
+    computed just before it is used: with ``shuffle="rows"`` on blocks of the
+    rows shuffled across blocks, with ``"blocks"`` on the blocks as they are,
+    in a seeded random order."""
     blocks = aligned_blocks({"X": X, "y": y})
-    order = check_random_state(random_state).permutation(len(blocks["X"]))
-    for index in order:
-        X_block, y_block = dask.compute(blocks["X"][index], blocks["y"][index])
-        if check_block_lengths(int(index), X=X_block, y=y_block):
+    if shuffle == "rows":
+        pairs = _shuffled_blocks(dask, blocks, random_state)
+    else:
+        order = check_random_state(random_state).permutation(len(blocks["X"]))
+        pairs = [(blocks["X"][i], blocks["y"][i]) for i in order]
+    for index in range(len(pairs)):
+        ((X_block, y_block),) = dask.compute(pairs[index])
+        pairs[index] = None  # release the persisted block on the workers
+        if check_block_lengths(index, X=X_block, y=y_block):
             estimator.partial_fit(X_block, y_block, classes=classes)
         del X_block, y_block  # hold one block, not two, while the next computes
 
@@ -156,7 +223,9 @@ def dask_fit(clf, X, y, sample_weight=None, fit_params=None):
     train_counts = np.zeros(len(labels), dtype=np.int64)
     train_counts[np.searchsorted(labels, train[0])] = train[1]
     if clf.dask_fit == "partial_fit":
-        _fit_blocks(dask, estimator, X_res, y_res, labels, clf.random_state)
+        _fit_blocks(
+            dask, estimator, X_res, y_res, labels, clf.dask_shuffle, clf.random_state
+        )
     else:
         estimator.fit(X_res, y_res)
     return sampler, estimator, labels, original_counts, train_counts

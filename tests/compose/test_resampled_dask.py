@@ -76,16 +76,55 @@ class _DaskRecorder(ClassifierMixin, BaseEstimator):
         return self.model_.predict(X)
 
 
+def _reference_blocks(X_mem, y_mem, lengths, shuffle, random_state):
+    """The blocks partial_fit should see, built in memory from the documented
+    rule: the resampled blocks in the order permutation(n_blocks), or each row
+    of block s sent to the block default_rng(seeds[s]).integers(n_blocks) and
+    every new block t put in the order default_rng(seeds[n_blocks + t])."""
+    bounds = np.cumsum([0, *lengths])
+    n_blocks = len(lengths)
+    blocks = [slice(bounds[i], bounds[i + 1]) for i in range(n_blocks)]
+    if shuffle == "blocks":
+        order = np.random.RandomState(random_state).permutation(n_blocks)
+        assert not np.array_equal(order, np.sort(order))  # the order is shuffled
+        return [(X_mem[blocks[i]], y_mem[blocks[i]]) for i in order]
+    entropy = np.random.RandomState(random_state).randint(np.iinfo(np.int32).max)
+    seeds = np.random.SeedSequence(entropy).generate_state(2 * n_blocks)
+    targets = [
+        np.random.default_rng(seeds[s]).integers(n_blocks, size=bounds[s + 1] - b)
+        for s, b in enumerate(bounds[:-1])
+    ]
+    out = []
+    for t in range(n_blocks):
+        rows = np.concatenate(
+            [np.flatnonzero(targets[s] == t) + bounds[s] for s in range(n_blocks)]
+        )
+        rows = rows[np.random.default_rng(seeds[n_blocks + t]).permutation(len(rows))]
+        out.append((X_mem[rows], y_mem[rows]))
+    return out
+
+
+class _BlockRecorder(SGDClassifier):
+    """SGDClassifier that records the labels of every partial_fit call."""
+
+    def partial_fit(self, X, y, classes=None):
+        self.blocks_ = [*getattr(self, "blocks_", []), np.asarray(y)]
+        return super().partial_fit(X, y, classes=classes)
+
+
+@pytest.mark.parametrize("shuffle", ["rows", "blocks"])
 @pytest.mark.parametrize(
     "kind, chunks",
     [("array", CHUNKS[0]), ("array", CHUNKS[1]), ("frame", None)],
     ids=["array-uneven-empty", "array-even", "frame"],
 )
 @pytest.mark.parametrize("labels", [None, ["no", "yes"]], ids=["int", "str"])
-def test_resampled_dask_partial_fit_equals_blocks_in_memory(kind, chunks, labels):
+def test_resampled_dask_partial_fit_equals_blocks_in_memory(
+    kind, chunks, labels, shuffle
+):
     """Check that dask_fit="partial_fit" gives the coefficients of an
     SGDClassifier fed, in memory, the in-memory SMOTE output cut at the blocks
-    of the Dask output, in the order permutation(n_blocks) of random_state,
+    of the Dask output and shuffled by the documented rule of dask_shuffle,
     with classes=the sorted labels; and that classes_, the priors and the
     feature attributes are those of the in-memory fit."""
     X, y = _data(labels=labels)
@@ -93,6 +132,7 @@ def test_resampled_dask_partial_fit_equals_blocks_in_memory(kind, chunks, labels
     clf = ResampledClassifier(
         SGDClassifier(random_state=0),
         sampler=SMOTE(random_state=0),
+        dask_shuffle=shuffle,
         random_state=3,
     ).fit(X_dask, y_dask)
 
@@ -100,14 +140,19 @@ def test_resampled_dask_partial_fit_equals_blocks_in_memory(kind, chunks, labels
     if kind == "frame":
         X_mem = pd.DataFrame(X_mem, columns=COLUMNS)
     X_res, _ = SMOTE(random_state=0).fit_resample(X_dask, y_dask)
-    bounds = np.cumsum([0, *_block_lengths(X_res)])
-    order = np.random.RandomState(3).permutation(len(bounds) - 1)
-    assert not np.array_equal(order, np.sort(order))  # the order is shuffled
     reference = SGDClassifier(random_state=0)
-    for i in order:
-        rows = slice(bounds[i], bounds[i + 1])
-        if rows.stop > rows.start:
-            reference.partial_fit(X_mem[rows], y_mem[rows], classes=np.unique(y))
+    blocks = _reference_blocks(
+        X_mem.to_numpy() if kind == "frame" else X_mem,
+        y_mem,
+        _block_lengths(X_res),
+        shuffle,
+        3,
+    )
+    for X_block, y_block in blocks:
+        if len(y_block):
+            if kind == "frame":
+                X_block = pd.DataFrame(X_block, columns=COLUMNS)
+            reference.partial_fit(X_block, y_block, classes=np.unique(y))
     np.testing.assert_array_equal(clf.estimator_.coef_, reference.coef_)
     np.testing.assert_array_equal(clf.estimator_.intercept_, reference.intercept_)
     memory = ResampledClassifier(
@@ -121,6 +166,27 @@ def test_resampled_dask_partial_fit_equals_blocks_in_memory(kind, chunks, labels
         np.testing.assert_array_equal(clf.feature_names_in_, COLUMNS)
     else:
         assert not hasattr(clf, "feature_names_in_")
+
+
+def test_resampled_dask_rows_shuffle_mixes_every_block():
+    """Check that with dask_shuffle="rows" partial_fit sees every resampled
+    row once and no block of one class (the sampler's synthetic blocks are),
+    while with "blocks" some blocks hold one class only."""
+    X, y = _data()
+    X_dask, y_dask = _dask_input(X, y, "array", CHUNKS[1])
+    _, y_res = SMOTE(random_state=0).fit_resample(X_dask, y_dask)
+    for shuffle, mixed in [("rows", True), ("blocks", False)]:
+        clf = ResampledClassifier(
+            _BlockRecorder(random_state=0),
+            sampler=SMOTE(random_state=0),
+            dask_shuffle=shuffle,
+            random_state=0,
+        ).fit(X_dask, y_dask)
+        seen = clf.estimator_.blocks_
+        np.testing.assert_array_equal(
+            np.sort(np.concatenate(seen)), np.sort(y_res.compute())
+        )
+        assert all(len(np.unique(b)) == 2 for b in seen) == mixed
 
 
 @pytest.mark.parametrize("kind", ["array", "frame"])
