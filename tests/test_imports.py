@@ -145,7 +145,11 @@ def test_kernels_import_nothing_of_the_package():
 
 
 @pytest.mark.parametrize(
-    "subpackages", ["skclassgap.metrics, skclassgap.over_sampling, skclassgap.spectral"]
+    "subpackages",
+    [
+        "skclassgap.metrics, skclassgap.over_sampling, skclassgap.spectral, "
+        "skclassgap.compose"
+    ],
 )
 def test_import_does_not_import_dask(subpackages):
     """Check that importing the subpackages with Dask code paths does not import

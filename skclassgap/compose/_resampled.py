@@ -2,19 +2,24 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import process_routing
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from skclassgap._compat import (
     HasMethods,
     StrOptions,
+    _estimator_has,
     _fit_context,
     _num_samples,
     _raise_for_params,
     _routing_enabled,
     _safe_indexing,
 )
+from skclassgap.compose._resampled_dask import dask_fit, dask_response
+from skclassgap.utils._dask import any_dask, is_dask_collection
 from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import (
     OriginalPriorMixin,
@@ -166,6 +171,39 @@ class ResampledClassifier(
     the estimator never sees a missing value in training, so predicting on
     rows with missing values is refused too: impute before this estimator.
 
+    Dask input (with the ``dask`` extra): ``fit`` passes the Dask array or
+    DataFrame to the sampler, which must return Dask collections (the
+    over-samplers of :mod:`skclassgap.over_sampling` do: the input's blocks,
+    then blocks of synthetic rows; a sampler that returns in-memory data is
+    refused with a ``TypeError``). The labels of the input and of the
+    resampled rows are counted in one pass (``classes`` and both priors), and
+    the estimator is fitted by ``dask_fit``: ``"partial_fit"`` calls
+    ``estimator.partial_fit(X_block, y_block, classes=classes)`` once per
+    block (one pass), each block computed just before its call so that this
+    process holds one block at a time; ``"fit"`` calls ``estimator.fit`` on
+    the resampled Dask collections, for estimators that take them, such as
+    dask-ml's. An estimator without ``partial_fit`` under ``"partial_fit"``
+    raises a ``TypeError`` saying what to do. The blocks ``partial_fit`` sees
+    are set by ``dask_shuffle``. The samplers append the synthetic rows as
+    blocks of one class each, and a block of one class pulls an incremental
+    model towards that class; so by default (``"rows"``) the resampled rows
+    are first shuffled across blocks on the workers, each row sent to a
+    block drawn at random and every new block's rows put in a random order
+    (seeded by ``random_state``), so that every ``partial_fit`` call sees a
+    random sample of all the resampled rows. The shuffled rows are held by
+    the workers until their block is used (with a ``distributed.Client``;
+    Dask's local schedulers hold them in this process), and the shuffle makes
+    ``n_blocks ** 2`` small tasks, so rechunk to fewer, larger blocks first
+    when there are thousands. ``"blocks"`` skips the shuffle and visits the
+    blocks as they are in the order
+    ``check_random_state(random_state).permutation(n_blocks)``: for blocks
+    that already mix the classes. ``sample_weight`` and routed
+    metadata are refused with Dask input. ``predict``, ``predict_proba``,
+    ``predict_log_proba`` and ``decision_function`` of Dask input return lazy
+    Dask arrays, computed block by block by the fitted estimator (one block
+    per partition, of unknown size, for a Dask DataFrame), with
+    ``proba_prior`` and ``predict_prior`` applied as in memory.
+
     Parameters
     ----------
     estimator : classifier
@@ -178,6 +216,18 @@ class ResampledClassifier(
         Class prior ``predict`` decides for: ``"fit"`` is the estimator's own
         ``predict``; ``"original"`` the argmax of the probabilities moved to
         the prior before resampling (needs ``predict_proba``).
+    dask_fit : {"partial_fit", "fit"}, default="partial_fit"
+        How the estimator is fitted on Dask input (unused in memory):
+        ``"partial_fit"`` block by block with ``estimator.partial_fit``,
+        ``"fit"`` with ``estimator.fit`` on the resampled Dask collections.
+    dask_shuffle : {"rows", "blocks"}, default="rows"
+        Blocks that ``dask_fit="partial_fit"`` fits on, on Dask input:
+        ``"rows"`` the resampled rows shuffled across blocks, ``"blocks"`` the
+        resampled blocks as they are, in a random order (see above). Unused
+        otherwise.
+    random_state : int, RandomState instance or None, default=None
+        Seed of ``dask_shuffle`` on Dask input. Unused otherwise; the sampler
+        and the estimator have their own.
 
     Attributes
     ----------
@@ -229,15 +279,29 @@ class ResampledClassifier(
         "sampler": [HasMethods(["fit_resample"]), None],
         "proba_prior": [StrOptions({"fit", "original"})],
         "predict_prior": [StrOptions({"fit", "original"})],
+        "dask_fit": [StrOptions({"partial_fit", "fit"})],
+        "dask_shuffle": [StrOptions({"rows", "blocks"})],
+        "random_state": ["random_state"],
     }
 
     def __init__(
-        self, estimator, *, sampler=None, proba_prior="fit", predict_prior="fit"
+        self,
+        estimator,
+        *,
+        sampler=None,
+        proba_prior="fit",
+        predict_prior="fit",
+        dask_fit="partial_fit",
+        dask_shuffle="rows",
+        random_state=None,
     ):
         self.estimator = estimator
         self.sampler = sampler
         self.proba_prior = proba_prior
         self.predict_prior = predict_prior
+        self.dask_fit = dask_fit
+        self.dask_shuffle = dask_shuffle
+        self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -263,6 +327,8 @@ class ResampledClassifier(
             The fitted classifier.
         """
         _raise_for_params(fit_params, self, "fit")
+        if any_dask(X, y):
+            return self._fit_dask(X, y, sample_weight, fit_params)
         X_checked, y = validate_data(
             self,
             X,
@@ -311,15 +377,7 @@ class ResampledClassifier(
                 self.sampler_, sw, y_res, n_samples, y
             )
         self.estimator_.fit(X_res, y_res, **est_params)
-        self.classes_ = self.estimator_.classes_
-        if self.predict_prior == "original" and not hasattr(
-            self.estimator_, "predict_proba"
-        ):
-            raise ValueError(
-                f"predict_prior='original' moves probabilities to the prior before "
-                f"resampling, but {type(self.estimator_).__name__} has no "
-                "predict_proba. Use predict_prior='fit' or a probabilistic estimator."
-            )
+        self._check_fitted_estimator()
         classes = np.asarray(self.classes_)
         n_classes = classes.shape[0]
         self.original_prior_ = class_prior(np.searchsorted(classes, y), n_classes, sw)
@@ -329,6 +387,40 @@ class ResampledClassifier(
             est_params.get("sample_weight"),
         )
         return self
+
+    def _check_fitted_estimator(self):
+        """``classes_`` from the fitted estimator; ``predict_prior`` checked."""
+        self.classes_ = self.estimator_.classes_
+        if self.predict_prior == "original" and not hasattr(
+            self.estimator_, "predict_proba"
+        ):
+            raise ValueError(
+                f"predict_prior='original' moves probabilities to the prior before "
+                f"resampling, but {type(self.estimator_).__name__} has no "
+                "predict_proba. Use predict_prior='fit' or a probabilistic estimator."
+            )
+
+    def _fit_dask(self, X, y, sample_weight, fit_params):
+        """``fit`` on Dask input (see the class docstring)."""
+        self.sampler_, self.estimator_, labels, original, train = dask_fit(
+            self, X, y, sample_weight, fit_params
+        )
+        self._check_fitted_estimator()
+        where = np.searchsorted(labels, np.asarray(self.classes_))
+        self.original_prior_ = original[where] / original.sum()
+        self.train_prior_ = train[where] / train.sum()
+        return self
+
+    def _dask_response(self, X, method, shifted):
+        """Lazy ``method`` on Dask ``X``; ``shifted``: moved to the original prior."""
+        check_is_fitted(self)
+        return dask_response(
+            self,
+            X,
+            method,
+            shift=(self.train_prior_, self.original_prior_) if shifted else None,
+            finite=not get_tags(self).input_tags.allow_nan,
+        )
 
     def _sampler(self):
         """``sampler``, or the default SMOTE when it is None (not fitted)."""
@@ -361,11 +453,57 @@ class ResampledClassifier(
         -------
         {predict_returns}
         """
+        if is_dask_collection(X):
+            return self._dask_response(X, "predict", self.predict_prior == "original")
         X = self._response_input(X)
         if self.predict_prior == "original":
             log_proba = self._original_log_proba(X)
             return self.classes_[np.argmax(log_proba, axis=1)]
         return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    @shared_docs
+    def predict_proba(self, X):
+        """Return class probabilities under the prior chosen by ``proba_prior``.
+
+        {predict_proba_sections}
+        """
+        if is_dask_collection(X):
+            return self._dask_response(
+                X, "predict_proba", self.proba_prior == "original"
+            )
+        return super().predict_proba(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    @shared_docs
+    def predict_log_proba(self, X):
+        """Return log class probabilities under the prior chosen by ``proba_prior``.
+
+        {predict_log_proba_sections}
+        """
+        if is_dask_collection(X):
+            return self._dask_response(
+                X, "predict_log_proba", self.proba_prior == "original"
+            )
+        return super().predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    @shared_docs
+    def decision_function(self, X):
+        """Return the decision function of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        {X_samples}
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The inner estimator's scores (a lazy Dask array for Dask ``X``).
+        """
+        if is_dask_collection(X):
+            return self._dask_response(X, "decision_function", False)
+        return super().decision_function(X)
 
     @shared_docs
     def get_metadata_routing(self):
