@@ -1,0 +1,384 @@
+"""Approximate neighbours for large searches, with a measured recall.
+
+The exact engine costs ``n^2 d`` per self-join. Above a measured size an
+approximate k-nearest-neighbour graph is cheaper; this module builds one
+with pynndescent (the ``ann`` extra, imported only when used) and gives
+the samplers one call that picks the search, runs it, and checks it:
+
+- :func:`approximate_kneighbors_within` -- each row's ``k`` nearest other
+  rows from NN-descent's graph: pynndescent proposes ``n_neighbors``
+  candidates per row, and the exact ranking of the engine orders them
+  (ties to the lower index), so that a row whose candidates hold its true
+  ``k`` nearest gets the exact answer;
+- :func:`estimate_recall` -- the fraction of exact neighbours found, on a
+  sample of rows searched exactly;
+- :func:`choose_neighbors` -- the ``"auto"`` rule: approximate only where it
+  was measured faster at recall >= 0.99;
+- :func:`search_within` -- what a sampler calls: the search its
+  ``neighbors`` parameter asks for, the estimated recall, and the
+  ``min_recall`` check (an error, or the exact search, by
+  ``on_low_recall``).
+"""
+
+import inspect
+import numbers
+import warnings
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from scipy import sparse
+
+from skclassgap.over_sampling._neighbors._screen import n_threads
+from skclassgap.over_sampling._neighbors._search import (
+    kneighbors,
+    kneighbors_within,
+    rank_candidates,
+)
+
+ANN_EXTRA = "pip install 'skclassgap[ann]'"
+NEIGHBORS_OPTIONS = ("auto", "exact", "approximate")
+ON_LOW_RECALL_OPTIONS = ("raise", "exact")
+# Parameters this module sets itself; ``params`` may not.
+_OWN_PARAMS = ("data", "metric", "metric_kwds", "random_state", "n_jobs", "verbose")
+_U64 = 2.0**-53
+_CHUNK = 256  # query rows whose candidate distances are computed at once
+# Values are scaled by a power of two into this range before the float32
+# copy pynndescent works on (it cannot represent 1e300, nor tell 1e-300
+# from 0); the candidates are then ranked on the original values.
+_F32_RANGE = 2.0**60
+
+
+def import_pynndescent():
+    """Import pynndescent, or say in one line how to install it."""
+    try:
+        import pynndescent
+    except ImportError:
+        raise ImportError(
+            "neighbors='approximate' needs pynndescent, which is not installed. "
+            f"Install the extra: {ANN_EXTRA}"
+        ) from None
+    return pynndescent
+
+
+def default_params(k, n_features):
+    """pynndescent parameters of the approximate search for ``k`` neighbours.
+
+    ``n_neighbors`` is the width of the graph NN-descent builds: more
+    candidates per row, more chance its ``k`` nearest are among them. The
+    values below reached recall >= 0.99 against the exact search in the
+    measurements of the user guide ("Approximate neighbours").
+    """
+    return {"n_neighbors": max(30, 3 * (k + 1))}
+
+
+def _float32_rows(X):
+    """A float32 copy of ``X`` for the library, scaled by a power of two."""
+    values = X.data if sparse.issparse(X) else X
+    top = float(np.abs(values).max()) if values.size else 0.0
+    shift = 0
+    if top > _F32_RANGE or 0.0 < top < 1.0 / _F32_RANGE:
+        shift = -int(np.frexp(top)[1])
+    if sparse.issparse(X):
+        X = sparse.csr_matrix(X, dtype=np.float64, copy=True)
+        X.data = np.ldexp(X.data, shift).astype(np.float32)
+        X.sort_indices()
+        return X.astype(np.float32)
+    if shift == 0 and X.dtype == np.float32 and X.flags.c_contiguous:
+        return X
+    return np.ascontiguousarray(np.ldexp(X.astype(np.float64), shift), np.float32)
+
+
+def _check_params(params, pynndescent):
+    params = {} if params is None else dict(params)
+    accepted = set(inspect.signature(pynndescent.NNDescent).parameters) - set(
+        _OWN_PARAMS
+    )
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise ValueError(
+            f"params holds {unknown!r}, which pynndescent.NNDescent does not take "
+            f"from skclassgap; accepted: {sorted(accepted)!r} (random_state and "
+            "n_jobs come from the sampler's own parameters)."
+        )
+    return params
+
+
+def approximate_kneighbors_within(X, k, *, random_state=None, n_jobs=None, params=None):
+    """Indices of the ``k`` nearest other rows of every row, approximately.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        Finite values; ``n_samples > k``.
+    k : int
+        Number of neighbours (the row itself not counted).
+    random_state : int, RandomState instance or None, default=None
+        Seeds pynndescent's random projection trees and NN-descent. The
+        result is the same for the same ``random_state`` and the same
+        number of threads (pynndescent splits its work by thread).
+    n_jobs : int, default=None
+        Threads of pynndescent and of the exact ranking, counted as for
+        the exact search (``None``: ``OMP_NUM_THREADS`` if set, else every
+        core).
+    params : dict, default=None
+        Parameters of ``pynndescent.NNDescent`` that replace the defaults
+        of :func:`default_params` (e.g. ``{"n_neighbors": 60}`` for a
+        higher recall).
+
+    Returns
+    -------
+    ind : int64 ndarray of shape (n_samples, k)
+        Row indices, nearest first by exact distance among the candidates
+        the graph holds (equal distances: lower index first). A row whose
+        graph holds fewer than ``k`` other rows is searched exactly.
+    """
+    pynndescent = import_pynndescent()
+    params = {**default_params(k, X.shape[1]), **_check_params(params, pynndescent)}
+    n = X.shape[0]
+    params["n_neighbors"] = min(max(int(params["n_neighbors"]), k + 1), n)
+    seed = np.random.RandomState(
+        np.random.default_rng(_seed(random_state)).integers(2**31 - 1)
+    )
+    # pynndescent sets numba's thread count, which cannot exceed the pool's.
+    threads = min(n_threads(n_jobs), numba.config.NUMBA_NUM_THREADS)
+    with warnings.catch_warnings():
+        # "Failed to correctly find n_neighbors for some samples": those
+        # rows are searched exactly below.
+        warnings.filterwarnings("ignore", message="Failed to correctly find")
+        graph = pynndescent.NNDescent(
+            _float32_rows(X),
+            metric="euclidean",
+            random_state=seed,
+            n_jobs=threads,
+            **params,
+        ).neighbor_graph[0]
+    cand = np.asarray(graph, dtype=np.int64)
+    rows = np.arange(n, dtype=np.int64)
+    valid = (cand >= 0) & (cand != rows[:, None])
+    few = np.flatnonzero(valid.sum(axis=1) < k)
+    cand[few] = -1
+    cand[few, : k + 1] = np.arange(k + 1)  # placeholders, replaced below
+    ind = rank_candidates(X, X, cand, k, exclude=rows, n_jobs=n_jobs)
+    if few.size:
+        ind[few] = kneighbors(X[few], X, k, exclude=few, n_jobs=n_jobs)
+    return ind
+
+
+def _seed(random_state):
+    """An integer seed from ``random_state`` (int, RandomState or None)."""
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        return random_state
+    return int(random_state.randint(2**31 - 1))
+
+
+def _sq_dists(X, rows, cols):
+    """Float64 squared distances of ``X[rows[q]]`` to ``X[cols[q, j]]``."""
+    Q = _dense(X[rows])[:, None, :]
+    C = _dense(X[cols.ravel()]).reshape(*cols.shape, -1)
+    diff = C - Q
+    return np.einsum("qjd,qjd->qj", diff, diff)
+
+
+def _dense(X):
+    return (
+        X.toarray().astype(np.float64)
+        if sparse.issparse(X)
+        else np.asarray(X, dtype=np.float64)
+    )
+
+
+def recall_against(X, rows, found, exact):
+    """Fraction of exact neighbours found, counted on distances.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    rows : int ndarray of shape (n_queries,)
+        The query rows (rows of ``X``).
+    found : int ndarray of shape (n_queries, k)
+        Neighbours found for each query row; ``-1`` means none.
+    exact : int ndarray of shape (n_queries, k)
+        The exact ``k`` nearest other rows of each query, nearest first.
+
+    Returns
+    -------
+    recall : float
+        Mean over the queries of the number of distinct rows of ``found``
+        (the query itself not counted) whose squared distance is at most
+        the exact ``k``-th nearest one's, capped at ``k``, divided by ``k``.
+        Distances are computed in float64 from coordinate differences and
+        compared within their rounding error, so that a row tied with the
+        k-th neighbour (a duplicate, a lattice) counts as found.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    found = np.asarray(found, dtype=np.int64)
+    exact = np.asarray(exact, dtype=np.int64)
+    n_q, k = exact.shape
+    if n_q == 0:
+        return 1.0
+    slack = 1.0 + 2.0 * (X.shape[1] + 2) * _U64
+    hits = 0
+    for s in range(0, n_q, _CHUNK):
+        r = rows[s : s + _CHUNK]
+        f = np.sort(found[s : s + _CHUNK], axis=1)
+        valid = (f >= 0) & (f != r[:, None])
+        valid[:, 1:] &= f[:, 1:] != f[:, :-1]  # each row once
+        kth = _sq_dists(X, r, exact[s : s + _CHUNK, -1:])
+        dist = _sq_dists(X, r, np.where(valid, f, 0))
+        near = valid & (dist <= kth * slack)
+        hits += int(np.minimum(near.sum(axis=1), k).sum())
+    return hits / (n_q * k)
+
+
+def estimate_recall(X, found, k, *, n_queries=1000, random_state=None, n_jobs=None):
+    """Estimated recall of neighbour lists, from a sample searched exactly.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    found : int ndarray of shape (n_samples, k)
+        Each row's neighbours (other rows), e.g. from
+        :func:`approximate_kneighbors_within`.
+    k : int
+    n_queries : int, default=1000
+        Rows drawn without replacement (all rows if fewer) and searched
+        exactly with ``kneighbors(X[sample], X, k, exclude=sample)``.
+    random_state : int, RandomState instance or None, default=None
+        Draws the sample.
+    n_jobs : int, default=None
+        Threads of the exact search.
+
+    Returns
+    -------
+    recall : float
+        :func:`recall_against` on the sample: the fraction of the exact
+        ``k`` nearest found, a found row counting when it is no farther
+        than the exact ``k``-th (so ties and duplicates count). Its
+        standard error is at most ``0.5 / sqrt(n_queries)``, and about
+        ``sqrt(r (1 - r) / (n_queries k))`` when the misses are spread.
+    """
+    n = X.shape[0]
+    rng = np.random.default_rng(_seed(random_state))
+    rows = np.sort(rng.choice(n, size=min(n_queries, n), replace=False))
+    exact = kneighbors(X[rows], X, k, exclude=rows, n_jobs=n_jobs)
+    return recall_against(X, rows, np.asarray(found)[rows], exact)
+
+
+# Measured switch point of ``neighbors="auto"`` (see choose_neighbors).
+_AUTO_MIN_ROWS = 300_000
+_AUTO_MIN_FEATURES = 64
+_AUTO_MAX_K = 10
+
+
+def choose_neighbors(n_rows, n_features, k):
+    """The search ``neighbors="auto"`` runs: ``"exact"`` or ``"approximate"``.
+
+    Approximate only where it was measured faster than the exact search at
+    recall >= 0.99 with its default parameters (the user guide's table,
+    "Approximate neighbours"): at least ``_AUTO_MIN_ROWS`` rows of at
+    least ``_AUTO_MIN_FEATURES`` features, ``k <= _AUTO_MAX_K``, and
+    pynndescent installed.
+    """
+    if n_rows < _AUTO_MIN_ROWS or n_features < _AUTO_MIN_FEATURES or k > _AUTO_MAX_K:
+        return "exact"
+    try:
+        import_pynndescent()
+    except ImportError:
+        return "exact"
+    return "approximate"
+
+
+class Neighbors(NamedTuple):
+    """Result of :func:`search_within`.
+
+    ``ind`` the neighbour indices, ``method`` the search that produced them
+    (``"exact"`` or ``"approximate"``), ``recall`` the estimated recall of
+    the approximate search (None when it did not run).
+    """
+
+    ind: np.ndarray
+    method: str
+    recall: float | None
+
+
+def search_within(
+    X,
+    k,
+    *,
+    neighbors="auto",
+    min_recall=None,
+    on_low_recall="raise",
+    random_state=None,
+    n_jobs=None,
+    params=None,
+    n_queries=1000,
+):
+    """Each row's ``k`` nearest other rows, by the search ``neighbors`` names.
+
+    The one call a sampler makes in place of ``kneighbors_within``.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    k : int
+    neighbors : {"auto", "exact", "approximate"}, default="auto"
+        ``"exact"``: :func:`kneighbors_within`. ``"approximate"``:
+        :func:`approximate_kneighbors_within`, its recall estimated on
+        ``n_queries`` rows. ``"auto"``: :func:`choose_neighbors`.
+    min_recall : float in [0, 1] or None, default=None
+        Lowest estimated recall accepted from the approximate search.
+    on_low_recall : {"raise", "exact"}, default="raise"
+        Below ``min_recall``: raise a ``ValueError``, or warn and run the
+        exact search instead.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the approximate search and the recall sample.
+    n_jobs : int, default=None
+    params : dict, default=None
+        pynndescent parameters, see :func:`approximate_kneighbors_within`.
+    n_queries : int, default=1000
+        Rows searched exactly to estimate the recall.
+
+    Returns
+    -------
+    result : Neighbors
+        ``(ind, method, recall)``.
+    """
+    if neighbors not in NEIGHBORS_OPTIONS:
+        raise ValueError(
+            f"neighbors must be one of {NEIGHBORS_OPTIONS!r}; got {neighbors!r}."
+        )
+    if on_low_recall not in ON_LOW_RECALL_OPTIONS:
+        raise ValueError(
+            f"on_low_recall must be one of {ON_LOW_RECALL_OPTIONS!r}; got "
+            f"{on_low_recall!r}."
+        )
+    method = neighbors
+    if method == "auto":
+        method = choose_neighbors(X.shape[0], X.shape[1], k)
+    if method == "exact":
+        return Neighbors(kneighbors_within(X, k, n_jobs=n_jobs), "exact", None)
+    seed = _seed(random_state)
+    rng = np.random.default_rng(seed)
+    search_seed, sample_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
+    ind = approximate_kneighbors_within(
+        X, k, random_state=search_seed, n_jobs=n_jobs, params=params
+    )
+    recall = estimate_recall(
+        X, ind, k, n_queries=n_queries, random_state=sample_seed, n_jobs=n_jobs
+    )
+    if min_recall is None or recall >= min_recall:
+        return Neighbors(ind, "approximate", recall)
+    message = (
+        f"The approximate neighbour search found an estimated {recall:.4f} of the "
+        f"exact neighbours (on {min(n_queries, X.shape[0])} rows), below "
+        f"min_recall={min_recall}."
+    )
+    if on_low_recall == "raise":
+        raise ValueError(
+            f"{message} Raise the graph's width (params={{'n_neighbors': ...}}), "
+            "lower min_recall, pass on_low_recall='exact' to fall back to the "
+            "exact search, or use neighbors='exact'."
+        )
+    warnings.warn(f"{message} Ran the exact search instead.", UserWarning, stacklevel=2)
+    return Neighbors(kneighbors_within(X, k, n_jobs=n_jobs), "exact", recall)
