@@ -99,16 +99,16 @@ def _timed(func):
 # --- candidate libraries ----------------------------------------------------
 
 
-def run_pynndescent(X, L, threads, seed=0):
+def run_pynndescent(X, params, threads, seed=0):
     import pynndescent
 
     def build():
         return pynndescent.NNDescent(
-            X, n_neighbors=L, random_state=seed, n_jobs=threads
+            X, random_state=seed, n_jobs=threads, **params
         ).neighbor_graph[0]
 
     ind, seconds, cpu = _timed(build)
-    yield {"params": {"n_neighbors": L}, "seconds": seconds, "cpu": cpu}, ind
+    yield {"params": params, "seconds": seconds, "cpu": cpu}, ind
 
 
 def run_hnswlib(X, M, ef_construction, efs, threads, seed=0):
@@ -166,16 +166,17 @@ def run_faiss_ivf(X, nlist, nprobes, threads, seed=0):
         yield record, ind
 
 
-def ladders(n, threads):
-    """(library, generator factory) pairs, cheapest settings first."""
+def ladders(n, threads, grid=None):
+    """(library, generator factory) pairs, cheapest settings first.
+
+    ``grid``: pynndescent parameter sets replacing its ladder of widths.
+    """
     nlist = int(2 ** round(np.log2(4 * np.sqrt(n))))
+    grid = grid or [{"n_neighbors": L} for L in (10, 15, 20, 30, 45, 60)]
     return [
         (
             "pynndescent",
-            [
-                lambda X, L=L: run_pynndescent(X, L, threads)
-                for L in (10, 15, 20, 30, 45, 60)
-            ],
+            [lambda X, p=p: run_pynndescent(X, p, threads) for p in grid],
         ),
         (
             "hnswlib",
@@ -228,7 +229,7 @@ def _warm_up(args):
     X = make_data("blobs8", 3000)
     _, seconds, cpu = _timed(lambda: kneighbors_within(X, KS[0], n_jobs=args.threads))
     _emit({"study": "warmup", "lib": "exact", "seconds": seconds, "cpu": cpu}, args.out)
-    for lib, factories in ladders(len(X), args.threads):
+    for lib, factories in ladders(len(X), args.threads, args.grid):
         if args.libs and lib not in args.libs:
             continue
         _, seconds, cpu = _timed(lambda f=factories[0]: list(f(X)))
@@ -247,7 +248,7 @@ def study_libs(args):
             )
             record = {"lib": "exact", "seconds": exact_s, "cpu": exact_cpu, "est": est}
             _emit({**base, **record}, args.out)
-            for lib, factories in ladders(n, args.threads):
+            for lib, factories in ladders(n, args.threads, args.grid):
                 if args.libs and lib not in args.libs:
                     continue
                 done = False
@@ -409,6 +410,12 @@ def main(argv=None):
     parser.add_argument("--n", type=lambda s: int(float(s)), nargs="+", default=[10**5])
     parser.add_argument("--data", nargs="+", default=["blobs20"])
     parser.add_argument("--libs", nargs="*", default=[])
+    parser.add_argument(
+        "--grid",
+        type=json.loads,
+        default=None,
+        help="JSON list of pynndescent parameter dicts (replaces its ladder)",
+    )
     parser.add_argument("--k", type=int, nargs="+", default=[5])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--queries", type=int, default=2000)

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.datasets import make_blobs
 
 import skclassgap.over_sampling._neighbors._approximate as approx_mod
@@ -16,6 +17,7 @@ from skclassgap.over_sampling._neighbors import kneighbors_within
 from skclassgap.over_sampling._neighbors._approximate import (
     approximate_kneighbors_within,
     choose_neighbors,
+    estimate_intrinsic_dim,
     estimate_recall,
     recall_against,
     search_within,
@@ -148,6 +150,22 @@ def test_approximate_kneighbors_within_deterministic(pynndescent):
     np.testing.assert_array_equal(a, b)
 
 
+def test_approximate_kneighbors_within_small_set_is_exact(pynndescent):
+    """Check that a set no larger than twice the graph's width gets the exact
+    lists."""
+    X, _ = make_blobs(60, 5, random_state=0)
+    found = approximate_kneighbors_within(X, 5, random_state=0)
+    np.testing.assert_array_equal(found, kneighbors_within(X, 5))
+
+
+def test_approximate_kneighbors_within_sparse(pynndescent):
+    """Check that CSR rows are searched as their dense form is."""
+    X, _ = make_blobs(2000, 30, centers=5, random_state=0)
+    X[np.random.default_rng(0).random(X.shape) < 0.7] = 0.0
+    found = approximate_kneighbors_within(sparse.csr_matrix(X), 5, random_state=0)
+    assert _all_rows_recall(X, found, 5) >= 0.99
+
+
 def test_approximate_kneighbors_within_huge_values(pynndescent):
     """Check that values beyond float32's range are searched (scaled)."""
     X, _ = make_blobs(1000, 8, centers=4, random_state=0)
@@ -186,25 +204,54 @@ def test_approximate_without_extra_names_it_in_one_line(no_pynndescent):
 def test_choose_neighbors_exact_without_extra(no_pynndescent):
     """Check that "auto" stays exact without the extra, even where the
     approximate search would be chosen."""
-    assert choose_neighbors(10**6, 384, 5) == "exact"
+    assert choose_neighbors(10**6, 384, 5, intrinsic_dim=20.0) == "exact"
 
 
 # --- the "auto" rule ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "n_rows, n_features, k, expected",
+    "n_rows, n_features, k, dim, expected",
     [
-        (10**5, 384, 5, "exact"),  # measured: exact faster
-        (3 * 10**5, 20, 5, "exact"),
-        (3 * 10**5, 100, 5, "approximate"),
-        (10**6, 384, 5, "approximate"),
-        (10**6, 384, 50, "exact"),  # defaults not tuned for large k
+        (10**5, 384, 5, None, "exact"),  # measured: exact faster
+        (3 * 10**5, 20, 5, None, "exact"),
+        (3 * 10**5, 100, 5, None, "approximate"),
+        (10**6, 384, 5, None, "approximate"),
+        (10**6, 384, 10, 25.0, "approximate"),
+        (10**6, 384, 5, 50.0, "exact"),  # recall missed at this dimension
+        (10**6, 384, 11, None, "exact"),  # defaults measured up to k = 10
     ],
 )
-def test_choose_neighbors_switch_point(pynndescent, n_rows, n_features, k, expected):
-    """Check that "auto" switches to approximate only at the measured sizes."""
-    assert choose_neighbors(n_rows, n_features, k) == expected
+def test_choose_neighbors_switch_point(
+    pynndescent, n_rows, n_features, k, dim, expected
+):
+    """Check that "auto" switches to approximate only at the measured sizes
+    and intrinsic dimensions."""
+    assert choose_neighbors(n_rows, n_features, k, intrinsic_dim=dim) == expected
+
+
+@pytest.mark.parametrize(
+    "shape, low, high",
+    [
+        ("plane", 1.6, 2.4),  # a 2-d plane inside 10 dimensions
+        ("gauss8", 6.5, 9.0),  # isotropic in 8 dimensions
+    ],
+)
+def test_estimate_intrinsic_dim_known_dimension(shape, low, high):
+    """Check that the estimate finds the dimension the rows really span."""
+    rng = np.random.default_rng(0)
+    if shape == "plane":
+        X = rng.random((3000, 2)) @ rng.standard_normal((2, 10))
+    else:
+        X = rng.standard_normal((3000, 8))
+    assert low <= estimate_intrinsic_dim(X, random_state=0) <= high
+
+
+def test_estimate_intrinsic_dim_all_duplicates_is_infinite():
+    """Check that rows without k distinct neighbours give an infinite dimension
+    (so that "auto" keeps the exact search)."""
+    X = np.repeat(np.random.default_rng(0).random((50, 4)), 30, axis=0)
+    assert estimate_intrinsic_dim(X, random_state=0) == np.inf
 
 
 # --- search_within: the samplers' call, and min_recall ------------------------------
@@ -228,6 +275,44 @@ def test_search_within_auto_small_is_exact():
     """Check that "auto" on small data is the exact search."""
     X, _ = make_blobs(500, 6, random_state=0)
     result = search_within(X, 5, neighbors="auto")
+    assert result.method == "exact"
+    np.testing.assert_array_equal(result.ind, kneighbors_within(X, 5))
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("the approximate search must not run")
+
+
+def test_search_within_auto_high_dimension_stays_exact(monkeypatch):
+    """Check that "auto" keeps the exact search when the size qualifies but
+    the intrinsic dimension is above the measured limit."""
+    monkeypatch.setattr(approx_mod, "_AUTO_MIN_WORK", 0.0)
+    monkeypatch.setattr(approx_mod, "import_pynndescent", lambda: None)
+    monkeypatch.setattr(approx_mod, "approximate_kneighbors_within", _never)
+    X = np.random.default_rng(0).standard_normal((1500, 200))
+    result = search_within(X, 5, neighbors="auto", random_state=0)
+    assert result.method == "exact" and result.recall is None
+
+
+def test_search_within_auto_low_recall_falls_back(monkeypatch):
+    """Check that "auto" never raises on a low recall: it warns and returns
+    the exact lists, whatever on_low_recall."""
+    monkeypatch.setattr(approx_mod, "choose_neighbors", lambda *a, **kw: "approximate")
+    monkeypatch.setattr(approx_mod, "approximate_kneighbors_within", _bad_search)
+    X, _ = make_blobs(500, 6, random_state=0)
+    with pytest.warns(UserWarning, match=r"below min_recall=0\.99\. Ran the exact"):
+        result = search_within(
+            X, 5, neighbors="auto", on_low_recall="raise", random_state=0
+        )
+    np.testing.assert_array_equal(result.ind, kneighbors_within(X, 5))
+    assert result.method == "exact" and result.recall < 0.5
+
+
+def test_search_within_auto_without_extra_is_exact(no_pynndescent, monkeypatch):
+    """Check that "auto" without the extra runs the exact search, no error."""
+    monkeypatch.setattr(approx_mod, "_AUTO_MIN_WORK", 0.0)
+    X, _ = make_blobs(500, 6, random_state=0)
+    result = search_within(X, 5, neighbors="auto", random_state=0)
     assert result.method == "exact"
     np.testing.assert_array_equal(result.ind, kneighbors_within(X, 5))
 

@@ -11,13 +11,24 @@ the samplers one call that picks the search, runs it, and checks it:
   (ties to the lower index), so that a row whose candidates hold its true
   ``k`` nearest gets the exact answer;
 - :func:`estimate_recall` -- the fraction of exact neighbours found, on a
-  sample of rows searched exactly;
-- :func:`choose_neighbors` -- the ``"auto"`` rule: approximate only where it
-  was measured faster at recall >= 0.99;
+  sample of rows searched exactly, counted on distances (ties count);
+- :func:`estimate_intrinsic_dim` and :func:`choose_neighbors` -- the
+  ``"auto"`` rule: approximate only where it was measured faster at
+  recall >= 0.99 (size, ``k`` and the data's intrinsic dimension);
 - :func:`search_within` -- what a sampler calls: the search its
   ``neighbors`` parameter asks for, the estimated recall, and the
   ``min_recall`` check (an error, or the exact search, by
   ``on_low_recall``).
+
+Why pynndescent: measured against hnswlib and faiss (IVF) on the
+self-join at 1e5 rows (``python -m benchmarks.study_ann``), it reached
+recall 0.99 with the least CPU time on every data set, and it adds no
+dependency (numba, scikit-learn, scipy, joblib are ours already). Its
+costs: about 40 CPU seconds of numba compilation on the first call in a
+process (its main kernels are not cached), counted in the ``"auto"``
+rule; and a graph that depends on the number of threads (its work is
+split by thread), so results repeat for the same ``random_state`` and
+``n_jobs``, not across thread counts.
 """
 
 import inspect
@@ -61,15 +72,19 @@ def import_pynndescent():
     return pynndescent
 
 
-def default_params(k, n_features):
+def default_params(k):
     """pynndescent parameters of the approximate search for ``k`` neighbours.
 
-    ``n_neighbors`` is the width of the graph NN-descent builds: more
-    candidates per row, more chance its ``k`` nearest are among them. The
-    values below reached recall >= 0.99 against the exact search in the
-    measurements of the user guide ("Approximate neighbours").
+    ``n_neighbors`` is the width of the graph NN-descent builds (more
+    candidates per row) and ``max_candidates`` the number of neighbours
+    and reverse neighbours each row joins per iteration (the cheaper knob:
+    doubling it from pynndescent's default ``min(60, n_neighbors)`` raised
+    the recall more per second than widening the graph). Measured at
+    ``k = 5`` and ``10`` (user guide, "Approximate neighbours"); larger
+    ``k`` get a graph three times as wide as ``k + 1``.
     """
-    return {"n_neighbors": max(30, 3 * (k + 1))}
+    width = max(30, 3 * (k + 1))
+    return {"n_neighbors": width, "max_candidates": 2 * width}
 
 
 def _float32_rows(X):
@@ -123,20 +138,25 @@ def approximate_kneighbors_within(X, k, *, random_state=None, n_jobs=None, param
         core).
     params : dict, default=None
         Parameters of ``pynndescent.NNDescent`` that replace the defaults
-        of :func:`default_params` (e.g. ``{"n_neighbors": 60}`` for a
-        higher recall).
+        of :func:`default_params` (e.g. ``{"n_neighbors": 40,
+        "max_candidates": 120}`` for a higher recall on data of high
+        intrinsic dimension).
 
     Returns
     -------
     ind : int64 ndarray of shape (n_samples, k)
         Row indices, nearest first by exact distance among the candidates
         the graph holds (equal distances: lower index first). A row whose
-        graph holds fewer than ``k`` other rows is searched exactly.
+        graph holds fewer than ``k`` other rows is searched exactly, and
+        so are sets of at most twice the graph's width (exact lists).
     """
     pynndescent = import_pynndescent()
-    params = {**default_params(k, X.shape[1]), **_check_params(params, pynndescent)}
+    params = {**default_params(k), **_check_params(params, pynndescent)}
     n = X.shape[0]
-    params["n_neighbors"] = min(max(int(params["n_neighbors"]), k + 1), n)
+    params["n_neighbors"] = max(int(params["n_neighbors"]), k + 1)
+    if n <= 2 * params["n_neighbors"]:
+        # The graph would hold most rows: the exact search is as cheap.
+        return kneighbors_within(X, k, n_jobs=n_jobs)
     seed = np.random.RandomState(
         np.random.default_rng(_seed(random_state)).integers(2**31 - 1)
     )
@@ -265,22 +285,70 @@ def estimate_recall(X, found, k, *, n_queries=1000, random_state=None, n_jobs=No
     return recall_against(X, rows, np.asarray(found)[rows], exact)
 
 
-# Measured switch point of ``neighbors="auto"`` (see choose_neighbors).
-_AUTO_MIN_ROWS = 300_000
-_AUTO_MIN_FEATURES = 64
+def estimate_intrinsic_dim(X, *, n_queries=300, n_neighbors=20, random_state=None):
+    """Local intrinsic dimension of the data, from a sample searched exactly.
+
+    The maximum-likelihood estimate of Levina and Bickel (2004) at each
+    sampled row, ``-1 / mean_j log(r_j / r_k)`` over its ``k =
+    n_neighbors`` nearest other rows (``r_j`` their distances), and the
+    median over the rows. Rows with a zero ``r_k`` (duplicates) are left
+    out. The search costs ``n_queries x n_samples x n_features``, about a
+    third of :func:`estimate_recall`'s.
+
+    Returns
+    -------
+    dim : float
+        ``inf`` when no sampled row has ``k`` distinct other rows.
+    """
+    n = X.shape[0]
+    k = min(n_neighbors, n - 1)
+    rng = np.random.default_rng(_seed(random_state))
+    rows = np.sort(rng.choice(n, size=min(n_queries, n), replace=False))
+    ind = kneighbors(X[rows], X, k, exclude=rows)
+    dist = np.sqrt(_sq_dists(X, rows, ind))
+    keep = dist[:, -1] > 0
+    if k < 2 or not keep.any():
+        return float("inf")
+    ratio = dist[keep, :-1] / dist[keep, -1:]
+    with np.errstate(divide="ignore"):
+        mean_log = np.mean(np.log(ratio), axis=1)
+    return float(np.median(-1.0 / np.minimum(mean_log, -1e-300)))
+
+
+# The switch of neighbors="auto" (user guide, "Approximate neighbours"):
+# approximate search from this much exact work (n_rows^2 x n_features) on,
+# with pynndescent's first-call compilation counted, for k up to _AUTO_MAX_K
+# and data whose intrinsic dimension is at most _AUTO_MAX_DIM.
+_AUTO_MIN_WORK = 5e12
 _AUTO_MAX_K = 10
+_AUTO_MAX_DIM = 30.0
+AUTO_MIN_RECALL = 0.99
 
 
-def choose_neighbors(n_rows, n_features, k):
+def choose_neighbors(n_rows, n_features, k, *, intrinsic_dim=None):
     """The search ``neighbors="auto"`` runs: ``"exact"`` or ``"approximate"``.
 
     Approximate only where it was measured faster than the exact search at
-    recall >= 0.99 with its default parameters (the user guide's table,
-    "Approximate neighbours"): at least ``_AUTO_MIN_ROWS`` rows of at
-    least ``_AUTO_MIN_FEATURES`` features, ``k <= _AUTO_MAX_K``, and
-    pynndescent installed.
+    recall >= 0.99 with the default parameters, its first-call compilation
+    (about 40 CPU seconds per process) included: ``n_rows^2 x n_features
+    >= 5e12`` (about 5e5 rows of 20 features, 2.2e5 of 100, 1.1e5 of 384),
+    ``k <= 10``, an intrinsic dimension of at most 30 when given (see
+    :func:`estimate_intrinsic_dim`; above it NN-descent's defaults missed
+    the recall), and pynndescent installed.
+
+    Parameters
+    ----------
+    n_rows, n_features, k : int
+    intrinsic_dim : float, default=None
+        Estimated intrinsic dimension of the rows, if known.
+
+    Returns
+    -------
+    method : {"exact", "approximate"}
     """
-    if n_rows < _AUTO_MIN_ROWS or n_features < _AUTO_MIN_FEATURES or k > _AUTO_MAX_K:
+    if float(n_rows) ** 2 * n_features < _AUTO_MIN_WORK or k > _AUTO_MAX_K:
+        return "exact"
+    if intrinsic_dim is not None and intrinsic_dim > _AUTO_MAX_DIM:
         return "exact"
     try:
         import_pynndescent()
@@ -316,7 +384,8 @@ def search_within(
 ):
     """Each row's ``k`` nearest other rows, by the search ``neighbors`` names.
 
-    The one call a sampler makes in place of ``kneighbors_within``.
+    The one call a sampler makes in place of ``kneighbors_within``; it
+    stores ``result.recall`` as ``neighbor_recall_``.
 
     Parameters
     ----------
@@ -325,15 +394,21 @@ def search_within(
     neighbors : {"auto", "exact", "approximate"}, default="auto"
         ``"exact"``: :func:`kneighbors_within`. ``"approximate"``:
         :func:`approximate_kneighbors_within`, its recall estimated on
-        ``n_queries`` rows. ``"auto"``: :func:`choose_neighbors`.
+        ``n_queries`` rows. ``"auto"``: approximate where
+        :func:`choose_neighbors` says so (dense rows; the intrinsic
+        dimension estimated on a sample when the size qualifies), with a
+        minimum recall of ``min_recall`` or, when None, 0.99: below it,
+        a warning and the exact search, whatever ``on_low_recall``.
     min_recall : float in [0, 1] or None, default=None
         Lowest estimated recall accepted from the approximate search.
     on_low_recall : {"raise", "exact"}, default="raise"
-        Below ``min_recall``: raise a ``ValueError``, or warn and run the
-        exact search instead.
+        With ``neighbors="approximate"``, below ``min_recall``: raise a
+        ``ValueError``, or warn and run the exact search instead.
     random_state : int, RandomState instance or None, default=None
-        Seeds the approximate search and the recall sample.
+        Seeds the approximate search and the samples of rows searched
+        exactly (recall, intrinsic dimension).
     n_jobs : int, default=None
+        Threads of both searches (see :func:`approximate_kneighbors_within`).
     params : dict, default=None
         pynndescent parameters, see :func:`approximate_kneighbors_within`.
     n_queries : int, default=1000
@@ -342,7 +417,9 @@ def search_within(
     Returns
     -------
     result : Neighbors
-        ``(ind, method, recall)``.
+        ``(ind, method, recall)``: ``recall`` is the approximate search's
+        estimated recall, also when the exact search replaced it; None when
+        only the exact search ran.
     """
     if neighbors not in NEIGHBORS_OPTIONS:
         raise ValueError(
@@ -353,14 +430,22 @@ def search_within(
             f"on_low_recall must be one of {ON_LOW_RECALL_OPTIONS!r}; got "
             f"{on_low_recall!r}."
         )
+    n, d = X.shape
+    rng = np.random.default_rng(_seed(random_state))
+    search_seed, sample_seed, dim_seed = (
+        int(s) for s in rng.integers(2**31 - 1, size=3)
+    )
     method = neighbors
     if method == "auto":
-        method = choose_neighbors(X.shape[0], X.shape[1], k)
+        method = "exact" if sparse.issparse(X) else choose_neighbors(n, d, k)
+        if method == "approximate":
+            dim = estimate_intrinsic_dim(X, random_state=dim_seed)
+            method = choose_neighbors(n, d, k, intrinsic_dim=dim)
+        if min_recall is None:
+            min_recall = AUTO_MIN_RECALL
+        on_low_recall = "exact"
     if method == "exact":
         return Neighbors(kneighbors_within(X, k, n_jobs=n_jobs), "exact", None)
-    seed = _seed(random_state)
-    rng = np.random.default_rng(seed)
-    search_seed, sample_seed = (int(s) for s in rng.integers(2**31 - 1, size=2))
     ind = approximate_kneighbors_within(
         X, k, random_state=search_seed, n_jobs=n_jobs, params=params
     )
@@ -371,14 +456,15 @@ def search_within(
         return Neighbors(ind, "approximate", recall)
     message = (
         f"The approximate neighbour search found an estimated {recall:.4f} of the "
-        f"exact neighbours (on {min(n_queries, X.shape[0])} rows), below "
+        f"exact neighbours (on {min(n_queries, n)} rows), below "
         f"min_recall={min_recall}."
     )
     if on_low_recall == "raise":
         raise ValueError(
-            f"{message} Raise the graph's width (params={{'n_neighbors': ...}}), "
-            "lower min_recall, pass on_low_recall='exact' to fall back to the "
-            "exact search, or use neighbors='exact'."
+            f"{message} Widen its graph (params={{'n_neighbors': 40, "
+            "'max_candidates': 120}}), lower min_recall, pass "
+            "on_low_recall='exact' to fall back to the exact search, or use "
+            "neighbors='exact'."
         )
     warnings.warn(f"{message} Ran the exact search instead.", UserWarning, stacklevel=2)
     return Neighbors(kneighbors_within(X, k, n_jobs=n_jobs), "exact", recall)
