@@ -5,7 +5,7 @@ Groups
 ``audit-threads``
     ``skclassgap audit --model hgb`` on the penguins table shipped with the
     tests (344 rows): the baseline and class-weight pipelines, 5 folds, as
-    the audit runs them (``skclassgap.cli._folds.run_folds``); the quick set
+    the audit runs them (``skclassgap.cli.audit._folds.run_folds``); the quick set
     times the baseline alone, once (the peer takes half a minute or more).
     Ours: each fit under ``threadpool_limits(1)`` (the audit's default,
     ``--threads 1``); peer: each fit with as many OpenMP/BLAS threads as
@@ -25,9 +25,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from benchmarks._harness import Case
 
-PENGUINS = (
-    Path(__file__).resolve().parents[1] / "tests" / "cli" / "data" / "penguins.csv"
-)
+DATA = Path(__file__).resolve().parents[1] / "tests" / "cli" / "audit" / "data"
+PENGUINS = DATA / "penguins.csv"
 
 
 class _Quiet:
@@ -41,10 +40,10 @@ class _Quiet:
 
 
 def _setup(names):
-    from skclassgap.cli._clean import clean_table
-    from skclassgap.cli._models import MODELS
-    from skclassgap.cli._preprocess import make_encoder, make_preparation
-    from skclassgap.cli._strategies import Context, build
+    from skclassgap.cli.audit._clean import clean_table
+    from skclassgap.cli.audit._models import MODELS
+    from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
+    from skclassgap.cli.audit._strategies import Context, build
 
     frame = pd.read_csv(PENGUINS, na_values="?")
     y = frame.pop("species").to_numpy(dtype=object)
@@ -74,7 +73,7 @@ def _check(ours, peer):
 
 
 def cases(full=False):
-    from skclassgap.cli._folds import run_folds
+    from skclassgap.cli.audit._folds import run_folds
 
     names = ("baseline", "class_weight") if full else ("baseline",)
     built, X, y, splits = _setup(names)

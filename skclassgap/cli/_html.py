@@ -1,27 +1,16 @@
-"""The self-contained HTML report of ``skclassgap audit``.
+"""HTML pieces both commands' pages share: the page, its style, tables, figures,
+warnings and legends.
 
-Tables and PNG figures are inline.
+Pages are self-contained: the style is inline and figures are inline PNGs.
 """
 
 import base64
 import html
 import io
-from pathlib import Path
 
-import numpy as np
+from skclassgap.cli._tables import legend
 
-from skclassgap.cli._clean import plural
-from skclassgap.cli._errors import UserError
-from skclassgap.cli._report import (
-    HEADLINE_NOTE,
-    PER_CLASS_LEGEND,
-    TABLE_NOTE,
-    comparison_rows,
-    headline_rows,
-    story_lines,
-)
-
-_CSS = """
+CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
        max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em;
@@ -32,26 +21,34 @@ th { background: #f2f4f7; } td.name, th.name { text-align: left; }
 tr.best td { background: #e8f5e9; font-weight: bold; }
 figure { margin: 1em 0; } figcaption { font-size: .9em; color: #555; }
 img { max-width: 100%; } .note { color: #666; font-size: .9em; }
-pre { background: #f6f8fa; padding: .6em; font-size: .85em; overflow-x: auto; }
+pre { background: #f6f8fa; padding: .6em; font-size: .85em;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+.warning { background: #fff4e5; border-left: 4px solid #e07b00; padding: .5em .9em;
+           margin: 1em 0; }
+.warning p { margin: .3em 0; }
+.verdict { background: #eef5ff; border-left: 4px solid #1f77b4; padding: .5em .9em; }
 """
 
 
-def _png(figure):
-    """A figure as an inline ``<img>`` (base64 PNG); the figure is closed."""
-    import matplotlib.pyplot as plt
+def page(command, source, body, version):
+    """A whole page: ``skclassgap COMMAND`` on ``source``, then ``body`` (HTML
+    strings, one per line), then the version."""
+    esc = html.escape
+    return "\n".join(
+        [
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+            f"<title>skclassgap {command}: {esc(source)}</title>",
+            f"<style>{CSS}</style></head><body>",
+            f"<h1>skclassgap {command}</h1>",
+            *body,
+            f"<p class='note'>skclassgap {esc(version)}</p></body></html>",
+        ]
+    )
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="figure" src="data:image/png;base64,{data}">'
 
-
-def _figure(img, caption):
-    return f"<figure>{img}<figcaption>{html.escape(caption)}</figcaption></figure>"
-
-
-def _table(header, rows, *, best_row=None, name_columns=1):
+def table(header, rows, *, best_row=None, name_columns=1):
+    """A table; the first ``name_columns`` columns are left-aligned names and
+    row ``best_row`` is highlighted."""
     esc = html.escape
     head = "".join(
         f'<th class="name">{esc(str(h))}</th>'
@@ -74,185 +71,71 @@ def _table(header, rows, *, best_row=None, name_columns=1):
     )
 
 
-def _frame_table(frame, fmt):
-    header = [frame.index.name or "class", *map(str, frame.columns)]
-    rows = [
-        [label, *(fmt(v) if isinstance(v, float) else v for v in row)]
-        for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)
-    ]
-    return _table(header, rows)
+def frame_table(frame):
+    """A DataFrame as a table: its index levels as name columns (a nameless
+    single index is ``class``), then its columns, floats with three decimals."""
+    names = [name if name is not None else "class" for name in frame.index.names]
+    header = [*map(str, names), *map(str, frame.columns)]
+    rows = []
+    for label, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        levels = label if isinstance(label, tuple) else (label,)
+        rows.append(
+            [*levels, *(f"{v:.3f}" if isinstance(v, float) else v for v in row)]
+        )
+    return table(header, rows, name_columns=frame.index.nlevels)
 
 
-def _strategy_figure(result):
-    """Objective mean ± std per strategy, best on top."""
+def png(figure):
+    """A matplotlib figure as an inline ``<img>`` (base64 PNG); the figure is
+    closed."""
     import matplotlib.pyplot as plt
 
-    objective = result["objective"]
-    column = objective["column"]
-    names = result["ranking"]
-    means = [result["strategies"][n]["metrics"][column]["mean"] for n in names]
-    stds = [result["strategies"][n]["metrics"][column]["std"] for n in names]
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(names) + 1.3), layout="constrained")
-    y = np.arange(len(names))[::-1]
-    colors = [
-        "#2e7d32"
-        if n == result["best"]
-        else ("#7f7f7f" if n == "baseline" else "#1f77b4")
-        for n in names
-    ]
-    ax.barh(y, means, xerr=stds, color=colors, capsize=3)
-    ax.set_yticks(y)
-    ax.set_yticklabels(names)
-    low = min(m - s for m, s in zip(means, stds, strict=True))
-    high = max(m + s for m, s in zip(means, stds, strict=True))
-    pad = max(0.02, 0.1 * (high - low))
-    ax.set_xlim(
-        max(0.0, low - pad) if objective["greater_is_better"] else 0.0, high + 2 * pad
-    )
-    for yi, m, s in zip(y, means, stds, strict=True):
-        ax.text(m + s + pad / 5, yi, f"{m:.3f}", va="center", ha="left", fontsize=8)
-    direction = "higher" if objective["greater_is_better"] else "lower"
-    ax.set_xlabel(
-        f"{column}, mean and std over {result['cv']['n_splits']} folds "
-        f"({direction} is better)"
-    )
-    ax.set_title(f"Strategies ranked by {objective['name']}", fontsize=10)
-    ax.grid(axis="x", alpha=0.3)
-    return fig
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="figure" src="data:image/png;base64,{data}">'
 
 
-def _figures(run):
-    """The report's figures as (html, caption) pairs."""
-    from skclassgap.plotting import ClassGapDisplay, SpectrumDisplay
+def figure(img, caption):
+    """An image with its caption."""
+    return f"<figure>{img}<figcaption>{html.escape(caption)}</figcaption></figure>"
 
-    result, y = run.result, run.y
-    labels = np.unique(y)
-    out = []
-    display = ClassGapDisplay.from_predictions(
-        y, run.predictions["baseline"], labels=labels, name="baseline"
-    )
-    out.append(
-        (
-            _png(display.figure_),
-            "Baseline per-class recall, precision and F1 (out-of-fold); dashed "
-            "lines and the arrow mark the recall gap, the worst class is red.",
+
+def warnings_box(lines, title="Check these columns first"):
+    """A highlighted box of warnings, each line in full; empty without lines."""
+    if not lines:
+        return ""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f"<div class='warning'><b>{html.escape(title)}</b>{body}</div>"
+
+
+def legend_note(columns):
+    """The legend of a per-class table's columns, as a note paragraph."""
+    text = legend(columns)
+    return f"<p class='note'>{html.escape(text)}.</p>" if text else ""
+
+
+def axis_note(ax):
+    """A sentence saying where the value axis of bars starts when it is not 0."""
+    bottom = ax.get_ylim()[0]
+    return "" if bottom <= 0 else f" The vertical axis starts at {bottom:.2f}, not 0."
+
+
+def per_class_figure(scores, *, name, other_scores=None, other_name=None, caption=None):
+    """Per-class bars of a per-class report (and of a second one), as
+    ``(img, caption)``; the caption ends by saying where the value axis starts
+    when it is not 0."""
+    from skclassgap.plotting import ClassGapDisplay
+
+    display = ClassGapDisplay(
+        scores, name=name, other_scores=other_scores, other_name=other_name
+    ).plot()
+    if caption is None and other_scores is None:
+        caption = (
+            f"Per-class recall, precision and F1 of {name}; dashed lines and the "
+            "arrow mark the recall gap, the worst class is red."
         )
-    )
-    ranked = [n for n in result["ranking"] if n != "baseline"]
-    if ranked:
-        other = ranked[0]
-        display = ClassGapDisplay.from_predictions(
-            y,
-            run.predictions["baseline"],
-            y_pred_other=run.predictions[other],
-            labels=labels,
-            name="baseline",
-            other_name=other,
-        )
-        out.append(
-            (
-                _png(display.figure_),
-                "Per-class recall of the baseline and of the top-ranked mitigation "
-                f"({other}).",
-            )
-        )
-        out.append(
-            (_png(_strategy_figure(result)), "Every strategy under the same folds.")
-        )
-    counts = np.unique(y, return_counts=True)[1]
-    if run.features.shape[1] <= 512 and counts.min() >= 2:
-        worst = result["baseline"]["headline"]["worst_class"]
-        display = SpectrumDisplay.from_data(
-            run.features,
-            y,
-            highlight=[worst],
-            normalize=True,
-            title="Per-class covariance spectra of the preprocessed features",
-        )
-        out.append(
-            (
-                _png(display.figure_),
-                f"Eigenvalues of each class's covariance as shares of its variance, "
-                f"log-log; the baseline's worst class ({worst}) is drawn thick. A "
-                "class with n rows has at most n - 1 non-zero eigenvalues, so small "
-                "classes' lines end early.",
-            )
-        )
-    return out
-
-
-def render_html(run):
-    """The report as one HTML string."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    result = run.result
-    esc = html.escape
-    data, cv = result["data"], result["cv"]
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>skclassgap audit: {esc(data['source'])}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>skclassgap audit</h1>",
-        f"<p><b>Data</b>: {esc(data['source'])}: {data['n_rows']} rows, "
-        f"{plural(data['n_columns_read'], 'feature column')}, {data['n_classes']} "
-        "classes (target "
-        f"<code>{esc(data['target'])}</code>).<br><b>Model</b>: "
-        f"<code>{esc(result['model']['estimator'])}</code>, {cv['n_splits']}-fold "
-        "stratified cross-validation (shuffled, random state "
-        f"{cv['random_state']}).</p>",
-        "<h2>Preprocessing</h2>",
-        "<p>Decisions made once on the whole table; imputation, scaling and "
-        "encoding fitted in each training fold.</p>",
-        f"<pre>{esc(result['preprocessing']['text'])}</pre>",
-        "<h2>Baseline</h2>",
-        f"<p>Headline numbers, {esc(HEADLINE_NOTE)}:</p>",
-    ]
-    parts.append(_table(["headline", "value"], headline_rows(result)))
-    parts.append("<p>Per class, from the out-of-fold predictions:</p>")
-    parts.append(_frame_table(run.report, lambda v: f"{v:.3f}"))
-    parts.append(f"<p class='note'>{esc(PER_CLASS_LEGEND)}.</p>")
-    spectral = result["spectral"]
-    parts.append("<h2>Spectral imbalance</h2>")
-    if spectral["status"] == "ok":
-        parts.append(_frame_table(run.spectral_table, lambda v: f"{v:.3f}"))
-    else:
-        parts.append(
-            f"<p class='note'>Summary table {esc(spectral['status'])}: "
-            f"{esc(spectral['note'])}.</p>"
-        )
-    parts.append("<h2>Mitigations</h2>")
-    header, rows = comparison_rows(result, "±")
-    best_row = next((i for i, r in enumerate(rows) if r[1] == result["best"]), None)
-    parts.append(
-        "<p>Each strategy is a Pipeline cross-validated on the same folds; "
-        f"{esc(TABLE_NOTE.format(pm='±'))}, ranked by "
-        f"<b>{esc(result['objective']['name'])}</b>; equal means share a rank.</p>"
-    )
-    parts.append(_table(header, rows, best_row=best_row, name_columns=2))
-    parts.append(
-        "<p><b>" + "<br>".join(esc(line) for line in story_lines(result)) + "</b></p>"
-    )
-    others = [
-        [name, o["status"], o["note"]]
-        for name, o in result["strategies"].items()
-        if o["status"] != "ok" or o["note"]
-    ]
-    if others:
-        parts.append(_table(["strategy", "status", "note"], others, name_columns=3))
-    parts.append("<h2>Figures</h2>")
-    parts.extend(_figure(img, caption) for img, caption in _figures(run))
-    parts.append(
-        f"<p class='note'>skclassgap {esc(result['skclassgap_version'])}</p>"
-        "</body></html>"
-    )
-    return "\n".join(parts)
-
-
-def write_html(run, path):
-    """Write the HTML report to ``path``."""
-    text = render_html(run)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write --html {str(path)!r}: {exc.strerror}") from None
+    elif caption is None:
+        caption = f"Per-class recall of {name} and of {other_name}."
+    return png(display.figure_), caption + axis_note(display.ax_)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from skclassgap.metrics._counts import confusion_counts
+from skclassgap.metrics._dask import dask_confusion_counts
 from skclassgap.utils._dask import any_dask, reduce_blocks
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
@@ -186,7 +186,7 @@ def bootstrap_counts(
             return dask_poisson_counts(
                 y_true, y_pred, sample_weight, labels, n_boot, seed
             )
-        values, counts, _ = confusion_counts(y_true, y_pred)
+        values, counts, _ = dask_confusion_counts(y_true, y_pred)
         pos = _positions(values, labels)
         t, p = np.nonzero(counts)
         return resample_cells(pos[t], pos[p], counts[t, p], k, n_boot, rng)
@@ -265,8 +265,15 @@ def percentile_interval(values, ci, axis=0):
         shape = list(values.shape)
         del shape[axis]
         return np.full(shape, np.nan), np.full(shape, np.nan)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         # All-NaN slices give NaN, as documented.
         warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
         low, high = np.nanquantile(values, q, axis=axis)
+        # A constant slice (an infinite prediction bias in every resample, for
+        # a class only predicted) is its value; interpolating inf - inf is NaN.
+        first = np.take(values, [0], axis=axis)
+        constant = np.all((values == first) | np.isnan(values), axis=axis)
+        value = np.nanmax(values, axis=axis)
+    low = np.where(constant, value, low)
+    high = np.where(constant, value, high)
     return low, high

@@ -18,8 +18,8 @@ reuse:
    (:func:`sum_code_counts`), and :func:`class_counts_from_codes` turns the
    total into the :class:`ClassCounts` every metric consumes.
 
-Below ``KERNEL_MIN_ROWS`` rows (100,000; the benchmark that chose it is
-quoted where it is defined, in :mod:`skclassgap.utils._labels`) counting
+Below ``KERNEL_MIN_ROWS["labels"]`` rows (100,000; the benchmark that chose
+it is quoted where it is defined, in :mod:`skclassgap._kernels._config`) counting
 uses ``np.bincount`` and never calls a numba kernel, so that the first call
 on small data never waits for a compilation or a cache load. The results
 are identical: integer counts are equal, and weighted sums run in input
@@ -37,14 +37,13 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.confusion import (
     _add_class_counts,
     _add_class_weights,
     _confusion_counts,
     _confusion_weights,
 )
-from skclassgap.utils import _labels
-from skclassgap.utils._dask import any_dask
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
 
@@ -169,7 +168,7 @@ def _count_codes_numpy(codes_true, codes_pred, n_codes, sample_weight, offset):
 
 def _count_codes(codes_true, codes_pred, n_codes, sample_weight=None, offset=0):
     """:func:`count_codes`, returning None when a code is out of range."""
-    if len(codes_true) < _labels.KERNEL_MIN_ROWS:
+    if len(codes_true) < KERNEL_MIN_ROWS["labels"]:
         return _count_codes_numpy(
             codes_true, codes_pred, n_codes, sample_weight, offset
         )
@@ -267,8 +266,16 @@ def encode_and_count(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
     return enc.values, counts
 
 
+def _kinds(items):
+    """Kinds of label values among ``items``: "string" and/or "number"."""
+    return {"string" if isinstance(v, (str, bytes)) else "number" for v in items}
+
+
 def _label_positions(labels, values):
     """Positions of user ``labels`` in the present ``values`` (-1 when absent)."""
+    # Kinds of the labels as given: np.asarray(["a", 1]) would make "1" a string.
+    given = labels.tolist() if hasattr(labels, "tolist") else labels
+    given_kinds = _kinds(given) if isinstance(given, list | tuple) else set()
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(
@@ -276,6 +283,18 @@ def _label_positions(labels, values):
             f"{labels.tolist()!r}."
         )
     as_list = labels.tolist()
+    if len(given_kinds) > 1:
+        raise ValueError(
+            f"labels mix strings and numbers; got {given!r}. Use the type of the "
+            "labels of y_true and y_pred."
+        )
+    if given_kinds and values.size and given_kinds != _kinds(values.tolist()[:1]):
+        (kind,) = given_kinds
+        raise ValueError(
+            f"labels are {kind}s but y_true and y_pred hold "
+            f"{_kinds(values.tolist()[:1]).pop()}s; got labels={given!r}. Use the "
+            "type of the labels of y_true and y_pred."
+        )
     if len(set(as_list)) != len(as_list):
         raise ValueError(f"labels must not repeat a class; got {as_list!r}.")
     index = {v: i for i, v in enumerate(values.tolist())}
@@ -322,16 +341,10 @@ def class_counts_from_codes(values, counts, *, labels=None):
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     """Validate, encode and count in one pass; return :class:`ClassCounts`.
 
-    Dask input is counted block by block (:mod:`skclassgap.metrics._dask`).
+    In-memory input; :func:`~skclassgap.metrics._dask.dask_class_counts` is
+    its Dask variant.
     """
-    if any_dask(y_true, y_pred, sample_weight):
-        from skclassgap.metrics._dask import dask_encode_and_count
-
-        values, counts = dask_encode_and_count(
-            y_true, y_pred, sample_weight=sample_weight
-        )
-    else:
-        values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
+    values, counts = encode_and_count(y_true, y_pred, sample_weight=sample_weight)
     return class_counts_from_codes(values, counts, labels=labels)
 
 
@@ -340,13 +353,10 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
 
     Also returns the unweighted occurrence counts (identical to the counts
     when ``sample_weight`` is None). The only counting that needs K x K
-    memory; the per-class metrics never call it. Dask input is counted block
-    by block; ``allow_zero_weight`` as in :func:`encode_and_count`.
+    memory; the per-class metrics never call it. ``allow_zero_weight`` as in
+    :func:`encode_and_count`. In-memory input;
+    :func:`~skclassgap.metrics._dask.dask_confusion_counts` is its Dask variant.
     """
-    if any_dask(y_true, y_pred, sample_weight):
-        from skclassgap.metrics._dask import dask_confusion_counts
-
-        return dask_confusion_counts(y_true, y_pred, sample_weight=sample_weight)
     enc = encode_label_pair(y_true, y_pred)
     sample_weight = check_sample_weight(
         sample_weight, len(enc.codes_true), allow_all_zero=allow_zero_weight
@@ -361,7 +371,7 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
         p = compact[np.asarray(p, dtype=np.int64) - offset]
         offset, values = 0, values[present]
     k = len(values)
-    if len(t) < _labels.KERNEL_MIN_ROWS:
+    if len(t) < KERNEL_MIN_ROWS["labels"]:
         pairs = (np.asarray(t, dtype=np.int64) - offset) * k + (
             np.asarray(p, dtype=np.int64) - offset
         )
@@ -394,17 +404,21 @@ class PerClassMetric(NamedTuple):
     """A per-class metric written on counts: ``numerator / denominator``.
 
     ``word`` names the metric in warnings and ``empty`` the rows whose absence
-    makes the denominator zero (scikit-learn's wording).
+    makes the denominator zero (scikit-learn's wording); ``label`` names it in
+    the labels of the metrics built on it (``"class gap (F1)"``).
     """
 
     word: str
     empty: str
     fraction: Callable  # (tp, support, predicted) -> (numerator, denominator)
+    label: str
 
 
 PER_CLASS_METRICS = {
-    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n)),
-    "precision": PerClassMetric("Precision", "predicted", lambda tp, n, m: (tp, m)),
+    "recall": PerClassMetric("Recall", "true", lambda tp, n, m: (tp, n), "recall"),
+    "precision": PerClassMetric(
+        "Precision", "predicted", lambda tp, n, m: (tp, m), "precision"
+    ),
     "f1": PerClassMetric(
         "F-score",
         "true nor predicted",
@@ -412,6 +426,7 @@ PER_CLASS_METRICS = {
             2.0 * np.asarray(tp, dtype=np.float64),
             np.asarray(n, dtype=np.float64) + m,
         ),
+        "F1",
     ),
 }
 
@@ -428,6 +443,8 @@ def divide(numerator, denominator, zero_division, metric):
     mask = denominator == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         result = numerator / np.where(mask, 1.0, denominator)
+    # A denominator fixed over resamples (shape (K,)) divides (n_boot, K) counts.
+    mask = np.broadcast_to(mask, result.shape)
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0

@@ -9,11 +9,20 @@ counts are keyed by its label values, and merging maps every block onto the
 sorted union of the values (labels of any kind, integers, strings,
 categoricals, unify there; mixed types are refused as in memory). Only
 per-class counts travel, never rows.
+
+This module imports the in-memory counting below it; the public functions,
+above it, dispatch to it on Dask input (:func:`~skclassgap.utils._dask.any_dask`).
+Dask itself is imported when Dask input has arrived.
 """
 
 import numpy as np
 
-from skclassgap.metrics._counts import CodeCounts, confusion_counts, encode_and_count
+from skclassgap.metrics._counts import (
+    CodeCounts,
+    class_counts_from_codes,
+    confusion_counts,
+    encode_and_count,
+)
 from skclassgap.metrics._grouped import group_class_counts, merge_group_counts
 from skclassgap.utils._dask import check_block_lengths, reduce_blocks
 from skclassgap.utils._labels import union_labels
@@ -68,6 +77,12 @@ def dask_encode_and_count(y_true, y_pred, *, sample_weight=None):
     if sample_weight is not None and not result[1].support.any():
         raise_all_zero()
     return result
+
+
+def dask_class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
+    """:func:`~skclassgap.metrics._counts.class_counts` of Dask input."""
+    values, counts = dask_encode_and_count(y_true, y_pred, sample_weight=sample_weight)
+    return class_counts_from_codes(values, counts, labels=labels)
 
 
 def _block_confusion(index, y_true, y_pred, sample_weight):

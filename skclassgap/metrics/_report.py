@@ -5,14 +5,17 @@ import pandas as pd
 
 from skclassgap._compat import validate_params
 from skclassgap.metrics._bootstrap import bootstrap_counts, percentile_interval
-from skclassgap.metrics._classification import _CI, _COMMON, ZERO_DIVISION
-from skclassgap.metrics._counts import (
-    class_counts,
-    divide,
-    per_class_metric,
+from skclassgap.metrics._classification import (
+    _CI,
+    _COMMON,
+    ZERO_DIVISION,
+    count_labels,
 )
+from skclassgap.metrics._counts import divide, per_class_metric
+from skclassgap.metrics._dask import dask_group_counts
 from skclassgap.metrics._grouped import group_cells, group_class_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 REPORT_COLUMNS = [
     "support",
@@ -104,6 +107,7 @@ def interval_columns(report, resampled, ci, zero_division):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def per_class_report(
     y_true,
     y_pred,
@@ -121,8 +125,11 @@ def per_class_report(
     One pass over the data computes per-class counts (true positives, true
     and predicted counts: memory grows with the number of classes, not its
     square); every column is derived from them. Precision, recall and F1
-    equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
-    including ``zero_division`` and ``labels`` that do not occur.
+    equal scikit-learn's ``precision_recall_fscore_support(average=None)`` on
+    every input both accept, including ``zero_division`` and ``labels`` that
+    do not occur; the inputs refused here and scored there are those of
+    :func:`~skclassgap.metrics.macro_f1_score` (empty, repeated or mistyped
+    ``labels``, negative weights, multilabel indicators).
 
     With ``groups`` (a region, a site, a demographic group, ...), the report
     has one row per (group, class): the rows of group ``g`` are those of
@@ -137,10 +144,7 @@ def per_class_report(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``. A listed class that occurs in
@@ -202,10 +206,12 @@ def per_class_report(
     a            2          1      1.000     0.5  0.667              0.5       0.0
     b            2          3      0.667     1.0  0.800              1.5       1.0
 
-    The same per region:
+    The same per region (in the south nothing is predicted ``a``: its precision
+    is set to ``zero_division``, without a warning when that is given):
 
     >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"],
-    ...                           groups=["north", "south", "north", "south"])
+    ...                           groups=["north", "south", "north", "south"],
+    ...                           zero_division=0.0)
     >>> print(report[["support", "recall", "fp_share"]].to_string())
                  support  recall  fp_share
     group class
@@ -237,7 +243,7 @@ def per_class_report(
             )
         counts = count_groups(y_true, y_pred, groups, sample_weight)
         return grouped_report_frame(counts, labels, zero_division)
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     report = report_frame(
         counts.tp,
         counts.support,
@@ -261,13 +267,12 @@ def per_class_report(
 def count_groups(y_true, y_pred, groups, sample_weight=None):
     """:class:`GroupCounts` of the rows, in memory or block by block for Dask."""
     if any_dask(y_true, y_pred, groups, sample_weight):
-        from skclassgap.metrics._dask import dask_group_counts
-
         return dask_group_counts(y_true, y_pred, groups, sample_weight)
     return group_class_counts(y_true, y_pred, groups, sample_weight=sample_weight)
 
 
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
+@shared_docs
 def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     """Predicted count over true count, per class.
 
@@ -281,15 +286,11 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
 
     Returns
     -------
@@ -315,5 +316,5 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     >>> prediction_bias([0, 0, 1, 1], [0, 1, 1, 1])
     array([0.5, 1.5])
     """
-    counts = class_counts(y_true, y_pred, labels=labels, sample_weight=sample_weight)
+    counts = count_labels(y_true, y_pred, labels=labels, sample_weight=sample_weight)
     return _bias(counts.predicted, counts.support)

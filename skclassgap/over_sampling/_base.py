@@ -19,13 +19,28 @@ import numbers
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils import check_random_state
+from sklearn.utils import check_consistent_length, check_random_state, column_or_1d
+from sklearn.utils.validation import validate_data
 
 from skclassgap._compat import HasMethods, Interval, imblearn_check_X_y
+from skclassgap.over_sampling._dask import dask_fit, dask_fit_resample
+from skclassgap.over_sampling._interpolate import interpolate
+from skclassgap.over_sampling._table import (
+    NUMBERS_ONLY,
+    Table,
+    assemble,
+    build_table,
+    cast_sparse,
+    check_frame_shape,
+    is_frame,
+    numeric_table,
+)
 from skclassgap.utils._dask import any_dask
 
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
@@ -35,8 +50,6 @@ NEIGHBORS_CONSTRAINT = [
 ]
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)
-# Synthetic rows interpolated per NumPy pass (bounds the temporaries).
-_INTERPOLATE_CHUNK = 2**15
 
 
 class ClassJob(NamedTuple):
@@ -129,17 +142,17 @@ def draw_pairs(base, nbrs, n_new, seed, *, half_gap=None, repeats=None):
     )
 
 
-def interpolate(X, parents, neighbors, gaps, out):
-    """``out[t] = X[p] + gap * (X[nb] - X[p])`` for every synthetic row, in place.
-
-    Arithmetic in float64 (stored in ``out``'s dtype), in chunks of
-    ``_INTERPOLATE_CHUNK`` rows so that temporaries stay small.
-    """
-    for t0 in range(0, len(parents), _INTERPOLATE_CHUNK):
-        t1 = t0 + _INTERPOLATE_CHUNK
-        a = X[parents[t0:t1]].astype(np.float64, copy=False)
-        b = X[neighbors[t0:t1]].astype(np.float64, copy=False)
-        out[t0:t1] = a + gaps[t0:t1, None] * (b - a)
+def _synthetic_values(X, parts, out):
+    """Write the synthetic rows of ``parts`` (interpolated from the float block
+    ``X``, or their own values) into ``out``, in order."""
+    start = 0
+    for part in parts:
+        stop = start + len(part.parents)
+        if part.values is not None:
+            out[start:stop] = part.values
+        elif X.shape[1]:
+            interpolate(X, part.parents, part.neighbors, part.gaps, out[start:stop])
+        start = stop
 
 
 def count_other(nbrs, y_codes, code):
@@ -201,6 +214,29 @@ class _BaseSyntheticSampler(BaseOverSampler):
     (neighbour parameters validated into fitted attributes, whole-data
     statistics). This class encodes ``y``, draws one seed per class, and
     assembles the output and the provenance attributes.
+
+    Dask input goes to the driver of :mod:`skclassgap.over_sampling._dask`,
+    which runs the same per-class loop on the gathered classes. What it needs
+    of a sampler, the sampler declares (nothing is found by class or
+    attribute name), with these defaults:
+
+    - ``_whole_set_width()``: whole-set neighbours each gathered row needs
+      (0: none), and ``_whole_set_params()``: the neighbour parameters
+      (name -> value) that search the whole set; on Dask input they must be
+      integers, as the search runs block by block with the built-in exact
+      engine. ``_check_whole_set(n_samples)`` refuses a data set too small.
+    - ``_class_rows_attributes``: fitted attributes that map a class label
+      to rows of ``X``; the driver maps them from gathered to global rows.
+    - ``_transient_attributes``: state of one run (large, derived from the
+      data), set to None once the per-class loop ends, in memory and on Dask.
+    - ``_categorical_spec()``: the columns taken as categorical (None: a
+      numeric sampler), and ``_set_feature_kinds(categorical, continuous)``
+      to record the columns the driver resolved.
+    - ``_check_dask_support()``: raises for settings that cannot run on the
+      gathered classes.
+
+    Other samplers run by the driver (the under-samplers' whole-set
+    searches, approximate neighbours) declare the same names.
     """
 
     _parameter_constraints: dict = {
@@ -208,6 +244,8 @@ class _BaseSyntheticSampler(BaseOverSampler):
         "n_jobs": [numbers.Integral, None],
     }
     _accept_sparse = False
+    _class_rows_attributes = ()
+    _transient_attributes = ()
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, n_jobs=None):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -239,8 +277,6 @@ class _BaseSyntheticSampler(BaseOverSampler):
         """
         if any_dask(X, y):
             self._validate_params()
-            from skclassgap.over_sampling._dask import dask_fit
-
             return dask_fit(self, X, y)
         return super().fit(X, y, **params)
 
@@ -273,8 +309,6 @@ class _BaseSyntheticSampler(BaseOverSampler):
         """
         if any_dask(X, y):
             self._validate_params()
-            from skclassgap.over_sampling._dask import dask_fit_resample
-
             return dask_fit_resample(self, X, y)
         return super().fit_resample(X, y, **params)
 
@@ -284,7 +318,11 @@ class _BaseSyntheticSampler(BaseOverSampler):
         ``accept_sparse`` is passed on to imbalanced-learn's check; None (what
         ``fit_resample`` passes) accepts CSR and CSC, which are returned as
         CSR by the samplers that take sparse input and densified by the
-        others (sparse pandas columns arrive as a sparse matrix).
+        others (sparse pandas columns arrive as a sparse matrix). A float32 or
+        float64 array (or CSR) is returned as it is; a dense DataFrame, and
+        an array of another dtype, as a :class:`~._table.Table` of its float
+        block, so that the output keeps the input's dtypes (see
+        :mod:`._table`).
         """
         if accept_sparse is None:
             accept_sparse = ["csr", "csc"]
@@ -294,21 +332,38 @@ class _BaseSyntheticSampler(BaseOverSampler):
                 f"{type(X).__name__}. Convert it with X.toarray(), or use SMOTE, "
                 "BorderlineSMOTE or ADASYN, which accept sparse input."
             )
+        if is_frame(X) and not any(isinstance(t, pd.SparseDtype) for t in X.dtypes):
+            check_frame_shape(X)
+            table = build_table(X, fix=NUMBERS_ONLY)
+            y, binarize_y = self._check_table_target(table, y)
+            return table, y, binarize_y
         X, y, binarize_y = imblearn_check_X_y(self, X, y, accept_sparse)
         if sparse.issparse(X):
             # Sparse pandas columns arrive here as a sparse matrix: densify them
             # for the samplers that work on dense rows only.
             X = X.tocsr() if self._accept_sparse else X.toarray()
-        if X.dtype not in (np.float32, np.float64):
-            X = X.astype(np.float64)
-        return X, y, binarize_y
+        if X.dtype in (np.float32, np.float64):
+            return X, y, binarize_y
+        values = X.astype(np.float64)
+        if not sparse.issparse(X):
+            values = np.ascontiguousarray(values)
+        return numeric_table(X, values), y, binarize_y
+
+    def _check_table_target(self, table, y):
+        """Check ``y`` against a :class:`~._table.Table` (whose columns were
+        checked when it was built) and record the input's features."""
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        validate_data(self, X=table.source, y=y, reset=True, skip_check_array=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(table.source, y)
+        return y, binarize_y
 
     def _fit_resample(self, X, y):
         labels, y_codes = np.unique(y, return_inverse=True)
         y_codes = y_codes.astype(np.int64)
         if isinstance(X, np.ndarray):
             X = np.ascontiguousarray(X)
-        done = self._synthesize(X, y_codes, labels, len(y))
+        done = self._synthesize(self._synthesis_input(X), y_codes, labels, len(y))
         parts = [part for _, part in done]
         y_parts = [
             np.full(len(part.parents), label, dtype=y.dtype) for label, part in done
@@ -316,6 +371,14 @@ class _BaseSyntheticSampler(BaseOverSampler):
         X_res = self._assemble(X, parts)
         self._set_provenance(len(y), parts)
         return X_res, np.concatenate([y, *y_parts])
+
+    def _synthesis_input(self, X):
+        """What ``_generate`` gets as ``job.X`` from the checked input ``X``.
+
+        The float block of a :class:`~._table.Table` (these samplers compute
+        on float arrays); the mixed samplers take the table itself.
+        """
+        return X.values if isinstance(X, Table) else X
 
     def _synthesize(self, X, y_codes, labels, n_samples, whole_nbrs=None):
         """Run the per-class loop; return ``(label, Synthetic)`` of every class
@@ -328,24 +391,27 @@ class _BaseSyntheticSampler(BaseOverSampler):
         row of ``X`` that belongs to a class to oversample).
         """
         random_state = check_random_state(self.random_state)
-        self._prepare(X, y_codes)
-        self._check_whole_set(n_samples)
-        done = []
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new == 0:
-                continue
-            code = int(np.searchsorted(labels, label))
-            # Python scalars: error messages read `class 1`, not `np.int64(1)`.
-            label = label.item() if isinstance(label, np.generic) else label
-            rows = np.flatnonzero(y_codes == code)
-            seed = int(random_state.randint(np.iinfo(np.int32).max))
-            nbrs = None if whole_nbrs is None else whole_nbrs[rows]
-            part = self._generate(
-                ClassJob(X, y_codes, code, label, rows, n_new, seed, nbrs)
-            )
-            if len(part.parents) == 0:
-                continue
-            done.append((label, part))
+        try:
+            self._prepare(X, y_codes)
+            self._check_whole_set(n_samples)
+            done = []
+            for label, n_new in self.sampling_strategy_.items():
+                if n_new == 0:
+                    continue
+                code = int(np.searchsorted(labels, label))
+                # Python scalars: error messages read `class 1`, not `np.int64(1)`.
+                label = label.item() if isinstance(label, np.generic) else label
+                rows = np.flatnonzero(y_codes == code)
+                seed = int(random_state.randint(np.iinfo(np.int32).max))
+                nbrs = None if whole_nbrs is None else whole_nbrs[rows]
+                part = self._generate(
+                    ClassJob(X, y_codes, code, label, rows, n_new, seed, nbrs)
+                )
+                if len(part.parents) == 0:
+                    continue
+                done.append((label, part))
+        finally:
+            self._drop_transient_state()
         return done
 
     def _set_provenance(self, n_samples, parts):
@@ -372,34 +438,64 @@ class _BaseSyntheticSampler(BaseOverSampler):
         """
         return 0
 
+    def _whole_set_params(self):
+        """Neighbour parameters (name -> value) of the whole-set search; none."""
+        return {}
+
+    def _drop_transient_state(self):
+        """Set the ``_transient_attributes`` of the run that ended to None."""
+        for name in self._transient_attributes:
+            setattr(self, name, None)
+
+    def _categorical_spec(self):
+        """Columns taken as categorical; None: every column is numeric."""
+        return None
+
+    def _set_feature_kinds(self, categorical, continuous):
+        """Record the categorical and continuous columns; nothing by default."""
+
+    def _check_dask_support(self):
+        """Raise for settings that Dask input cannot run; nothing by default."""
+
     def _generate(self, job):
         """Return the :class:`Synthetic` rows of the class described by ``job``."""
         raise NotImplementedError
 
     def _assemble(self, X, parts):
-        """Original rows followed by the synthetic rows, in X's dtype and format."""
-        if sparse.issparse(X):
+        """Original rows followed by the synthetic rows, in X's format and dtypes.
+
+        ``X`` is the checked input: a float array or CSR matrix, or a
+        :class:`~._table.Table` (encoded for the mixed samplers).
+        """
+        table = X if isinstance(X, Table) else None
+        values = X if table is None else table.values
+        if sparse.issparse(values):
+            source = values if table is None else table.source
             if not parts:
-                return X.copy()
+                return source.copy()
             parents = np.concatenate([p.parents for p in parts])
             neighbors = np.concatenate([p.neighbors for p in parts])
             g = sparse.diags(np.concatenate([p.gaps for p in parts]))
-            X_new = X[parents] + g @ (X[neighbors] - X[parents])
-            return sparse.vstack([X, X_new.astype(X.dtype)], format="csr")
-        n = X.shape[0]
-        X_res = np.empty((n + sum(len(p.parents) for p in parts), X.shape[1]), X.dtype)
-        X_res[:n] = X
-        start = n
-        for part in parts:
-            stop = start + len(part.parents)
-            if part.values is not None:
-                X_res[start:stop] = part.values
-            else:
-                interpolate(
-                    X, part.parents, part.neighbors, part.gaps, X_res[start:stop]
-                )
-            start = stop
-        return X_res
+            X_new = values[parents] + g @ (values[neighbors] - values[parents])
+            return sparse.vstack(
+                [source, cast_sparse(X_new.tocsr(), source.dtype)], format="csr"
+            )
+        n = values.shape[0]
+        n_new = sum(len(p.parents) for p in parts)
+        if table is None:
+            # Float array: the synthetic rows are written in place.
+            X_res = np.empty((n + n_new, values.shape[1]), values.dtype)
+            X_res[:n] = values
+            _synthetic_values(values, parts, X_res[n:])
+            return X_res
+        new_values = np.empty((n_new, values.shape[1]), dtype=values.dtype)
+        _synthetic_values(values, parts, new_values)
+        new_codes = None
+        if table.codes is not None:
+            new_codes = np.empty((n_new, table.codes.shape[1]), dtype=np.int32)
+            if table.codes.shape[1] and parts:
+                new_codes[:] = np.concatenate([p.codes for p in parts])
+        return assemble(table, new_values, new_codes)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -4,7 +4,6 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -16,23 +15,14 @@ from skclassgap._compat import (
     _fit_context,
     _get_output_config,
 )
+from skclassgap.spectral._affine import affine_map
+from skclassgap.spectral._dask import dask_affine_map
 from skclassgap.spectral._moments import ClassMoments
 from skclassgap.utils._dask import any_dask, feature_frame, is_dask_collection
+from skclassgap.utils._docstring import shared_docs
 
 
-def affine_map(X, W, before=None, after=None):
-    """``(X - before) @ W + after`` in ``X``'s floating dtype (None: no shift)."""
-    X = check_array(
-        X, dtype=[np.float64, np.float32], ensure_min_samples=0, input_name="X"
-    )
-    if before is not None:
-        X = X - before.astype(X.dtype)
-    out = X @ W.astype(X.dtype)
-    if after is not None:
-        out += after.astype(X.dtype)
-    return out
-
-
+@shared_docs
 class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Rescale the directions of the class-balanced within-class covariance.
 
@@ -107,10 +97,7 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Number of directions kept.
     shrinkage_ : ndarray of shape (n_classes,)
         Shrinkage coefficient of each class covariance.
-    n_features_in_ : int
-        Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen in fit (string column names only).
+    {features_in_fit_}
 
     See Also
     --------
@@ -279,8 +266,6 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "Dask DataFrame with the same column names, a Dask array a Dask "
                 'array. Use set_output(transform="default").'
             )
-        from skclassgap.spectral._dask import dask_affine_map
-
         return dask_affine_map(X, W, before, after)
 
     def __sklearn_tags__(self):

@@ -1,18 +1,24 @@
 """Class moments and the balancing map on Dask input.
 
-Moments: every block of rows gets its own :class:`ClassMoments` (the same
-chunked kernels as in memory), and the per-block moments are merged by a
-tree reduction; only ``n_classes x n_features x n_features`` statistics
-travel, never rows. The balancing map is applied block by block and stays
-lazy.
+Moments: every block of rows gets its own moments object (a fresh
+:class:`~skclassgap.spectral.ClassMoments` filled by its in-memory
+``partial_fit``: the same chunked kernels as in memory), and the per-block
+moments are merged by a tree reduction; only ``n_classes x n_features x
+n_features`` statistics travel, never rows. The balancing map is applied
+block by block and stays lazy.
+
+This module sits below the public entry points, which dispatch to it on Dask
+input: ``ClassMoments.partial_fit`` passes its own class in (the in-memory
+core and the public method are one class), and ``SpectralBalancer`` the map
+of :mod:`skclassgap.spectral._affine`. Dask itself is imported when Dask input
+has arrived.
 """
 
 import numpy as np
 import pandas as pd
 
 from skclassgap._compat import _num_features
-from skclassgap.spectral._balancer import affine_map
-from skclassgap.spectral._moments import ClassMoments
+from skclassgap.spectral._affine import affine_map
 from skclassgap.utils._dask import (
     check_block_lengths,
     feature_frame,
@@ -21,10 +27,10 @@ from skclassgap.utils._dask import (
 )
 
 
-def _block_moments(index, X, y, chunk_size):
+def _block_moments(index, X, y, empty):
     if check_block_lengths(index, X=X, y=y) == 0:
         return None
-    return ClassMoments(chunk_size=chunk_size).partial_fit(X, y)
+    return empty().partial_fit(X, y)
 
 
 def _merge_moments(parts):
@@ -33,11 +39,11 @@ def _merge_moments(parts):
     for part in parts:
         if part is None:
             continue
-        merged = ClassMoments().merge(part) if merged is None else merged.merge(part)
+        merged = type(part)().merge(part) if merged is None else merged.merge(part)
     return merged
 
 
-def dask_moments(X, y, *, chunk_size=None, n_features=None):
+def dask_moments(X, y, empty, *, n_features=None):
     """Per-class moments of Dask ``X`` and ``y``, from per-block moments.
 
     Parameters
@@ -47,8 +53,10 @@ def dask_moments(X, y, *, chunk_size=None, n_features=None):
     y : Dask array or Series of shape (n_samples,), or array-like
         Labels, split into the same blocks as ``X`` (see
         :func:`~skclassgap.utils._dask.aligned_blocks`).
-    chunk_size : int, default=None
-        Rows per chunk inside each block.
+    empty : callable
+        Returns an empty moments object (with ``partial_fit`` and ``merge``,
+        e.g. ``functools.partial(ClassMoments, chunk_size=1000)``); each
+        block is fitted into one.
     n_features : int, default=None
         Number of features ``X`` must have (checked before anything is
         computed).
@@ -65,7 +73,7 @@ def dask_moments(X, y, *, chunk_size=None, n_features=None):
             "features."
         )
     moments = reduce_blocks(
-        _block_moments, _merge_moments, {"X": X, "y": y}, chunk_size=chunk_size
+        _block_moments, _merge_moments, {"X": X, "y": y}, empty=empty
     )
     if moments is None:
         raise ValueError(

@@ -17,6 +17,7 @@ into the statistics of their union. Shifting by a value near the class mean
 before forming ``M_c`` avoids the cancellation of ``sum x x^T / n - m m^T``.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -28,6 +29,7 @@ from skclassgap._kernels.moments import (
     _code_counts,
     _group_shift,
 )
+from skclassgap.spectral._dask import dask_moments
 from skclassgap.utils._dask import any_dask
 from skclassgap.utils._labels import encode_label_pair, union_labels
 
@@ -273,12 +275,10 @@ class ClassMoments:
                 f"chunk_size must be a positive integer or None; got {chunk_size!r}."
             )
         if any_dask(X, y):
-            from skclassgap.spectral._dask import dask_moments
-
             moments = dask_moments(
                 X,
                 y,
-                chunk_size=chunk_size,
+                functools.partial(type(self), chunk_size=chunk_size),
                 n_features=getattr(self, "n_features_in_", None),
             )
             return self.merge(moments)

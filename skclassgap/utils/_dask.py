@@ -241,7 +241,7 @@ def check_block_lengths(index, **blocks):
     return next(iter(lengths.values()))
 
 
-def tree_reduce(parts, merge, *, split_every=SPLIT_EVERY):
+def tree_reduce(parts, merge, *, split_every=SPLIT_EVERY, **kwargs):
     """Merge Delayed partial results in a tree of ``split_every``-way merges.
 
     Parameters
@@ -249,9 +249,12 @@ def tree_reduce(parts, merge, *, split_every=SPLIT_EVERY):
     parts : list of Delayed
         Partial results; ``merge`` must be associative over them.
     merge : callable
-        ``merge(list_of_partials) -> partial``.
+        ``merge(list_of_partials, **kwargs) -> partial``.
     split_every : int, default=8
         Fan-in of each merge.
+    **kwargs
+        Passed to every ``merge`` call (Delayed objects or futures are
+        resolved by Dask, so a large argument is sent to each worker once).
 
     Returns
     -------
@@ -266,7 +269,8 @@ def tree_reduce(parts, merge, *, split_every=SPLIT_EVERY):
     parts = list(parts)
     while True:  # at least one merge, so that a single part is merged too
         parts = [
-            merge(parts[i : i + split_every]) for i in range(0, len(parts), split_every)
+            merge(parts[i : i + split_every], **kwargs)
+            for i in range(0, len(parts), split_every)
         ]
         if len(parts) == 1:
             return parts[0]

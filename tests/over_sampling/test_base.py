@@ -20,7 +20,7 @@ def test_interpolate_matches_naive(rng, monkeypatch):
 
     The chunk size is lowered so that several chunks are written.
     """
-    monkeypatch.setattr("skclassgap.over_sampling._base._INTERPOLATE_CHUNK", 7)
+    monkeypatch.setattr("skclassgap.over_sampling._interpolate._INTERPOLATE_CHUNK", 7)
     X = rng.standard_normal((30, 4)).astype(np.float32)
     parents = rng.integers(0, 30, 50)
     nbrs = rng.integers(0, 30, 50)

@@ -137,6 +137,20 @@ def test_tree_reduce_keeps_order(dk, dask_client, n_parts, split_every):
 
 
 @pytest.mark.dask
+def test_tree_reduce_passes_keyword_arguments(dk, dask_client):
+    """Check that keyword arguments reach every merge of the tree (3 merges of 3
+    parts 2 by 2), a Delayed one computed first."""
+
+    def merge(parts, *, offset):
+        return sum(parts) + offset
+
+    parts = [dk.dask.delayed(v) for v in (1, 2, 4)]
+    offset = dk.dask.delayed(10)
+    (result,) = dk.dask.compute(tree_reduce(parts, merge, split_every=2, offset=offset))
+    assert result == 1 + 2 + 4 + 3 * 10
+
+
+@pytest.mark.dask
 def test_tree_reduce_refuses_small_split_every(dk):
     """Check that a fan-in below 2 is refused."""
     with pytest.raises(ValueError, match=r"split_every must be an integer >= 2; got 1"):
