@@ -357,6 +357,52 @@ def choose_neighbors(n_rows, n_features, k, *, intrinsic_dim=None):
     return "approximate"
 
 
+def _seeds(random_state):
+    """Seeds of the approximate search, the recall sample and the dimension
+    sample, drawn from ``random_state`` in that order."""
+    rng = np.random.default_rng(_seed(random_state))
+    return tuple(int(s) for s in rng.integers(2**31 - 1, size=3))
+
+
+def _plan(X, k, neighbors, dim_seed):
+    if neighbors != "auto":
+        return neighbors
+    n, d = X.shape
+    if sparse.issparse(X) or choose_neighbors(n, d, k) == "exact":
+        return "exact"
+    dim = estimate_intrinsic_dim(X, random_state=dim_seed)
+    return choose_neighbors(n, d, k, intrinsic_dim=dim)
+
+
+def plan_within(X, k, neighbors="auto", *, random_state=None):
+    """The search :func:`search_within` runs first: ``"exact"`` or ``"approximate"``.
+
+    ``"auto"`` resolves by :func:`choose_neighbors` (sparse rows: exact), on
+    an intrinsic dimension estimated from a sample only when the size
+    qualifies; below the switch this costs nothing but the arithmetic. A
+    sampler asks first so that, when the answer is ``"exact"``, it runs its
+    own exact path unchanged (e.g. a search combined with another one), and
+    passes the answer to :func:`search_within` otherwise.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    k : int
+    neighbors : {"auto", "exact", "approximate"}, default="auto"
+    random_state : int, RandomState instance or None, default=None
+        As passed to :func:`search_within` (an int: the same choice).
+
+    Returns
+    -------
+    method : {"exact", "approximate"}
+    """
+    if neighbors not in NEIGHBORS_OPTIONS:
+        raise ValueError(
+            f"neighbors must be one of {NEIGHBORS_OPTIONS!r}; got {neighbors!r}."
+        )
+    return _plan(X, k, neighbors, _seeds(random_state)[2])
+
+
 class Neighbors(NamedTuple):
     """Result of :func:`search_within`.
 
@@ -381,6 +427,7 @@ def search_within(
     n_jobs=None,
     params=None,
     n_queries=1000,
+    method=None,
 ):
     """Each row's ``k`` nearest other rows, by the search ``neighbors`` names.
 
@@ -413,6 +460,11 @@ def search_within(
         pynndescent parameters, see :func:`approximate_kneighbors_within`.
     n_queries : int, default=1000
         Rows searched exactly to estimate the recall.
+    method : {"exact", "approximate"}, default=None
+        The search :func:`plan_within` chose for the same ``X``, ``k``,
+        ``neighbors`` and ``random_state``, when the caller asked first
+        (so that the sample of its ``"auto"`` rule is not searched twice);
+        None: chosen here.
 
     Returns
     -------
@@ -430,17 +482,11 @@ def search_within(
             f"on_low_recall must be one of {ON_LOW_RECALL_OPTIONS!r}; got "
             f"{on_low_recall!r}."
         )
-    n, d = X.shape
-    rng = np.random.default_rng(_seed(random_state))
-    search_seed, sample_seed, dim_seed = (
-        int(s) for s in rng.integers(2**31 - 1, size=3)
-    )
-    method = neighbors
-    if method == "auto":
-        method = "exact" if sparse.issparse(X) else choose_neighbors(n, d, k)
-        if method == "approximate":
-            dim = estimate_intrinsic_dim(X, random_state=dim_seed)
-            method = choose_neighbors(n, d, k, intrinsic_dim=dim)
+    n = X.shape[0]
+    search_seed, sample_seed, dim_seed = _seeds(random_state)
+    if method is None:
+        method = _plan(X, k, neighbors, dim_seed)
+    if neighbors == "auto":
         if min_recall is None:
             min_recall = AUTO_MIN_RECALL
         on_low_recall = "exact"
