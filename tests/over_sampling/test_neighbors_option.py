@@ -386,3 +386,30 @@ def test_sampler_neighbors_option_checked(sampler):
     X, y = _small()
     with pytest.raises(ValueError, match="'neighbors' parameter"):
         sampler(neighbors="fast").fit_resample(X, y)
+
+
+# --- Dask ---------------------------------------------------------------------
+
+
+@pytest.mark.dask
+@pytest.mark.usefixtures("dask_client")
+@pytest.mark.parametrize("chunks", [(97, 0, 603, 300), (1000,)], ids=["uneven", "one"])
+@pytest.mark.parametrize(
+    "sampler", [SMOTE, BorderlineSMOTE, ADASYN], ids=["SMOTE", "Borderline", "ADASYN"]
+)
+def test_sampler_approximate_dask_equals_in_memory(pynndescent, sampler, chunks):
+    """Check that neighbors='approximate' on Dask input (the gathered class
+    searched as in memory) gives the in-memory output and recall."""
+    da = pytest.importorskip("dask.array")
+    X, y = _clusters_duplicates_ties(n_class=400, seed=5)
+    order = np.random.default_rng(0).permutation(len(y))[:1000]
+    X, y = X[order], y[order]
+    expected = sampler(random_state=0, neighbors="approximate", n_jobs=1)
+    X_mem, _ = expected.fit_resample(X, y)
+    got = sampler(random_state=0, neighbors="approximate", n_jobs=1)
+    X_res, _ = got.fit_resample(
+        da.from_array(X, chunks=(chunks, (X.shape[1],))), da.from_array(y, chunks)
+    )
+    np.testing.assert_array_equal(X_res.compute(), X_mem)
+    assert got.neighbor_recall_ == expected.neighbor_recall_
+    assert isinstance(got.neighbor_recall_[1], float)
