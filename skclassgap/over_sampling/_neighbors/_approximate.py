@@ -15,10 +15,11 @@ the samplers one call that picks the search, runs it, and checks it:
 - :func:`estimate_intrinsic_dim` and :func:`choose_neighbors` -- the
   ``"auto"`` rule: approximate only where it was measured faster at
   recall >= 0.99 (size, ``k`` and the data's intrinsic dimension);
-- :func:`search_within` -- what a sampler calls: the search its
-  ``neighbors`` parameter asks for, the estimated recall, and the
-  ``min_recall`` check (an error, or the exact search, by
-  ``on_low_recall``).
+- :func:`plan_within` and :func:`search_within` -- what a sampler calls:
+  the search its ``neighbors`` parameter resolves to (when exact, the
+  sampler runs its own exact path unchanged), then that search, the
+  estimated recall, and the ``min_recall`` check (an error, or the exact
+  search, by ``on_low_recall``).
 
 Why pynndescent: measured against hnswlib and faiss (IVF) on the
 self-join at 1e5 rows (``python -m benchmarks.study_ann``), it reached
