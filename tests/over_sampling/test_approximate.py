@@ -19,6 +19,7 @@ from skclassgap.over_sampling._neighbors._approximate import (
     choose_neighbors,
     estimate_intrinsic_dim,
     estimate_recall,
+    plan_within,
     recall_against,
     search_within,
 )
@@ -366,3 +367,28 @@ def test_search_within_bad_options(params, match):
     X, _ = make_blobs(50, 3, random_state=0)
     with pytest.raises(ValueError, match=match):
         search_within(X, 5, **params)
+
+
+@pytest.mark.parametrize(
+    "neighbors, sparse_rows, expected",
+    [
+        ("auto", False, "exact"),
+        ("auto", True, "exact"),
+        ("exact", False, "exact"),
+        ("approximate", False, "approximate"),
+    ],
+)
+def test_plan_within_resolves_neighbors(neighbors, sparse_rows, expected):
+    """Check that plan_within names the search search_within runs first:
+    'auto' below the switch (and on sparse rows) is exact, the others pass."""
+    X, _ = make_blobs(200, 4, random_state=0)
+    if sparse_rows:
+        X = sparse.csr_matrix(X)
+    assert plan_within(X, 5, neighbors, random_state=0) == expected
+
+
+def test_plan_within_unknown_neighbors():
+    """Check that plan_within refuses an unknown search, naming the options."""
+    X, _ = make_blobs(50, 3, random_state=0)
+    with pytest.raises(ValueError, match=r"neighbors must be one of .*'fast'"):
+        plan_within(X, 5, "fast")
