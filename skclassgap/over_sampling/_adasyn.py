@@ -3,6 +3,7 @@
 import numpy as np
 
 from skclassgap.over_sampling._base import (
+    NEIGHBOR_OPTION_CONSTRAINTS,
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,
     _BaseSyntheticSampler,
@@ -51,6 +52,9 @@ class ADASYN(_BaseSyntheticSampler):
         Neighbours used both for the density ratios and for interpolation, or
         a neighbours estimator whose ``n_neighbors`` counts the row itself.
     {neighbor_n_jobs}
+    {neighbor_search}
+        Only the same-class search (the interpolation's) takes it; the
+        search of the whole data set behind the density ratios stays exact.
 
     Attributes
     ----------
@@ -60,6 +64,7 @@ class ADASYN(_BaseSyntheticSampler):
     density_ratios_ : dict
         Class label -> normalised density ratio of each row of the class (in
         the order of the class's rows in ``X``).
+    {neighbor_recall_}
     {synthetic_sample_indices_}
     {interpolation_provenance_}
     {features_in_fit_resample_}
@@ -103,11 +108,20 @@ class ADASYN(_BaseSyntheticSampler):
     _parameter_constraints: dict = {
         **_BaseSyntheticSampler._parameter_constraints,
         "n_neighbors": NEIGHBORS_CONSTRAINT,
+        **NEIGHBOR_OPTION_CONSTRAINTS,
     }
     _accept_sparse = True
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        n_neighbors=5,
+        n_jobs=None,
+        neighbors="auto",
+        min_recall=None,
+        on_low_recall="raise",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -115,8 +129,12 @@ class ADASYN(_BaseSyntheticSampler):
             n_jobs=n_jobs,
         )
         self.n_neighbors = n_neighbors
+        self.neighbors = neighbors
+        self.min_recall = min_recall
+        self.on_low_recall = on_low_recall
 
     def _prepare(self, X, y_codes):
+        self._start_neighbor_option("n_neighbors")
         self.nn_ = neighbors_object(self.n_neighbors, "n_neighbors", self.n_jobs)
         self.density_ratios_ = {}
 
@@ -134,10 +152,21 @@ class ADASYN(_BaseSyntheticSampler):
         X, rows, label = job.X, job.rows, job.label
         k, estimator = NeighborSearch.from_param(self.n_neighbors, self.nn_)
         check_class_size(label, len(rows), k + 1, "n_neighbors", k)
+        self.neighbor_recall_[label] = None
+        approx = None
+        if estimator is None:
+            # The same-class search, approximate when ``neighbors`` says so;
+            # None: the exact searches below run as they would without it.
+            approx = self._class_search(label, X[rows], k, job.seed)
         if job.whole_nbrs is not None:
             # Found beforehand (Dask input), as class_neighbors gives them.
             nbrs = job.whole_nbrs
-            same = rows[kneighbors_within(X[rows], k, n_jobs=self.n_jobs)]
+            if approx is None:
+                approx = kneighbors_within(X[rows], k, n_jobs=self.n_jobs)
+            same = rows[approx]
+        elif approx is not None:
+            nbrs = kneighbors(X[rows], X, k, exclude=rows, n_jobs=self.n_jobs)
+            same = rows[approx]
         elif estimator is None:
             # One combined search: the class against itself, then the other
             # rows bounded by the class's own k-th nearest distance.

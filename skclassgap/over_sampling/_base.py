@@ -28,9 +28,15 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_consistent_length, check_random_state, column_or_1d
 from sklearn.utils.validation import validate_data
 
-from skclassgap._compat import HasMethods, Interval, imblearn_check_X_y
+from skclassgap._compat import HasMethods, Interval, StrOptions, imblearn_check_X_y
 from skclassgap.over_sampling._dask import dask_fit, dask_fit_resample
 from skclassgap.over_sampling._interpolate import interpolate
+from skclassgap.over_sampling._neighbors._approximate import (
+    NEIGHBORS_OPTIONS,
+    ON_LOW_RECALL_OPTIONS,
+    plan_within,
+    search_within,
+)
 from skclassgap.over_sampling._table import (
     NUMBERS_ONLY,
     Table,
@@ -48,6 +54,13 @@ NEIGHBORS_CONSTRAINT = [
     Interval(numbers.Integral, 1, None, closed="left"),
     HasMethods(["kneighbors"]),
 ]
+
+# Constraints of the option that picks the same-class neighbour search.
+NEIGHBOR_OPTION_CONSTRAINTS = {
+    "neighbors": [StrOptions(set(NEIGHBORS_OPTIONS))],
+    "min_recall": [Interval(numbers.Real, 0, 1, closed="both"), None],
+    "on_low_recall": [StrOptions(set(ON_LOW_RECALL_OPTIONS))],
+}
 
 _EMPTY_ROWS = np.zeros(0, dtype=np.int64)
 
@@ -203,6 +216,11 @@ class NeighborSearch(NamedTuple):
         """From the user's parameter and its :func:`neighbors_object` ``nn``."""
         builtin = isinstance(param, numbers.Integral)
         return cls(int(nn.n_neighbors) - 1, None if builtin else nn)
+
+
+def _search_seed(seed):
+    """The approximate search's seed of a class, apart from its pair draws."""
+    return int(np.random.default_rng([seed, 1]).integers(2**31 - 1))
 
 
 class _BaseSyntheticSampler(BaseOverSampler):
@@ -426,6 +444,58 @@ class _BaseSyntheticSampler(BaseOverSampler):
 
     def _prepare(self, X, y_codes):
         """Run once before the per-class loop; nothing by default."""
+
+    def _start_neighbor_option(self, *params):
+        """Check the ``neighbors`` option against the neighbour parameters
+        named in ``params`` and start ``neighbor_recall_``.
+
+        For samplers with ``neighbors``, ``min_recall`` and ``on_low_recall``
+        parameters: ``"approximate"`` runs the built-in approximate search,
+        so it refuses a neighbours estimator in place of an int.
+        """
+        for param in params:
+            value = getattr(self, param)
+            if self.neighbors == "approximate" and not isinstance(
+                value, numbers.Integral
+            ):
+                raise ValueError(
+                    "neighbors='approximate' runs the built-in approximate search, "
+                    f"so {param} must be an int; got {type(value).__name__}. Pass "
+                    f"{param}={getattr(value, 'n_neighbors', 6) - 1} (an "
+                    "estimator's n_neighbors counts the row itself), or "
+                    "neighbors='auto' to search with the estimator."
+                )
+        self.neighbor_recall_ = {}
+
+    def _class_search(self, label, X_class, k, seed):
+        """Same-class neighbours of the approximate search, when it is chosen.
+
+        ``X_class`` holds the rows of class ``label`` (float array or CSR),
+        ``k`` the neighbour count, ``seed`` the class's seed. Returns the
+        ``k`` nearest other rows of each row found by
+        :func:`~._neighbors._approximate.search_within` (positions in
+        ``X_class``) when ``neighbors`` resolves to the approximate search,
+        or None when it resolves to the exact one: the caller then runs its
+        exact search unchanged. Records the class's ``neighbor_recall_``.
+        """
+        seed = _search_seed(seed)
+        method = plan_within(X_class, k, self.neighbors, random_state=seed)
+        self.neighbor_recall_[label] = None
+        if method == "exact":
+            return None
+        found = search_within(
+            X_class,
+            k,
+            neighbors=self.neighbors,
+            min_recall=self.min_recall,
+            on_low_recall=self.on_low_recall,
+            random_state=seed,
+            n_jobs=self.n_jobs,
+            method=method,
+        )
+        if found.method == "approximate":
+            self.neighbor_recall_[label] = found.recall
+        return found.ind
 
     def _check_whole_set(self, n_samples):
         """Raise when the whole data set is too small; nothing by default."""

@@ -4,6 +4,7 @@ import numpy as np
 
 from skclassgap._compat import StrOptions
 from skclassgap.over_sampling._base import (
+    NEIGHBOR_OPTION_CONSTRAINTS,
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,
     Synthetic,
@@ -55,6 +56,10 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         itself.
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
         Which variant to use.
+    {neighbor_search}
+        Only the same-class search of ``kind="borderline-1"`` takes it; the
+        ``m_neighbors`` search of the whole data set, and Borderline-2's
+        ``k_neighbors`` search of the whole data set, stay exact.
 
     Attributes
     ----------
@@ -67,6 +72,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         set is not empty.
     {nn_m_}
     {nn_k_}
+    {neighbor_recall_}
     {synthetic_sample_indices_}
     {interpolation_provenance_}
     {features_in_fit_resample_}
@@ -112,6 +118,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         "k_neighbors": NEIGHBORS_CONSTRAINT,
         "m_neighbors": NEIGHBORS_CONSTRAINT,
         "kind": [StrOptions({"borderline-1", "borderline-2"})],
+        **NEIGHBOR_OPTION_CONSTRAINTS,
     }
     _accept_sparse = True
     _class_rows_attributes = ("danger_indices_", "in_danger_indices")
@@ -125,6 +132,9 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         n_jobs=None,
         m_neighbors=10,
         kind="borderline-1",
+        neighbors="auto",
+        min_recall=None,
+        on_low_recall="raise",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -134,8 +144,12 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         self.k_neighbors = k_neighbors
         self.m_neighbors = m_neighbors
         self.kind = kind
+        self.neighbors = neighbors
+        self.min_recall = min_recall
+        self.on_low_recall = on_low_recall
 
     def _prepare(self, X, y_codes):
+        self._start_neighbor_option("k_neighbors")
         self.nn_m_ = neighbors_object(self.m_neighbors, "m_neighbors", self.n_jobs)
         self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
         self.danger_indices_ = {}
@@ -173,13 +187,27 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
         # Borderline-2's k nearest of the whole set are the first k of the
         # max(m, k) nearest.
         shared = m_estimator is None and k_estimator is None
+        self.neighbor_recall_[job.label] = None
+        approx = None
+        if self.kind == "borderline-1" and k_estimator is None:
+            # The same-class search, approximate when ``neighbors`` says so;
+            # None: the exact searches below run as they would without it.
+            approx = self._class_search(job.label, X[rows], k, job.seed)
         if job.whole_nbrs is not None:
             # Found beforehand (Dask input): the max(m, k) (kind 2) or m
             # nearest of the whole set, as class_neighbors gives them.
             all_nbrs = job.whole_nbrs
             same_nbrs = None
             if shared and self.kind == "borderline-1":
-                same_nbrs = rows[kneighbors_within(X[rows], k, n_jobs=self.n_jobs)]
+                local = approx
+                if local is None:
+                    local = kneighbors_within(X[rows], k, n_jobs=self.n_jobs)
+                same_nbrs = rows[local]
+        elif approx is not None:
+            all_nbrs = kneighbors(
+                X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs
+            )
+            same_nbrs = rows[approx]
         elif shared:
             m_search = max(m, k) if self.kind == "borderline-2" else m
             all_nbrs, same_nbrs = class_neighbors(
@@ -189,6 +217,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             all_nbrs = kneighbors(
                 X[rows], X, m, exclude=rows, estimator=m_estimator, n_jobs=self.n_jobs
             )
+            same_nbrs = None
         n_other = count_other(all_nbrs[:, :m], job.y_codes, job.code)
         danger = (2 * n_other >= m) & (n_other < m)
         danger_rows = rows[danger]
@@ -197,7 +226,7 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
             return Synthetic.empty()
         self.in_danger_indices[job.label] = danger_rows
         if self.kind == "borderline-1":
-            if shared:
+            if same_nbrs is not None:
                 nbrs = same_nbrs[danger]
             else:
                 local = kneighbors(

@@ -1,6 +1,7 @@
 """SMOTE: interpolate between a class row and one of its nearest same-class rows."""
 
 from skclassgap.over_sampling._base import (
+    NEIGHBOR_OPTION_CONSTRAINTS,
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,
     _BaseSyntheticSampler,
@@ -40,6 +41,7 @@ class SMOTE(_BaseSyntheticSampler):
         the row itself, as in imbalanced-learn) used instead of the built-in
         search.
     {neighbor_n_jobs}
+    {neighbor_search}
 
     Attributes
     ----------
@@ -47,6 +49,7 @@ class SMOTE(_BaseSyntheticSampler):
     {synthetic_sample_indices_}
     {interpolation_provenance_}
     {nn_k_}
+    {neighbor_recall_}
     {features_in_fit_resample_}
 
     See Also
@@ -89,11 +92,20 @@ class SMOTE(_BaseSyntheticSampler):
     _parameter_constraints: dict = {
         **_BaseSyntheticSampler._parameter_constraints,
         "k_neighbors": NEIGHBORS_CONSTRAINT,
+        **NEIGHBOR_OPTION_CONSTRAINTS,
     }
     _accept_sparse = True
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+        neighbors="auto",
+        min_recall=None,
+        on_low_recall="raise",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -101,14 +113,25 @@ class SMOTE(_BaseSyntheticSampler):
             n_jobs=n_jobs,
         )
         self.k_neighbors = k_neighbors
+        self.neighbors = neighbors
+        self.min_recall = min_recall
+        self.on_low_recall = on_low_recall
 
     def _prepare(self, X, y_codes):
+        self._start_neighbor_option("k_neighbors")
         self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
 
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
         check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
-        nbrs = kneighbors_within(
-            job.X[job.rows], k, estimator=estimator, n_jobs=self.n_jobs
-        )
+        X_class = job.X[job.rows]
+        nbrs = None
+        if estimator is None:
+            nbrs = self._class_search(job.label, X_class, k, job.seed)
+        else:
+            self.neighbor_recall_[job.label] = None
+        if nbrs is None:
+            nbrs = kneighbors_within(
+                X_class, k, estimator=estimator, n_jobs=self.n_jobs
+            )
         return draw_pairs(job.rows, job.rows[nbrs], job.n_new, job.seed)

@@ -8,6 +8,7 @@ from sklearn.base import clone
 
 from skclassgap._compat import StrOptions
 from skclassgap.over_sampling._base import (
+    NEIGHBOR_OPTION_CONSTRAINTS,
     NEIGHBORS_CONSTRAINT,
     NeighborSearch,
     Synthetic,
@@ -55,6 +56,16 @@ def _vdm_prepare(table, y_codes):
     n_classes = int(y_codes.max()) + 1
     tables, offsets = vdm_tables(table.codes, y_codes, table.n_levels, n_classes)
     return tables, offsets, n_classes
+
+
+def _refuse_approximate(name):
+    """The error of ``neighbors="approximate"`` on a categorical-only table."""
+    return ValueError(
+        f"{name} measures nearness between categorical-only rows with the value "
+        "difference metric, which the approximate search (pynndescent, "
+        "Euclidean distances) does not take; got neighbors='approximate'. Use "
+        "neighbors='exact' or 'auto' (both run the exact search)."
+    )
 
 
 def _smoten_generate(job, vdm, k, estimator, n_jobs):
@@ -155,6 +166,14 @@ class SMOTENC(_MixedSyntheticSampler):
         imbalanced-learn's encoding of the class's rows (continuous columns
         next to a sparse one-hot scaled by ``m / sqrt(2)``).
     {neighbor_n_jobs}
+    {neighbor_search}
+        With categorical columns, ``"approximate"`` searches the same
+        encoding as an estimator gets (continuous columns next to a sparse
+        one-hot scaled by ``m / sqrt(2)``, so that a differing level adds
+        ``m^2``), and ``"auto"`` stays exact (the switch was measured on
+        dense continuous rows only). Without continuous columns (SMOTE-N),
+        ``"approximate"`` raises a ``ValueError``: the value difference
+        metric is not one the approximate search takes.
 
     Attributes
     ----------
@@ -167,6 +186,7 @@ class SMOTENC(_MixedSyntheticSampler):
     {synthetic_sample_indices_}
     {interpolation_provenance_}
     {nn_k_}
+    {neighbor_recall_}
     {features_in_fit_resample_}
 
     See Also
@@ -230,6 +250,7 @@ class SMOTENC(_MixedSyntheticSampler):
         **_MixedSyntheticSampler._parameter_constraints,
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "k_neighbors": NEIGHBORS_CONSTRAINT,
+        **NEIGHBOR_OPTION_CONSTRAINTS,
     }
     # SMOTE-N's value difference tables: built per run, dropped after it.
     _transient_attributes = ("_vdm",)
@@ -242,6 +263,9 @@ class SMOTENC(_MixedSyntheticSampler):
         random_state=None,
         k_neighbors=5,
         n_jobs=None,
+        neighbors="auto",
+        min_recall=None,
+        on_low_recall="raise",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -250,17 +274,24 @@ class SMOTENC(_MixedSyntheticSampler):
         )
         self.categorical_features = categorical_features
         self.k_neighbors = k_neighbors
+        self.neighbors = neighbors
+        self.min_recall = min_recall
+        self.on_low_recall = on_low_recall
 
     def _prepare(self, X, y_codes):
+        self._start_neighbor_option("k_neighbors")
         self.nn_k_ = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
         self.median_std_ = {}
         self._vdm = None
         if isinstance(X, Table) and X.values.shape[1] == 0:
+            if self.neighbors == "approximate":
+                raise _refuse_approximate("SMOTENC without continuous columns")
             self._vdm = _vdm_prepare(X, y_codes)
 
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
         check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
+        self.neighbor_recall_[job.label] = None
         if self._vdm is not None:
             return _smoten_generate(job, self._vdm, k, estimator, self.n_jobs)
         table = job.X if isinstance(job.X, Table) else None
@@ -268,6 +299,7 @@ class SMOTENC(_MixedSyntheticSampler):
         m = median_std(values)
         self.median_std_[job.label] = m
         codes = None if table is None else table.codes[job.rows]
+        categorical = codes is not None and codes.shape[1] > 0 and m != 0.0
         if estimator is not None and codes is not None and codes.shape[1]:
             rows = _onehot_rows(
                 np.asarray(values, dtype=np.float64),
@@ -282,8 +314,22 @@ class SMOTENC(_MixedSyntheticSampler):
                 exclude=np.arange(len(job.rows), dtype=np.int64),
                 estimator=estimator,
             )
-        elif codes is None or codes.shape[1] == 0 or m == 0.0:
+        elif estimator is not None:
             nbrs = kneighbors_within(values, k, estimator=estimator, n_jobs=self.n_jobs)
+        elif not categorical:
+            nbrs = self._class_search(job.label, values, k, job.seed)
+            if nbrs is None:
+                nbrs = kneighbors_within(values, k, n_jobs=self.n_jobs)
+        elif self.neighbors == "approximate":
+            # The encoding an estimator gets: a differing level adds m^2
+            # ("auto" stays exact here, see the docstring).
+            rows = _onehot_rows(
+                np.asarray(values, dtype=np.float64),
+                codes,
+                table.n_levels,
+                m / math.sqrt(2.0),
+            )
+            nbrs = self._class_search(job.label, rows, k, job.seed)
         else:
             nbrs = smotenc_neighbors(values, codes, m, k, n_jobs=self.n_jobs)
         pairs = draw_pairs(job.rows, job.rows[nbrs], job.n_new, job.seed)
@@ -336,6 +382,11 @@ class SMOTEN(_MixedSyntheticSampler):
         as in imbalanced-learn (memory quadratic in the class size; the
         built-in search needs none).
     {neighbor_n_jobs}
+    neighbors : {"auto", "exact", "approximate"}, default="auto"
+        The option of the other neighbour-based samplers. SMOTE-N's value
+        difference metric is not one the approximate search (pynndescent,
+        Euclidean distances) takes, so ``"auto"`` and ``"exact"`` both run
+        the exact search and ``"approximate"`` raises a ``ValueError``.
 
     Attributes
     ----------
@@ -351,6 +402,8 @@ class SMOTEN(_MixedSyntheticSampler):
         The parent again: a synthetic row stands for its parent.
     gaps_ : ndarray of shape (n_synthetic,)
         All 0.
+    neighbor_recall_ : dict
+        Class label -> None: the neighbours are always exact.
     nn_k_ : estimator object
         The validated ``k_neighbors``: a ``NearestNeighbors`` with
         ``n_neighbors = k_neighbors + 1`` and ``metric="precomputed"`` for an
@@ -402,12 +455,19 @@ class SMOTEN(_MixedSyntheticSampler):
     _parameter_constraints: dict = {
         **_MixedSyntheticSampler._parameter_constraints,
         "k_neighbors": NEIGHBORS_CONSTRAINT,
+        "neighbors": NEIGHBOR_OPTION_CONSTRAINTS["neighbors"],
     }
     # SMOTE-N's value difference tables: built per run, dropped after it.
     _transient_attributes = ("_vdm",)
 
     def __init__(
-        self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        n_jobs=None,
+        neighbors="auto",
     ):
         super().__init__(
             sampling_strategy=sampling_strategy,
@@ -415,16 +475,21 @@ class SMOTEN(_MixedSyntheticSampler):
             n_jobs=n_jobs,
         )
         self.k_neighbors = k_neighbors
+        self.neighbors = neighbors
 
     def _categorical_spec(self):
         return "all"
 
     def _prepare(self, X, y_codes):
+        if self.neighbors == "approximate":
+            raise _refuse_approximate("SMOTEN")
         nn = neighbors_object(self.k_neighbors, "k_neighbors", self.n_jobs)
         self.nn_k_ = _precomputed(nn)
+        self.neighbor_recall_ = {}
         self._vdm = _vdm_prepare(X, y_codes)
 
     def _generate(self, job):
         k, estimator = NeighborSearch.from_param(self.k_neighbors, self.nn_k_)
         check_class_size(job.label, len(job.rows), k + 1, "k_neighbors", k)
+        self.neighbor_recall_[job.label] = None
         return _smoten_generate(job, self._vdm, k, estimator, self.n_jobs)

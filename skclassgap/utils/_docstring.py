@@ -185,6 +185,39 @@ _SAMPLERS = {
         core; passed to ``NearestNeighbors`` where that is used). Results do
         not depend on it.
     """,
+    "neighbor_search": """
+    neighbors : {"auto", "exact", "approximate"}, default="auto"
+        Search of the same-class neighbours when the neighbour count is an
+        int. ``"exact"``: the built-in exact search. ``"approximate"``:
+        pynndescent's nearest-neighbour-descent graph (the ``ann`` extra:
+        ``pip install "skclassgap[ann]"``), its candidates ranked by exact
+        distance, and its recall against the exact search estimated on a
+        sample of 1,000 rows of the class (``neighbor_recall_``); the graph
+        repeats for the same ``random_state`` and ``n_jobs``. ``"auto"``:
+        approximate only where it was measured faster at recall >= 0.99 (a
+        dense class of ``n`` rows and ``d`` features with ``n^2 d >= 5e12``,
+        at most 10 neighbours, an intrinsic dimension estimated at most 30,
+        pynndescent installed; see the user guide, "Approximate
+        neighbours"), exact otherwise: on every smaller class the output is
+        the exact search's. A neighbours estimator given for the count is
+        used under ``"auto"`` and ``"exact"``; ``"approximate"`` refuses it.
+    min_recall : float in [0, 1] or None, default=None
+        Lowest estimated recall accepted from the approximate search. Under
+        ``"auto"`` (None: 0.99) a class below it is searched exactly, with a
+        warning; under ``"approximate"``, see ``on_low_recall``.
+    on_low_recall : {"raise", "exact"}, default="raise"
+        With ``neighbors="approximate"``, a class whose estimated recall is
+        below ``min_recall`` raises a ``ValueError`` (``"raise"``) or is
+        searched exactly, with a warning (``"exact"``).
+    """,
+    "neighbor_recall_": """
+    neighbor_recall_ : dict
+        Class label -> estimated recall of the approximate same-class
+        neighbours its synthetic rows used (the fraction of its exact
+        nearest rows found, counted on distances so that ties count, on a
+        sample of 1,000 rows), or None where they came from the exact
+        search or the user's estimator.
+    """,
     "over_sampling_strategy_": """
     sampling_strategy_ : dict
         Class label -> number of synthetic rows generated.
