@@ -2,6 +2,7 @@
 same folds, rank them, summarise the baseline per class."""
 
 import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,7 +10,12 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from skclassgap.cli._errors import UserError
-from skclassgap.cli.audit._clean import CATEGORICAL, HIGH_CARDINALITY, clean_table
+from skclassgap.cli.audit._clean import (
+    CATEGORICAL,
+    HIGH_CARDINALITY,
+    clean_table,
+    plural,
+)
 from skclassgap.cli.audit._data import (
     EXTRA_MISSING_MARKERS,
     check_target,
@@ -35,7 +41,7 @@ from skclassgap.cli.audit._preprocess import (
     make_encoder,
     make_preparation,
 )
-from skclassgap.cli.audit._progress import Progress
+from skclassgap.cli.audit._progress import Progress, progress_mode
 from skclassgap.cli.audit._result import build_result, story
 from skclassgap.cli.audit._strategies import (
     STRATEGIES,
@@ -158,15 +164,25 @@ def _outcome(name, strategy, fits, y, splits, columns):
     return predictions, outcome
 
 
-def run_strategies(built, X, y, splits, columns, *, args, progress):
+def run_strategies(built, X, y, splits, columns, *, args, progress, context=None):
     """Cross-validate every built strategy; out-of-fold labels and outcomes.
 
-    A strategy that raises ``ValueError`` on this data (its own refusal of the
-    input, such as too few neighbours) is reported as failed with the message;
-    any other exception is a bug and propagates. The baseline must succeed.
+    The preprocessing of ``context`` is fitted once per fold and shared by
+    the strategies that declare it. A strategy that raises ``ValueError`` on
+    this data (its own refusal of the input, such as too few neighbours) is
+    reported as failed with the message; any other exception is a bug and
+    propagates. The baseline must succeed.
     """
-    fits = run_folds(
-        built, X, y, splits, n_jobs=args.n_jobs, threads=args.threads, progress=progress
+    fits, _ = run_folds(
+        built,
+        X,
+        y,
+        splits,
+        preparation=None if context is None else context.preparation,
+        encoder=None if context is None else context.encoder,
+        n_jobs=args.n_jobs,
+        threads=args.threads,
+        progress=progress,
     )
     predictions, outcomes = {}, {}
     for name, strategy in built.items():
@@ -201,6 +217,8 @@ def run(args, strategies, err=sys.stderr):
     strategies, cross-validate them on the same folds, rank them; summarise
     the baseline per class.
     """
+    start = time.perf_counter()
+    mode = progress_mode(err, args.quiet)
     data = load_data(args)
     X = data.cleaned.X
     cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
@@ -213,13 +231,22 @@ def run(args, strategies, err=sys.stderr):
 
     built, outcomes = build_strategies(strategies, context)
     progress = Progress(
-        total=len(built) * len(splits),
-        stream=err,
-        enabled=not args.quiet and err.isatty(),
+        total=len(built) * len(splits), stream=err, mode=mode, start=start
+    )
+    progress.note(
+        f"{X.shape[0]} rows read and cleaned, {features.shape[1]} features; "
+        f"fitting {len(built)} strategies on {plural(len(splits), 'fold')}"
     )
     with progress:
         predictions, ran = run_strategies(
-            built, X, data.y, splits, columns, args=args, progress=progress
+            built,
+            X,
+            data.y,
+            splits,
+            columns,
+            args=args,
+            progress=progress,
+            context=context,
         )
     outcomes = {
         name: {**(outcomes | ran)[name], "summary": STRATEGIES[name].summary}

@@ -4,6 +4,7 @@ argument checks (``skclassgap.cli.audit._command``)."""
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -152,10 +153,24 @@ def test_audit_digits_example_prints_per_class_report(digits_run):
     assert "\nbaseline: worst class 5 (18 of 1187 rows), recall 0.889\n" in out
 
 
-def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
-    """Check that no progress bar is written when stderr is a pipe."""
+def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_run):
+    """Check that a pipe gets plain progress lines, no redrawn bar: one when the
+    data are ready, one per fold with the elapsed seconds."""
     result, _ = default_run
-    assert result.stderr == ""
+    assert "\r" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6
+    assert re.fullmatch(
+        r"audit: 4174 rows read and cleaned, 10 features; fitting 8 strategies "
+        r"on 5 folds \[\d+ s\]",
+        lines[0],
+    )
+    for i, line in enumerate(lines[1:], start=1):
+        assert re.fullmatch(
+            rf"audit: fold {i}/5 fitted: 8 strategies, [\d.]+ s of fits "
+            r"\(slowest \w+ [\d.]+ s\), shared preprocessing [\d.]+ s \[\d+ s\]",
+            line,
+        ), line
 
 
 def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
@@ -287,6 +302,7 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         str(tmp_path / "o.json"),
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet: no progress lines either
     report = json.loads((tmp_path / "o.json").read_text())
     assert list(report["strategies"]) == ["baseline", "class_weight"]
     assert report["objective"]["column"] == "worst_class_recall"
