@@ -100,10 +100,11 @@ def load_data(args):
         target, source, where = args.target, str(args.path), repr(str(args.path))
         typed = str(args.path).lower().endswith((".parquet", ".feather"))
         markers = None if typed else [*EXTRA_MISSING_MARKERS, *(args.na_values or [])]
-    X, y_series = split_target(frame, target, drop=drop, name=where)
+    keep = list(args.keep or [])
+    X, y_series = split_target(frame, target, drop=drop, keep=keep, name=where)
     check_target(y_series, args.cv)
     missing = {str(c): int(n) for c, n in X.isna().sum().items() if n}
-    cleaned = clean_table(X)
+    cleaned = clean_table(X, keep=keep)
     cleaned.decisions[:0] = [
         {"column": c, "action": "dropped", "reason": "--drop"} for c in drop
     ]

@@ -334,6 +334,24 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
             "'digits')",
         ),
         (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
+        (["audit", "folder"], "'folder' is a directory; give a data file ending in"),
+        (
+            ["audit", "header.csv"],
+            "error: 'header.csv' holds no rows (only a header); the audit needs",
+        ),
+        (["audit", "header.parquet"], "'header.parquet' holds no rows (only a header)"),
+        (
+            ["audit", "price.csv"],
+            "the target 'price' looks continuous (40 distinct values in 40 rows, not "
+            "all whole numbers (e.g. 1050.5)); the audit compares classifiers: bin "
+            "it into classes first",
+        ),
+        (["audit", "data.csv", "--keep", "z"], "--keep 'z': not a column of"),
+        (["audit", "data.csv", "--keep", "y"], "--keep 'y' is the target"),
+        (
+            ["audit", "data.csv", "--keep", "x", "--drop", "x"],
+            "'x' given to both --drop and --keep",
+        ),
     ],
 )
 def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
@@ -349,6 +367,15 @@ def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
     )
     (tmp_path / "data.txt").write_text("x\n")
     (tmp_path / "broken.parquet").write_text("not parquet\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "header.csv").write_text("x,z,y\n")
+    header = pd.DataFrame(
+        {"x": pd.Series([], dtype=float), "y": pd.Series([], dtype=int)}
+    )
+    header.to_parquet(tmp_path / "header.parquet")
+    pd.DataFrame({"x": range(40), "price": 1050.5 + 10.0 * np.arange(40)}).to_csv(
+        tmp_path / "price.csv", index=False
+    )
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert match in result.stderr
