@@ -130,24 +130,40 @@ def _failed(message):
     return None, 0.0, message
 
 
+def _task(built, inputs, X, y, train, test, threads):
+    """The function and arguments that fit ``built`` on one fold."""
+    if not built.shared_steps:
+        return fit_fold, (built, X, y, train, test, threads)
+    if inputs.error is not None:
+        return _failed, (inputs.error,)
+    data = inputs.encoded if built.shared_steps == 2 else inputs.prepared
+    encoder = inputs.encoder if built.encoder_param else None
+    return fit_head, (built, *data, y[train], encoder, threads)
+
+
 def _tasks(built, X, y, splits, preparation, encoder, threads, on_fold):
     """``(name, fold, function, args)`` of every pair, fold after fold; the
-    fold's shared preprocessing is fitted when its first pair is asked for."""
+    fold's shared preprocessing is fitted when its first pair is asked for.
+
+    No reference to a fold's arrays outlives its last pair here (the next
+    fold's are fitted when that pair is done, not beside it).
+    """
+    shared = any(b.shared_steps for b in built.values())
     for i, (train, test) in enumerate(splits):
         inputs = None
-        if any(b.shared_steps for b in built.values()):
+        if shared:
             inputs = fit_shared(preparation, encoder, X, train, test, threads)
             on_fold(i, inputs)
         for name, b in built.items():
-            if not b.shared_steps:
-                yield name, i, fit_fold, (b, X, y, train, test, threads)
-            elif inputs.error is not None:
-                yield name, i, _failed, (inputs.error,)
-            else:
-                data = inputs.encoded if b.shared_steps == 2 else inputs.prepared
-                fitted = inputs.encoder if b.encoder_param else None
-                yield name, i, fit_head, (b, *data, y[train], fitted, threads)
-        del inputs  # the next fold's arrays replace this one's
+            yield (name, i, *_task(b, inputs, X, y, train, test, threads))
+        inputs = None
+
+
+def _in_process(calls):
+    for function, args in calls:
+        result = function(*args)
+        del args  # before the next call fits the next fold's preprocessing
+        yield result
 
 
 def run_folds(
@@ -172,9 +188,10 @@ def run_folds(
         for name, i, function, args in tasks:
             keys.append((name, i))
             yield function, args
+            del args
 
     if n_jobs == 1:
-        results = (function(*args) for function, args in calls())
+        results = _in_process(calls())
     else:
         from joblib import Parallel, delayed
 

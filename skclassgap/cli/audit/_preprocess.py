@@ -143,7 +143,8 @@ class DistinctStringEncoder(TransformerMixin, BaseEstimator):
             self.tables_[name] = (table - mean) / scale
         return self
 
-    def _encode_column(self, name, column):
+    def _encode_column(self, name, column, out):
+        """Write the components of ``column``'s rows into ``out``."""
         codes, strings = self._factorize(column)
         positions = self.values_[name].get_indexer(strings)
         table = self.tables_[name]
@@ -157,16 +158,21 @@ class DistinctStringEncoder(TransformerMixin, BaseEstimator):
                 self.encoders_[name].transform(unseen), dtype=np.float64
             )
             lookup[~seen] = (encoded - mean) / scale
-        return lookup[codes]
+        # mode="clip" (every code is valid) writes into a strided ``out`` directly;
+        # the default mode would go through a temporary copy
+        np.take(lookup, codes, axis=0, out=out, mode="clip")
 
     def transform(self, X):
         """The components of each row's values, columns side by side."""
         check_is_fitted(self)
-        blocks = [
-            self._encode_column(name, X[column])
-            for name, column in zip(self.feature_names_in_, X.columns, strict=True)
-        ]
-        return np.hstack(blocks) if blocks else np.empty((len(X), 0))
+        widths = [self.tables_[name].shape[1] for name in self.feature_names_in_]
+        out = np.empty((len(X), sum(widths)), dtype=np.float64)
+        edges = np.cumsum([0, *widths])
+        for i, (name, column) in enumerate(
+            zip(self.feature_names_in_, X.columns, strict=True)
+        ):
+            self._encode_column(name, X[column], out[:, edges[i] : edges[i + 1]])
+        return out
 
     def get_feature_names_out(self, input_features=None):
         """``<column>_<component>`` for every output column."""

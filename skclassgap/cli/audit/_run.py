@@ -214,9 +214,10 @@ def run(args, strategies, err=sys.stderr):
     """Run the audit; return an :class:`AuditRun`.
 
     Steps: read, check and clean the data; the single-feature leakage check;
-    fit the preprocessing once for the features of the spectra; build the
-    strategies, cross-validate them on the same folds, rank them; summarise
-    the baseline per class.
+    build the strategies, cross-validate them on the same folds, rank them;
+    fit the preprocessing on the whole table for the features of the
+    spectra (after the folds, so that its features and the folds' are not
+    in memory together); summarise the baseline per class.
     """
     start = time.perf_counter()
     mode = progress_mode(err, args.quiet)
@@ -226,8 +227,6 @@ def run(args, strategies, err=sys.stderr):
     splits = list(cv.split(X, data.y))
     leakage = single_feature_scores(X, data.cleaned.kinds, data.y, splits)
     context = _context(args, data, splits)
-    preparation, encoder = clone(context.preparation), clone(context.encoder)
-    features, _ = fit_features(preparation, encoder, X)
     columns = metric_columns(args.objective)
 
     built, outcomes = build_strategies(strategies, context)
@@ -235,8 +234,8 @@ def run(args, strategies, err=sys.stderr):
         total=len(built) * len(splits), stream=err, mode=mode, start=start
     )
     progress.note(
-        f"{X.shape[0]} rows read and cleaned, {features.shape[1]} features; "
-        f"fitting {len(built)} strategies on {plural(len(splits), 'fold')}"
+        f"{plural(X.shape[0], 'row')} and {plural(X.shape[1], 'column')} after "
+        f"cleaning; fitting {len(built)} strategies on {plural(len(splits), 'fold')}"
     )
     with progress:
         predictions, ran = run_strategies(
@@ -255,6 +254,8 @@ def run(args, strategies, err=sys.stderr):
     }
     column, _, greater = metric_column(args.objective)
     ranked = rank(outcomes, column, greater)
+    preparation, encoder = clone(context.preparation), clone(context.encoder)
+    features, _ = fit_features(preparation, encoder, X)
 
     numbers, report = headline(data.y, predictions["baseline"], columns)
     spectral, spectral_table = spectral_summary(features, data.y)

@@ -161,7 +161,7 @@ def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_ru
     lines = result.stderr.splitlines()
     assert len(lines) == 6
     assert re.fullmatch(
-        r"audit: 4174 rows read and cleaned, 10 features; fitting 8 strategies "
+        r"audit: 4174 rows and 8 columns after cleaning; fitting 8 strategies "
         r"on 5 folds \[\d+ s\]",
         lines[0],
     )
