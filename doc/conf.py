@@ -64,6 +64,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 _TITLES = {
     "metrics": "Per-class metrics and scorers",
     "over_sampling": "Synthetic oversampling",
+    "under_sampling": "Under-sampling and cleaning",
+    "combine": "Over-sampling followed by cleaning",
     "compose": "Composition",
     "cost_sensitive": "Cost-sensitive learning",
     "threshold": "Thresholds, offsets and logit adjustment",

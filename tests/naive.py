@@ -399,6 +399,190 @@ def screening_values_naive(query, reference, center, scale):
     return np.array([[((a - b) ** 2).sum() for b in r] for a in q])
 
 
+# Under-sampling and cleaning: the definitions, on exact neighbour orders ------
+
+
+def exact_integers(X):
+    """``(ints, den)``: the rows as Python integers, ``X == ints / den``.
+
+    Every float is an integer times a power of two; scaled by the largest
+    power in use, the rows become integers, whose squared distances are exact.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    ratios = [v.as_integer_ratio() for v in X.ravel().tolist()]
+    den = max(d for _, d in ratios)
+    ints = np.array([n * (den // d) for n, d in ratios], dtype=object)
+    return ints.reshape(X.shape), den
+
+
+def exact_order(X):
+    """For every row, the other rows by (exact squared distance, index)."""
+    ints, _ = exact_integers(X)
+    order = []
+    for i in range(len(X)):
+        diff = ints - ints[i]
+        dist = (diff * diff).sum(axis=1).tolist()
+        order.append(
+            [j for _, j in sorted((dist[j], j) for j in range(len(X)) if j != i)]
+        )
+    return order
+
+
+def _mode_smallest(labels):
+    """Most frequent label, ties to the smallest (scipy.stats.mode's rule)."""
+    counts = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    best = max(counts.values())
+    return min(label for label, c in counts.items() if c == best)
+
+
+def _counter_minority(y):
+    """imbalanced-learn's samplers' minority: fewest rows, first seen among ties."""
+    counts = {}
+    for label in y.tolist():
+        counts[label] = counts.get(label, 0) + 1
+    return min(counts, key=counts.get)
+
+
+def _by_class(y, keep):
+    """Kept rows grouped by class (sorted labels), ascending within each."""
+    return np.array(
+        [
+            i
+            for label in np.unique(y)
+            for i in range(len(y))
+            if keep[i] and y[i] == label
+        ],
+        dtype=np.int64,
+    )
+
+
+def tomek_naive(X, y, targeted, order=None):
+    """Rows kept by Tomek links: drop i (of a targeted class) when its nearest
+    row j has another class and i is j's nearest row."""
+    order = exact_order(X) if order is None else order
+    nn = [o[0] for o in order]
+    return np.array(
+        [
+            i
+            for i in range(len(y))
+            if not (y[i] in targeted and y[nn[i]] != y[i] and nn[nn[i]] == i)
+        ],
+        dtype=np.int64,
+    )
+
+
+def enn_naive(X, y, targeted, k, kind_sel, order=None):
+    """Rows kept by edited nearest neighbours, grouped by class."""
+    order = exact_order(X) if order is None else order
+    keep = []
+    for i in range(len(y)):
+        if y[i] not in targeted:
+            keep.append(True)
+            continue
+        labels = [y[j] for j in order[i][:k]]
+        if kind_sel == "all":
+            keep.append(all(label == y[i] for label in labels))
+        else:
+            keep.append(_mode_smallest(labels) == y[i])
+    return _by_class(y, keep)
+
+
+def ncr_naive(X, y, targeted, k, threshold, order=None):
+    """Rows kept by the neighbourhood cleaning rule (imbalanced-learn's version)."""
+    order = exact_order(X) if order is None else order
+    removed = np.ones(len(y), dtype=bool)
+    removed[enn_naive(X, y, targeted, k, "mode", order)] = False
+    minority = _counter_minority(y)
+    n_min = int(np.sum(y == minority))
+    cleaned = {c for c in targeted if np.sum(y == c) > n_min * threshold}
+    for i in np.flatnonzero(y == minority):
+        vote = _mode_smallest([y[i]] + [y[j] for j in order[i][: k - 1]])
+        if vote != minority:
+            for j in order[i][:k]:
+                if y[j] in cleaned:
+                    removed[j] = True
+    return np.flatnonzero(~removed)
+
+
+def nearmiss_naive(X, y, wanted, version, k, k3):
+    """Rows kept by NearMiss: per reduced class (``wanted``: label -> rows), the
+    rows by score (distances from exact squared distances, summed in
+    increasing order), ties to the lower row."""
+    ints, den = exact_integers(X)
+    minority = _counter_minority(y)
+    min_rows = np.flatnonzero(y == minority)
+
+    def squared(i, rows):
+        diff = ints[rows] - ints[i]
+        return (diff * diff).sum(axis=1).tolist()
+
+    def root(s):
+        # sqrt(s) / den without overflow: scale by an even power of two
+        # (den is one too).
+        e = max(0, s.bit_length() - 1000) // 2 * 2
+        return math.ldexp(math.sqrt(s / 2**e), e // 2 - (den.bit_length() - 1))
+
+    def dists(i):
+        return sorted(root(s) for s in squared(i, min_rows))
+
+    out = []
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        if label not in wanted:
+            out.extend(rows)
+            continue
+        if version == 3:
+            near = set()
+            for m in min_rows:
+                dist = squared(m, rows)
+                near.update(sorted(range(len(rows)), key=lambda t: (dist[t], t))[:k3])
+            rows = rows[sorted(near)]
+        scores = []
+        for i in rows:
+            d = dists(i)
+            chosen = d[-k:] if version == 2 else d[:k]
+            total = 0.0
+            for value in chosen:
+                total += value
+            scores.append(-total if version == 3 else total)
+        ranked = sorted(range(len(rows)), key=lambda t: (scores[t], rows[t]))
+        out.extend(rows[ranked[: wanted[label]]])
+    return np.array(out, dtype=np.int64)
+
+
+def cnn_naive(X, y, targeted, k, seed, n_seeds=1):
+    """Hart's condensing, one pass (imbalanced-learn's reading): per targeted
+    class, seeds drawn as imbalanced-learn draws them, then every other row of
+    the class in input order is added when the k-NN vote (exact order, ties to
+    the lower row; vote ties to the smallest label) of the current set
+    misclassifies it."""
+    ints, _ = exact_integers(X)
+    rng = np.random.RandomState(seed)
+    minority = _counter_minority(y)
+    out = []
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        if label not in targeted:
+            out.extend(rows)
+            continue
+        seeds = rows[rng.randint(0, len(rows), size=n_seeds)]
+        members = sorted(np.flatnonzero(y == minority).tolist() + seeds.tolist())
+        added = []
+        for i in rows:
+            if i in seeds:
+                continue
+            diff = ints[members] - ints[i]
+            dist = (diff * diff).sum(axis=1).tolist()
+            near = sorted(range(len(members)), key=lambda t: (dist[t], members[t]))[:k]
+            if _mode_smallest([y[members[t]] for t in near]) != label:
+                added.append(i)
+                members = sorted(members + [i])
+        out.extend(seeds.tolist() + added)
+    return np.array(out, dtype=np.int64)
+
+
 def stratified_row_bootstrap_naive(y_true, y_pred, labels, n_boot, seed):
     """Per-class (tp, predicted) of ``n_boot`` resamples drawn row by row,
     each class's rows with replacement (supports fixed)."""

@@ -17,6 +17,7 @@ from numpydoc import validate as numpydoc_validate
 from sklearn.base import BaseEstimator
 
 import skclassgap
+from skclassgap.utils._docstring import placeholders
 
 _SETUP_CFG = Path(__file__).resolve().parents[1] / "setup.cfg"
 
@@ -78,3 +79,11 @@ def test_docstring(name, obj):
     result = numpydoc_validate.validate(numpydoc_validate.get_doc_object(obj))
     errors = [f"{code}: {msg}" for code, msg in result["errors"] if code not in ignored]
     assert not errors, f"{name}:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("name, obj", PUBLIC, ids=[name for name, _ in PUBLIC])
+def test_docstring_has_no_placeholder_left(name, obj):
+    """Check that every shared block was filled in: no ``{name}`` placeholder is
+    left in a public docstring (a decorator forgotten, or put outside another
+    decorator that copied the docstring before it was filled)."""
+    assert placeholders(obj.__doc__) == [], name

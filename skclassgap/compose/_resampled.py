@@ -15,6 +15,7 @@ from skclassgap._compat import (
     _routing_enabled,
     _safe_indexing,
 )
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import (
     OriginalPriorMixin,
     checked_input,
@@ -25,14 +26,16 @@ from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
 
 
-def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
+def resampled_weights(sampler, sample_weight, y_resampled, n_samples, y=None):
     """Weights of the rows returned by ``sampler.fit_resample``.
 
     Rule: an output row that copies input row ``i`` gets ``w[i]``; a synthetic
     row with parent ``p``, neighbour ``q`` and gap ``g`` gets
     ``(1 - g) * w[p] + g * w[q]`` (the weight at the synthetic point along the
-    segment); a synthetic row without a parent (Gaussian draw) gets the mean
-    weight of the input rows of its class. Samplers that only record
+    segment); a synthetic row without a parent (a Gaussian draw, a cluster
+    centroid) gets the mean weight of the input rows of its class (``y``, the
+    input labels; by default the first ``n_samples`` output rows, which
+    over-samplers return unchanged). Samplers that only record
     ``sample_indices_`` (imbalanced-learn's random samplers) give each output
     row the weight of the row it copies.
     """
@@ -72,7 +75,7 @@ def resampled_weights(sampler, sample_weight, y_resampled, n_samples):
         neighbors[paired]
     ]
     if not paired.all():
-        y_orig = np.asarray(y_resampled)[:n_samples]
+        y_orig = np.asarray(y_resampled)[:n_samples] if y is None else np.asarray(y)
         y_syn = np.asarray(y_resampled)[synthetic]
         for label in np.unique(y_syn[~paired]):
             mask = ~paired & (y_syn == label)
@@ -110,6 +113,7 @@ def resampled_source_rows(sampler, n_resampled):
     return rows
 
 
+@shared_docs
 class ResampledClassifier(
     MetaEstimatorMixin, ClassifierMixin, OriginalPriorMixin, BaseEstimator
 ):
@@ -169,10 +173,7 @@ class ResampledClassifier(
     sampler : sampler, default=None
         Any object with ``fit_resample`` (imbalanced-learn's samplers
         included). ``None`` means :class:`~skclassgap.over_sampling.SMOTE()`.
-    proba_prior : {"fit", "original"}, default="fit"
-        Class prior of ``predict_proba`` and ``predict_log_proba``: the one the
-        estimator was fitted on (the resampled data's, probabilities
-        unchanged), or the one of the data before resampling.
+    {proba_prior}
     predict_prior : {"fit", "original"}, default="fit"
         Class prior ``predict`` decides for: ``"fit"`` is the estimator's own
         ``predict``; ``"original"`` the argmax of the probabilities moved to
@@ -180,22 +181,14 @@ class ResampledClassifier(
 
     Attributes
     ----------
-    estimator_ : classifier
-        The fitted clone of ``estimator``.
+    {fitted_estimator_}
     sampler_ : sampler
         The fitted clone of ``sampler``.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, from ``estimator_``.
     train_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the resampled rows the estimator was fitted on
         (weighted by the carried ``sample_weight``).
-    original_prior_ : ndarray of shape (n_classes,)
-        Class frequencies of ``y`` as passed to ``fit`` (weighted by
-        ``sample_weight``).
-    n_features_in_ : int
-        Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {original_prior_}
+    {features_in_fit_}
 
     See Also
     --------
@@ -315,7 +308,7 @@ class ResampledClassifier(
                 est_params[key] = _safe_indexing(est_params[key], rows)
         if sw is not None:
             est_params["sample_weight"] = resampled_weights(
-                self.sampler_, sw, y_res, n_samples
+                self.sampler_, sw, y_res, n_samples, y
             )
         self.estimator_.fit(X_res, y_res, **est_params)
         self.classes_ = self.estimator_.classes_
@@ -355,6 +348,7 @@ class ResampledClassifier(
         check_is_fitted(self)
         return checked_input(self, X, reset=False)
 
+    @shared_docs
     def predict(self, X):
         """Predict class labels with the fitted estimator.
 
@@ -365,8 +359,7 @@ class ResampledClassifier(
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_returns}
         """
         X = self._response_input(X)
         if self.predict_prior == "original":
@@ -374,6 +367,7 @@ class ResampledClassifier(
             return self.classes_[np.argmax(log_proba, axis=1)]
         return self.estimator_.predict(X)
 
+    @shared_docs
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
@@ -381,10 +375,7 @@ class ResampledClassifier(
         resampling to the estimator); other ``fit`` metadata go to
         ``estimator.fit`` and ``sampler.fit_resample`` as they requested.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
+        {routing_sections}
         """
         return fit_router(
             self,

@@ -24,7 +24,12 @@ from skclassgap._compat import (
     _safe_indexing,
 )
 from skclassgap._kernels.decision import _min_risk_argmin
-from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
+from skclassgap.cost_sensitive._cost_matrix import (
+    balanced_cost_matrix,
+    check_cost_matrix,
+    cost_class_weights,
+)
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import OriginalPriorMixin, fit_router, inner_tags
 from skclassgap.utils._priors import class_prior
 from skclassgap.utils._validation import check_sample_weight
@@ -46,6 +51,7 @@ def _accepts_sample_weight(estimator):
     )
 
 
+@shared_docs
 class CostSensitiveClassifier(
     ClassifierMixin, MetaEstimatorMixin, OriginalPriorMixin, BaseEstimator
 ):
@@ -105,13 +111,20 @@ class CostSensitiveClassifier(
     ----------
     estimator : estimator instance
         Classifier (or Pipeline ending in one) to fit; cloned in :term:`fit`.
-    cost_matrix : array-like, DataFrame or dict of dicts, default=None
+    cost_matrix : "balanced", array-like, DataFrame or dict of dicts, default=None
         Of shape (n_classes, n_classes): rows are true classes, columns
         predicted classes. An array is in ``classes_`` order (sorted labels); a
         DataFrame is matched by index (true) and columns (predicted); a dict of
         dicts ``{true: {predicted: cost}}`` must give every off-diagonal cost
         (missing diagonal costs are 0). Costs must be finite and non-negative,
-        and every label a class.
+        and every label a class. ``"balanced"`` makes missing a class cost the
+        inverse of its frequency in ``fit``: ``C[i, j] = n / (n_classes *
+        n_i)`` for ``j != i`` (the ``sample_weight``-weighted count ``n_i`` of
+        class ``i``), 0 on the diagonal. Its min-risk decision on unweighted
+        training predicts ``argmax_j p_j(x) / pi_j``, with ``pi`` the class
+        frequencies: the decisions of
+        :class:`~skclassgap.threshold.LogitAdjustedClassifier` with
+        ``tau=1`` (up to rounding of near ties).
     class_weight : "balanced" or dict, default=None
         Class weights for training, replacing the cost-derived ones.
         ``"balanced"`` is ``n / (n_classes * n_c)``, with ``n_c`` the
@@ -123,21 +136,13 @@ class CostSensitiveClassifier(
         How predictions are made (see above).
     random_state : int, RandomState instance or None, default=None
         Seeds the rejection sampling of ``training="resample"``.
-    proba_prior : {"fit", "original"}, default="fit"
-        Class prior of ``predict_proba`` and ``predict_log_proba``. Reweighted
-        or resampled training shifts the class prior the estimator learns to
-        ``train_prior_``; ``"fit"`` returns its probabilities unchanged,
-        ``"original"`` moves them back to the prior of the data passed to
-        ``fit`` by Bayes' rule, ``p(y|x) * original_prior_(y) /
-        train_prior_(y)`` renormalised (the same correction the min-risk
-        decision applies). ``predict`` is not affected (see ``decision``).
+    {proba_prior}
+        It is the correction the min-risk decision applies; ``predict`` is not
+        affected (see ``decision``).
 
     Attributes
     ----------
-    estimator_ : estimator instance
-        The fitted clone of ``estimator``.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {fitted_estimator_}
     cost_matrix_ : ndarray of shape (n_classes, n_classes) or None
         The validated cost matrix in ``classes_`` order.
     class_weight_ : ndarray of shape (n_classes,) or None
@@ -154,14 +159,10 @@ class CostSensitiveClassifier(
         Class prior the estimator was fitted on: class frequencies weighted by
         the training row weights (``"reweight"``), of the kept rows
         (``"resample"``), or of ``y`` (``"none"``).
-    original_prior_ : ndarray of shape (n_classes,)
-        Class frequencies of ``y`` (weighted by ``sample_weight``).
+    {original_prior_}
     sample_indices_ : ndarray of shape (n_kept,)
         Rows the estimator was fitted on (``training_ == "resample"`` only).
-    n_features_in_ : int
-        Number of features seen in fit (when the estimator exposes it).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen in fit (when the estimator exposes them).
+    {features_in_estimator_}
 
     See Also
     --------
@@ -198,7 +199,7 @@ class CostSensitiveClassifier(
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
-        "cost_matrix": ["array-like", dict, None],
+        "cost_matrix": [StrOptions({"balanced"}), "array-like", dict, None],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "training": [StrOptions({"auto", "reweight", "resample", "none"})],
         "decision": [StrOptions({"auto", "min_risk", "argmax"})],
@@ -313,15 +314,13 @@ class CostSensitiveClassifier(
         # CostSensitiveClassifier.estimator is not validated yet
         prefer_skip_nested_validation=False
     )
+    @shared_docs
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the estimator on cost-weighted or cost-resampled data.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, as accepted by the estimator.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        {fit_X_y}
         sample_weight : array-like of shape (n_samples,), default=None
             Row weights, multiplied into the class weights (``"reweight"``) or
             into the acceptance probabilities (``"resample"``). With
@@ -357,7 +356,9 @@ class CostSensitiveClassifier(
         sw = check_sample_weight(sample_weight, len(y))
 
         cost = None
-        if self.cost_matrix is not None:
+        if isinstance(self.cost_matrix, str):  # "balanced"
+            cost = balanced_cost_matrix(codes, classes, sw)
+        elif self.cost_matrix is not None:
             cost = check_cost_matrix(self.cost_matrix, classes)
         training = self._resolve_training(cost)
         weights = None
@@ -452,18 +453,11 @@ class CostSensitiveClassifier(
             )
         return self.decision
 
+    @shared_docs
     def predict(self, X):
         """Predict the class of least expected cost (or the estimator's class).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by the estimator.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        {predict_sections}
         """
         check_is_fitted(self, "estimator_")
         if self.decision_ == "argmax":
@@ -474,6 +468,7 @@ class CostSensitiveClassifier(
         codes = _min_risk_argmin(np.ascontiguousarray(proba), self.decision_cost_)
         return self.classes_[codes]
 
+    @shared_docs
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
@@ -481,10 +476,7 @@ class CostSensitiveClassifier(
         and, for ``training="none"``, routed to the estimator when it requested
         it; other ``fit`` metadata go to the estimator as it requested.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing information.
+        {routing_sections}
         """
         return fit_router(self, estimator=(self.estimator, "fit"))
 

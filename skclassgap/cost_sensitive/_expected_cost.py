@@ -9,6 +9,7 @@ from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix
 from skclassgap.metrics._counts import confusion_counts
 from skclassgap.metrics._dask import dask_confusion_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 
 def _cost_labels(cost_matrix, labels, present):
@@ -46,6 +47,7 @@ def _cost_labels(cost_matrix, labels, present):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def expected_cost(
     y_true, y_pred, cost_matrix, *, labels=None, sample_weight=None, normalize=True
 ):
@@ -59,10 +61,7 @@ def expected_cost(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     cost_matrix : array-like of shape (n_classes, n_classes), DataFrame or dict of dicts
         ``C[i, j]``: cost of predicting class ``j`` for a row of class ``i``
         (rows: true class, columns: predicted class). Finite and non-negative.
@@ -76,8 +75,7 @@ def expected_cost(
         Needed for an array cost matrix when some class occurs in neither
         ``y_true`` nor ``y_pred`` (small cross-validation folds); every label of
         ``y_true`` and ``y_pred`` must be among them.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     normalize : bool, default=True
         Return the (weighted) mean cost per row; otherwise the total cost.
 

@@ -15,6 +15,7 @@ from skclassgap.metrics._counts import (
 )
 from skclassgap.metrics._dask import dask_class_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 ZERO_DIVISION = [Options(Real, {0.0, 1.0}), "nan", StrOptions({"warn"})]
 _COMMON = {
@@ -144,6 +145,7 @@ def _accuracy(counts):
     {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def class_gap(
     y_true,
     y_pred,
@@ -164,18 +166,14 @@ def class_gap(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     metric : {"recall", "precision", "f1"}, default="recall"
         Per-class metric whose spread is measured.
     labels : array-like, default=None
         Classes to range over, in any order. By default the classes of ``y_true``.
         A listed class that occurs in neither array has its metric set by
         ``zero_division``, also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of a per-class metric whose denominator is zero (a class never
         predicted, for precision). ``"warn"`` acts as 0 and warns. NaN values
@@ -226,6 +224,7 @@ def class_gap(
     {**_COMMON, "metric": [_METRIC], "zero_division": ZERO_DIVISION, **_CI},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def worst_class_score(
     y_true,
     y_pred,
@@ -245,18 +244,14 @@ def worst_class_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     metric : {"recall", "precision", "f1"}, default="recall"
         Per-class metric.
     labels : array-like, default=None
         Classes to range over. By default the classes of ``y_true``. A listed
         class that occurs in neither array has its metric set by
         ``zero_division``, also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         Value of a per-class metric whose denominator is zero. ``"warn"`` acts
         as 0 and warns. NaN values are left out of the minimum.
@@ -295,6 +290,7 @@ def worst_class_score(
     {**_COMMON, "correction": [Interval(Real, 0, 1, closed="both")]},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def geometric_mean_score(
     y_true, y_pred, *, labels=None, sample_weight=None, correction=0.0
 ):
@@ -315,15 +311,11 @@ def geometric_mean_score(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to average over. A listed class with no true rows has recall 0
         (as in imbalanced-learn), also when none of the listed classes occurs.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     correction : float, default=0.0
         Value substituted for zero recalls, in ``[0, 1]``.
 
@@ -350,27 +342,25 @@ def geometric_mean_score(
     {**_COMMON, "zero_division": ZERO_DIVISION},
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def macro_f1_score(
     y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
 ):
     """Unweighted mean of the per-class F1 scores.
 
-    Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` on every
-    input (classes are the sorted union of both arrays, or ``labels``), with
-    one pass over the data instead of several.
+    Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` to
+    1e-12 on every input both accept (classes are the sorted union of both
+    arrays, or ``labels``), with one pass over the data instead of several.
+    Where they differ is listed in the Notes.
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to average over. A listed class that occurs in neither array
         has F1 ``zero_division``; when none of them occurs the score is
         ``zero_division`` (0.0 with a warning by default), as in scikit-learn.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
     zero_division : {"warn", 0.0, 1.0, np.nan}, default="warn"
         F1 of a class that is neither true nor predicted. ``"warn"`` acts as 0
         and warns; NaN values are left out of the mean.
@@ -383,6 +373,19 @@ def macro_f1_score(
     See Also
     --------
     sklearn.metrics.f1_score : The scikit-learn function it agrees with.
+
+    Notes
+    -----
+    Inputs scikit-learn scores and this function refuses with a
+    ``ValueError``: an empty ``labels`` (scikit-learn: NaN), a label repeated
+    in ``labels`` (counted twice in scikit-learn's mean), ``labels`` mixing
+    strings and numbers or of another type than the labels of ``y_true`` and
+    ``y_pred`` (scikit-learn compares them as text), negative
+    ``sample_weight`` (scikit-learn's score then leaves [0, 1]) and
+    multilabel indicator matrices. The other way round, integral float
+    labels beyond the int64 range (1e300) are classes here, "continuous" in
+    scikit-learn. A missing (``None``) label or labels mixing strings and
+    numbers raise a ``ValueError`` here, a ``TypeError`` there.
 
     Examples
     --------

@@ -15,6 +15,7 @@ from skclassgap.metrics._counts import divide, per_class_metric
 from skclassgap.metrics._dask import dask_group_counts
 from skclassgap.metrics._grouped import group_cells, group_class_counts
 from skclassgap.utils._dask import any_dask
+from skclassgap.utils._docstring import shared_docs
 
 REPORT_COLUMNS = [
     "support",
@@ -106,6 +107,7 @@ def interval_columns(report, resampled, ci, zero_division):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def per_class_report(
     y_true,
     y_pred,
@@ -123,8 +125,11 @@ def per_class_report(
     One pass over the data computes per-class counts (true positives, true
     and predicted counts: memory grows with the number of classes, not its
     square); every column is derived from them. Precision, recall and F1
-    equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
-    including ``zero_division`` and ``labels`` that do not occur.
+    equal scikit-learn's ``precision_recall_fscore_support(average=None)`` on
+    every input both accept, including ``zero_division`` and ``labels`` that
+    do not occur; the inputs refused here and scored there are those of
+    :func:`~skclassgap.metrics.macro_f1_score` (empty, repeated or mistyped
+    ``labels``, negative weights, multilabel indicators).
 
     With ``groups`` (a region, a site, a demographic group, ...), the report
     has one row per (group, class): the rows of group ``g`` are those of
@@ -139,10 +144,7 @@ def per_class_report(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``. A listed class that occurs in
@@ -204,10 +206,12 @@ def per_class_report(
     a            2          1      1.000     0.5  0.667              0.5       0.0
     b            2          3      0.667     1.0  0.800              1.5       1.0
 
-    The same per region:
+    The same per region (in the south nothing is predicted ``a``: its precision
+    is set to ``zero_division``, without a warning when that is given):
 
     >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"],
-    ...                           groups=["north", "south", "north", "south"])
+    ...                           groups=["north", "south", "north", "south"],
+    ...                           zero_division=0.0)
     >>> print(report[["support", "recall", "fp_share"]].to_string())
                  support  recall  fp_share
     group class
@@ -268,6 +272,7 @@ def count_groups(y_true, y_pred, groups, sample_weight=None):
 
 
 @validate_params(_COMMON, prefer_skip_nested_validation=True)
+@shared_docs
 def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
     """Predicted count over true count, per class.
 
@@ -281,15 +286,11 @@ def prediction_bias(y_true, y_pred, *, labels=None, sample_weight=None):
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels.
+    {y_true_y_pred}
     labels : array-like, default=None
         Classes to report, in this order. By default the sorted union of the
         labels of ``y_true`` and ``y_pred``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
+    {metric_sample_weight}
 
     Returns
     -------

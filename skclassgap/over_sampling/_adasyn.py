@@ -16,6 +16,7 @@ from skclassgap.over_sampling._neighbors import (
     kneighbors,
     kneighbors_within,
 )
+from skclassgap.utils._docstring import shared_docs
 
 
 class NoOtherClassNeighborsError(ValueError, RuntimeError):
@@ -27,6 +28,7 @@ class NoOtherClassNeighborsError(ValueError, RuntimeError):
     """
 
 
+@shared_docs
 class ADASYN(_BaseSyntheticSampler):
     """Adaptive Synthetic sampling (ADASYN), with provenance.
 
@@ -38,47 +40,29 @@ class ADASYN(_BaseSyntheticSampler):
     imbalanced-learn does, so the class count may differ from the requested
     one by the rounding and equals imbalanced-learn's), each interpolated
     toward one of its ``n_neighbors`` nearest same-class rows with a gap
-    uniform in ``[0, 1)``.
+    uniform in ``[0, 1)``; the rows of a parent are consecutive (``parents_``
+    is grouped by parent).
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics (see :class:`SMOTE`).
-    random_state : int, RandomState instance or None, default=None
-        Seed of the draws.
+    {over_sampling_strategy}
+    {sampler_random_state}
     n_neighbors : int or estimator, default=5
         Neighbours used both for the density ratios and for interpolation, or
         a neighbours estimator whose ``n_neighbors`` counts the row itself.
-    n_jobs : int, default=None
-        Threads of the exact neighbour search (``None``: as many as OpenMP
-        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
-        core; passed to ``NearestNeighbors`` where that is used). Results do
-        not depend on it.
+    {neighbor_n_jobs}
 
     Attributes
     ----------
     sampling_strategy_ : dict
         Class label -> number of synthetic rows asked for.
-    nn_ : estimator object
-        The validated ``n_neighbors`` (imbalanced-learn's form): a
-        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
-        n_neighbors + 1`` for an int, or a clone of the given estimator.
+    {nn_}
     density_ratios_ : dict
         Class label -> normalised density ratio of each row of the class (in
         the order of the class's rows in ``X``).
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
-    parents_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` each synthetic row grows from (grouped by parent).
-    neighbors_ : ndarray of shape (n_synthetic,)
-        Same-class row of ``X`` it moves toward.
-    gaps_ : ndarray of shape (n_synthetic,)
-        Interpolation gap in ``[0, 1)``.
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {synthetic_sample_indices_}
+    {interpolation_provenance_}
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -88,14 +72,16 @@ class ADASYN(_BaseSyntheticSampler):
     Notes
     -----
     Neighbour searches are exact on any finite input, so the density ratios
-    and class counts equal imbalanced-learn's (ties aside). Sparse CSR (and
-    CSC) input is accepted and returned as CSR, with the neighbours (and so
-    the provenance) of the dense run.
+    and class counts equal imbalanced-learn's (ties aside).
 
-    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
-    rows are gathered, their nearest rows of the whole set are found block
-    by block (the other classes are never gathered), and the output equals
-    the in-memory output row for row; ``n_neighbors`` must then be an int.
+    {sparse_input_note}
+
+    {integer_rule_note}
+
+    {dask_over_sampling_note}
+    The nearest rows of the whole set of the gathered rows are found block
+    by block (the other classes are never gathered); ``n_neighbors`` must
+    then be an int.
 
     References
     ----------

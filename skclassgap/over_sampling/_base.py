@@ -19,15 +19,28 @@ import numbers
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils import check_random_state
+from sklearn.utils import check_consistent_length, check_random_state, column_or_1d
+from sklearn.utils.validation import validate_data
 
 from skclassgap._compat import HasMethods, Interval, imblearn_check_X_y
 from skclassgap.over_sampling._dask import dask_fit, dask_fit_resample
 from skclassgap.over_sampling._interpolate import interpolate
+from skclassgap.over_sampling._table import (
+    NUMBERS_ONLY,
+    Table,
+    assemble,
+    build_table,
+    cast_sparse,
+    check_frame_shape,
+    is_frame,
+    numeric_table,
+)
 from skclassgap.utils._dask import any_dask
 
 # Constraint of k_neighbors / m_neighbors / n_neighbors parameters.
@@ -127,6 +140,19 @@ def draw_pairs(base, nbrs, n_new, seed, *, half_gap=None, repeats=None):
         np.asarray(nbrs, dtype=np.int64)[r, c],
         gaps,
     )
+
+
+def _synthetic_values(X, parts, out):
+    """Write the synthetic rows of ``parts`` (interpolated from the float block
+    ``X``, or their own values) into ``out``, in order."""
+    start = 0
+    for part in parts:
+        stop = start + len(part.parents)
+        if part.values is not None:
+            out[start:stop] = part.values
+        elif X.shape[1]:
+            interpolate(X, part.parents, part.neighbors, part.gaps, out[start:stop])
+        start = stop
 
 
 def count_other(nbrs, y_codes, code):
@@ -292,7 +318,11 @@ class _BaseSyntheticSampler(BaseOverSampler):
         ``accept_sparse`` is passed on to imbalanced-learn's check; None (what
         ``fit_resample`` passes) accepts CSR and CSC, which are returned as
         CSR by the samplers that take sparse input and densified by the
-        others (sparse pandas columns arrive as a sparse matrix).
+        others (sparse pandas columns arrive as a sparse matrix). A float32 or
+        float64 array (or CSR) is returned as it is; a dense DataFrame, and
+        an array of another dtype, as a :class:`~._table.Table` of its float
+        block, so that the output keeps the input's dtypes (see
+        :mod:`._table`).
         """
         if accept_sparse is None:
             accept_sparse = ["csr", "csc"]
@@ -302,21 +332,38 @@ class _BaseSyntheticSampler(BaseOverSampler):
                 f"{type(X).__name__}. Convert it with X.toarray(), or use SMOTE, "
                 "BorderlineSMOTE or ADASYN, which accept sparse input."
             )
+        if is_frame(X) and not any(isinstance(t, pd.SparseDtype) for t in X.dtypes):
+            check_frame_shape(X)
+            table = build_table(X, fix=NUMBERS_ONLY)
+            y, binarize_y = self._check_table_target(table, y)
+            return table, y, binarize_y
         X, y, binarize_y = imblearn_check_X_y(self, X, y, accept_sparse)
         if sparse.issparse(X):
             # Sparse pandas columns arrive here as a sparse matrix: densify them
             # for the samplers that work on dense rows only.
             X = X.tocsr() if self._accept_sparse else X.toarray()
-        if X.dtype not in (np.float32, np.float64):
-            X = X.astype(np.float64)
-        return X, y, binarize_y
+        if X.dtype in (np.float32, np.float64):
+            return X, y, binarize_y
+        values = X.astype(np.float64)
+        if not sparse.issparse(X):
+            values = np.ascontiguousarray(values)
+        return numeric_table(X, values), y, binarize_y
+
+    def _check_table_target(self, table, y):
+        """Check ``y`` against a :class:`~._table.Table` (whose columns were
+        checked when it was built) and record the input's features."""
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        validate_data(self, X=table.source, y=y, reset=True, skip_check_array=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(table.source, y)
+        return y, binarize_y
 
     def _fit_resample(self, X, y):
         labels, y_codes = np.unique(y, return_inverse=True)
         y_codes = y_codes.astype(np.int64)
         if isinstance(X, np.ndarray):
             X = np.ascontiguousarray(X)
-        done = self._synthesize(X, y_codes, labels, len(y))
+        done = self._synthesize(self._synthesis_input(X), y_codes, labels, len(y))
         parts = [part for _, part in done]
         y_parts = [
             np.full(len(part.parents), label, dtype=y.dtype) for label, part in done
@@ -324,6 +371,14 @@ class _BaseSyntheticSampler(BaseOverSampler):
         X_res = self._assemble(X, parts)
         self._set_provenance(len(y), parts)
         return X_res, np.concatenate([y, *y_parts])
+
+    def _synthesis_input(self, X):
+        """What ``_generate`` gets as ``job.X`` from the checked input ``X``.
+
+        The float block of a :class:`~._table.Table` (these samplers compute
+        on float arrays); the mixed samplers take the table itself.
+        """
+        return X.values if isinstance(X, Table) else X
 
     def _synthesize(self, X, y_codes, labels, n_samples, whole_nbrs=None):
         """Run the per-class loop; return ``(label, Synthetic)`` of every class
@@ -407,29 +462,40 @@ class _BaseSyntheticSampler(BaseOverSampler):
         raise NotImplementedError
 
     def _assemble(self, X, parts):
-        """Original rows followed by the synthetic rows, in X's dtype and format."""
-        if sparse.issparse(X):
+        """Original rows followed by the synthetic rows, in X's format and dtypes.
+
+        ``X`` is the checked input: a float array or CSR matrix, or a
+        :class:`~._table.Table` (encoded for the mixed samplers).
+        """
+        table = X if isinstance(X, Table) else None
+        values = X if table is None else table.values
+        if sparse.issparse(values):
+            source = values if table is None else table.source
             if not parts:
-                return X.copy()
+                return source.copy()
             parents = np.concatenate([p.parents for p in parts])
             neighbors = np.concatenate([p.neighbors for p in parts])
             g = sparse.diags(np.concatenate([p.gaps for p in parts]))
-            X_new = X[parents] + g @ (X[neighbors] - X[parents])
-            return sparse.vstack([X, X_new.astype(X.dtype)], format="csr")
-        n = X.shape[0]
-        X_res = np.empty((n + sum(len(p.parents) for p in parts), X.shape[1]), X.dtype)
-        X_res[:n] = X
-        start = n
-        for part in parts:
-            stop = start + len(part.parents)
-            if part.values is not None:
-                X_res[start:stop] = part.values
-            else:
-                interpolate(
-                    X, part.parents, part.neighbors, part.gaps, X_res[start:stop]
-                )
-            start = stop
-        return X_res
+            X_new = values[parents] + g @ (values[neighbors] - values[parents])
+            return sparse.vstack(
+                [source, cast_sparse(X_new.tocsr(), source.dtype)], format="csr"
+            )
+        n = values.shape[0]
+        n_new = sum(len(p.parents) for p in parts)
+        if table is None:
+            # Float array: the synthetic rows are written in place.
+            X_res = np.empty((n + n_new, values.shape[1]), values.dtype)
+            X_res[:n] = values
+            _synthetic_values(values, parts, X_res[n:])
+            return X_res
+        new_values = np.empty((n_new, values.shape[1]), dtype=values.dtype)
+        _synthetic_values(values, parts, new_values)
+        new_codes = None
+        if table.codes is not None:
+            new_codes = np.empty((n_new, table.codes.shape[1]), dtype=np.int32)
+            if table.codes.shape[1] and parts:
+                new_codes[:] = np.concatenate([p.codes for p in parts])
+        return assemble(table, new_values, new_codes)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

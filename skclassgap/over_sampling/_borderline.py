@@ -18,8 +18,10 @@ from skclassgap.over_sampling._neighbors import (
     kneighbors,
     kneighbors_within,
 )
+from skclassgap.utils._docstring import shared_docs
 
 
+@shared_docs
 class BorderlineSMOTE(_BaseSyntheticSampler):
     """Borderline-SMOTE (kinds 1 and 2), with provenance.
 
@@ -41,19 +43,12 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics (see :class:`SMOTE`).
-    random_state : int, RandomState instance or None, default=None
-        Seed of the draws.
+    {over_sampling_strategy}
+    {sampler_random_state}
     k_neighbors : int or estimator, default=5
         Neighbours to interpolate toward, or a neighbours estimator whose
         ``n_neighbors`` counts the row itself.
-    n_jobs : int, default=None
-        Threads of the exact neighbour search (``None``: as many as OpenMP
-        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
-        core; passed to ``NearestNeighbors`` where that is used). Results do
-        not depend on it.
+    {neighbor_n_jobs}
     m_neighbors : int or estimator, default=10
         Neighbours, in the whole data set, that decide whether a row is in
         danger; or a neighbours estimator whose ``n_neighbors`` counts the row
@@ -70,24 +65,11 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
     in_danger_indices : dict
         imbalanced-learn's form of the same: only the classes whose danger
         set is not empty.
-    nn_m_ : estimator object
-        The validated ``m_neighbors`` (imbalanced-learn's form): a
-        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
-        m_neighbors + 1`` for an int, or a clone of the given estimator.
-    nn_k_ : estimator object
-        The validated ``k_neighbors``, in the same form.
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
-    parents_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` (always in the danger set) each synthetic row grows from.
-    neighbors_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` it moves toward.
-    gaps_ : ndarray of shape (n_synthetic,)
-        Interpolation gap (below 0.5 toward another class with kind 2).
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {nn_m_}
+    {nn_k_}
+    {synthetic_sample_indices_}
+    {interpolation_provenance_}
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -96,14 +78,14 @@ class BorderlineSMOTE(_BaseSyntheticSampler):
 
     Notes
     -----
-    Sparse CSR (and CSC) input is accepted and returned as CSR, with the
-    neighbours (and so the provenance) of the dense run.
+    {sparse_input_note}
 
-    Dask arrays and DataFrames are accepted (see :class:`SMOTE`): the class
-    rows are gathered, their ``m_neighbors`` nearest rows of the whole set
+    {integer_rule_note}
+
+    {dask_over_sampling_note}
+    The ``m_neighbors`` nearest rows of the whole set of the gathered rows
     are found block by block (the other classes are never gathered), and
-    the output equals the in-memory output row for row. Neighbour
-    parameters searched over the whole set must then be integers.
+    neighbour parameters searched over the whole set must then be integers.
 
     References
     ----------

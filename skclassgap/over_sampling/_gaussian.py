@@ -9,6 +9,7 @@ from skclassgap._compat import Interval, StrOptions
 from skclassgap.over_sampling._base import Synthetic
 from skclassgap.over_sampling._mixed import _MixedSyntheticSampler
 from skclassgap.over_sampling._table import Table
+from skclassgap.utils._docstring import shared_docs
 
 
 def _shrink(cov, coef):
@@ -20,6 +21,7 @@ def _shrink(cov, coef):
     return out
 
 
+@shared_docs
 class GaussianOverSampler(_MixedSyntheticSampler):
     """Draw synthetic rows of a class from a Gaussian fitted to that class.
 
@@ -35,11 +37,8 @@ class GaussianOverSampler(_MixedSyntheticSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics (see :class:`SMOTE`).
-    random_state : int, RandomState instance or None, default=None
-        Seed of the draws.
+    {over_sampling_strategy}
+    {sampler_random_state}
     n_jobs : int, default=None
         Accepted for a uniform interface; unused.
     covariance : {"class", "pooled", "diag"}, default="class"
@@ -50,37 +49,25 @@ class GaussianOverSampler(_MixedSyntheticSampler):
         Shrinkage of the covariance toward ``mean(variances) * I``: the
         Ledoit-Wolf coefficient (estimated on the rows the covariance comes
         from), a fixed coefficient, or none.
-    categorical_features : "auto" or array-like, default="auto"
-        The categorical columns, with the meanings of
-        :class:`SMOTENC`'s parameter: column indices, column names
-        (DataFrame input), a boolean mask, or ``"auto"`` (a DataFrame's
-        category, object, string and bool columns; none of a numeric array).
-        The Gaussian is fitted to the other columns only; see Notes.
+    {categorical_features}
+        The Gaussian is fitted to the continuous columns only; see Notes.
 
     Attributes
     ----------
-    sampling_strategy_ : dict
-        Class label -> number of synthetic rows generated.
+    {over_sampling_strategy_}
     means_ : dict
         Class label -> fitted mean of the continuous columns, ndarray of shape
         (n_continuous,).
     covariances_ : dict
         Class label -> covariance used, ndarray of shape (n_continuous,
         n_continuous).
-    categorical_features_ : ndarray of shape (n_categorical,)
-        Indices of the categorical columns.
-    continuous_features_ : ndarray of shape (n_continuous,)
-        Indices of the continuous columns (those of ``means_``).
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
+    {mixed_features_}
+    {synthetic_sample_indices_}
     parents_, neighbors_ : ndarray of shape (n_synthetic,)
         All ``-1``: Gaussian rows have no parent row.
     gaps_ : ndarray of shape (n_synthetic,)
         All NaN.
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -89,13 +76,6 @@ class GaussianOverSampler(_MixedSyntheticSampler):
     Notes
     -----
     With ``covariance="class"`` a class needs at least 2 rows.
-
-    Dask arrays and DataFrames are accepted (see :class:`SMOTE`) with
-    ``covariance="class"`` or ``"diag"``: the class rows are gathered and
-    the output equals the in-memory output row for row. The Gaussian draws
-    of a class are made on the client, in one go (as in memory, so that the
-    random stream is the same). ``covariance="pooled"`` would need every
-    class's rows and is refused on Dask input.
     :class:`~skclassgap.compose.ResampledClassifier` gives a Gaussian row the
     mean ``sample_weight`` of the original rows of its class.
 
@@ -106,8 +86,15 @@ class GaussianOverSampler(_MixedSyntheticSampler):
     the class's empirical frequencies, only levels the class holds appear,
     and combinations of levels that never occur together in the class are
     never produced. Missing categorical values are refused, naming the
-    column. pandas in, pandas out with every column's dtype kept (integer
-    continuous columns rounded to the nearest integer).
+    column.
+
+    {integer_rule_note}
+
+    {dask_over_sampling_note}
+    Dask input takes ``covariance="class"`` or ``"diag"``; the Gaussian draws
+    of a class are made on the client, in one go (as in memory, so that the
+    random stream is the same). ``covariance="pooled"`` would need every
+    class's rows and is refused on Dask input.
 
     References
     ----------

@@ -1,14 +1,10 @@
 """The template of the samplers that take mixed tables (categorical columns)."""
 
 import numpy as np
-from imblearn.utils import check_target_type
 from scipy import sparse
-from sklearn.utils import check_consistent_length, column_or_1d
-from sklearn.utils.validation import validate_data
 
 from skclassgap.over_sampling._base import _BaseSyntheticSampler
-from skclassgap.over_sampling._interpolate import interpolate
-from skclassgap.over_sampling._table import Table, assemble, check_table, encode
+from skclassgap.over_sampling._table import Table, check_table, encode
 
 
 class _MixedSyntheticSampler(_BaseSyntheticSampler):
@@ -19,8 +15,8 @@ class _MixedSyntheticSampler(_BaseSyntheticSampler):
     with a :class:`~skclassgap.over_sampling._table.Table` as ``X``;
     ``_generate`` returns the synthetic rows' continuous provenance (or
     values) and their categorical ``codes``. A numeric array without
-    categorical column takes the plain path of the other samplers (validated
-    and returned as a float array).
+    categorical column takes the plain path of the other samplers (a float
+    array, or a table without categorical column for the other dtypes).
     """
 
     _parameter_constraints: dict = {
@@ -47,12 +43,9 @@ class _MixedSyntheticSampler(_BaseSyntheticSampler):
         if table is None:
             X, y, binarize_y = super()._check_X_y(X, y)
             self.categorical_features_ = np.zeros(0, dtype=np.int64)
-            self.continuous_features_ = np.arange(X.shape[1], dtype=np.int64)
+            self.continuous_features_ = np.arange(self.n_features_in_, dtype=np.int64)
             return X, y, binarize_y
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        validate_data(self, X=table.source, y=y, reset=True, skip_check_array=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(table.source, y)
+        y, binarize_y = self._check_table_target(table, y)
         self.categorical_features_ = table.categorical
         self.continuous_features_ = table.continuous
         return table, y, binarize_y
@@ -62,29 +55,8 @@ class _MixedSyntheticSampler(_BaseSyntheticSampler):
             X = encode(X, type(self).__name__)
         return super()._fit_resample(X, y)
 
-    def _assemble(self, X, parts):
-        if not isinstance(X, Table):
-            return super()._assemble(X, parts)
-        n_new = sum(len(p.parents) for p in parts)
-        new_values = np.empty((n_new, X.values.shape[1]), dtype=X.values.dtype)
-        new_codes = np.empty((n_new, X.codes.shape[1]), dtype=np.int32)
-        start = 0
-        for part in parts:
-            stop = start + len(part.parents)
-            if part.values is not None:
-                new_values[start:stop] = part.values
-            elif X.values.shape[1]:
-                interpolate(
-                    X.values,
-                    part.parents,
-                    part.neighbors,
-                    part.gaps,
-                    new_values[start:stop],
-                )
-            if X.codes.shape[1]:
-                new_codes[start:stop] = part.codes
-            start = stop
-        return assemble(X, new_values, new_codes)
+    def _synthesis_input(self, X):
+        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

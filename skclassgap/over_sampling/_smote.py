@@ -9,8 +9,10 @@ from skclassgap.over_sampling._base import (
     neighbors_object,
 )
 from skclassgap.over_sampling._neighbors import kneighbors_within
+from skclassgap.utils._docstring import shared_docs
 
 
+@shared_docs
 class SMOTE(_BaseSyntheticSampler):
     """Synthetic Minority Over-sampling Technique, with provenance.
 
@@ -30,49 +32,22 @@ class SMOTE(_BaseSyntheticSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics: a float is the wanted minority/majority
-        ratio (binary only); ``"minority"``, ``"not minority"``,
-        ``"not majority"``, ``"all"``, ``"auto"`` (= ``"not majority"``) name the
-        classes to equalise with the majority; a dict maps class to wanted
-        count; a callable takes ``y`` and returns such a dict.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the draws. An int gives the same rows on every run.
+    {over_sampling_strategy}
+    {sampler_random_state}
     k_neighbors : int or estimator, default=5
         Number of nearest same-class neighbours to interpolate toward, or a
         neighbours estimator (``fit``/``kneighbors``; its ``n_neighbors`` counts
         the row itself, as in imbalanced-learn) used instead of the built-in
         search.
-    n_jobs : int, default=None
-        Threads of the exact neighbour search (``None``: as many as OpenMP
-        would use, i.e. ``OMP_NUM_THREADS`` or every core; ``-1``: every
-        core; passed to ``NearestNeighbors`` where that is used). Results do
-        not depend on it.
+    {neighbor_n_jobs}
 
     Attributes
     ----------
-    sampling_strategy_ : dict
-        Class label -> number of synthetic rows generated.
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows (the
-        input rows come first, in order, then the synthetic ones).
-    parents_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` each synthetic row grows from.
-    neighbors_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` (a same-class nearest neighbour of the parent) it moves
-        toward.
-    gaps_ : ndarray of shape (n_synthetic,)
-        Interpolation gap ``g`` in ``[0, 1)``.
-    nn_k_ : estimator object
-        The validated ``k_neighbors``, as imbalanced-learn stores it: a
-        :class:`~sklearn.neighbors.NearestNeighbors` with ``n_neighbors =
-        k_neighbors + 1`` (the row itself counted) for an int, or a clone of
-        the given estimator. The built-in exact search is used for an int.
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {over_sampling_strategy_}
+    {synthetic_sample_indices_}
+    {interpolation_provenance_}
+    {nn_k_}
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -83,21 +58,15 @@ class SMOTE(_BaseSyntheticSampler):
 
     Notes
     -----
-    Sparse CSR (and CSC) input is accepted and returned as CSR. ``float32``
-    input stays ``float32`` (interpolation runs in ``float64``).
+    {sparse_input_note}
 
-    Dask arrays and DataFrames are accepted (with the ``dask`` extra): the
-    rows of the classes to oversample are gathered (within a memory budget,
-    the Dask setting ``"skclassgap.gather-budget"``, default 2 GiB), the
-    output is a Dask collection of the input's blocks followed by the
-    synthetic rows as new blocks, and it equals the in-memory output row for
-    row for the same ``random_state``, whatever the partitioning.
+    {integer_rule_note}
+
+    {dask_over_sampling_note}
 
     References
     ----------
-    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE:
-       synthetic minority over-sampling technique", Journal of Artificial
-       Intelligence Research 16, 321-357, 2002.
+    .. [1] {chawla2002}
 
     Examples
     --------

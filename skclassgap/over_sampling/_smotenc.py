@@ -27,6 +27,7 @@ from skclassgap.over_sampling._categorical import (
 from skclassgap.over_sampling._mixed import _MixedSyntheticSampler
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from skclassgap.over_sampling._table import Table
+from skclassgap.utils._docstring import shared_docs
 
 
 def _vote_rng(seed):
@@ -101,6 +102,7 @@ def _onehot_rows(values, codes, n_levels, weight):
     return sparse.hstack([sparse.csr_matrix(values), onehot], format="csr")
 
 
+@shared_docs
 class SMOTENC(_MixedSyntheticSampler):
     """SMOTE for Nominal and Continuous features (SMOTE-NC), with provenance.
 
@@ -133,22 +135,17 @@ class SMOTENC(_MixedSyntheticSampler):
 
     Without any categorical column (e.g. a numeric array with
     ``categorical_features="auto"``), SMOTE-NC is SMOTE and the output equals
-    that of :class:`SMOTE` with the same parameters (imbalanced-learn raises
-    instead). Without any continuous column it is SMOTE-N and the output
-    equals that of :class:`SMOTEN` with the same parameters.
+    that of :class:`SMOTE` with the same parameters, bit for bit and
+    provenance included (imbalanced-learn raises instead). Without any
+    continuous column it is SMOTE-N and the output equals that of
+    :class:`SMOTEN` with the same parameters (``neighbors_`` then holds the
+    parents and ``gaps_`` zeros). The provenance attributes describe the
+    continuous columns.
 
     Parameters
     ----------
-    categorical_features : "auto" or array-like, default="auto"
-        The categorical columns: column indices, column names (DataFrame
-        input) or a boolean mask; ``"auto"`` takes a DataFrame's category,
-        object, string and bool columns, every column of a string or bool
-        array, and the columns of an object array that do not hold only
-        numbers (none of a numeric array). The other columns are continuous
-        and must be numeric.
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics (see :class:`SMOTE`).
+    {categorical_features}
+    {over_sampling_strategy}
     random_state : int, RandomState instance or None, default=None
         Seed of the draws (parents, neighbours, gaps, then ties of the vote).
     k_neighbors : int or estimator, default=5
@@ -157,40 +154,20 @@ class SMOTENC(_MixedSyntheticSampler):
         used instead of the built-in exact search; it then gets
         imbalanced-learn's encoding of the class's rows (continuous columns
         next to a sparse one-hot scaled by ``m / sqrt(2)``).
-    n_jobs : int, default=None
-        Threads of the neighbour search (``None``: ``OMP_NUM_THREADS`` or
-        every core; ``-1``: every core). Results do not depend on it.
+    {neighbor_n_jobs}
 
     Attributes
     ----------
-    categorical_features_ : ndarray of shape (n_categorical,)
-        Indices of the categorical columns.
-    continuous_features_ : ndarray of shape (n_continuous,)
-        Indices of the continuous columns.
+    {mixed_features_}
     median_std_ : dict
         Class label -> ``m``, the median standard deviation of its continuous
         columns (classes that were oversampled, when there are continuous
         columns).
-    sampling_strategy_ : dict
-        Class label -> number of synthetic rows generated.
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
-    parents_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` each synthetic row grows from.
-    neighbors_ : ndarray of shape (n_synthetic,)
-        Row of ``X`` its continuous values move toward (the parent itself
-        without continuous column).
-    gaps_ : ndarray of shape (n_synthetic,)
-        Interpolation gap of the continuous values (0 without continuous
-        column).
-    nn_k_ : estimator object
-        The validated ``k_neighbors`` (a ``NearestNeighbors`` with
-        ``n_neighbors = k_neighbors + 1`` for an int, as imbalanced-learn
-        stores it; the built-in search is used then).
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {over_sampling_strategy_}
+    {synthetic_sample_indices_}
+    {interpolation_provenance_}
+    {nn_k_}
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -201,24 +178,23 @@ class SMOTENC(_MixedSyntheticSampler):
 
     Notes
     -----
-    Dask DataFrames are accepted (see :class:`SMOTE`); their category,
-    string, object and bool columns are the categorical ones with
-    ``"auto"``, levels are ordered by their first appearance over all rows
-    as in memory, and the output equals the in-memory output row for row
-    with the dtypes kept (the input partitions keep their index, synthetic
-    rows are numbered on from the number of input rows).
+    {integer_rule_note}
+    A categorical column keeps its dtype and levels (a category column its
+    categories, strings stay strings, bools stay bools), a DataFrame comes
+    back with a fresh ``RangeIndex``, and a NumPy object or string array
+    keeps its dtype (in an object array, a continuous column of integers
+    gets integers). Missing values are refused, naming the column: fill
+    them first (a categorical column can take a level ``"missing"``).
+    Continuous columns are not rescaled (as in the paper and
+    imbalanced-learn): standardise columns of very different units first,
+    or they dominate the distance.
 
-    Output: pandas in, pandas out with every column's dtype kept (a category
-    column stays category with the same categories, strings stay strings,
-    bools stay bools) and a fresh ``RangeIndex``; an integer continuous column
-    gets its interpolated values rounded to the nearest integer, which stays
-    between the parent's and the neighbour's values (imbalanced-learn
-    truncates toward zero). A NumPy object or string array keeps its dtype; a
-    numeric array comes back as float (float32 stays float32). Missing values
-    are refused, naming the column: fill them first (a categorical column can
-    take a level ``"missing"``). Continuous columns are not rescaled (as in
-    the paper and imbalanced-learn): standardise columns of very different
-    units first, or they dominate the distance.
+    {dask_over_sampling_note}
+    Categorical columns of Dask input come from a Dask DataFrame (its
+    category, string, object and bool columns with ``"auto"``); their levels
+    are ordered by their first appearance over all rows, as in memory. The
+    input partitions keep their index; synthetic rows are numbered on from
+    the number of input rows.
 
     :class:`~skclassgap.compose.ResampledClassifier` gives a synthetic row the
     weight at its point on the continuous segment, ``(1 - g) * w[parent] + g
@@ -226,9 +202,7 @@ class SMOTENC(_MixedSyntheticSampler):
 
     References
     ----------
-    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE:
-       synthetic minority over-sampling technique", Journal of Artificial
-       Intelligence Research 16, 321-357, 2002.
+    .. [1] {chawla2002}
 
     Examples
     --------
@@ -320,6 +294,7 @@ class SMOTENC(_MixedSyntheticSampler):
         return pairs._replace(codes=new_codes)
 
 
+@shared_docs
 class SMOTEN(_MixedSyntheticSampler):
     """SMOTE for Nominal features (SMOTE-N), with provenance.
 
@@ -351,9 +326,7 @@ class SMOTEN(_MixedSyntheticSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        Number of rows wanted per class after resampling, with
-        imbalanced-learn's semantics (see :class:`SMOTE`).
+    {over_sampling_strategy}
     random_state : int, RandomState instance or None, default=None
         Seed of the draws (parents, then ties of the vote).
     k_neighbors : int or estimator, default=5
@@ -362,9 +335,7 @@ class SMOTEN(_MixedSyntheticSampler):
         ``metric="precomputed"`` and gets the class's full distance matrix,
         as in imbalanced-learn (memory quadratic in the class size; the
         built-in search needs none).
-    n_jobs : int, default=None
-        Threads of the neighbour search (``None``: ``OMP_NUM_THREADS`` or
-        every core; ``-1``: every core). Results do not depend on it.
+    {neighbor_n_jobs}
 
     Attributes
     ----------
@@ -372,10 +343,8 @@ class SMOTEN(_MixedSyntheticSampler):
         Indices of the categorical columns (all of them).
     continuous_features_ : ndarray of shape (0,)
         No continuous column.
-    sampling_strategy_ : dict
-        Class label -> number of synthetic rows generated.
-    sample_indices_ : ndarray of shape (n_samples_resampled,)
-        Row of ``X`` copied by each output row; ``-1`` for synthetic rows.
+    {over_sampling_strategy_}
+    {synthetic_sample_indices_}
     parents_ : ndarray of shape (n_synthetic,)
         Row of ``X`` each synthetic row starts from.
     neighbors_ : ndarray of shape (n_synthetic,)
@@ -387,10 +356,7 @@ class SMOTEN(_MixedSyntheticSampler):
         ``n_neighbors = k_neighbors + 1`` and ``metric="precomputed"`` for an
         int (as imbalanced-learn stores it; the built-in search is used
         then), or a clone of the given estimator.
-    n_features_in_ : int
-        Number of features seen in ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {features_in_fit_resample_}
 
     See Also
     --------
@@ -399,21 +365,21 @@ class SMOTEN(_MixedSyntheticSampler):
 
     Notes
     -----
-    Dask DataFrames are accepted as by :class:`SMOTENC`; the value
-    difference metric's level x class counts are added up block by block.
-
-    Output: pandas in, pandas out with every column's dtype kept and a fresh
-    ``RangeIndex``; a NumPy array keeps its dtype (float32 stays float32).
+    Output: pandas in, pandas out with every column's dtype kept (integer,
+    nullable and boolean columns included: their synthetic values are levels
+    of the column) and a fresh ``RangeIndex``; a NumPy array keeps its dtype.
     Missing values are refused, naming the column. Ties among neighbours are
     broken toward the lower row index. With ``parents_ == neighbors_`` and
     ``gaps_ == 0``, :class:`~skclassgap.compose.ResampledClassifier` gives a
     synthetic row its parent's ``sample_weight``.
 
+    {dask_over_sampling_note}
+    Dask DataFrames are taken as by :class:`SMOTENC`; the value difference
+    metric's level x class counts are added up block by block.
+
     References
     ----------
-    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE:
-       synthetic minority over-sampling technique", Journal of Artificial
-       Intelligence Research 16, 321-357, 2002.
+    .. [1] {chawla2002}
     .. [2] C. Stanfill, D. Waltz, "Toward memory-based reasoning",
        Communications of the ACM 29(12), 1213-1228, 1986.
     .. [3] S. Cost, S. Salzberg, "A weighted nearest neighbor algorithm for

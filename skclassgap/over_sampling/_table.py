@@ -1,24 +1,54 @@
-"""Mixed tables for the samplers: categorical columns found, checked, coded, rebuilt.
+"""The samplers' input as a table: one float block to compute on, the dtypes out.
 
-A :class:`Table` holds the input (a pandas DataFrame or a 2-d NumPy array)
-with its continuous columns as one float block and its categorical columns as
-integer codes (``pandas.factorize``, or a category column's own codes) plus
-what turns codes back into values. Nothing grows with the number of levels
-beyond one array of levels per column. :func:`assemble` rebuilds the output
-column by column in the input's dtypes: a category column stays category with
-the same categories, strings stay strings, bools stay bools; an integer
-continuous column gets its interpolated values rounded to the nearest integer.
+A :class:`Table` holds the input (a pandas DataFrame, a 2-d NumPy array, or a
+sparse matrix of a non-float dtype) with its continuous columns as one float
+block and its categorical columns as integer codes (``pandas.factorize``, or a
+category column's own codes) plus what turns codes back into values. Nothing
+grows with the number of levels beyond one array of levels per column.
+
+Every sampler computes on float values and gives its output back in the
+input's format and dtypes (:func:`assemble`), by one rule for every sampler
+and every input kind:
+
+- the input rows come back unchanged (copied from the input, never through
+  floats), followed by the synthetic rows;
+- a NumPy array, a sparse matrix and every column of a DataFrame keep their
+  dtype: float32 stays float32, float64 stays float64, an integer (NumPy or
+  nullable pandas ``Int64``...) stays integer, a boolean stays boolean, a
+  category or text column keeps its dtype and levels;
+- the synthetic values of an integer column are rounded to the nearest
+  integer by :func:`numpy.rint` (a half goes to the even integer: 2.5 -> 2,
+  3.5 -> 4) and clipped to the dtype's range (an interpolated value never
+  leaves it; a Gaussian draw may); a boolean column counts as 0/1 and is True
+  where the value rounds to 1 (above one half).
+
+The float block holds float32 only when every column it holds is float32,
+float64 otherwise (integers and booleans count as float64), for every
+sampler alike, so that samplers that share a computation (SMOTE-NC without
+categorical column and SMOTE) give the same rows bit for bit.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.utils import check_array
 
 # What ``pandas.api.types.infer_dtype`` says of an object column of numbers.
 _NUMBER_KINDS = frozenset(
     {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
+)
+_NO_COLUMNS = np.zeros(0, dtype=np.int64)
+# The end of the error for a non-numeric column, which names the fix: only the
+# mixed samplers have categorical_features.
+NOT_CATEGORICAL = (
+    " but is not among the categorical features. List it in categorical_features "
+    "or convert it to numbers."
+)
+NUMBERS_ONLY = (
+    "; this sampler takes numbers only. Convert it to numbers, or use SMOTENC or "
+    "GaussianOverSampler, which take categorical columns."
 )
 
 
@@ -33,25 +63,28 @@ class _Categories(NamedTuple):
 
 
 class Table(NamedTuple):
-    """A validated mixed table.
+    """A validated input whose output is not its float block as it stands.
 
-    ``source`` is the input (DataFrame or 2-d ndarray), ``categorical`` and
-    ``continuous`` the column indices of each kind, ``values`` the continuous
-    columns as a C-contiguous float32/float64 block (float32 only when every
-    continuous column is float32), ``codes`` the categorical columns as int32
-    codes (``codes[i, f]`` indexes ``levels[f]``), ``levels`` per categorical
-    column the values of its codes (for a category column, its dtype and the
-    category codes in use: codes count used categories only), ``n_levels``
-    their counts. ``codes``/``levels``/``n_levels`` are
-    None until :func:`encode`. ``class_counts`` is None, or (for a table
-    that holds some of the rows only: the gathered classes of Dask input)
-    per categorical column the level x class counts over all rows.
+    ``source`` is the input (a DataFrame, a 2-d ndarray, or a CSR matrix of a
+    non-float dtype), ``categorical`` and ``continuous`` the column indices of
+    each kind, ``values`` the continuous columns as a C-contiguous
+    float32/float64 block (float32 only when every continuous column is
+    float32; a float CSR matrix for sparse input), ``codes`` the categorical
+    columns as int32 codes (``codes[i, f]`` indexes ``levels[f]``),
+    ``levels`` per categorical column the values of its codes (for a category
+    column, its dtype and the category codes in use: codes count used
+    categories only), ``n_levels`` their counts. ``codes``/``levels``/
+    ``n_levels`` are None until the categorical columns are encoded (and
+    stay None for a table without categorical column). ``class_counts`` is
+    None, or (for a table that holds some of the rows only: the gathered
+    classes of Dask input) per categorical column the level x class counts
+    over all rows.
     """
 
     source: object
     categorical: np.ndarray
     continuous: np.ndarray
-    values: np.ndarray
+    values: object
     codes: np.ndarray | None = None
     levels: list | None = None
     n_levels: np.ndarray | None = None
@@ -164,8 +197,11 @@ def as_array(X):
     return check_array(X, dtype=None, ensure_all_finite=False, accept_sparse=False)
 
 
-def _continuous_block(X, columns):
-    """The continuous columns as one float block, each checked numeric and finite."""
+def _continuous_block(X, columns, fix=NOT_CATEGORICAL):
+    """The ``columns`` of ``X`` as one float block, each checked numeric and finite.
+
+    ``fix`` ends the error raised for a non-numeric column.
+    """
     frame = is_frame(X)
     dtypes = [X.dtypes.iloc[j] if frame else X.dtype for j in columns]
     dtype = (
@@ -179,7 +215,7 @@ def _continuous_block(X, columns):
         numeric = (
             pd.api.types.is_numeric_dtype(dtypes[pos])
             and not pd.api.types.is_complex_dtype(dtypes[pos])
-        ) or (not frame and X.dtype == object)
+        ) or pd.api.types.is_object_dtype(dtypes[pos])  # numbers as objects: tried
         try:
             if not numeric:
                 raise TypeError
@@ -190,8 +226,7 @@ def _continuous_block(X, columns):
         except (TypeError, ValueError):
             raise TypeError(
                 f"{column_name(X, j)} holds non-numeric values (dtype "
-                f"{dtypes[pos]}) but is not among the categorical features. List it "
-                "in categorical_features or convert it to numbers."
+                f"{dtypes[pos]}){fix}"
             ) from None
         bad = ~np.isfinite(block[:, pos])
         if bad.any():
@@ -202,6 +237,31 @@ def _continuous_block(X, columns):
                 "sklearn.impute.SimpleImputer) before resampling."
             )
     return block
+
+
+def check_frame_shape(X):
+    """Raise, as scikit-learn does for arrays, when a DataFrame is empty."""
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) and {X.shape[1]} feature(s) "
+            f"(shape={X.shape}) while a minimum of 1 is required."
+        )
+
+
+def build_table(X, categorical=_NO_COLUMNS, fix=NOT_CATEGORICAL):
+    """A :class:`Table` of a DataFrame or 2-d ndarray, not encoded yet.
+
+    The columns outside ``categorical`` are checked numeric and finite (the
+    errors name the column) and gathered into the float block.
+    """
+    continuous = np.setdiff1d(np.arange(X.shape[1]), categorical).astype(np.int64)
+    return Table(X, categorical, continuous, _continuous_block(X, continuous, fix))
+
+
+def numeric_table(X, values):
+    """A :class:`Table` of a validated numeric ndarray or CSR matrix ``X`` of a
+    non-float dtype, whose float form is ``values``: every column continuous."""
+    return Table(X, _NO_COLUMNS, np.arange(X.shape[1], dtype=np.int64), values)
 
 
 def _check_categorical_missing(X, columns, sampler):
@@ -233,17 +293,13 @@ def check_table(X, spec, sampler):
     """
     if not is_frame(X):
         X = as_array(X)
-    elif X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(
-            f"Found array with {X.shape[0]} sample(s) and {X.shape[1]} feature(s) "
-            "(shape=" + str(X.shape) + ") while a minimum of 1 is required."
-        )
+    else:
+        check_frame_shape(X)
     categorical = resolve_categorical(X, spec)
     if not is_frame(X) and len(categorical) == 0:
         return None
-    continuous = np.setdiff1d(np.arange(X.shape[1]), categorical).astype(np.int64)
     _check_categorical_missing(X, categorical, sampler)
-    return Table(X, categorical, continuous, _continuous_block(X, continuous))
+    return build_table(X, categorical)
 
 
 def _is_number_levels(levels):
@@ -308,13 +364,50 @@ def refuse_identifiers(X, identifiers, sampler):
         )
 
 
-def _cast_continuous(values, dtype):
-    """Synthetic continuous values in a column's dtype (integers rounded)."""
-    integral = pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-    values = np.rint(values) if integral else values
+def _numpy_dtype(dtype):
+    return dtype if isinstance(dtype, np.dtype) else np.dtype(dtype.numpy_dtype)
+
+
+def cast_synthetic(values, dtype):
+    """Synthetic values (float) in ``dtype``, by the module's integer rule.
+
+    Integers: rounded by :func:`numpy.rint` (halves to even) and clipped to
+    the dtype's range; booleans: True where the value is above one half;
+    other dtypes: a plain cast. A NumPy dtype gives an ndarray, a pandas
+    extension dtype (``Int64``, ``boolean``, ``Float32``...) a pandas array.
+    """
+    if pd.api.types.is_bool_dtype(dtype):
+        values = values > 0.5
+    elif pd.api.types.is_integer_dtype(dtype):
+        info = np.iinfo(_numpy_dtype(dtype))
+        high = float(info.max)
+        if high > info.max:  # 2**63 - 1 and 2**64 - 1 round up as floats
+            high = np.nextafter(high, 0.0)
+        values = np.clip(np.rint(values), float(info.min), high)
     if isinstance(dtype, np.dtype):
         return values.astype(dtype)
-    return pd.array(values.astype(np.float64)).astype(dtype)
+    return pd.array(values).astype(dtype)
+
+
+def _object_column_dtype(column):
+    """The dtype that the synthetic values of an object column of numbers take."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    return {"integer": np.dtype(np.int64), "boolean": np.dtype(bool)}.get(
+        kind, np.dtype(np.float64)
+    )
+
+
+def cast_sparse(new_rows, dtype):
+    """Synthetic sparse rows (float CSR) in ``dtype``, by the same rule (values
+    that an integer dtype rounds to 0 are not stored)."""
+    if not (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+        return new_rows.astype(dtype)
+    out = sparse.csr_matrix(
+        (cast_synthetic(new_rows.data, dtype), new_rows.indices, new_rows.indptr),
+        shape=new_rows.shape,
+    )
+    out.eliminate_zeros()
+    return out
 
 
 def _category_values(levels, codes, dtype):
@@ -330,7 +423,10 @@ def _category_values(levels, codes, dtype):
 def synthetic_frame(table, new_values, new_codes, index):
     """The synthetic rows of a DataFrame table, in its columns and dtypes.
 
-    ``index`` labels the rows (a RangeIndex continuing the input's rows).
+    ``new_values`` (n_new, n_continuous) are the synthetic rows' continuous
+    values, ``new_codes`` (n_new, n_categorical) their categorical codes
+    (None: no categorical column); ``index`` labels the rows (a RangeIndex
+    continuing the input's rows).
     """
     X = table.source
     kind = {int(j): ("cat", p) for p, j in enumerate(table.categorical)}
@@ -340,7 +436,10 @@ def synthetic_frame(table, new_values, new_codes, index):
         dtype = X.dtypes.iloc[j]
         what, pos = kind[j]
         if what == "num":
-            new = _cast_continuous(new_values[:, pos], dtype)
+            cast_to = dtype
+            if pd.api.types.is_object_dtype(dtype):
+                cast_to = _object_column_dtype(X.iloc[:, j])
+            new = cast_synthetic(new_values[:, pos], cast_to)
         else:
             new = _category_values(table.levels[pos], new_codes[:, pos], dtype)
         columns[j] = pd.Series(new, index=index, dtype=dtype)
@@ -349,14 +448,34 @@ def synthetic_frame(table, new_values, new_codes, index):
     return out
 
 
+def numeric_frame(new_values, columns, dtypes, index):
+    """Synthetic rows of a DataFrame whose every column is continuous.
+
+    ``columns`` and ``dtypes`` are the frame's; ``new_values`` hold one float
+    column per column of the frame (an object column gets floats).
+    """
+    columns = pd.Index(columns)
+    frame = pd.DataFrame(
+        {
+            j: pd.Series(cast_synthetic(new_values[:, j], dtype), index=index)
+            for j, dtype in enumerate(dtypes)
+        },
+        index=index,
+    )
+    frame.columns = columns
+    return frame
+
+
 def assemble(table, new_values, new_codes):
     """The input rows followed by the synthetic rows, in the input's format.
 
     ``new_values`` (n_new, n_continuous) and ``new_codes`` (n_new,
-    n_categorical) are the synthetic rows' continuous values and categorical
-    codes. A DataFrame comes back as a DataFrame with the same columns and
-    dtypes (and a fresh RangeIndex); an ndarray as an ndarray of its dtype
-    (object and string arrays), or of float32/float64 for numeric arrays.
+    n_categorical, or None without categorical column) are the synthetic
+    rows' continuous values and categorical codes. A DataFrame comes back as
+    a DataFrame with the same columns and dtypes (and a fresh RangeIndex), an
+    ndarray as an ndarray of its dtype: integer columns rounded; in an object
+    array, a continuous column of integers (of booleans) gets integers
+    (booleans), any other continuous column floats.
     """
     X = table.source
     n, n_new = X.shape[0], new_values.shape[0]
@@ -369,13 +488,13 @@ def assemble(table, new_values, new_codes):
         out = pd.DataFrame(columns)
         out.columns = X.columns
         return out
-    if X.dtype.kind in "OUS":
-        dtype = X.dtype
-    else:
-        dtype = np.float32 if X.dtype == np.float32 else np.float64
-    out = np.empty((n + n_new, X.shape[1]), dtype=dtype)
+    out = np.empty((n + n_new, X.shape[1]), dtype=X.dtype)
     out[:n] = X
-    out[n:, table.continuous] = new_values
+    if X.dtype != object:
+        out[n:, table.continuous] = cast_synthetic(new_values, X.dtype)
+    for pos, j in enumerate(table.continuous if X.dtype == object else ()):
+        dtype = _object_column_dtype(X[:, j])
+        out[n:, j] = cast_synthetic(new_values[:, pos], dtype)
     for pos, j in enumerate(table.categorical):
         out[n:, j] = np.asarray(table.levels[pos])[new_codes[:, pos]]
     return out

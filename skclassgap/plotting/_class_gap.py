@@ -9,6 +9,7 @@ import numpy as np
 
 from skclassgap.metrics import per_class_report
 from skclassgap.plotting._base import axes_or_new, require_pyplot
+from skclassgap.utils._docstring import shared_docs
 
 _METRICS = ("recall", "precision", "f1")
 _LABELS = {"recall": "recall", "precision": "precision", "f1": "F1"}
@@ -18,6 +19,25 @@ _TICK_WIDTH = 8
 _LEGEND_WIDTH = 28
 _NOTE_WIDTH = 14  # the gap's note beside the arrow
 _MAX_LEVEL_TICKS = 12
+
+# The options both constructors pass on to :meth:`ClassGapDisplay.plot`.
+_docs = shared_docs.extended(
+    display_options="""
+    other_name : str, default=None
+        Name of the second model.
+    ax : matplotlib Axes, default=None
+        Axes to draw on.
+    metrics : list of str, default=None
+        See :meth:`plot`.
+    gap_metric : {"recall", "precision", "f1"}, default="recall"
+        Metric whose gap and worst class are marked.
+
+    Returns
+    -------
+    display : ClassGapDisplay
+        The plotted display.
+    """
+)
 
 
 def _estimator_name(estimator):
@@ -277,6 +297,7 @@ class ClassGapDisplay:
         return self
 
     @classmethod
+    @_docs
     def from_predictions(
         cls,
         y_true,
@@ -295,32 +316,16 @@ class ClassGapDisplay:
 
         Parameters
         ----------
-        y_true : array-like of shape (n_samples,)
-            True labels.
-        y_pred : array-like of shape (n_samples,)
-            Predicted labels.
+        {y_true_y_pred}
         y_pred_other : array-like of shape (n_samples,), default=None
             Predictions of a second model, drawn beside the first.
         labels : array-like, default=None
             Classes to show, in this order; by default the sorted classes of
             ``y_true``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {metric_sample_weight}
         name : str, default=None
             Name of the first model.
-        other_name : str, default=None
-            Name of the second model.
-        ax : matplotlib Axes, default=None
-            Axes to draw on.
-        metrics : list of str, default=None
-            See :meth:`plot`.
-        gap_metric : {"recall", "precision", "f1"}, default="recall"
-            Metric whose gap and worst class are marked.
-
-        Returns
-        -------
-        display : ClassGapDisplay
-            The plotted display.
+        {display_options}
         """
         require_pyplot("ClassGapDisplay.from_predictions")
         labels = np.unique(np.asarray(y_true)) if labels is None else labels
@@ -341,6 +346,7 @@ class ClassGapDisplay:
         return display.plot(ax=ax, metrics=metrics, gap_metric=gap_metric)
 
     @classmethod
+    @_docs
     def from_estimator(
         cls,
         estimator,
@@ -370,24 +376,11 @@ class ClassGapDisplay:
             A second model to compare.
         labels : array-like, default=None
             Classes to show, in this order.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        {metric_sample_weight}
         name : str, default=None
             Name of the first model; by default its class name (a Pipeline's
             final step).
-        other_name : str, default=None
-            Name of the second model.
-        ax : matplotlib Axes, default=None
-            Axes to draw on.
-        metrics : list of str, default=None
-            See :meth:`plot`.
-        gap_metric : {"recall", "precision", "f1"}, default="recall"
-            Metric whose gap and worst class are marked.
-
-        Returns
-        -------
-        display : ClassGapDisplay
-            The plotted display.
+        {display_options}
         """
         require_pyplot("ClassGapDisplay.from_estimator")
         other_pred = None

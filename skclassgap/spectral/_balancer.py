@@ -19,8 +19,10 @@ from skclassgap.spectral._affine import affine_map
 from skclassgap.spectral._dask import dask_affine_map
 from skclassgap.spectral._moments import ClassMoments
 from skclassgap.utils._dask import any_dask, feature_frame, is_dask_collection
+from skclassgap.utils._docstring import shared_docs
 
 
+@shared_docs
 class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Rescale the directions of the class-balanced within-class covariance.
 
@@ -95,10 +97,7 @@ class SpectralBalancer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Number of directions kept.
     shrinkage_ : ndarray of shape (n_classes,)
         Shrinkage coefficient of each class covariance.
-    n_features_in_ : int
-        Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen in fit (string column names only).
+    {features_in_fit_}
 
     See Also
     --------

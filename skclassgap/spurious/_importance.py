@@ -11,6 +11,7 @@ from sklearn.utils.validation import (
 )
 
 from skclassgap._compat import HasMethods, validate_params
+from skclassgap.utils._docstring import shared_docs
 
 
 def _head_and_activations(estimator, X):
@@ -37,6 +38,7 @@ def _head_and_activations(estimator, X):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def per_class_feature_importance(estimator, X, y):
     """Importance of each feature for each class in a fitted linear head.
 
@@ -71,9 +73,7 @@ def per_class_feature_importance(estimator, X, y):
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------

@@ -11,8 +11,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -30,7 +29,13 @@ from skclassgap.spurious._spuriosity import (
     _spuriosity,
     _within_class_order,
 )
-from skclassgap.utils._meta import ForwardResponsesMixin, checked_input, inner_tags
+from skclassgap.utils._docstring import shared_docs
+from skclassgap.utils._meta import (
+    ForwardResponsesMixin,
+    checked_input,
+    checked_targets,
+    inner_tags,
+)
 
 
 def _n_rows(n_per_class, n_c):
@@ -39,6 +44,7 @@ def _n_rows(n_per_class, n_c):
     return max(1, int(np.floor(n_per_class * n_c)))
 
 
+@shared_docs
 class LowSpuriosityRefit(
     ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
 ):
@@ -97,10 +103,7 @@ class LowSpuriosityRefit(
         features).
     refit_indices_ : ndarray of shape (n_refit,)
         Sorted indices of the training rows used in the refit.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen during ``fit``, when they are all strings.
+    {features_in_fit_}
 
     See Also
     --------
@@ -121,9 +124,7 @@ class LowSpuriosityRefit(
 
     References
     ----------
-    .. [1] M. Moayeri, W. Wang, S. Singla and S. Feizi, "Spuriosity Rankings:
-       Sorting Data to Measure and Mitigate Biases", NeurIPS 2023,
-       arXiv:2212.02648.
+    .. [1] {moayeri2023}
 
     Examples
     --------
@@ -195,8 +196,7 @@ class LowSpuriosityRefit(
         """
         X = checked_input(self, X, reset=True)
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
@@ -267,18 +267,11 @@ class LowSpuriosityRefit(
         check_is_fitted(self)
         return checked_input(self, X, reset=False)
 
+    @shared_docs
     def predict(self, X):
         """Predict class labels with the refitted estimator.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator.predict``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_sections}
         """
         X = self._response_input(X)
         return self.estimator_.predict(X)

@@ -11,9 +11,8 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -37,7 +36,8 @@ from skclassgap.threshold._search import (
     noise_rule_choice,
     offset_search,
 )
-from skclassgap.utils._meta import ForwardResponsesMixin, inner_tags
+from skclassgap.utils._docstring import shared_docs
+from skclassgap.utils._meta import ForwardResponsesMixin, checked_targets, inner_tags
 from skclassgap.utils._priors import class_prior
 
 # Probabilities are floored here before the log, so that zero probabilities
@@ -101,6 +101,7 @@ def _fit_and_score(estimator, X, y, train, test, fit_params, method, classes, fo
     return estimator, scores
 
 
+@shared_docs
 class ThresholdCalibrator(
     ClassifierMixin, MetaEstimatorMixin, ForwardResponsesMixin, BaseEstimator
 ):
@@ -230,10 +231,7 @@ class ThresholdCalibrator(
     best_score_ : float
         Objective of the tuned rule on the out-of-fold scores (scorer sign:
         ``neg_*`` objectives are negated, so larger is always better).
-    n_features_in_ : int
-        Number of features seen by ``estimator_``, when it records it.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen by ``estimator_``, when it records them.
+    {features_in_estimator_}
 
     See Also
     --------
@@ -326,15 +324,13 @@ class ThresholdCalibrator(
         # ThresholdCalibrator.estimator is not validated yet.
         prefer_skip_nested_validation=False
     )
+    @shared_docs
     def fit(self, X, y, **params):
         """Collect out-of-fold scores, tune the rule, fit the final estimator.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, as accepted by ``estimator``.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        {fit_X_y}
         **params : dict
             Routed to ``estimator.fit`` and the splitter's ``split`` (requires
             metadata routing to be enabled).
@@ -346,8 +342,7 @@ class ThresholdCalibrator(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         classes, codes = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:
             raise ValueError(
@@ -506,18 +501,11 @@ class ThresholdCalibrator(
             curve["values"] = curve["counts"].values(objective)
         return curve["values"]
 
+    @shared_docs
     def predict(self, X):
         """Predict classes with the tuned threshold or offsets.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_sections}
         """
         check_is_fitted(self, "estimator_")
         classes = np.asarray(self.classes_)
@@ -526,13 +514,11 @@ class ThresholdCalibrator(
             return classes[(scores >= self.threshold_).astype(np.int64)]
         return classes[np.argmax(scores + self.offsets_, axis=1)]
 
+    @shared_docs
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit`` and ``cv.split``.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing of this object.
+        {routing_sections}
         """
         return (
             MetadataRouter(owner=self)

@@ -9,8 +9,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -19,7 +18,12 @@ from skclassgap._compat import (
     _fit_context,
     _raise_for_params,
 )
-from skclassgap.utils._meta import ShiftedPriorResponsesMixin, inner_tags
+from skclassgap.utils._docstring import shared_docs
+from skclassgap.utils._meta import (
+    ShiftedPriorResponsesMixin,
+    checked_targets,
+    inner_tags,
+)
 from skclassgap.utils._priors import (
     check_prior,
     class_prior,
@@ -28,6 +32,7 @@ from skclassgap.utils._priors import (
 )
 
 
+@shared_docs
 class LogitAdjustedClassifier(
     ClassifierMixin, MetaEstimatorMixin, ShiftedPriorResponsesMixin, BaseEstimator
 ):
@@ -61,10 +66,7 @@ class LogitAdjustedClassifier(
 
     Attributes
     ----------
-    estimator_ : estimator instance
-        The fitted classifier.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+    {fitted_estimator_}
     train_prior_ : ndarray of shape (n_classes,)
         Training priors used (normalised).
     target_prior_ : ndarray of shape (n_classes,)
@@ -72,10 +74,7 @@ class LogitAdjustedClassifier(
     log_adjustment_ : ndarray of shape (n_classes,)
         ``log(target_prior_) - tau * log(train_prior_)``, added to the
         log-probabilities.
-    n_features_in_ : int
-        Number of features seen by ``estimator_``, when it records it.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names seen by ``estimator_``, when it records them.
+    {features_in_estimator_}
 
     See Also
     --------
@@ -119,17 +118,14 @@ class LogitAdjustedClassifier(
         # LogitAdjustedClassifier.estimator is not validated yet.
         prefer_skip_nested_validation=False
     )
+    @shared_docs
     def fit(self, X, y, **params):
         """Fit the estimator and set the log-prior adjustment.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, as accepted by ``estimator``.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        **params : dict
-            Routed to ``estimator.fit`` (requires metadata routing to be enabled).
+        {fit_X_y}
+        {params_routed}
 
         Returns
         -------
@@ -138,8 +134,7 @@ class LogitAdjustedClassifier(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)
@@ -175,13 +170,11 @@ class LogitAdjustedClassifier(
             self.tau,
         )
 
+    @shared_docs
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing of this object.
+        {routing_sections}
         """
         return MetadataRouter(owner=self).add(
             estimator=self.estimator,

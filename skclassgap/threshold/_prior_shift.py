@@ -11,8 +11,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from skclassgap._compat import (
     HasMethods,
@@ -27,9 +26,11 @@ from skclassgap.threshold._temperature import (
     fit_temperature,
     proba_logits,
 )
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import (
     ShiftedPriorResponsesMixin,
     checked_input,
+    checked_targets,
     inner_tags,
 )
 from skclassgap.utils._priors import (
@@ -105,6 +106,7 @@ def _bbse(proba, confusion):
     },
     prefer_skip_nested_validation=True,
 )
+@shared_docs
 def estimate_target_prior(
     y_proba,
     *,
@@ -182,12 +184,8 @@ def estimate_target_prior(
 
     References
     ----------
-    .. [1] M. Saerens, P. Latinne and C. Decaestecker, "Adjusting the outputs
-       of a classifier to new a priori probabilities: a simple procedure",
-       Neural Computation 14(1), 2002.
-    .. [2] Z. C. Lipton, Y.-X. Wang and A. J. Smola, "Detecting and correcting
-       for label shift with black box predictors", ICML 2018,
-       arXiv:1802.03916.
+    .. [1] {saerens2002}
+    .. [2] {lipton2018}
 
     Examples
     --------
@@ -235,6 +233,7 @@ def estimate_target_prior(
     return (prior, n_iter) if return_n_iter else prior
 
 
+@shared_docs
 class PriorShiftAdapter(
     ClassifierMixin, MetaEstimatorMixin, ShiftedPriorResponsesMixin, BaseEstimator
 ):
@@ -326,10 +325,7 @@ class PriorShiftAdapter(
         ``estimator.predict``).
     n_em_iter_ : int
         EM iterations of the last ``adapt`` (0 before, and for ``"bbse"``).
-    n_features_in_ : int
-        Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when ``X`` has string column names.
+    {features_in_fit_}
 
     See Also
     --------
@@ -338,12 +334,8 @@ class PriorShiftAdapter(
 
     References
     ----------
-    .. [1] M. Saerens, P. Latinne and C. Decaestecker, "Adjusting the outputs
-       of a classifier to new a priori probabilities: a simple procedure",
-       Neural Computation 14(1), 2002.
-    .. [2] Z. C. Lipton, Y.-X. Wang and A. J. Smola, "Detecting and correcting
-       for label shift with black box predictors", ICML 2018,
-       arXiv:1802.03916.
+    .. [1] {saerens2002}
+    .. [2] {lipton2018}
     .. [3] A. Alexandari, A. Kundaje and A. Shrikumar, "Maximum likelihood
        with bias-corrected calibration is hard-to-beat at label shift
        adaptation", ICML 2020, arXiv:1901.06852.
@@ -400,6 +392,7 @@ class PriorShiftAdapter(
         # PriorShiftAdapter.estimator is not validated yet.
         prefer_skip_nested_validation=False
     )
+    @shared_docs
     def fit(self, X, y, **params):
         """Fit the estimator, its calibration and (``"bbse"``) its confusion.
 
@@ -409,8 +402,7 @@ class PriorShiftAdapter(
             Labelled training data, as accepted by ``estimator``.
         y : array-like of shape (n_samples,)
             Class labels.
-        **params : dict
-            Routed to ``estimator.fit`` (requires metadata routing to be enabled).
+        {params_routed}
 
         Returns
         -------
@@ -420,8 +412,7 @@ class PriorShiftAdapter(
         """
         _raise_for_params(params, self, "fit")
         X = checked_input(self, X, reset=True)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)
@@ -519,13 +510,11 @@ class PriorShiftAdapter(
         X = checked_input(self, X, reset=False)
         return shift_log_proba(self._proba(X), self.train_prior_, self.target_prior_)
 
+    @shared_docs
     def get_metadata_routing(self):
         """Metadata routing: ``fit`` params go to ``estimator.fit``.
 
-        Returns
-        -------
-        routing : MetadataRouter
-            The routing of this object.
+        {routing_sections}
         """
         return MetadataRouter(owner=self).add(
             estimator=self.estimator,

@@ -4,9 +4,16 @@ import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from skclassgap._compat import _estimator_has
+from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._priors import shift_log_proba
 
 
@@ -68,6 +75,24 @@ def checked_input(meta, X, *, reset):
     return X if hasattr(X, "columns") else X_checked
 
 
+def checked_targets(meta, y):
+    """``y`` of ``meta.fit``, as a 1-d array of class labels.
+
+    A missing ``y`` and NaN or infinity are refused first, in scikit-learn's
+    words ("requires y to be passed", "Input y contains NaN"), before
+    ``type_of_target`` would cast non-finite values to integers (a
+    RuntimeWarning); then the targets must be classes, and a column vector is
+    raveled with a ``DataConversionWarning``.
+    """
+    if y is None:
+        raise ValueError(
+            f"{type(meta).__name__} requires y to be passed, but the target y is None."
+        )
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    check_classification_targets(y)
+    return column_or_1d(y, warn=True)
+
+
 class ForwardResponsesMixin:
     """Forward ``predict_proba``, ``predict_log_proba`` and ``decision_function``.
 
@@ -85,47 +110,33 @@ class ForwardResponsesMixin:
         return X
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_proba(self, X):
         """Return the class probabilities of ``estimator_``, unchanged.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+        {predict_proba_sections}
         """
         X = self._response_input(X)
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
+    @shared_docs
     def predict_log_proba(self, X):
         """Return the log class probabilities of ``estimator_``, unchanged.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in the order of ``classes_``.
+        {predict_log_proba_sections}
         """
         X = self._response_input(X)
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
+    @shared_docs
     def decision_function(self, X):
         """Return the decision function of ``estimator_``, unchanged.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
+        {X_samples}
 
         Returns
         -------
@@ -155,18 +166,11 @@ class OriginalPriorMixin(ForwardResponsesMixin):
         )
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_proba(self, X):
         """Return class probabilities under the prior chosen by ``proba_prior``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+        {predict_proba_sections}
         """
         X = self._response_input(X)
         if self.proba_prior == "fit":
@@ -174,18 +178,11 @@ class OriginalPriorMixin(ForwardResponsesMixin):
         return np.exp(self._original_log_proba(X))
 
     @available_if(_estimator_has("predict_proba"))
+    @shared_docs
     def predict_log_proba(self, X):
         """Return log class probabilities under the prior chosen by ``proba_prior``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in the order of ``classes_``.
+        {predict_log_proba_sections}
         """
         X = self._response_input(X)
         if self.proba_prior == "original":
@@ -206,49 +203,30 @@ class ShiftedPriorResponsesMixin:
     argmax.
     """
 
+    @shared_docs
     def predict(self, X):
         """Predict the most probable class under the new prior.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples, as accepted by ``estimator_``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+        {predict_sections}
         """
         log_proba = self._shifted_log_proba(X)
         return np.asarray(self.classes_)[np.argmax(log_proba, axis=1)]
 
+    @shared_docs
     def predict_proba(self, X):
         """Class probabilities moved to the new prior (Bayes' rule).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
+        The estimator's probabilities re-weighted by the prior ratio, rows
+        summing to 1.
 
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            The estimator's probabilities re-weighted by the prior ratio,
-            rows summing to 1.
+        {predict_proba_sections}
         """
         return np.exp(self._shifted_log_proba(X))
 
+    @shared_docs
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
+        """Logarithm of :meth:`predict_proba`, under the new prior.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities under the new prior.
+        {predict_log_proba_sections}
         """
         return self._shifted_log_proba(X)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA = Path(__file__).resolve().parents[1] / "cli" / "data"
+DATA = Path(__file__).resolve().parents[1] / "cli" / "audit" / "data"
 PENGUINS = DATA / "penguins.csv"
 HYPOTHYROID = DATA / "hypothyroid.csv.gz"
 

@@ -151,14 +151,57 @@ def test_sampler_dask_float32_stays_float32():
     np.testing.assert_array_equal(X_res.compute(), X_mem)
 
 
-def test_sampler_dask_integer_array_becomes_float64():
-    """Check that an integer Dask array comes back as float64, as in memory."""
+INTEGER_ARRAYS = [
+    (SMOTE, np.int64),
+    (ADASYN, np.int32),
+    (GaussianOverSampler, np.uint8),
+    (SMOTE, np.bool_),
+    (BorderlineSMOTE, np.bool_),
+]
+
+
+@pytest.mark.parametrize(
+    "sampler, dtype",
+    INTEGER_ARRAYS,
+    ids=[f"{s.__name__}-{np.dtype(t).name}" for s, t in INTEGER_ARRAYS],
+)
+def test_sampler_dask_integer_array_keeps_dtype(sampler, dtype):
+    """Check that an integer (or boolean: 0/1 for the SMOTE family) Dask array
+    comes back in its dtype with the synthetic values rounded, as in memory, row
+    for row."""
     X, y = _data()
-    X = (X * 10).astype(np.int64)
-    X_mem, _ = SMOTE(random_state=0).fit_resample(X, y)
-    X_res, _ = SMOTE(random_state=0).fit_resample(*_dask_pair(X, y, CHUNKS[0]))
-    assert X_res.dtype == np.float64
+    X = np.abs(X * 10).astype(dtype) if dtype is not np.bool_ else X > 0
+    X_mem, _ = sampler(random_state=0).fit_resample(X, y)
+    X_res, _ = sampler(random_state=0).fit_resample(*_dask_pair(X, y, CHUNKS[0]))
+    assert X_res.dtype == X_mem.dtype == dtype
     np.testing.assert_array_equal(X_res.compute(), X_mem)
+
+
+@pytest.mark.parametrize(
+    "sampler", [SMOTE, BorderlineSMOTE, ADASYN, SMOTENC], ids=lambda s: s.__name__
+)
+def test_sampler_dask_integer_and_nullable_columns_equal_in_memory(sampler):
+    """Check that a Dask DataFrame of int8, nullable Int64, boolean and float32
+    columns gives the in-memory output row for row, every dtype kept, integers
+    rounded (the float block is float64, as in memory)."""
+    X, y = _data(n=300)
+    frame = pd.DataFrame(
+        {
+            "small": np.rint(X[:, 0] * 10).astype(np.int8),
+            "count": pd.array(np.rint(X[:, 1] * 100).astype(int), dtype="Int64"),
+            "flag": pd.array(X[:, 2] > 0, dtype="boolean"),
+            "weight": X[:, 3].astype(np.float32),
+        }
+    )
+    ddf = dd.from_pandas(frame.assign(label=y), npartitions=3)
+    expected = sampler(random_state=0)
+    X_mem, _ = expected.fit_resample(frame, y)
+    got = sampler(random_state=0)
+    X_res, _ = got.fit_resample(ddf.drop(columns="label"), ddf["label"])
+    X_res = X_res.compute().reset_index(drop=True)
+    assert X_res.dtypes.equals(frame.dtypes)
+    pd.testing.assert_frame_equal(X_res, X_mem)
+    _assert_same_provenance(got, expected)
 
 
 def _mixed_dask(frame, y, npartitions, empty=False):
@@ -369,6 +412,12 @@ def _nan_in_x():
     return _dask_pair(X, y, CHUNKS[0])
 
 
+def _bool_array():
+    """A boolean array: categorical columns for the mixed samplers, as in memory."""
+    X, y = _data()
+    return _dask_pair(X > 0, y, CHUNKS[0])
+
+
 def _different_lengths():
     X, y = _data()
     return da.from_array(X, chunks=(100, 5)), da.from_array(y[:-5], chunks=100)
@@ -491,6 +540,12 @@ BAD = [
         _nan_in_x,
         ValueError,
         "takes categorical columns of Dask input from a Dask DataFrame",
+    ),
+    (
+        GaussianOverSampler(),
+        _bool_array,
+        ValueError,
+        "got a Dask array of dtype bool with categorical_features='auto'",
     ),
 ]
 

@@ -192,22 +192,56 @@ def test_smoten_neighbour_distances_and_votes_equal_imblearn_rule():
             assert new_codes[t, f] in levels[counts == counts.max()]
 
 
-def test_smotenc_without_categorical_equals_smote():
-    """Check that SMOTENC finds no categorical column in a numeric array, an
-    object array of numbers or a DataFrame of numbers, and then returns exactly
-    SMOTE's output."""
+def _numeric_inputs():
     X, y = mixed_frame(n=300, minority=0.3, n_classes=3)
-    X = X[["length", "weight"]]
-    expected, y_expected = SMOTE(random_state=0).fit_resample(X.to_numpy(), y)
-    got, y_got = SMOTENC(random_state=0).fit_resample(X.to_numpy(), y)
-    np.testing.assert_array_equal(got, expected)
+    values = X[["length", "weight"]].to_numpy(dtype=np.float64)
+    counts = X["count"].to_numpy()
+    frame = X[["length", "weight", "count"]]
+    inputs = {
+        "float64 array": values,
+        "float32 array": values.astype(np.float32),
+        "int64 array": np.rint(values * 10).astype(np.int64),
+        "int32 array": np.rint(values * 10).astype(np.int32),
+        "object array of numbers": values.astype(object),
+        "float frame": frame[["length", "weight"]],
+        "int frame": frame.assign(weight=np.rint(values[:, 1] * 10).astype(int)),
+        "nullable frame": frame.astype({"count": "Int64", "weight": "Float64"}),
+        "mixed frame": frame.assign(
+            count=counts.astype(np.int16), small=(counts % 7).astype(np.int8)
+        ),
+        "float32 and int8 frame": frame[["weight"]].assign(
+            small=(counts % 7).astype(np.int8)
+        ),
+        "bool frame, no categorical": frame.assign(flag=X["flag"]),
+    }
+    return inputs, y
+
+
+NUMERIC_INPUTS, NUMERIC_Y = _numeric_inputs()
+
+
+@pytest.mark.parametrize("kind", list(NUMERIC_INPUTS))
+def test_smotenc_without_categorical_equals_smote(kind):
+    """Check that SMOTENC without categorical column (none found by "auto", or
+    categorical_features=[]) returns exactly SMOTE's output, bit for bit, with
+    the same provenance: float, integer and object arrays, and DataFrames of
+    float, integer, nullable and boolean columns."""
+    X, y = NUMERIC_INPUTS[kind], NUMERIC_Y
+    spec = [] if kind.startswith("bool") else "auto"
+    smote = SMOTE(random_state=0)
+    smotenc = SMOTENC(categorical_features=spec, random_state=0)
+    expected, y_expected = smote.fit_resample(X, y)
+    got, y_got = smotenc.fit_resample(X, y)
+    assert len(smotenc.categorical_features_) == 0
+    if isinstance(X, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got.dtypes.equals(X.dtypes)
+    else:
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(y_got, y_expected)
-    obj, _ = SMOTENC(random_state=0).fit_resample(X.to_numpy().astype(object), y)
-    np.testing.assert_array_equal(obj, expected)  # float64, as SMOTE returns
-    assert obj.dtype == np.float64
-    frame, _ = SMOTENC(random_state=0).fit_resample(X, y)
-    np.testing.assert_array_equal(frame["length"], expected[:, 0])
-    np.testing.assert_array_equal(frame["weight"], expected[:, 1].astype(np.float32))
+    for attr in ("sample_indices_", "parents_", "neighbors_", "gaps_"):
+        np.testing.assert_array_equal(getattr(smotenc, attr), getattr(smote, attr))
 
 
 def test_smotenc_without_continuous_equals_smoten():

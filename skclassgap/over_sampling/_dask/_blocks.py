@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_array
 
+from skclassgap.over_sampling._table import NUMBERS_ONLY, _continuous_block
+
 
 def label_values(y, index):
     """A block of labels as a 1-d array, NaN refused with the block's position."""
@@ -45,7 +47,16 @@ def label_values(y, index):
 
 
 def numeric_block(X, index):
-    """A block of ``X`` as the in-memory samplers validate it (float, finite)."""
+    """A block of ``X`` as the in-memory samplers validate it (float, finite).
+
+    A DataFrame block becomes the float block of its columns as in memory
+    (float32 only when every column is float32).
+    """
+    if isinstance(X, pd.DataFrame):
+        try:
+            return _continuous_block(X, np.arange(X.shape[1]), NUMBERS_ONLY)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"{exc} (in block {index} of X)") from None
     try:
         X = check_array(
             X,

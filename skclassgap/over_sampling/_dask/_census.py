@@ -162,7 +162,8 @@ def _mixed_spec(sampler, X, dd):
     if spec is None:
         return None, none
     if not isinstance(X, dd.DataFrame):
-        numeric = np.dtype(X.dtype).kind in "biuf"
+        # A boolean array is categorical with "auto", as in memory.
+        numeric = np.dtype(X.dtype).kind in "iuf"
         explicit = not (isinstance(spec, str) and spec == "auto")
         if explicit or not numeric:
             raise ValueError(

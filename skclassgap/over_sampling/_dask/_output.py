@@ -15,7 +15,12 @@ import pandas as pd
 
 from skclassgap.over_sampling._dask._blocks import share
 from skclassgap.over_sampling._interpolate import interpolate
-from skclassgap.over_sampling._table import Table, synthetic_frame
+from skclassgap.over_sampling._table import (
+    Table,
+    cast_synthetic,
+    numeric_frame,
+    synthetic_frame,
+)
 from skclassgap.utils._dask import import_dask
 
 # Synthetic rows per new block when the input's blocks give no size.
@@ -89,7 +94,7 @@ def _new_values(work, parents, neighbors, gaps, values, codes):
 
 def _new_array(work, rows_slice, dtype):
     new_values, _ = _new_values(work, *rows_slice)
-    return new_values.astype(dtype, copy=False)
+    return cast_synthetic(new_values, dtype)
 
 
 def _new_frame(work, rows_slice, start, columns, dtypes):
@@ -99,8 +104,7 @@ def _new_frame(work, rows_slice, start, columns, dtypes):
         if new_codes is None:
             new_codes = np.empty((len(new_values), 0), dtype=np.int32)
         return synthetic_frame(work, new_values, new_codes, index)
-    out = pd.DataFrame(new_values, columns=columns, index=index)
-    return out.astype(dtypes)
+    return numeric_frame(new_values, columns, dtypes, index)
 
 
 def _label_block(segments, t0, t1, dtype):
@@ -133,7 +137,8 @@ def _bounds(n_new, lengths):
 
 
 def _array_dtype(X):
-    return np.float32 if X.dtype == np.float32 else np.float64
+    """The output's dtype, as in memory: the input's (object arrays: float64)."""
+    return X.dtype if X.dtype.kind in "biuf" else np.dtype(np.float64)
 
 
 def _x_blocks(X, work, new, bounds, n_samples):

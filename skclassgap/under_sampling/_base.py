@@ -1,0 +1,350 @@
+"""Shared machinery of the under-samplers and cleaners: checks, classes, output rows.
+
+Every sampler of :mod:`skclassgap.under_sampling` returns rows of its input
+(:class:`~skclassgap.under_sampling.ClusterCentroids` with soft voting returns
+centroids for the classes it reduces) and records where each output row
+comes from:
+
+``sample_indices_`` : int64 ndarray of shape (n_samples_resampled,)
+    Row of ``X`` that output row ``i`` is, or ``-1`` for a row that is no
+    input row (a centroid).
+
+The output is the input's rows in that order, in the input's format: a
+DataFrame comes back as ``X.iloc[sample_indices_]`` (columns, dtypes and
+index labels kept; a Series or DataFrame ``y`` likewise, its index set to
+``X``'s), an array as the validated array's rows (dtype kept: float32 stays
+float32, integers stay integers), a sparse matrix in its format, a list as
+the list of the input's rows (the objects themselves).
+
+A sampler implements ``_select(X, layout)``, which returns the kept rows
+(``X`` validated, ``layout`` the :class:`ClassLayout` of ``y``), and may
+override ``_check_X_y`` (what input it takes) and ``_output`` (how rows that
+are no input rows are assembled). The cleaners that decide from each row's
+nearest rows of the whole data set (:class:`_WholeSetCleaner`: Tomek links,
+edited nearest neighbours) keep the search apart from the rule, so that
+neighbour lists found elsewhere (block by block) can be fed to the rule.
+"""
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.preprocessing import label_binarize
+from sklearn.utils.multiclass import check_classification_targets
+
+from skclassgap._compat import HasMethods, Interval, _fit_context, imblearn_check_X_y
+from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
+from skclassgap.under_sampling._strategy import under_sampling_strategy
+from skclassgap.utils._dask import any_dask
+
+# Constraint of the n_neighbors-like parameters, as imbalanced-learn states it.
+NEIGHBORS_PARAM = [
+    Interval(numbers.Integral, 1, None, closed="left"),
+    HasMethods(["kneighbors", "kneighbors_graph"]),
+]
+
+
+class ClassLayout(NamedTuple):
+    """The classes of ``y``: sorted ``labels``, each row's class ``codes``
+    (int64, indexing ``labels``), per class its ``counts`` and the row where
+    it first appears (``first_seen``)."""
+
+    labels: np.ndarray
+    codes: np.ndarray
+    counts: np.ndarray
+    first_seen: np.ndarray
+
+    @classmethod
+    def of(cls, y):
+        """The layout of the target ``y`` (1-d)."""
+        labels, first, codes, counts = np.unique(
+            y, return_index=True, return_inverse=True, return_counts=True
+        )
+        return cls(
+            labels,
+            codes.astype(np.int64).ravel(),
+            counts.astype(np.int64),
+            first.astype(np.int64),
+        )
+
+    def code(self, label):
+        """Code of ``label`` (a label of ``y``)."""
+        return int(np.searchsorted(self.labels, label))
+
+    def rows(self, code):
+        """Rows of class ``code``, ascending."""
+        return np.flatnonzero(self.codes == code)
+
+    def targeted(self, strategy):
+        """Boolean mask over codes: the classes ``strategy`` (a dict) names."""
+        mask = np.zeros(len(self.labels), dtype=bool)
+        mask[[self.code(label) for label in strategy]] = True
+        return mask
+
+    def counter_minority(self):
+        """Code of the class imbalanced-learn's samplers call the minority.
+
+        They take ``min(Counter(y), key=...)``: among the classes with the
+        fewest rows, the one that appears first in ``y`` (while
+        ``sampling_strategy`` strings take the first in sorted order).
+        """
+        fewest = np.flatnonzero(self.counts == self.counts.min())
+        return int(fewest[np.argmin(self.first_seen[fewest])])
+
+
+def by_class(layout, keep_of_class):
+    """Rows grouped by class in sorted label order, as imbalanced-learn's
+    samplers return them: ``keep_of_class(code)`` gives the kept rows of
+    class ``code`` (int64, in output order), or None to keep all its rows."""
+    parts = []
+    for code in range(len(layout.labels)):
+        kept = keep_of_class(code)
+        parts.append(layout.rows(code) if kept is None else kept)
+    return np.concatenate(parts).astype(np.int64, copy=False)
+
+
+def search_array(X):
+    """``X`` as the neighbour engine takes it: float32/float64 C-contiguous
+    rows, or a CSR matrix."""
+    if sparse.issparse(X):
+        return sparse.csr_matrix(X)
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    return np.ascontiguousarray(X, dtype=dtype)
+
+
+def whole_set_neighbors(X, rows, k, *, estimator=None, n_jobs=None):
+    """The ``k`` nearest other rows of ``X`` of every row in ``rows``.
+
+    Exact (ties to the lower row index) with the built-in engine; with
+    ``estimator`` (a neighbours estimator), that estimator's neighbours with
+    the query row itself removed. ``rows=None`` means every row.
+    """
+    n = X.shape[0]
+    if rows is None or len(rows) == n:
+        return kneighbors_within(X, k, estimator=estimator, n_jobs=n_jobs)
+    return kneighbors(X[rows], X, k, exclude=rows, estimator=estimator, n_jobs=n_jobs)
+
+
+def check_enough_rows(n_rows, k, param, value, what=None):
+    """Raise when ``n_rows`` rows cannot give each row ``k`` other rows."""
+    if n_rows <= k:
+        where = "the data set" if what is None else what
+        raise ValueError(
+            f"{param}={value} needs at least {k + 1} samples in {where}, which "
+            f"has {n_rows}. Lower {param} or remove fewer rows."
+        )
+
+
+def check_numeric_columns(sampler, X):
+    """Refuse a DataFrame column that is not numeric, naming it.
+
+    The neighbour-based samplers measure Euclidean distances, which category
+    and text columns do not have.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return
+    for name, dtype in X.dtypes.items():
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not isinstance(
+            dtype, pd.CategoricalDtype
+        )
+        if not numeric or pd.api.types.is_complex_dtype(dtype):
+            raise TypeError(
+                f"{type(sampler).__name__} measures Euclidean distances between "
+                f"rows and needs numeric columns; column {name!r} has dtype "
+                f"{dtype}. Encode it first (e.g. with OneHotEncoder or "
+                "OrdinalEncoder), drop it, or use RandomUnderSampler, which keeps "
+                "any column."
+            )
+
+
+def take_rows(X_in, y_in, X, y, indices, binarize_y):
+    """Rows ``indices`` of the input, in the input's format (see module)."""
+    if isinstance(X_in, pd.DataFrame):
+        X_out = X_in.iloc[indices]
+    elif isinstance(X_in, list):
+        X_out = [X_in[i] for i in indices.tolist()]
+    else:
+        X_out = X[indices]
+    if isinstance(y_in, pd.Series | pd.DataFrame):
+        y_out = y_in.iloc[indices]
+        if isinstance(X_out, pd.DataFrame):
+            y_out.index = X_out.index
+    elif binarize_y:
+        y_out = label_binarize(y[indices], classes=np.unique(y))
+    elif isinstance(y_in, list):
+        y_out = y[indices].tolist()
+    else:
+        y_out = y[indices]
+    return X_out, y_out
+
+
+class _RowSampler:
+    """Mixin of the samplers of :mod:`skclassgap.under_sampling` (see module).
+
+    Placed before imbalanced-learn's ``BaseUnderSampler`` or
+    ``BaseCleaningSampler``, whose ``_sampling_type`` selects the
+    ``sampling_strategy`` semantics.
+    """
+
+    # Whether sparse X is accepted (then returned in its format).
+    _accept_sparse = True
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **params):
+        """Check the input and set ``sampling_strategy_``.
+
+        ``fit_resample`` does this and the resampling; ``fit`` alone is for
+        code that only needs the classes to resample.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Not used; present for imbalanced-learn's interface (an error if
+            given).
+
+        Returns
+        -------
+        self : object
+            The fitted sampler.
+        """
+        self._refuse(X, y, params)
+        _, y, _ = self._check_X_y(X, y)
+        self.sampling_strategy_ = self._strategy(y, ClassLayout.of(y))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y, **params):
+        """Resample the data set: keep the rows the sampler selects.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Data to resample.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Not used; present for imbalanced-learn's interface (an error if
+            given).
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix, list} of shape \
+                (n_samples_new, n_features)
+            The kept rows (``X[sample_indices_]``) in ``X``'s format: a
+            DataFrame keeps its columns, dtypes and index labels.
+        y_resampled : array-like of shape (n_samples_new,)
+            Their labels, in ``y``'s format.
+        """
+        self._refuse(X, y, params)
+        check_classification_targets(y)
+        X_valid, y_valid, binarize_y = self._check_X_y(X, y)
+        layout = ClassLayout.of(y_valid)
+        self.sampling_strategy_ = self._strategy(y_valid, layout)
+        self.sample_indices_ = np.asarray(self._select(X_valid, layout), dtype=np.int64)
+        return self._output(X, y, X_valid, y_valid, binarize_y)
+
+    def _fit_resample(self, X, y):
+        """imbalanced-learn's template method, on validated arrays."""
+        layout = ClassLayout.of(y)
+        self.sample_indices_ = np.asarray(self._select(X, layout), dtype=np.int64)
+        return take_rows(X, y, X, y, self.sample_indices_, False)
+
+    def _refuse(self, X, y, params):
+        if params:
+            raise TypeError(
+                f"{type(self).__name__}.fit_resample takes no other argument than "
+                f"X and y; got {sorted(params)!r}."
+            )
+        if any_dask(X, y):
+            raise TypeError(
+                f"{type(self).__name__} does not take Dask collections yet; got "
+                f"{type(X).__name__}. Compute the data into memory first (or a "
+                "sample of it)."
+            )
+
+    def _strategy(self, y, layout):
+        """``sampling_strategy_`` from the validated target."""
+        strategy = self.sampling_strategy
+        if callable(strategy):
+            strategy = strategy(y)
+        return under_sampling_strategy(
+            strategy, layout.labels, layout.counts, self._sampling_type
+        )
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """imbalanced-learn's input check, with the numeric columns refused by name."""
+        check_numeric_columns(self, X)
+        if accept_sparse is None:
+            accept_sparse = ["csr", "csc"] if self._accept_sparse else False
+        return imblearn_check_X_y(self, X, y, accept_sparse)
+
+    def _select(self, X, layout):
+        """Kept rows of the validated ``X``, in output order."""
+        raise NotImplementedError
+
+    def _output(self, X_in, y_in, X, y, binarize_y):
+        """The output in the input's format (rows ``sample_indices_``)."""
+        return take_rows(X_in, y_in, X, y, self.sample_indices_, binarize_y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accept_sparse
+        tags.sampler_tags.sample_indices = True
+        return tags
+
+
+class _WholeSetCleaner(_RowSampler):
+    """Cleaners whose rule reads each row's nearest other rows of the whole set.
+
+    The search and the rule are separate steps:
+
+    - ``_neighbor_search()`` (after ``_prepare``) gives ``(k, estimator)``:
+      how many nearest other rows each queried row needs, and the neighbours
+      estimator to use instead of the exact engine (or None);
+    - ``_query_rows(layout)`` names the rows whose lists are needed (None:
+      every row);
+    - ``_keep(layout, rows, nbrs)`` turns the lists (``nbrs[i]``: rows of
+      ``X`` nearest to ``rows[i]``, nearest first, ties to the lower row) into
+      a boolean mask of the kept rows;
+    - ``_order(layout, keep)`` gives the output order of the kept rows.
+
+    In memory ``_select`` runs the exact search on the validated ``X``; a
+    driver that found the lists elsewhere (data in blocks) calls ``_keep``
+    and ``_order`` itself.
+    """
+
+    def _prepare(self, X, layout):
+        """Validate the neighbour parameters into fitted attributes."""
+
+    def _neighbor_search(self):
+        raise NotImplementedError
+
+    def _query_rows(self, layout):
+        return None
+
+    def _keep(self, layout, rows, nbrs):
+        raise NotImplementedError
+
+    def _order(self, layout, keep):
+        return np.flatnonzero(keep)
+
+    def _select(self, X, layout):
+        self._prepare(X, layout)
+        k, estimator = self._neighbor_search()
+        check_enough_rows(X.shape[0], k, *self._k_param())
+        rows = self._query_rows(layout)
+        nbrs = whole_set_neighbors(
+            search_array(X), rows, k, estimator=estimator, n_jobs=self.n_jobs
+        )
+        return self._order(layout, self._keep(layout, rows, nbrs))
+
+    def _k_param(self):
+        """(name, value) of the parameter that sets k, for error messages."""
+        k, _ = self._neighbor_search()
+        return "n_neighbors", k

@@ -1,0 +1,115 @@
+"""Run imbalanced-learn's own test modules against skclassgap's classes.
+
+The test modules shipped in imbalanced-learn's wheel are loaded from the
+installed package (not copied). Their module-level names of the classes we
+implement are replaced by ours, and every parametrized instance of those
+classes by ours with the same parameters. Each of their test functions (and
+each parametrization) becomes one case; expected failures carry their reason
+and are strict (a case that starts passing must leave the list).
+"""
+
+import importlib.util
+import inspect
+import itertools
+from pathlib import Path
+from typing import NamedTuple
+
+import imblearn
+import pytest
+from _pytest.mark.structures import ParameterSet
+
+
+class Case(NamedTuple):
+    id: str
+    func: object
+    params: dict
+    fixtures: tuple
+
+
+def load(name, relative, ours):
+    """Import imbalanced-learn's test module ``relative`` with ``ours`` swapped in."""
+    path = Path(imblearn.__file__).parent / relative
+    spec = importlib.util.spec_from_file_location(f"imblearn_suite_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for cls_name, cls in ours.items():
+        if hasattr(module, cls_name):
+            setattr(module, cls_name, cls)
+    return module
+
+
+def _swap(value, ours, others):
+    """Our instance for an instance of imbalanced-learn's class, None for the
+    classes we leave out."""
+    name = type(value).__name__
+    if type(value).__module__.startswith("imblearn") and name in ours:
+        return ours[name](**value.get_params(deep=False))
+    if type(value).__module__.startswith("imblearn") and name in others:
+        return None
+    return value
+
+
+def _expand(func):
+    """(id, params) of each parametrization of ``func`` (marks applied in order)."""
+    grids = []
+    for mark in getattr(func, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names, values = mark.args[:2]
+        names = (
+            [n.strip() for n in names.split(",")] if isinstance(names, str) else names
+        )
+        ids = mark.kwargs.get("ids")
+        grid = []
+        for i, value in enumerate(values):
+            if isinstance(value, ParameterSet):
+                value = value.values
+            elif len(names) == 1:
+                value = (value,)
+            if isinstance(ids, list | tuple):
+                label = ids[i]
+            elif all(isinstance(v, str | int | float) for v in value):
+                label = "-".join(map(str, value))
+            else:
+                label = str(i)
+            grid.append((label, dict(zip(names, value, strict=True))))
+        grids.append(grid)
+    for combo in itertools.product(*grids):
+        params = {}
+        for _, part in combo:
+            params.update(part)
+        yield "-".join(label for label, _ in combo), params
+
+
+def cases(modules, ours, others, expected_failures):
+    """pytest params, one per test function and parametrization."""
+    for module_name, module in modules.items():
+        for func_name, func in vars(module).items():
+            if not func_name.startswith("test_") or not callable(func):
+                continue
+            names = set(func.__code__.co_names)
+            if names & others and not names & set(ours):
+                continue
+            for label, params in _expand(func):
+                params = {key: _swap(v, ours, others) for key, v in params.items()}
+                if any(value is None for value in params.values()):
+                    continue
+                fixtures = tuple(
+                    p for p in inspect.signature(func).parameters if p not in params
+                )
+                key = f"{module_name}::{func_name}"
+                case = Case(f"{key}[{label}]" if label else key, func, params, fixtures)
+                marks = ()
+                if key in expected_failures:
+                    marks = pytest.mark.xfail(
+                        raises=AssertionError,
+                        strict=True,
+                        reason=expected_failures[key],
+                    )
+                yield pytest.param(case, id=case.id, marks=marks)
+
+
+def run(case, request):
+    """Run one case, its fixtures taken from pytest."""
+    kwargs = {name: request.getfixturevalue(name) for name in case.fixtures}
+    case.func(**case.params, **kwargs)
