@@ -38,6 +38,9 @@ class _Quiet:
     def advance(self, steps=1):
         pass
 
+    def fold_done(self, fold, n_folds, results, shared_seconds):
+        pass
+
 
 def _setup(names):
     from skclassgap.cli.audit._clean import clean_table
@@ -59,7 +62,7 @@ def _setup(names):
         categorical=True,
     )
     built = {name: build(name, context) for name in names}
-    return built, cleaned.X, y, splits
+    return built, context, cleaned.X, y, splits
 
 
 def _predictions(fits):
@@ -76,11 +79,21 @@ def cases(full=False):
     from skclassgap.cli.audit._folds import run_folds
 
     names = ("baseline", "class_weight") if full else ("baseline",)
-    built, X, y, splits = _setup(names)
+    built, context, X, y, splits = _setup(names)
 
     def run(threads):
         return lambda: _predictions(
-            run_folds(built, X, y, splits, n_jobs=1, threads=threads, progress=_Quiet())
+            run_folds(
+                built,
+                X,
+                y,
+                splits,
+                preparation=context.preparation,
+                encoder=context.encoder,
+                n_jobs=1,
+                threads=threads,
+                progress=_Quiet(),
+            )[0]
         )
 
     cores = os.cpu_count() or 1

@@ -47,7 +47,14 @@ def _decision(column, action, reason):
 
 
 def _identifier_reason(column):
-    """Why ``column`` looks like a row identifier, or None."""
+    """Why ``column`` looks like a row identifier, or None.
+
+    Identifiers: an integer column holding every number from its minimum to
+    its maximum once, in any order (a running index); an integer column with
+    a different value in each row, in increasing or decreasing order down the
+    file (a running index with gaps, such as R's ``rownames`` after a row
+    filter, or sorted IDs); a text column with a different value in each row.
+    """
     values = column.dropna()
     n = len(column)
     if n < 3 or len(values) < n or values.nunique() < n:
@@ -56,6 +63,13 @@ def _identifier_reason(column):
         low, high = int(values.min()), int(values.max())
         if high - low == n - 1:
             return f"identifier: an integer running index ({low} to {high})"
+        steps = np.diff(values.to_numpy(dtype=np.int64))
+        if (steps > 0).all() or (steps < 0).all():
+            first, last = int(values.iloc[0]), int(values.iloc[-1])
+            return (
+                f"identifier: a different integer in each row, in order down the "
+                f"file ({first} to {last}, {high - low + 1 - n} numbers skipped)"
+            )
         return None
     if pd.api.types.is_numeric_dtype(column.dtype) or isinstance(
         column.dtype, pd.DatetimeTZDtype
@@ -112,12 +126,13 @@ def _no_column_left(decisions):
     )
 
 
-def clean_table(X):
+def clean_table(X, keep=()):
     """Clean the feature table; return a :class:`Cleaned` listing each decision.
 
     Order: booleans as 0/1; skrub's Cleaner (null-like strings missing,
     datetimes parsed, constant and empty columns dropped); numbers stored as
-    text parsed; identifier-like columns dropped; each column's kind.
+    text parsed; identifier-like columns dropped, except those in ``keep``
+    (kept, and the decision says what they look like); each column's kind.
     """
     X = X.copy()
     for c in X.columns:
@@ -143,6 +158,12 @@ def clean_table(X):
                 decisions.append(_decision(c, "parsed", "numbers stored as text"))
     ids = {c: _identifier_reason(cleaned[c]) for c in cleaned.columns}
     ids = {c: reason for c, reason in ids.items() if reason}
+    decisions += [
+        _decision(c, "kept", f"--keep, although it looks like an {reason}")
+        for c, reason in ids.items()
+        if c in keep
+    ]
+    ids = {c: reason for c, reason in ids.items() if c not in keep}
     decisions += [_decision(c, "dropped", reason) for c, reason in ids.items()]
     cleaned = cleaned.drop(columns=list(ids))
     if cleaned.shape[1] == 0:

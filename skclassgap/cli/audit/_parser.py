@@ -71,6 +71,14 @@ def _add_data_options(audit):
         help="columns to leave out (an ID, a column derived from the target)",
     )
     audit.add_argument(
+        "--keep",
+        nargs="+",
+        metavar="COL",
+        default=[],
+        help="columns to keep as features although they look like identifiers "
+        "(a measurement that is unique and increases down the file)",
+    )
+    audit.add_argument(
         "--sep",
         metavar="SEP",
         help="field separator of a CSV file (default: ','; '\\t' for .tsv)",

@@ -19,7 +19,10 @@ POOLED_NOTE = (
     "over rows (g-mean, worst-class recall, class gap): a fold where a class's "
     "recall is 0 has a g-mean of 0."
 )
-FIT_NOTE = "fit s: seconds spent fitting, summed over the {n_folds} folds"
+FIT_NOTE = (
+    "fit s: seconds spent fitting, summed over the {n_folds} folds "
+    "(not the preprocessing, fitted once per fold and shared)"
+)
 # What each column of the spectral table means (one line each).
 SPECTRAL_LEGEND = {
     "n_samples": "rows of the class",

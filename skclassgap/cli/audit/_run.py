@@ -3,6 +3,7 @@ same (repeated) folds, compare them to the baseline, summarise the baseline per
 class."""
 
 import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,12 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 
 from skclassgap.cli._errors import UserError
 from skclassgap.cli._subclasses import subclass_section
-from skclassgap.cli.audit._clean import CATEGORICAL, HIGH_CARDINALITY, clean_table
+from skclassgap.cli.audit._clean import (
+    CATEGORICAL,
+    HIGH_CARDINALITY,
+    clean_table,
+    plural,
+)
 from skclassgap.cli.audit._data import (
     EXTRA_MISSING_MARKERS,
     check_target,
@@ -38,7 +44,7 @@ from skclassgap.cli.audit._preprocess import (
     make_encoder,
     make_preparation,
 )
-from skclassgap.cli.audit._progress import Progress
+from skclassgap.cli.audit._progress import Progress, progress_mode
 from skclassgap.cli.audit._result import build_result, story
 from skclassgap.cli.audit._sentinels import find_sentinels
 from skclassgap.cli.audit._strategies import (
@@ -100,10 +106,11 @@ def load_data(args):
         target, source, where = args.target, str(args.path), repr(str(args.path))
         typed = str(args.path).lower().endswith((".parquet", ".feather"))
         markers = None if typed else [*EXTRA_MISSING_MARKERS, *(args.na_values or [])]
-    X, y_series = split_target(frame, target, drop=drop, name=where)
+    keep = list(args.keep or [])
+    X, y_series = split_target(frame, target, drop=drop, keep=keep, name=where)
     check_target(y_series, args.cv)
     missing = {str(c): int(n) for c, n in X.isna().sum().items() if n}
-    cleaned = clean_table(X)
+    cleaned = clean_table(X, keep=keep)
     cleaned.decisions[:0] = [
         {"column": c, "action": "dropped", "reason": "--drop"} for c in drop
     ]
@@ -166,15 +173,25 @@ def _outcome(name, strategy, fits, y, splits, columns, n_pooled):
     return predictions, outcome
 
 
-def run_strategies(built, X, y, splits, columns, *, args, progress):
+def run_strategies(built, X, y, splits, columns, *, args, progress, context=None):
     """Cross-validate every built strategy; out-of-fold labels and outcomes.
 
-    A strategy that raises ``ValueError`` on this data (its own refusal of the
-    input, such as too few neighbours) is reported as failed with the message;
-    any other exception is a bug and propagates. The baseline must succeed.
+    The preprocessing of ``context`` is fitted once per fold and shared by
+    the strategies that declare it. A strategy that raises ``ValueError`` on
+    this data (its own refusal of the input, such as too few neighbours) is
+    reported as failed with the message; any other exception is a bug and
+    propagates. The baseline must succeed.
     """
-    fits = run_folds(
-        built, X, y, splits, n_jobs=args.n_jobs, threads=args.threads, progress=progress
+    fits, _ = run_folds(
+        built,
+        X,
+        y,
+        splits,
+        preparation=None if context is None else context.preparation,
+        encoder=None if context is None else context.encoder,
+        n_jobs=args.n_jobs,
+        threads=args.threads,
+        progress=progress,
     )
     same = same_predictions(fits, list(built), len(splits))
     predictions, outcomes = {}, {}
@@ -213,10 +230,13 @@ def run(args, strategies, err=sys.stderr):
     """Run the audit; return an :class:`AuditRun`.
 
     Steps: read, check and clean the data; the single-feature leakage check;
-    fit the preprocessing once for the features of the spectra; build the
-    strategies, cross-validate them on the same folds, rank them; summarise
-    the baseline per class.
+    build the strategies, cross-validate them on the same folds, rank them;
+    fit the preprocessing on the whole table for the features of the
+    spectra (after the folds, so that its features and the folds' are not
+    in memory together); summarise the baseline per class.
     """
+    start = time.perf_counter()
+    mode = progress_mode(err, args.quiet)
     data = load_data(args)
     X = data.cleaned.X
     if args.repeats is None:
@@ -228,19 +248,27 @@ def run(args, strategies, err=sys.stderr):
     # One repetition (each row out of fold once) for the single-column check.
     leakage = single_feature_scores(X, data.cleaned.kinds, data.y, splits[: args.cv])
     context = _context(args, data, splits)
-    preparation, encoder = clone(context.preparation), clone(context.encoder)
-    features, _ = fit_features(preparation, encoder, X)
     columns = metric_columns(args.objective)
 
     built, outcomes = build_strategies(strategies, context)
     progress = Progress(
-        total=len(built) * len(splits),
-        stream=err,
-        enabled=not args.quiet and err.isatty(),
+        total=len(built) * len(splits), stream=err, mode=mode, start=start
+    )
+    progress.note(
+        f"{plural(X.shape[0], 'row')} and {plural(X.shape[1], 'column')} after "
+        f"cleaning; fitting {len(built)} strategies on {plural(args.cv, 'fold')}"
+        + (f" x {plural(args.repeats, 'repetition')}" if args.repeats > 1 else "")
     )
     with progress:
         predictions, ran = run_strategies(
-            built, X, data.y, splits, columns, args=args, progress=progress
+            built,
+            X,
+            data.y,
+            splits,
+            columns,
+            args=args,
+            progress=progress,
+            context=context,
         )
     outcomes = {
         name: {**(outcomes | ran)[name], "summary": STRATEGIES[name].summary}
@@ -248,6 +276,8 @@ def run(args, strategies, err=sys.stderr):
     }
     column, _, greater = metric_column(args.objective)
     ranked, verdict = judge(outcomes, column, greater, args)
+    preparation, encoder = clone(context.preparation), clone(context.encoder)
+    features, _ = fit_features(preparation, encoder, X)
 
     numbers, report = headline(
         data.y,

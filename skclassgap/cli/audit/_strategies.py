@@ -44,13 +44,30 @@ class Context:
     threads: int = 1  # threads of one fit (the samplers' neighbour search)
 
 
+# The leading steps of a strategy's pipeline that the audit fits once per fold
+# and shares: ``prepare`` (the context's preparation) and ``encode`` (its
+# encoder), in this order.
+PREPARE, ENCODE = "prepare", "encode"
+
+
 @dataclass(frozen=True)
 class Built:
-    """An unfitted estimator, the fit parameters it needs per fold, and a note."""
+    """An unfitted estimator, the fit parameters it needs per fold, and a note.
+
+    ``shared_steps`` declares how many leading steps of ``estimator`` (a
+    Pipeline) are the context's own: 0 (none, the whole estimator is fitted
+    per fold), 1 (``prepare``) or 2 (``prepare`` then ``encode``). The audit
+    fits those once per fold, shares their output among the strategies, and
+    fits only the rest of each pipeline. ``encoder_param`` names the
+    parameter of that rest which receives the fold's fitted encoder, frozen
+    (a resampler that encodes its new rows inside).
+    """
 
     estimator: object
     fit_params: Callable | None = None  # y_train -> dict of fit parameters
     note: str = ""
+    shared_steps: int = 0
+    encoder_param: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,15 +86,15 @@ def _pipeline(context, *steps):
 
     return Pipeline(
         [
-            ("prepare", clone(context.preparation)),
-            ("encode", clone(context.encoder)),
+            (PREPARE, clone(context.preparation)),
+            (ENCODE, clone(context.encoder)),
             *steps,
         ]
     )
 
 
 def _baseline(context):
-    return Built(_pipeline(context, ("model", clone(context.model))))
+    return Built(_pipeline(context, ("model", clone(context.model))), shared_steps=2)
 
 
 def _class_weight(context):
@@ -89,7 +106,9 @@ def _class_weight(context):
     if "class_weight" in model.get_params():
         model.set_params(class_weight="balanced")
         return Built(
-            _pipeline(context, ("model", model)), note="class_weight='balanced'"
+            _pipeline(context, ("model", model)),
+            note="class_weight='balanced'",
+            shared_steps=2,
         )
     if has_fit_parameter(model, "sample_weight"):
         return Built(
@@ -98,6 +117,7 @@ def _class_weight(context):
                 "model__sample_weight": compute_sample_weight("balanced", y)
             },
             note="balanced sample_weight",
+            shared_steps=2,
         )
     raise StrategyDeclined(
         f"{name} takes neither class_weight nor sample_weight; "
@@ -128,26 +148,41 @@ def _cost_sensitive(context):
     return Built(
         _pipeline(context, ("model", model)),
         note="min-risk decision, missing class i costs n / (K n_i)",
+        shared_steps=2,
     )
 
 
-def _resampled(context, sampler, note, *, proba_prior="fit"):
+def _resampled(context, sampler, note, *, proba_prior="fit", adds_only=True):
     """Resample the prepared table, then encode and fit, inside the resampler.
 
     The sampler sees the prepared table (scaled numbers, categories as
     categories), so a synthetic row only holds category values its columns
-    have; the encoder and the model are fitted on the resampled rows.
+    have. Fitted on its own, the pipeline fits the encoder and the model on
+    the resampled rows. For a sampler that only adds rows (``adds_only``),
+    the audit instead puts the fold's encoder, fitted on the original
+    training rows, in its place (``encoder_param``). The two are the same
+    encoder: the resampled rows hold the same category values as the
+    original ones, and the encoder depends on which values a column holds,
+    not on how often (:class:`~skclassgap.cli.audit._preprocess.DistinctStringEncoder`).
+    A sampler that drops rows (under-sampling, cleaning) may drop every row
+    of a value, so it keeps its own encoder, fitted on the rows it kept;
+    only the preparation is shared.
     """
     from sklearn.pipeline import Pipeline
 
     from skclassgap.compose import ResampledClassifier
 
     inner = Pipeline(
-        [("encode", clone(context.encoder)), ("model", clone(context.model))]
+        [(ENCODE, clone(context.encoder)), ("model", clone(context.model))]
     )
     model = ResampledClassifier(inner, sampler=sampler, proba_prior=proba_prior)
-    steps = [("prepare", clone(context.preparation)), ("model", model)]
-    return Built(Pipeline(steps), note=note)
+    steps = [(PREPARE, clone(context.preparation)), ("model", model)]
+    return Built(
+        Pipeline(steps),
+        note=note,
+        shared_steps=1,
+        encoder_param=f"model__estimator__{ENCODE}" if adds_only else None,
+    )
 
 
 def _smote(context):
@@ -191,6 +226,7 @@ def _random_undersampling(context):
         sampler,
         "balanced by dropping rows; probabilities under the original prior",
         proba_prior="original",
+        adds_only=False,
     )
 
 
@@ -221,26 +257,29 @@ def _smote_then_clean(context, cleaner_name):
         sampler,
         f"SMOTE k_neighbors={k}, then {what}; probabilities under the original prior",
         proba_prior="original",
+        adds_only=False,
     )
 
 
 def _balanced_bagging(context):
     """Bagging of the model (wraps ``--model``) on balanced draws of the
-    prepared table; each member encodes and fits its own draw."""
+    prepared table; each member encodes and fits its own draw (a draw may
+    lack some values of a column), so only the preparation is shared."""
     from sklearn.pipeline import Pipeline
 
     from skclassgap.ensemble import BalancedBaggingClassifier
 
     inner = Pipeline(
-        [("encode", clone(context.encoder)), ("model", clone(context.model))]
+        [(ENCODE, clone(context.encoder)), ("model", clone(context.model))]
     )
     model = BalancedBaggingClassifier(
         inner, n_estimators=10, random_state=context.random_state
     )
-    steps = [("prepare", clone(context.preparation)), ("model", model)]
+    steps = [(PREPARE, clone(context.preparation)), ("model", model)]
     return Built(
         Pipeline(steps),
         note="10 members of the model on balanced bootstrap draws (wraps the model)",
+        shared_steps=1,
     )
 
 
@@ -251,6 +290,7 @@ def _easy_ensemble(context):
     return Built(
         _pipeline(context, ("model", model)),
         note="10 AdaBoost members on balanced subsets (replaces the model)",
+        shared_steps=2,
     )
 
 
@@ -263,6 +303,7 @@ def _balanced_random_forest(context):
     return Built(
         _pipeline(context, ("model", model)),
         note="100 trees on balanced bootstraps (replaces the model)",
+        shared_steps=2,
     )
 
 
@@ -284,6 +325,7 @@ def _rus_boost(context):
     return Built(
         _pipeline(context, ("model", booster)),
         note="10 SAMME rounds of the model on under-sampled rows (wraps the model)",
+        shared_steps=2,
     )
 
 
@@ -296,6 +338,7 @@ def _self_paced_ensemble(context):
     return Built(
         _pipeline(context, ("model", model)),
         note="50 trees on hardness-harmonised under-samples (replaces the model)",
+        shared_steps=2,
     )
 
 
@@ -314,6 +357,7 @@ def _threshold(context):
     return Built(
         _pipeline(context, ("model", model)),
         note=f"objective={context.objective}, inner cv={inner}",
+        shared_steps=2,
     )
 
 
@@ -321,14 +365,14 @@ def _logit_adjustment(context):
     from skclassgap.threshold import LogitAdjustedClassifier
 
     model = LogitAdjustedClassifier(clone(context.model), tau=1.0)
-    return Built(_pipeline(context, ("model", model)), note="tau=1")
+    return Built(_pipeline(context, ("model", model)), note="tau=1", shared_steps=2)
 
 
 def _spectral_balancing(context):
     from skclassgap.spectral import SpectralBalancer
 
     steps = [("balance", SpectralBalancer()), ("model", clone(context.model))]
-    return Built(_pipeline(context, *steps))
+    return Built(_pipeline(context, *steps), shared_steps=2)
 
 
 STRATEGIES = {

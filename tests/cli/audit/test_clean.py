@@ -33,10 +33,21 @@ def _table(n=40, seed=0):
         (np.arange(5, 45), "identifier: an integer running index (5 to 44)"),
         (np.arange(40)[::-1], "identifier: an integer running index (0 to 39)"),
         ([f"id-{i}" for i in range(40)], "identifier: a different value in each of"),
+        (
+            np.r_[1:11, 14:30, 31:45],  # rownames after a row filter
+            "identifier: a different integer in each row, in order down the file "
+            "(1 to 44, 4 numbers skipped)",
+        ),
+        (
+            np.arange(90_000, 10_000, -2_000),  # sorted IDs, decreasing
+            "identifier: a different integer in each row, in order down the file "
+            "(90000 to 12000, 77961 numbers skipped)",
+        ),
     ],
 )
 def test_clean_table_drops_identifier_columns(column, reason):
-    """Check that running indices and unique strings are dropped with the reason."""
+    """Check that running indices (with gaps too, in either direction) and unique
+    strings are dropped with the reason."""
     X = _table().assign(id=column)
     cleaned = clean_table(X)
     assert "id" not in cleaned.X.columns
@@ -47,15 +58,39 @@ def test_clean_table_drops_identifier_columns(column, reason):
 @pytest.mark.parametrize(
     "column",
     [
-        np.arange(0, 80, 2),  # unique integers with gaps: a measurement
+        # unique integers with gaps, not in order: a measurement
+        np.random.default_rng(0).permutation(np.arange(0, 80, 2)),
+        np.repeat(np.arange(1950, 1970), 2),  # sorted years, two rows each
+        np.r_[np.arange(20), np.arange(20)],  # increasing twice, not throughout
         np.linspace(0, 1, 40),  # unique floats
         np.r_[np.arange(39), np.nan],  # a running index with a hole
     ],
 )
 def test_clean_table_keeps_unique_numbers_that_are_not_a_running_index(column):
-    """Check that unique numeric columns other than a running index stay."""
+    """Check that numeric columns that are not unique and in order (nor a complete
+    running index) stay features."""
     cleaned = clean_table(_table().assign(value=column))
     assert cleaned.kinds["value"] == NUMERIC
+    assert [d for d in cleaned.decisions if d["column"] == "value"] == []
+
+
+def test_clean_table_keep_overrides_the_identifier_rule():
+    """Check that a column given to keep stays a feature and the decision says
+    what it looks like."""
+    years = np.r_[1950:1970, 1972:1992]  # one row per year, two years missing
+    cleaned = clean_table(_table().assign(year=years), keep=["year"])
+    assert cleaned.kinds["year"] == NUMERIC
+    assert [d for d in cleaned.decisions if d["column"] == "year"] == [
+        {
+            "column": "year",
+            "action": "kept",
+            "reason": "--keep, although it looks like an identifier: a different "
+            "integer in each row, in order down the file (1950 to 1991, 2 numbers "
+            "skipped)",
+        }
+    ]
+    dropped = clean_table(_table().assign(year=years))
+    assert "year" not in dropped.X.columns
 
 
 def test_clean_table_drops_constant_and_empty_columns_with_reasons():

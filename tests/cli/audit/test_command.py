@@ -4,6 +4,7 @@ argument checks (``skclassgap.cli.audit._command``)."""
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -240,10 +241,25 @@ def test_audit_digits_example_prints_per_class_report(digits_run):
     assert "\nbaseline: worst class 5 (18 of 1187 rows), recall 0.889\n" in out
 
 
-def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
-    """Check that no progress bar is written when stderr is a pipe."""
+def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_run):
+    """Check that a pipe gets plain progress lines, no redrawn bar: one when the
+    data are ready, one per fold (5 folds x 5 repetitions) with the elapsed
+    seconds."""
     result, _ = default_run
-    assert result.stderr == ""
+    assert "\r" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 26
+    assert re.fullmatch(
+        r"audit: 4174 rows and 8 columns after cleaning; fitting 12 strategies "
+        r"on 5 folds x 5 repetitions \[\d+ s\]",
+        lines[0],
+    )
+    for i, line in enumerate(lines[1:], start=1):
+        assert re.fullmatch(
+            rf"audit: fold {i}/25 fitted: 12 strategies, [\d.]+ s of fits "
+            r"\(slowest \w+ [\d.]+ s\), shared preprocessing [\d.]+ s \[\d+ s\]",
+            line,
+        ), line
 
 
 @pytest.mark.slow
@@ -398,6 +414,7 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         str(tmp_path / "o.json"),
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet: no progress lines either
     report = json.loads((tmp_path / "o.json").read_text())
     assert list(report["strategies"]) == ["baseline", "class_weight"]
     assert report["objective"]["column"] == "worst_class_recall"
@@ -433,6 +450,24 @@ BAD_INPUT = [
         "'digits')",
     ),
     (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
+    (["audit", "folder"], "'folder' is a directory; give a data file ending in"),
+    (
+        ["audit", "header.csv"],
+        "error: 'header.csv' holds no rows (only a header); the audit needs",
+    ),
+    (["audit", "header.parquet"], "'header.parquet' holds no rows (only a header)"),
+    (
+        ["audit", "price.csv"],
+        "the target 'price' looks continuous (40 distinct values in 40 rows, not "
+        "all whole numbers (e.g. 1050.5)); the audit compares classifiers: bin "
+        "it into classes first",
+    ),
+    (["audit", "data.csv", "--keep", "z"], "--keep 'z': not a column of"),
+    (["audit", "data.csv", "--keep", "y"], "--keep 'y' is the target"),
+    (
+        ["audit", "data.csv", "--keep", "x", "--drop", "x"],
+        "'x' given to both --drop and --keep",
+    ),
 ]
 
 
@@ -448,6 +483,15 @@ def _bad_input_files(folder):
     )
     (folder / "data.txt").write_text("x\n")
     (folder / "broken.parquet").write_text("not parquet\n")
+    (folder / "folder").mkdir()
+    (folder / "header.csv").write_text("x,z,y\n")
+    header = pd.DataFrame(
+        {"x": pd.Series([], dtype=float), "y": pd.Series([], dtype=int)}
+    )
+    header.to_parquet(folder / "header.parquet")
+    pd.DataFrame({"x": range(40), "price": 1050.5 + 10.0 * np.arange(40)}).to_csv(
+        folder / "price.csv", index=False
+    )
 
 
 @pytest.mark.parametrize("args, match", BAD_INPUT)

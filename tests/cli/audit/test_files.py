@@ -102,10 +102,56 @@ def test_audit_drops_a_running_row_id_and_names_it(penguins_id):
     assert report["preprocessing"]["n_features_out"] == 5 + 3 + 2  # island, sex
 
 
+def test_audit_drops_rownames_with_gaps_from_a_file_sorted_by_class(tmp_path):
+    """Check that R-style rownames left with gaps by a row filter, on a file sorted
+    by class (hypothyroid), are dropped and named: the baseline equals the one
+    without the column, while keeping it (--keep) leaks the class into the
+    rare class's recall."""
+    frame = pd.read_csv(DATA / "hypothyroid.csv.gz", na_values="?")
+    assert frame["class"].is_monotonic_increasing  # hypothyroid rows first
+    frame.insert(0, "rownames", np.arange(1, len(frame) + 1))
+    frame = frame[frame["sex"].notna()]  # a row filter leaves gaps
+    frame.to_csv(tmp_path / "with_id.csv", index=False)
+    frame.drop(columns="rownames").to_csv(tmp_path / "without.csv", index=False)
+    args = ["--target", "class", "--cv", "3", "--strategies", "none"]
+    runs = {}
+    for name, extra in [("with_id", []), ("without", []), ("kept", ["--keep"])]:
+        out = tmp_path / name
+        out.mkdir()
+        source = tmp_path / ("without.csv" if name == "without" else "with_id.csv")
+        keep = [*extra, "rownames"] if extra else []
+        status, stdout, stderr, report, _ = audit(str(source), *args, *keep, out=out)
+        assert status == 0, stderr
+        runs[name] = stdout, report
+    stdout, report = runs["with_id"]
+    skipped = len(frame.index.union(range(frame.index[-1] + 1))) - len(frame)
+    reason = (
+        "identifier: a different integer in each row, in order down the file "
+        f"(1 to {frame['rownames'].iloc[-1]}, {skipped} numbers skipped)"
+    )
+    assert {"column": "rownames", "action": "dropped", "reason": reason} in report[
+        "preprocessing"
+    ]["decisions"]
+    assert f"dropped 'rownames': {reason}" in stdout
+    assert report["baseline"] == runs["without"][1]["baseline"]
+
+    def recall(run):
+        rows = run[1]["baseline"]["per_class"]
+        return next(r["recall"] for r in rows if r["class"] == "hypothyroid")
+
+    assert recall(runs["kept"]) > recall(runs["with_id"]) + 0.1
+    assert (
+        "kept 'rownames': --keep, although it looks like an identifier"
+        in (runs["kept"][0])
+    )
+
+
 def test_audit_names_a_leaking_column_it_keeps(tmp_path):
-    """Check that an increasing but gapped code sorted with the class (not a running
-    index, so kept) is named by the leakage warning in text, JSON and HTML."""
-    codes = np.cumsum(np.random.default_rng(0).integers(1, 5, 344)) + 1000
+    """Check that a code increasing with ties, sorted with the class (not unique, so
+    not an identifier, kept), is named by the leakage warning in text, JSON and
+    HTML."""
+    codes = np.cumsum(np.random.default_rng(0).integers(0, 3, 344)) + 1000
+    assert len(np.unique(codes)) < len(codes)  # ties: no identifier
     _penguins_sorted_with("code", codes).to_csv(tmp_path / "p.csv", index=False)
     status, stdout, stderr, report, html = audit(
         str(tmp_path / "p.csv"),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from skclassgap.cli.audit._folds import fit_fold
+from skclassgap.cli.audit._folds import fit_fold, run_folds
 from skclassgap.cli.audit._strategies import Built
 
 
@@ -38,3 +38,98 @@ def test_fit_fold_reports_a_refusal_of_the_data():
         Built(LogisticRegression()), X, np.arange(4) % 2, idx, idx, 1
     )
     assert pred is None and error.startswith("ValueError: Input X contains infinity")
+
+
+class _Quiet:
+    def update(self, label):
+        pass
+
+    def advance(self, steps=1):
+        pass
+
+    def fold_done(self, fold, n_folds, results, shared_seconds):
+        self.folds = getattr(self, "folds", []) + [(fold, sorted(results))]
+
+
+def _mixed_table(n=150, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.2).astype(int)
+    plates = np.array([f"N{i * 37 % 1000}{'ABCD'[i % 4]}" for i in range(45)])
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=n) + y,
+            "z": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+            "colour": rng.choice(["red", "green", "blue"], n),
+            "plate": plates[rng.integers(0, 45, n) // (1 + y)],
+            "when": pd.date_range("2020-01-01", periods=n, freq="D").astype(str),
+        }
+    )
+    return frame, y
+
+
+# The mixed table runs every strategy but smote_enn and smote_tomek, which
+# decline categorical columns; its numeric columns alone run those two.
+_CLEANERS = ["smote_enn", "smote_tomek"]
+
+
+@pytest.mark.parametrize(
+    "columns, names", [(None, None), (["x", "z"], ["baseline", *_CLEANERS])]
+)
+def test_run_folds_shared_preprocessing_equals_whole_pipelines(columns, names):
+    """Check that fitting the preparation and the encoder once per fold and
+    sharing them gives, for every strategy (the resamplers and ensembles
+    included), the same out-of-fold predictions as fitting each strategy's whole
+    pipeline per fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from skclassgap.cli.audit._clean import HIGH_CARDINALITY, clean_table
+    from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
+    from skclassgap.cli.audit._strategies import (
+        STRATEGIES,
+        Context,
+        StrategyDeclined,
+        build,
+    )
+
+    frame, y = _mixed_table()
+    if columns is not None:
+        frame = frame[columns]
+    cleaned = clean_table(frame)
+    categorical = columns is None
+    assert (cleaned.kinds.get("plate") == HIGH_CARDINALITY) == categorical
+    context = Context(
+        preparation=make_preparation(cleaned.kinds),
+        encoder=make_encoder(cleaned.kinds),
+        model=LogisticRegression(max_iter=1000),
+        objective="g_mean",
+        random_state=0,
+        min_train_class=20,
+        categorical=categorical,
+    )
+    built, declined = {}, []
+    for name in names or STRATEGIES:
+        try:
+            built[name] = build(name, context)
+        except StrategyDeclined:
+            declined.append(name)
+    assert declined == ([] if names else _CLEANERS)
+    assert {b.shared_steps for b in built.values()} == {1, 2}
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(frame, y))
+    progress = _Quiet()
+    shared, seconds = run_folds(
+        built,
+        cleaned.X,
+        y,
+        splits,
+        preparation=context.preparation,
+        encoder=context.encoder,
+        n_jobs=1,
+        threads=1,
+        progress=progress,
+    )
+    assert len(seconds) == 3 and min(seconds) > 0
+    assert progress.folds == [(i, sorted(built)) for i in range(3)]
+    for (name, i), (pred, _, error) in shared.items():
+        whole, _, whole_error = fit_fold(built[name], cleaned.X, y, *splits[i], 1)
+        assert error is None and whole_error is None
+        np.testing.assert_array_equal(pred, whole, err_msg=f"{name} fold {i}")

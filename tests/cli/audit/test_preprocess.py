@@ -6,6 +6,7 @@ import pytest
 
 from skclassgap.cli.audit._clean import clean_table
 from skclassgap.cli.audit._preprocess import (
+    DistinctStringEncoder,
     ModeImputer,
     make_encoder,
     make_preparation,
@@ -46,3 +47,51 @@ def test_preparation_keeps_a_table_and_encoder_makes_features():
     assert "when_year" in prepared.columns and "when" not in prepared.columns
     features = make_encoder(cleaned.kinds).fit_transform(prepared)
     assert features.shape == (60, prepared.shape[1] - 1 + 3)
+
+
+def _plates(n, seed=0):
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("ABCDEFGHJK"))
+    values = [
+        f"N{rng.integers(10, 999)}{''.join(rng.choice(letters, 2))}" for _ in range(n)
+    ]
+    return np.array(values, dtype=object)
+
+
+def test_distinct_string_encoder_encodes_distinct_values_once():
+    """Check the encoding against a direct computation: skrub's StringEncoder
+    fitted on the sorted distinct values, standardised over them, looked up
+    per row; an unseen value goes through the fitted StringEncoder."""
+    from skrub import StringEncoder
+
+    levels = _plates(60)
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"plate": pd.Categorical(rng.choice(levels[:50], 400))})
+    encoder = DistinctStringEncoder(n_components=5).fit(X)
+    distinct = pd.Series(np.sort(X["plate"].unique().astype(str)), name="plate")
+    reference = StringEncoder(n_components=5, random_state=0)
+    table = np.asarray(reference.fit_transform(distinct), dtype=np.float64)
+    mean, std = table.mean(axis=0), table.std(axis=0)
+    expected = (table - mean) / std
+    rows = pd.Index(distinct).get_indexer(X["plate"].astype(str))
+    np.testing.assert_allclose(encoder.transform(X), expected[rows], atol=1e-12)
+    unseen = pd.DataFrame({"plate": levels[50:]})
+    direct = (
+        np.asarray(reference.transform(pd.Series(levels[50:])), float) - mean
+    ) / std
+    np.testing.assert_allclose(encoder.transform(unseen), direct, atol=1e-12)
+    assert list(encoder.get_feature_names_out()) == [f"plate_{i}" for i in range(5)]
+
+
+def test_distinct_string_encoder_ignores_how_often_values_occur():
+    """Check that rows holding the same set of values, in other proportions (an
+    oversampler's output), give the same fitted encoder."""
+    levels = _plates(80)
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame({"plate": pd.Categorical(rng.choice(levels, 300))})
+    repeated = pd.concat([X, X[X["plate"].isin(levels[:5])]] * 3, ignore_index=True)
+    a = DistinctStringEncoder(n_components=8).fit(X)
+    b = DistinctStringEncoder(n_components=8).fit(
+        repeated.sample(frac=1, random_state=0)
+    )
+    np.testing.assert_array_equal(a.transform(X), b.transform(X))
