@@ -142,7 +142,8 @@ def _add_model_options(audit):
         f"{', '.join(n for n in ALL_STRATEGIES if n not in DEFAULT_STRATEGIES)}"
         "; wraps --model: class weights, resampling, bagging and boosting, "
         "thresholds and offsets; replaces it: easy_ensemble, "
-        "balanced_random_forest, self_paced_ensemble)",
+        "balanced_random_forest, self_paced_ensemble; by default "
+        "self_paced_ensemble runs on tables of at most 50,000 rows)",
     )
 
 

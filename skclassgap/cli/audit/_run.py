@@ -52,6 +52,7 @@ from skclassgap.cli.audit._strategies import (
     Context,
     StrategyDeclined,
     build,
+    skipped_by_default,
 )
 from skclassgap.cli.audit._verdict import judge, same_predictions
 from skclassgap.datasets import load_audit_default
@@ -131,10 +132,20 @@ def _min_train_class(y, splits):
     )
 
 
-def build_strategies(names, context):
-    """Built strategies by name, and the outcomes of those that declined."""
+def build_strategies(names, context, *, default_rows=None):
+    """Built strategies by name, and the outcomes of those that declined.
+
+    ``default_rows``: the table's rows when ``names`` is the default set, whose
+    strategies may leave large tables out (``Strategy.default_max_rows``).
+    """
     built, declined = {}, {}
     for name in ["baseline", *names]:
+        skipped = (
+            None if default_rows is None else skipped_by_default(name, default_rows)
+        )
+        if skipped is not None:
+            declined[name] = {"status": "declined", "note": skipped}
+            continue
         try:
             built[name] = build(name, context)
         except StrategyDeclined as exc:
@@ -250,7 +261,11 @@ def run(args, strategies, err=sys.stderr):
     context = _context(args, data, splits)
     columns = metric_columns(args.objective)
 
-    built, outcomes = build_strategies(strategies, context)
+    built, outcomes = build_strategies(
+        strategies,
+        context,
+        default_rows=len(data.y) if args.strategies is None else None,
+    )
     progress = Progress(
         total=len(built) * len(splits), stream=err, mode=mode, start=start
     )

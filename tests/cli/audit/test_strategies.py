@@ -321,3 +321,30 @@ def test_cleaning_strategies_declined_on_categorical_tables(name):
     context, _ = _table_context(categorical=True)
     with pytest.raises(StrategyDeclined, match="categorical columns"):
         build(name, context)
+
+
+def test_default_set_leaves_the_self_paced_ensemble_out_of_large_tables():
+    """Check that without --strategies the self-paced ensemble is declined, with
+    the reason, above DEFAULT_MAX_ROWS rows and run at or below it, and that
+    naming it runs it on any table."""
+    from skclassgap.cli.audit._run import build_strategies
+    from skclassgap.cli.audit._strategies import DEFAULT_MAX_ROWS, skipped_by_default
+
+    context = _context(LogisticRegression())
+    names = ["class_weight", "self_paced_ensemble"]
+    built, declined = build_strategies(
+        names, context, default_rows=DEFAULT_MAX_ROWS + 1
+    )
+    assert set(built) == {"baseline", "class_weight"}
+    assert declined["self_paced_ensemble"]["status"] == "declined"
+    assert declined["self_paced_ensemble"]["note"] == (
+        f"not run by default above {DEFAULT_MAX_ROWS:,} rows "
+        f"({DEFAULT_MAX_ROWS + 1:,} here), where its fit time dominates the "
+        "audit; name it in --strategies to run it"
+    )
+    built, declined = build_strategies(names, context, default_rows=DEFAULT_MAX_ROWS)
+    assert set(built) == {"baseline", *names} and not declined
+    built, declined = build_strategies(names, context, default_rows=None)
+    assert set(built) == {"baseline", *names} and not declined
+    limited = [n for n in ALL_STRATEGIES if skipped_by_default(n, 10**9)]
+    assert limited == ["self_paced_ensemble"]
