@@ -238,8 +238,12 @@ class CleanedOverSampler(BaseSampler):
             )
         if any_dask(X, y):
             raise TypeError(
-                f"{type(self).__name__} does not take Dask collections yet; got "
-                f"{type(X).__name__}. Compute the data into memory first."
+                f"{type(self).__name__} does not run on Dask collections: its "
+                "cleaning step reads the neighbours of the synthetic rows among all "
+                "rows, which the over-sampler's lazy output does not hold in one "
+                "place. Run the steps apart (the over-sampler takes Dask input; "
+                "compute its output, then clean it in memory), or compute the data "
+                "into memory first (X.compute(), y.compute())."
             )
 
     def _steps(self):

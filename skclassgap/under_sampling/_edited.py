@@ -20,6 +20,7 @@ from skclassgap.under_sampling._base import (
     check_enough_rows,
     search_array,
 )
+from skclassgap.under_sampling._lists import targeted_mask
 from skclassgap.under_sampling._strategy import CLEAN, under_sampling_strategy
 
 # Extra entries kept in the neighbour lists of the repeated rules, so that
@@ -278,23 +279,24 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
 
-    def _prepare(self, X, layout):
+    _class_grouped = True
+
+    def _prepare_search(self):
         self.nn_, self._search = self._validated_nn()
 
     def _neighbor_search(self):
         return self._search
 
-    def _query_rows(self, layout):
-        return np.flatnonzero(layout.targeted(self.sampling_strategy_)[layout.codes])
+    def _whole_set_params(self):
+        return {"n_neighbors": self.n_neighbors}
 
-    def _keep(self, layout, rows, nbrs):
-        keep = np.ones(len(layout.codes), dtype=bool)
-        agree = edited_keep(layout.codes[nbrs], layout.codes[rows], self.kind_sel)
-        keep[rows[~agree]] = False
-        return keep
+    def _queried_classes(self, labels, counts):
+        return targeted_mask(labels, self.sampling_strategy_)
 
-    def _order(self, layout, keep):
-        return class_grouped(layout, np.flatnonzero(keep))
+    def _removed(self, labels, lists):
+        agree = edited_keep(lists.nbr_codes, lists.codes, self.kind_sel)
+        cleaned = targeted_mask(labels, self.sampling_strategy_)[lists.codes]
+        return lists.rows[cleaned & ~agree]
 
 
 class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSampler):

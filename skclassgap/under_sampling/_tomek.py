@@ -7,6 +7,7 @@ import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
 
 from skclassgap.under_sampling._base import _WholeSetCleaner
+from skclassgap.under_sampling._lists import targeted_mask
 
 
 def tomek_links(nearest, y_codes, targeted):
@@ -133,6 +134,24 @@ class TomekLinks(_WholeSetCleaner, BaseCleaningSampler):
     def _neighbor_search(self):
         return 1, None
 
-    def _keep(self, layout, rows, nbrs):
-        targeted = layout.targeted(self.sampling_strategy_)
-        return ~tomek_links(nbrs[:, 0], layout.codes, targeted)
+    def _queried_classes(self, labels, counts):
+        # Every link holds a row of two classes, so at least one row outside
+        # the largest class: the lists of the other classes find every link.
+        queried = np.ones(len(labels), dtype=bool)
+        queried[np.argmax(counts)] = False
+        return queried
+
+    def _follow_up(self, lists):
+        # The nearest rows of another class whose own nearest row is not
+        # known yet: the partners of possible links.
+        differ = lists.nbr_codes[:, 0] != lists.codes
+        partners = np.unique(lists.nbrs[differ, 0])
+        return partners[lists.position(partners) < 0]
+
+    def _removed(self, labels, lists):
+        nearest = lists.nbrs[:, 0]
+        at = lists.position(nearest)
+        mutual = (at >= 0) & (lists.nbrs[np.maximum(at, 0), 0] == lists.rows)
+        cleaned = targeted_mask(labels, self.sampling_strategy_)[lists.codes]
+        links = mutual & (lists.nbr_codes[:, 0] != lists.codes) & cleaned
+        return lists.rows[links]

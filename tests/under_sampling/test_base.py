@@ -157,16 +157,12 @@ def test_under_samplers_bad_input_errors(sampler, message):
         sampler.fit_resample(X, y)
 
 
-def test_under_samplers_refuse_extra_arguments_and_dask():
+def test_under_samplers_refuse_extra_arguments():
     """Check that fit_resample refuses keyword arguments it does not use
-    instead of swallowing typos, and Dask collections (not gathered
-    silently)."""
+    instead of swallowing typos."""
     X, y = _small()
     with pytest.raises(TypeError, match=r"got \['sample_weight'\]"):
         TomekLinks().fit_resample(X, y, sample_weight=np.ones(len(y)))
-    da = pytest.importorskip("dask.array")
-    with pytest.raises(TypeError, match="does not take Dask collections yet"):
-        RandomUnderSampler().fit_resample(da.from_array(X), da.from_array(y))
 
 
 @pytest.mark.parametrize(
