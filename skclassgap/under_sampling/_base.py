@@ -356,6 +356,12 @@ class _ListFinder:
         self.estimator = estimator
         self.n_jobs = n_jobs
         self.every = None
+        self.expected = 0
+
+    def expect(self, n_rows):
+        """Announce that lists of ``n_rows`` rows will be asked for in all
+        (the first request then searches the whole set when that pays)."""
+        self.expected = max(self.expected, int(n_rows))
 
     def lists(self, rows):
         """:class:`~._lists.NeighborLists` of ``rows`` (int64, ascending)."""
@@ -364,7 +370,7 @@ class _ListFinder:
         if not len(rows):
             return NeighborLists.empty(self.k)
         if self.every is None and self.estimator is None:
-            if len(rows) > SYMMETRIC_SHARE * n:
+            if max(len(rows), self.expected) > SYMMETRIC_SHARE * n:
                 self.every = kneighbors_within(self.X, self.k, n_jobs=self.n_jobs)
         if self.every is not None:
             nbrs = self.every[rows]
@@ -425,8 +431,14 @@ class _WholeSetCleaner(_RowSampler):
     def _select(self, X, layout):
         self._prepare_search()
         k, estimator = self._neighbor_search()
-        self._check_whole_set(X.shape[0])
         finder = _ListFinder(search_array(X), layout.codes, k, estimator, self.n_jobs)
+        return self._select_with(finder, layout)
+
+    def _select_with(self, finder, layout):
+        """Kept rows, in output order, from the lists of ``finder`` (a
+        :class:`_ListFinder` of the validated rows, ``k`` wide; the search
+        parameters prepared)."""
+        self._check_whole_set(finder.X.shape[0])
         queried = self._queried_classes(layout.labels, layout.counts)
         lists = finder.lists(np.flatnonzero(queried[layout.codes]))
         more = self._follow_up(lists)

@@ -12,9 +12,10 @@ from imblearn.under_sampling.base import BaseCleaningSampler
 
 from skclassgap._compat import Interval, StrOptions
 from skclassgap.over_sampling._base import NeighborSearch, neighbors_object
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from skclassgap.under_sampling._base import (
     NEIGHBORS_PARAM,
+    SYMMETRIC_SHARE,
     _RowSampler,
     _WholeSetCleaner,
     check_enough_rows,
@@ -118,6 +119,17 @@ class SubsetNeighbors:
         """
         if self.estimator is not None:
             return self._search(rows, present, k)
+        n = len(present)
+        if (
+            not self.listed.any()
+            and len(rows) > SYMMETRIC_SHARE * n
+            and np.count_nonzero(present) == n
+        ):
+            # Most rows asked for at once: one search of the whole set
+            # against itself lists every row.
+            width = min(self.width, n - 1)
+            self.lists[:, :width] = kneighbors_within(self.X, width, n_jobs=self.n_jobs)
+            self.listed[:] = True
         for _ in range(2):
             lists = self.lists[rows]
             valid = (lists >= 0) & present[np.maximum(lists, 0)]
