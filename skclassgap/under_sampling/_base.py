@@ -49,6 +49,15 @@ from skclassgap.utils._dask import any_dask
 # once, for both), which costs about what a search of this share of the rows
 # against the whole set costs (measured on 2 cores at 3 * 10**4 x 20).
 SYMMETRIC_SHARE = 0.6
+# A symmetric search of n rows costs about this many n^2 pairs of a search
+# of some rows against others (half the pairs, each tile read twice).
+SYMMETRIC_COST = 0.63
+# Rows of a large class are screened against the other classes and every
+# PURE_SUBSET-th row of their own; UNSETTLED_SHARE is the share of them the
+# cost model expects left unsettled (0.17 for the majority of a 9:1
+# make_classification set at 2 * 10**4 x 20 with every fifth row).
+PURE_SUBSET = 5
+UNSETTLED_SHARE = 0.2
 
 # Constraint of the n_neighbors-like parameters, as imbalanced-learn states it.
 NEIGHBORS_PARAM = [
@@ -347,6 +356,13 @@ class _ListFinder:
     itself once, and every later request reads those lists; otherwise the
     rows asked for are searched against the whole set. With a neighbours
     ``estimator``, each request searches with it (the row itself removed).
+
+    :meth:`impure_lists` serves the rules that keep every row whose ``k``
+    nearest rows are all of its class: rows of a large class are first
+    screened against the other classes and every :data:`PURE_SUBSET`-th row
+    of their own; a row whose ``k`` nearest there are all of its class is
+    proven pure (those ``k`` rows precede every row of another class in the
+    whole set) and needs no list.
     """
 
     def __init__(self, X, codes, k, estimator, n_jobs):
@@ -363,22 +379,81 @@ class _ListFinder:
         (the first request then searches the whole set when that pays)."""
         self.expected = max(self.expected, int(n_rows))
 
+    def _search_all(self, n_rows):
+        """Whether a request of ``n_rows`` rows is served by one search of the
+        whole set against itself (done now if so)."""
+        n = self.X.shape[0]
+        if self.every is None and self.estimator is None:
+            if max(n_rows, self.expected) > SYMMETRIC_SHARE * n:
+                self.every = kneighbors_within(self.X, self.k, n_jobs=self.n_jobs)
+        return self.every is not None
+
     def lists(self, rows):
         """:class:`~._lists.NeighborLists` of ``rows`` (int64, ascending)."""
         rows = np.asarray(rows, dtype=np.int64)
-        n = self.X.shape[0]
         if not len(rows):
             return NeighborLists.empty(self.k)
-        if self.every is None and self.estimator is None:
-            if max(len(rows), self.expected) > SYMMETRIC_SHARE * n:
-                self.every = kneighbors_within(self.X, self.k, n_jobs=self.n_jobs)
-        if self.every is not None:
+        if self._search_all(len(rows)):
             nbrs = self.every[rows]
         else:
             nbrs = whole_set_neighbors(
                 self.X, rows, self.k, estimator=self.estimator, n_jobs=self.n_jobs
             )
         return NeighborLists(rows, self.codes[rows], nbrs, self.codes[nbrs])
+
+    def _screened_classes(self, rows):
+        """Classes of ``rows`` whose rows are screened first, or None when a
+        search of the whole set against itself costs less.
+
+        Costs are counted in (query, reference) pairs of a search of some rows
+        against others, with :data:`UNSETTLED_SHARE` of the screened rows
+        assumed left unsettled (then searched against the whole set), and a
+        symmetric search of the whole set at :data:`SYMMETRIC_COST` n^2.
+        """
+        n = self.X.shape[0]
+        sizes = np.bincount(self.codes)
+        classes, queried = np.unique(self.codes[rows], return_counts=True)
+        other = n - sizes[classes]
+        screened = other + -(-sizes[classes] // PURE_SUBSET) + UNSETTLED_SHARE * n
+        worth = screened < n
+        cost = np.sum(np.where(worth, queried * screened, queried * n))
+        # Rows announced but not asked for now are searched later on their own.
+        cost += max(self.expected - len(rows), 0) * n
+        if max(len(rows), self.expected) > SYMMETRIC_SHARE * n:
+            if SYMMETRIC_COST * n * n <= cost:
+                return None
+        return classes[worth] if worth.any() else None
+
+    def impure_lists(self, rows):
+        """Lists of at least the rows of ``rows`` (int64, ascending) whose
+        ``k`` nearest rows are not all of their class (see the class)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.estimator is not None or self.every is not None or not len(rows):
+            return self.lists(rows)
+        screened = self._screened_classes(rows)
+        if screened is None:
+            return self.lists(rows)
+        self.expected = 0  # the plan is made: later requests stand alone
+        left = [rows[~np.isin(self.codes[rows], screened)]]
+        for code in screened.tolist():
+            asked = rows[self.codes[rows] == code]
+            members = np.flatnonzero(self.codes == code)
+            sample = members[::PURE_SUBSET]
+            reference = np.union1d(np.flatnonzero(self.codes != code), sample)
+            at = np.searchsorted(reference, asked)
+            inside = at < len(reference)
+            inside[inside] = reference[at[inside]] == asked[inside]
+            found = reference[
+                kneighbors(
+                    self.X[asked],
+                    self.X[reference],
+                    self.k,
+                    exclude=np.where(inside, at, -1),
+                    n_jobs=self.n_jobs,
+                )
+            ]
+            left.append(asked[~np.all(self.codes[found] == code, axis=1)])
+        return self.lists(np.sort(np.concatenate(left)))
 
 
 class _WholeSetCleaner(_RowSampler):
@@ -402,11 +477,15 @@ class _WholeSetCleaner(_RowSampler):
       rows), from the :class:`~._lists.NeighborLists` of both sets;
     - ``_class_grouped`` says the output order: class by class (sorted
       labels, ascending within each class, as imbalanced-learn's edited
-      rules) or input order.
+      rules) or input order;
+    - ``_keeps_pure_rows`` says that the rule keeps every row whose
+      neighbours are all of its class: then the lists of such rows may be
+      left out (in memory they are proven pure by a cheaper search).
     """
 
     _dask_selection = WHOLE_SET
     _class_grouped = False
+    _keeps_pure_rows = False
 
     def _prepare_search(self):
         """Validate the neighbour parameters into fitted attributes."""
@@ -439,8 +518,13 @@ class _WholeSetCleaner(_RowSampler):
         :class:`_ListFinder` of the validated rows, ``k`` wide; the search
         parameters prepared)."""
         self._check_whole_set(finder.X.shape[0])
-        queried = self._queried_classes(layout.labels, layout.counts)
-        lists = finder.lists(np.flatnonzero(queried[layout.codes]))
+        queried = np.flatnonzero(
+            self._queried_classes(layout.labels, layout.counts)[layout.codes]
+        )
+        if self._keeps_pure_rows:
+            lists = finder.impure_lists(queried)
+        else:
+            lists = finder.lists(queried)
         more = self._follow_up(lists)
         if len(more):
             lists = lists.joined(finder.lists(more))

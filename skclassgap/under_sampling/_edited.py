@@ -292,6 +292,7 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
         self.n_jobs = n_jobs
 
     _class_grouped = True
+    _keeps_pure_rows = True
 
     def _prepare_search(self):
         self.nn_, self._search = self._validated_nn()
