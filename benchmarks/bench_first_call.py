@@ -27,7 +27,7 @@ processes, a few minutes (each process imports scikit-learn); so this module
 runs only when named: ``python -m benchmarks --only first_call``.
 
 ``python -m benchmarks.bench_first_call --threshold`` prints the study behind
-``KERNEL_MIN_ROWS`` (the size below which the metrics count with NumPy and
+``KERNEL_MIN_ROWS["labels"]`` (the size below which the metrics count with NumPy and
 never call a kernel): per-call time of ``macro_f1_score`` on the NumPy path
 and on the kernel path at several sizes, and the one-time cost of the first
 kernel call in a fresh process (compiled, or loaded from a warm cache).
@@ -208,9 +208,9 @@ _FIRST_KERNEL = """
 import json, time
 import numpy as np
 from skclassgap.metrics import macro_f1_score
-from skclassgap.utils import _labels
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 
-_labels.KERNEL_MIN_ROWS = 0  # force the kernels
+KERNEL_MIN_ROWS["labels"] = 0  # force the kernels
 rng = np.random.default_rng(0)
 y_true = rng.integers(0, 10, 1000)
 y_pred = rng.integers(0, 10, 1000)
@@ -224,7 +224,7 @@ _PER_CALL = """
 import json, statistics, sys, time
 import numpy as np
 from skclassgap.metrics import macro_f1_score
-from skclassgap.utils import _labels
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 
 rng = np.random.default_rng(0)
 rows = []
@@ -233,7 +233,7 @@ for n in json.loads(sys.argv[1]):
     y_pred = np.where(rng.random(n) < 0.7, y_true, rng.integers(0, 10, n))
     row = [n]
     for threshold in (10**12, 0):  # NumPy path, kernel path
-        _labels.KERNEL_MIN_ROWS = threshold
+        KERNEL_MIN_ROWS["labels"] = threshold
         macro_f1_score(y_true, y_pred)
         times = []
         for _ in range(15):

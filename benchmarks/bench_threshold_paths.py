@@ -1,6 +1,6 @@
 """Threshold-search kernels against their NumPy twins, by size.
 
-Chooses ``KERNEL_MIN_ROWS`` of ``skclassgap.threshold._search``: below it the
+Chooses ``KERNEL_MIN_ROWS["threshold"]`` (``skclassgap._kernels._config``): below it the
 searches use the NumPy twins (no compilation on first use), above it the
 numba kernels (timed warm here: compilation is paid once per machine, then
 cached). Ours = the kernels, peer = the NumPy twins; the check column
@@ -27,29 +27,37 @@ from skclassgap._kernels import threshold as kernels
 SIZES = (300, 1_000, 3_000, 10_000, 30_000, 100_000)
 
 
-def _binary(which, scores, y):
-    merge = getattr(kernels, "_merge_sorted_counts" + which)
-    mixed = getattr(kernels, "_mixed_candidates" + which)
+def _kernel(kernel):
+    return kernel
+
+
+def _twin(kernel):
+    return kernels.NUMPY_TWINS[kernel]
+
+
+def _binary(pick, scores, y):
+    merge = pick(kernels._merge_sorted_counts)
+    mixed = pick(kernels._mixed_candidates)
     neg, pos = np.sort(scores[y == 0]), np.sort(scores[y == 1])
     distinct, below, below_pos = merge(neg, pos)
     return distinct, below, mixed(below, below_pos)
 
 
-def _multiclass(which, scores, y, w):
+def _multiclass(pick, scores, y, w):
     n_classes = scores.shape[1]
     offsets = np.zeros(n_classes)
-    b, a = getattr(kernels, "_class_breakpoints" + which)(scores, offsets, 0)
+    b, a = pick(kernels._class_breakpoints)(scores, offsets, 0)
     order = np.argsort(b, kind="stable").astype(np.int64)
     bs = b[order]
     ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
-    tp, predicted = getattr(kernels, "_base_counts" + which)(y, w, a, n_classes)
+    tp, predicted = pick(kernels._base_counts)(y, w, a, n_classes)
     bounds = np.concatenate(([0], ends)).astype(np.int64)
     tp_out = np.empty((ends.shape[0], n_classes))
     pred_out = np.empty_like(tp_out)
-    getattr(kernels, "_offset_count_path" + which)(
+    pick(kernels._offset_count_path)(
         order, bounds, y, w, a, 0, tp, predicted, tp_out, pred_out
     )
-    counts = getattr(kernels, "_offset_counts" + which)(scores, offsets, y, w)
+    counts = pick(kernels._offset_counts)(scores, offsets, y, w)
     return b, a, tp_out, pred_out, counts
 
 
@@ -72,8 +80,8 @@ def cases(full):
             Case(
                 "paths-binary",
                 f"merge + candidates n={n}",
-                lambda s=scores, t=y: _binary("", s, t),
-                lambda s=scores, t=y: _binary("_numpy", s, t),
+                lambda s=scores, t=y: _binary(_kernel, s, t),
+                lambda s=scores, t=y: _binary(_twin, s, t),
                 "NumPy twin",
                 lambda a, b: _same(a, b),
                 repeats=7,
@@ -87,8 +95,8 @@ def cases(full):
             Case(
                 "paths-multiclass",
                 f"class sweep K=5 n={n}",
-                lambda s=s5, t=y5, u=w: _multiclass("", s, t, u),
-                lambda s=s5, t=y5, u=w: _multiclass("_numpy", s, t, u),
+                lambda s=s5, t=y5, u=w: _multiclass(_kernel, s, t, u),
+                lambda s=s5, t=y5, u=w: _multiclass(_twin, s, t, u),
                 "NumPy twin",
                 lambda a, b: _same(a, b),
                 repeats=7,

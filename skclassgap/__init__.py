@@ -8,7 +8,11 @@ Subpackages are imported on first use, so ``import skclassgap`` stays cheap:
   samplers (Tomek links, edited nearest neighbours, ...).
 - :mod:`skclassgap.combine`: over-sampling followed by cleaning (SMOTEENN,
   SMOTETomek).
+- :mod:`skclassgap.ensemble`: balanced bagging, random forest, EasyEnsemble,
+  RUSBoost and self-paced ensembles, with probabilities under the original
+  prior on request.
 - :mod:`skclassgap.datasets`: generators and the embedded audit data set.
+- :mod:`skclassgap.subclass`: sub-populations a model fails inside a class.
 - :mod:`skclassgap.cli`: the ``skclassgap`` command line.
 """
 
@@ -22,11 +26,13 @@ _SUBMODULES = [
     "compose",
     "cost_sensitive",
     "datasets",
+    "ensemble",
     "metrics",
     "over_sampling",
     "plotting",
     "spectral",
     "spurious",
+    "subclass",
     "threshold",
     "under_sampling",
     "utils",

@@ -12,7 +12,7 @@ from imblearn.under_sampling import RandomUnderSampler
 from imblearn.utils.estimator_checks import (
     parametrize_with_checks as imblearn_parametrize_with_checks,
 )
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import AdaBoostClassifier, HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -23,6 +23,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skclassgap.combine import SMOTEENN, CleanedOverSampler, SMOTETomek
 from skclassgap.compose import ResampledClassifier
 from skclassgap.cost_sensitive import CostSensitiveClassifier
+from skclassgap.ensemble import (
+    BalancedBaggingClassifier,
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
+    SelfPacedEnsembleClassifier,
+)
 from skclassgap.over_sampling import (
     ADASYN,
     SMOTE,
@@ -32,6 +39,7 @@ from skclassgap.over_sampling import (
     GaussianOverSampler,
 )
 from skclassgap.spurious import LowSpuriosityRefit
+from skclassgap.subclass import SubclassBalancer
 from skclassgap.threshold import (
     LogitAdjustedClassifier,
     PriorShiftAdapter,
@@ -138,6 +146,19 @@ INSTANCES["SMOTENC"] = [
     SMOTENC(categorical_features=[0], k_neighbors=3, random_state=0),
 ]
 INSTANCES["SMOTEN"] = [SMOTEN(random_state=0)]
+# Seeded: imbalanced-learn's checks compare repeated calls. Discovery on the
+# features alone, and error-aware discovery with synthetic rows inside cells.
+INSTANCES["SubclassBalancer"] = [
+    SubclassBalancer(random_state=0),
+    SubclassBalancer(
+        "balance",
+        estimator=LogisticRegression(),
+        cv=3,
+        alpha=0.5,
+        oversampler=SMOTE(k_neighbors=2),
+        random_state=0,
+    ),
+]
 
 # Under-samplers and cleaners: seeded where they draw (the checks compare calls).
 INSTANCES["RandomUnderSampler"] = [
@@ -175,6 +196,56 @@ INSTANCES["CleanedOverSampler"] = [
 INSTANCES["ClusterCentroids"] = [
     ClusterCentroids(voting="soft", random_state=0),
     _HARD_CENTROIDS := ClusterCentroids(voting="hard", random_state=0),
+]
+
+# Ensembles: seeded (the checks compare repeated fits), small, and once with
+# probabilities under the original prior (whose argmax need not be ``predict``:
+# the balanced rule stays; see INSTANCE_EXPECTED_FAILED_CHECKS).
+_BAGGING_ORIGINAL = BalancedBaggingClassifier(
+    DecisionTreeClassifier(max_depth=4),
+    max_features=0.8,
+    bootstrap_features=True,
+    proba_prior="original",
+    random_state=0,
+)
+_FOREST_ORIGINAL = BalancedRandomForestClassifier(
+    n_estimators=10,
+    bootstrap=True,
+    sampling_strategy="auto",
+    replacement=False,
+    proba_prior="original",
+    random_state=0,
+)
+_BAGGING_LOGISTIC = BalancedBaggingClassifier(LogisticRegression(), random_state=0)
+INSTANCES["BalancedBaggingClassifier"] = [
+    BalancedBaggingClassifier(random_state=0),
+    _BAGGING_LOGISTIC,
+    _BAGGING_ORIGINAL,
+]
+INSTANCES["EasyEnsembleClassifier"] = [
+    EasyEnsembleClassifier(
+        n_estimators=3, estimator=AdaBoostClassifier(n_estimators=5), random_state=0
+    ),
+    EasyEnsembleClassifier(
+        n_estimators=3,
+        estimator=LogisticRegression(),
+        proba_prior="original",
+        random_state=0,
+    ),
+]
+INSTANCES["BalancedRandomForestClassifier"] = [
+    BalancedRandomForestClassifier(n_estimators=10, random_state=0),
+    _FOREST_ORIGINAL,
+]
+INSTANCES["RUSBoostClassifier"] = [
+    RUSBoostClassifier(n_estimators=10, random_state=0),
+    RUSBoostClassifier(n_estimators=10, proba_prior="original", random_state=0),
+]
+INSTANCES["SelfPacedEnsembleClassifier"] = [
+    SelfPacedEnsembleClassifier(n_estimators=5, random_state=0),
+    SelfPacedEnsembleClassifier(
+        LogisticRegression(), n_estimators=5, proba_prior="original", random_state=0
+    ),
 ]
 
 
@@ -225,6 +296,23 @@ EXPECTED_FAILED_CHECKS["ResampledClassifier"] = {
     "check_sample_weight_equivalence_on_sparse_data": _RESAMPLING_IS_NOT_REPETITION,
 }
 
+_MEMBERS_DRAW_ROWS = (
+    "each member draws and balances rows: an integer weight is carried to the "
+    "member's estimator, while a repeated row changes the draws and the "
+    "under-sampler's counts"
+)
+for _name in (
+    "BalancedBaggingClassifier",
+    "BalancedRandomForestClassifier",
+    "EasyEnsembleClassifier",
+    "RUSBoostClassifier",
+    "SelfPacedEnsembleClassifier",
+):
+    EXPECTED_FAILED_CHECKS[_name] = {
+        "check_sample_weight_equivalence_on_dense_data": _MEMBERS_DRAW_ROWS,
+        "check_sample_weight_equivalence_on_sparse_data": _MEMBERS_DRAW_ROWS,
+    }
+
 # (meta-estimator name, inner estimator name) -> {check name: reason}: checks
 # that fail because of the inner estimator, not the meta-estimator.
 _TREE_ROUNDING = (
@@ -269,6 +357,10 @@ _TIED_CENTROIDS = (
     "gives sparse and dense input centroids a few ulps apart, which pick "
     "different rows (soft voting, the centroids themselves, passes)"
 )
+_BALANCED_PREDICT = (
+    "proba_prior='original' moves the probabilities to the training prior while "
+    "predict keeps the balanced rule, so argmax(predict_proba) may differ"
+)
 INSTANCE_EXPECTED_FAILED_CHECKS = {
     id(_HARD_CENTROIDS): {
         "check_samplers_sparse": _TIED_CENTROIDS,
@@ -280,6 +372,21 @@ INSTANCE_EXPECTED_FAILED_CHECKS = {
             "neighbours, fewer than the minority's count on the check's data "
             "(it warns; imbalanced-learn marks the same check)"
         ),
+    },
+    id(_BAGGING_LOGISTIC): {
+        "check_decision_proba_consistency": (
+            "decision_function averages the members' scores and predict_proba "
+            "their probabilities (as scikit-learn's BaggingClassifier): each is "
+            "monotone in a member's score, their averages need not rank alike"
+        ),
+    },
+    id(_FOREST_ORIGINAL): {
+        f"check_classifiers_train{suffix}": _BALANCED_PREDICT
+        for suffix in (
+            "",
+            "(readonly_memmap=True)",
+            "(readonly_memmap=True,X_dtype=float32)",
+        )
     },
     id(_COST_ORIGINAL_PRIOR): {
         "check_class_weight_classifiers": (
@@ -340,12 +447,22 @@ def test_instances_cover_estimators_with_required_arguments():
     assert missing == []
 
 
+def _listed(mark):
+    """A parametrize mark with its cases listed: imbalanced-learn's
+    parametrize_with_checks (and scikit-learn's in older releases, such as
+    1.6) passes a generator, which pytest deprecates."""
+    names, cases = mark.args
+    return pytest.mark.parametrize(names, list(cases), **mark.kwargs)
+
+
 _ALL = _instances()
 _SAMPLERS = _instances("sampler")
 
 if _ALL:
 
-    @parametrize_with_checks(_ALL, expected_failed_checks=_expected_failed_checks)
+    @_listed(
+        parametrize_with_checks(_ALL, expected_failed_checks=_expected_failed_checks)
+    )
     def test_sklearn_compatible_estimator(estimator, check):
         """Check that every public estimator passes scikit-learn's checks."""
         check(estimator)
@@ -353,8 +470,10 @@ if _ALL:
 
 if _SAMPLERS:
 
-    @imblearn_parametrize_with_checks(
-        _SAMPLERS, expected_failed_checks=_expected_failed_checks
+    @_listed(
+        imblearn_parametrize_with_checks(
+            _SAMPLERS, expected_failed_checks=_expected_failed_checks
+        )
     )
     def test_imblearn_compatible_sampler(estimator, check):
         """Check that every sampler passes imbalanced-learn's checks."""

@@ -10,10 +10,19 @@ standardisation):
   same model and the run repeats exactly).
 
 Every method's symbol exists (ours are part of the package, the peers'
-packages are dependencies); an import error is a bug and propagates.
+packages are dependencies); an import error is a bug and propagates. The
+one exception is imbalanced-ensemble's self-paced ensemble (``optional``):
+that package pins an old scikit-learn and is not a dependency; without it
+the method is left out of the preset that lists it.
+
+The default run is the mitigations of :data:`DEFAULT`; ``--methods
+ensembles`` runs the preset :data:`ENSEMBLES` (resampling ensembles, their
+peers, and the baseline, class weights, SMOTE and threshold tuning on the
+same folds).
 """
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -129,6 +138,36 @@ def _cost_sensitive(ctx, symbol):
     return symbol(base_pipeline(ctx), cost_matrix=cost)
 
 
+def _balanced_bagging(ctx, symbol):
+    # Wraps the model: each member is the whole preprocessing + model pipeline.
+    return symbol(base_pipeline(ctx), n_estimators=10, random_state=ctx.seed)
+
+
+def _rus_boost(ctx, symbol):
+    # Wraps the model as the boosted learner (10 rounds: the models are strong).
+    return symbol(_classifier(ctx), n_estimators=10, random_state=ctx.seed)
+
+
+def _replacing(**params):
+    """A builder of an ensemble that replaces the model (its own learners),
+    behind the same preprocessing."""
+
+    def build(ctx, symbol):
+        from sklearn.pipeline import Pipeline
+
+        return Pipeline(
+            _preprocessing(ctx) + [("clf", symbol(random_state=ctx.seed, **params))]
+        )
+
+    return build
+
+
+def _wrapped_boost(ctx, symbol):
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline(_preprocessing(ctx) + [("clf", _rus_boost(ctx, symbol))])
+
+
 @dataclass(frozen=True)
 class Method:
     """A named way to fit a model on imbalanced data.
@@ -145,6 +184,13 @@ class Method:
     build: Callable
     peer: str | None = None
     description: str = field(default="", compare=False)
+    optional: bool = False
+
+    def available(self):
+        """Whether the symbol's package is installed (always, unless optional)."""
+        if not self.optional or self.symbol is None:
+            return True
+        return importlib.util.find_spec(self.symbol.split(".")[0]) is not None
 
     def resolve(self):
         """The imported symbol, or raise ImportError/AttributeError."""
@@ -244,22 +290,118 @@ def _registry():
             _cost_sensitive,
             description="CostSensitiveClassifier(cost FN = imbalance ratio)",
         ),
+        *_ensembles(),
     ]
+
+
+def _ensembles():
+    """Resampling ensembles and their peers (the ``ensembles`` preset)."""
+    pairs = [
+        (
+            "balanced_bagging",
+            "BalancedBaggingClassifier",
+            _balanced_bagging,
+            "10 members wrapping the model pipeline",
+        ),
+        (
+            "easy_ensemble",
+            "EasyEnsembleClassifier",
+            _replacing(n_estimators=10),
+            "10 AdaBoost(50) members (replaces the model)",
+        ),
+        (
+            "balanced_random_forest",
+            "BalancedRandomForestClassifier",
+            _replacing(n_estimators=100),
+            "100 trees (replaces the model)",
+        ),
+        (
+            "rus_boost",
+            "RUSBoostClassifier",
+            _wrapped_boost,
+            "10 rounds boosting the model",
+        ),
+    ]
+    methods = []
+    for name, cls, build, description in pairs:
+        methods += [
+            Method(
+                name,
+                "ours",
+                "ensemble",
+                f"skclassgap.ensemble.{cls}",
+                build,
+                peer=f"{name}[imblearn]",
+                description=description,
+            ),
+            Method(
+                f"{name}[imblearn]",
+                "imblearn",
+                "ensemble",
+                f"imblearn.ensemble.{cls}",
+                build,
+                description=description,
+            ),
+        ]
+    methods += [
+        Method(
+            "self_paced",
+            "ours",
+            "ensemble",
+            "skclassgap.ensemble.SelfPacedEnsembleClassifier",
+            _replacing(n_estimators=50),
+            peer="self_paced[imbens]",
+            description="50 trees, 5 bins (replaces the model)",
+        ),
+        Method(
+            "self_paced[imbens]",
+            "imbens",
+            "ensemble",
+            "imbens.ensemble.SelfPacedEnsembleClassifier",
+            _replacing(n_estimators=50),
+            description="imbalanced-ensemble 0.2.3, 50 trees, 5 bins",
+            optional=True,
+        ),
+    ]
+    return methods
 
 
 METHODS = {method.name: method for method in _registry()}
 
+# The default run: every mitigation but the ensembles.
+DEFAULT = tuple(name for name, m in METHODS.items() if m.family != "ensemble")
+# ``--methods ensembles``: the ensembles with the mitigations they are compared to.
+ENSEMBLES = (
+    "baseline",
+    "class_weight",
+    "smote",
+    "threshold",
+    *(name for name, m in METHODS.items() if m.family == "ensemble"),
+)
+PRESETS = {"ensembles": ENSEMBLES}
+
 
 def select_methods(names=None):
-    """The methods named (every method by default), each symbol resolved.
+    """The methods named (the :data:`DEFAULT` mitigations by default), each
+    symbol resolved; a preset name (``ensembles``) stands for its methods.
 
-    Unknown names are refused with the list of known ones.
+    Unknown names are refused with the list of known ones. An optional
+    method whose package is not installed is left out of a preset, and
+    refused when named.
     """
-    names = list(METHODS) if names is None else names
+    if names is None:
+        names = list(DEFAULT)
+    expanded = []
+    for name in names:
+        if name in PRESETS:
+            expanded += [n for n in PRESETS[name] if METHODS[n].available()]
+        else:
+            expanded.append(name)
+    names = list(dict.fromkeys(expanded))
     unknown = [name for name in names if name not in METHODS]
     if unknown:
         raise ValueError(
-            f"unknown method(s) {unknown!r}; valid names are {list(METHODS)}"
+            f"unknown method(s) {unknown!r}; valid names are {[*METHODS, *PRESETS]}"
         )
     for name in names:
         METHODS[name].resolve()

@@ -52,6 +52,32 @@ from skclassgap._compat import (
 STRICT = False
 FINITE_SAFE = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
 
+# Inputs with fewer rows take the NumPy paths of the layer above (same
+# results as the kernels) and never call a numba kernel, so that a first call
+# on small data never waits for a compilation or a cache load. One entry per
+# family of kernels, each chosen by its own benchmark on 2 shared cores:
+KERNEL_MIN_ROWS = {
+    # Label encoding and counting (skclassgap.utils._labels,
+    # skclassgap.metrics._counts). ``python -m benchmarks.bench_first_call
+    # --threshold`` (10 classes, macro_f1_score per call): the NumPy path is
+    # as fast as the kernels up to 10**4 rows, 0.2 ms slower at 3 * 10**4,
+    # 0.9 ms at 10**5 and 12 ms at 3 * 10**5, while the first kernel call of a
+    # process costs 0.4-0.6 s even with a warm disk cache (1.6 s compiling).
+    # Below 10**5 rows a process can make hundreds of calls before the NumPy
+    # path has cost one kernel start-up.
+    "labels": 100_000,
+    # Threshold and offset searches (skclassgap.threshold._search). ``python
+    # -m benchmarks --only threshold_paths``: the warm kernels are about twice
+    # as fast as the NumPy twins at every size (one binary curve 0.5 ms vs
+    # 0.3 ms at 1,000 rows, 1.7 ms vs 0.7 ms at 10,000; one class sweep with
+    # K = 5, 0.8 ms vs 0.3 ms at 1,000 rows, 19 ms vs 7 ms at 10,000, 186 ms
+    # vs 76 ms at 100,000): below 10,000 rows a whole search costs the twins
+    # tens of milliseconds more, far less than compiling the kernels (about
+    # 7 s in a fresh process with an empty cache); above it the per-sweep
+    # saving repays the one-off compilation.
+    "threshold": 10_000,
+}
+
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Installs of one version in several places (virtual environments, source
 # checkouts) keep their own entries instead of overwriting each other's.

@@ -244,3 +244,15 @@ def _mixed_candidates_numpy(below, below_pos):
     keep[1:] &= (group - group_pos) > 0
     keep[:-1] &= group_pos > 0
     return np.flatnonzero(keep).astype(np.int64)
+
+
+# Each kernel and its NumPy twin: the layer above calls one or the other by
+# input size (skclassgap.threshold._search).
+NUMPY_TWINS = {
+    _class_breakpoints: _class_breakpoints_numpy,
+    _base_counts: _base_counts_numpy,
+    _offset_count_path: _offset_count_path_numpy,
+    _offset_counts: _offset_counts_numpy,
+    _merge_sorted_counts: _merge_sorted_counts_numpy,
+    _mixed_candidates: _mixed_candidates_numpy,
+}

@@ -1,4 +1,5 @@
-"""HTML pieces both commands' pages share: the page, its style, tables, figures.
+"""HTML pieces both commands' pages share: the page, its style, tables, figures,
+warnings and legends.
 
 Pages are self-contained: the style is inline and figures are inline PNGs.
 """
@@ -6,6 +7,8 @@ Pages are self-contained: the style is inline and figures are inline PNGs.
 import base64
 import html
 import io
+
+from skclassgap.cli._tables import legend
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -18,7 +21,12 @@ th { background: #f2f4f7; } td.name, th.name { text-align: left; }
 tr.best td { background: #e8f5e9; font-weight: bold; }
 figure { margin: 1em 0; } figcaption { font-size: .9em; color: #555; }
 img { max-width: 100%; } .note { color: #666; font-size: .9em; }
-pre { background: #f6f8fa; padding: .6em; font-size: .85em; overflow-x: auto; }
+pre { background: #f6f8fa; padding: .6em; font-size: .85em;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+.warning { background: #fff4e5; border-left: 4px solid #e07b00; padding: .5em .9em;
+           margin: 1em 0; }
+.warning p { margin: .3em 0; }
+.verdict { background: #eef5ff; border-left: 4px solid #1f77b4; padding: .5em .9em; }
 """
 
 
@@ -92,3 +100,42 @@ def png(figure):
 def figure(img, caption):
     """An image with its caption."""
     return f"<figure>{img}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
+def warnings_box(lines, title="Check these columns first"):
+    """A highlighted box of warnings, each line in full; empty without lines."""
+    if not lines:
+        return ""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f"<div class='warning'><b>{html.escape(title)}</b>{body}</div>"
+
+
+def legend_note(columns):
+    """The legend of a per-class table's columns, as a note paragraph."""
+    text = legend(columns)
+    return f"<p class='note'>{html.escape(text)}.</p>" if text else ""
+
+
+def axis_note(ax):
+    """A sentence saying where the value axis of bars starts when it is not 0."""
+    bottom = ax.get_ylim()[0]
+    return "" if bottom <= 0 else f" The vertical axis starts at {bottom:.2f}, not 0."
+
+
+def per_class_figure(scores, *, name, other_scores=None, other_name=None, caption=None):
+    """Per-class bars of a per-class report (and of a second one), as
+    ``(img, caption)``; the caption ends by saying where the value axis starts
+    when it is not 0."""
+    from skclassgap.plotting import ClassGapDisplay
+
+    display = ClassGapDisplay(
+        scores, name=name, other_scores=other_scores, other_name=other_name
+    ).plot()
+    if caption is None and other_scores is None:
+        caption = (
+            f"Per-class recall, precision and F1 of {name}; dashed lines and the "
+            "arrow mark the recall gap, the worst class is red."
+        )
+    elif caption is None:
+        caption = f"Per-class recall of {name} and of {other_name}."
+    return png(display.figure_), caption + axis_note(display.ax_)

@@ -24,7 +24,11 @@ from skclassgap._compat import (
     _safe_indexing,
 )
 from skclassgap._kernels.decision import _min_risk_argmin
-from skclassgap.cost_sensitive._cost_matrix import check_cost_matrix, cost_class_weights
+from skclassgap.cost_sensitive._cost_matrix import (
+    balanced_cost_matrix,
+    check_cost_matrix,
+    cost_class_weights,
+)
 from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import OriginalPriorMixin, fit_router, inner_tags
 from skclassgap.utils._priors import class_prior
@@ -107,13 +111,20 @@ class CostSensitiveClassifier(
     ----------
     estimator : estimator instance
         Classifier (or Pipeline ending in one) to fit; cloned in :term:`fit`.
-    cost_matrix : array-like, DataFrame or dict of dicts, default=None
+    cost_matrix : "balanced", array-like, DataFrame or dict of dicts, default=None
         Of shape (n_classes, n_classes): rows are true classes, columns
         predicted classes. An array is in ``classes_`` order (sorted labels); a
         DataFrame is matched by index (true) and columns (predicted); a dict of
         dicts ``{true: {predicted: cost}}`` must give every off-diagonal cost
         (missing diagonal costs are 0). Costs must be finite and non-negative,
-        and every label a class.
+        and every label a class. ``"balanced"`` makes missing a class cost the
+        inverse of its frequency in ``fit``: ``C[i, j] = n / (n_classes *
+        n_i)`` for ``j != i`` (the ``sample_weight``-weighted count ``n_i`` of
+        class ``i``), 0 on the diagonal. Its min-risk decision on unweighted
+        training predicts ``argmax_j p_j(x) / pi_j``, with ``pi`` the class
+        frequencies: the decisions of
+        :class:`~skclassgap.threshold.LogitAdjustedClassifier` with
+        ``tau=1`` (up to rounding of near ties).
     class_weight : "balanced" or dict, default=None
         Class weights for training, replacing the cost-derived ones.
         ``"balanced"`` is ``n / (n_classes * n_c)``, with ``n_c`` the
@@ -188,7 +199,7 @@ class CostSensitiveClassifier(
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
-        "cost_matrix": ["array-like", dict, None],
+        "cost_matrix": [StrOptions({"balanced"}), "array-like", dict, None],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "training": [StrOptions({"auto", "reweight", "resample", "none"})],
         "decision": [StrOptions({"auto", "min_risk", "argmax"})],
@@ -345,7 +356,9 @@ class CostSensitiveClassifier(
         sw = check_sample_weight(sample_weight, len(y))
 
         cost = None
-        if self.cost_matrix is not None:
+        if isinstance(self.cost_matrix, str):  # "balanced"
+            cost = balanced_cost_matrix(codes, classes, sw)
+        elif self.cost_matrix is not None:
             cost = check_cost_matrix(self.cost_matrix, classes)
         training = self._resolve_training(cost)
         weights = None

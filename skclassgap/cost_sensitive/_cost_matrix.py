@@ -140,6 +140,38 @@ def check_cost_matrix(cost_matrix, classes, *, name="cost_matrix"):
     return _check_values(np.asarray(matrix), name)
 
 
+def balanced_cost_matrix(codes, classes, sample_weight=None):
+    """Costs inverse to class frequency: ``C[i, j] = n / (K n_i)`` off the diagonal.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples,)
+        Class index of each row, in ``[0, K)``.
+    classes : ndarray of shape (K,)
+        The classes (for error messages).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Row weights; ``n_i`` is then the weight sum of class ``i``.
+
+    Returns
+    -------
+    cost : ndarray of shape (K, K)
+        Zero diagonal; row ``i`` holds ``n / (K n_i)`` elsewhere, the weight
+        ``class_weight="balanced"`` gives the class.
+    """
+    n_classes = len(classes)
+    counts = np.bincount(codes, weights=sample_weight, minlength=n_classes)
+    if (counts <= 0).any():
+        raise ValueError(
+            "cost_matrix='balanced' is undefined for classes "
+            f"{_describe(classes[counts <= 0])}, whose sample weights sum to 0; "
+            "give them positive weights or pass a cost matrix."
+        )
+    weights = counts.sum() / (n_classes * counts)
+    cost = np.repeat(weights[:, None], n_classes, axis=1)
+    np.fill_diagonal(cost, 0.0)
+    return cost
+
+
 def cost_class_weights(cost):
     """Class weights implied by a cost matrix: the mean regret of misclassifying.
 

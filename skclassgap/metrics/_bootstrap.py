@@ -265,8 +265,15 @@ def percentile_interval(values, ci, axis=0):
         shape = list(values.shape)
         del shape[axis]
         return np.full(shape, np.nan), np.full(shape, np.nan)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         # All-NaN slices give NaN, as documented.
         warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
         low, high = np.nanquantile(values, q, axis=axis)
+        # A constant slice (an infinite prediction bias in every resample, for
+        # a class only predicted) is its value; interpolating inf - inf is NaN.
+        first = np.take(values, [0], axis=axis)
+        constant = np.all((values == first) | np.isnan(values), axis=axis)
+        value = np.nanmax(values, axis=axis)
+    low = np.where(constant, value, low)
+    high = np.where(constant, value, high)
     return low, high

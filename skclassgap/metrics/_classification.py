@@ -348,9 +348,10 @@ def macro_f1_score(
 ):
     """Unweighted mean of the per-class F1 scores.
 
-    Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` on every
-    input (classes are the sorted union of both arrays, or ``labels``), with
-    one pass over the data instead of several.
+    Equals ``sklearn.metrics.f1_score(y_true, y_pred, average="macro")`` to
+    1e-12 on every input both accept (classes are the sorted union of both
+    arrays, or ``labels``), with one pass over the data instead of several.
+    Where they differ is listed in the Notes.
 
     Parameters
     ----------
@@ -372,6 +373,19 @@ def macro_f1_score(
     See Also
     --------
     sklearn.metrics.f1_score : The scikit-learn function it agrees with.
+
+    Notes
+    -----
+    Inputs scikit-learn scores and this function refuses with a
+    ``ValueError``: an empty ``labels`` (scikit-learn: NaN), a label repeated
+    in ``labels`` (counted twice in scikit-learn's mean), ``labels`` mixing
+    strings and numbers or of another type than the labels of ``y_true`` and
+    ``y_pred`` (scikit-learn compares them as text), negative
+    ``sample_weight`` (scikit-learn's score then leaves [0, 1]) and
+    multilabel indicator matrices. The other way round, integral float
+    labels beyond the int64 range (1e300) are classes here, "continuous" in
+    scikit-learn. A missing (``None``) label or labels mixing strings and
+    numbers raise a ``ValueError`` here, a ``TypeError`` there.
 
     Examples
     --------

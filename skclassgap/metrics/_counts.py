@@ -18,8 +18,8 @@ reuse:
    (:func:`sum_code_counts`), and :func:`class_counts_from_codes` turns the
    total into the :class:`ClassCounts` every metric consumes.
 
-Below ``KERNEL_MIN_ROWS`` rows (100,000; the benchmark that chose it is
-quoted where it is defined, in :mod:`skclassgap.utils._labels`) counting
+Below ``KERNEL_MIN_ROWS["labels"]`` rows (100,000; the benchmark that chose
+it is quoted where it is defined, in :mod:`skclassgap._kernels._config`) counting
 uses ``np.bincount`` and never calls a numba kernel, so that the first call
 on small data never waits for a compilation or a cache load. The results
 are identical: integer counts are equal, and weighted sums run in input
@@ -37,13 +37,13 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.confusion import (
     _add_class_counts,
     _add_class_weights,
     _confusion_counts,
     _confusion_weights,
 )
-from skclassgap.utils import _labels
 from skclassgap.utils._labels import encode_label_pair
 from skclassgap.utils._validation import check_sample_weight
 
@@ -168,7 +168,7 @@ def _count_codes_numpy(codes_true, codes_pred, n_codes, sample_weight, offset):
 
 def _count_codes(codes_true, codes_pred, n_codes, sample_weight=None, offset=0):
     """:func:`count_codes`, returning None when a code is out of range."""
-    if len(codes_true) < _labels.KERNEL_MIN_ROWS:
+    if len(codes_true) < KERNEL_MIN_ROWS["labels"]:
         return _count_codes_numpy(
             codes_true, codes_pred, n_codes, sample_weight, offset
         )
@@ -266,8 +266,16 @@ def encode_and_count(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
     return enc.values, counts
 
 
+def _kinds(items):
+    """Kinds of label values among ``items``: "string" and/or "number"."""
+    return {"string" if isinstance(v, (str, bytes)) else "number" for v in items}
+
+
 def _label_positions(labels, values):
     """Positions of user ``labels`` in the present ``values`` (-1 when absent)."""
+    # Kinds of the labels as given: np.asarray(["a", 1]) would make "1" a string.
+    given = labels.tolist() if hasattr(labels, "tolist") else labels
+    given_kinds = _kinds(given) if isinstance(given, list | tuple) else set()
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(
@@ -275,6 +283,18 @@ def _label_positions(labels, values):
             f"{labels.tolist()!r}."
         )
     as_list = labels.tolist()
+    if len(given_kinds) > 1:
+        raise ValueError(
+            f"labels mix strings and numbers; got {given!r}. Use the type of the "
+            "labels of y_true and y_pred."
+        )
+    if given_kinds and values.size and given_kinds != _kinds(values.tolist()[:1]):
+        (kind,) = given_kinds
+        raise ValueError(
+            f"labels are {kind}s but y_true and y_pred hold "
+            f"{_kinds(values.tolist()[:1]).pop()}s; got labels={given!r}. Use the "
+            "type of the labels of y_true and y_pred."
+        )
     if len(set(as_list)) != len(as_list):
         raise ValueError(f"labels must not repeat a class; got {as_list!r}.")
     index = {v: i for i, v in enumerate(values.tolist())}
@@ -351,7 +371,7 @@ def confusion_counts(y_true, y_pred, *, sample_weight=None, allow_zero_weight=Fa
         p = compact[np.asarray(p, dtype=np.int64) - offset]
         offset, values = 0, values[present]
     k = len(values)
-    if len(t) < _labels.KERNEL_MIN_ROWS:
+    if len(t) < KERNEL_MIN_ROWS["labels"]:
         pairs = (np.asarray(t, dtype=np.int64) - offset) * k + (
             np.asarray(p, dtype=np.int64) - offset
         )
@@ -423,6 +443,8 @@ def divide(numerator, denominator, zero_division, metric):
     mask = denominator == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         result = numerator / np.where(mask, 1.0, denominator)
+    # A denominator fixed over resamples (shape (K,)) divides (n_boot, K) counts.
+    mask = np.broadcast_to(mask, result.shape)
     if mask.any():
         if zero_division == "warn":
             result[mask] = 0.0

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.grouped import _group_class_counts, _group_class_weights
 from skclassgap.metrics._counts import ClassCounts, _label_positions
 from skclassgap.utils._labels import encode_label_pair, union_labels
@@ -106,7 +107,11 @@ def group_class_counts(
         codes, values = encode_groups(groups, n)
         n_groups = len(values)
     k = len(enc.values)
-    if weights is None:
+    if n < KERNEL_MIN_ROWS["labels"]:
+        n_true, n_pred, tp, support, predicted = _group_class_numpy(
+            codes, enc.codes_true, enc.codes_pred, weights, enc.offset, n_groups, k
+        )
+    elif weights is None:
         tp, support, predicted = _group_class_counts(
             codes, enc.codes_true, enc.codes_pred, enc.offset, n_groups, k
         )
@@ -124,6 +129,38 @@ def group_class_counts(
             *(a[:, keep] for a in (tp, support, predicted, n_true, n_pred)),
         )
     return GroupCounts(values, enc.values, tp, support, predicted, n_true, n_pred)
+
+
+def _group_class_numpy(g, t, p, w, offset, n_groups, n_classes):
+    """The kernels' counts with ``np.bincount`` (small inputs: no compilation).
+
+    Returns ``n_true, n_pred, tp, support, predicted``; the last three are
+    the row counts (int64) without weights, weight sums (float64) with.
+    """
+    g = np.asarray(g, dtype=np.int64)
+    t = np.asarray(t, dtype=np.int64) - offset
+    p = np.asarray(p, dtype=np.int64) - offset
+    size = n_groups * n_classes
+    cell_true = g * n_classes + t
+    cell_pred = g * n_classes + p
+    same = t == p
+
+    def count(cells, weights=None):
+        out = np.bincount(cells, weights=weights, minlength=size)
+        if weights is not None:
+            out = out.astype(np.float64, copy=False)
+        return out.reshape(n_groups, n_classes)
+
+    n_true, n_pred = count(cell_true), count(cell_pred)
+    if w is None:
+        return n_true, n_pred, count(cell_true[same]), n_true, n_pred
+    return (
+        n_true,
+        n_pred,
+        count(cell_true[same], w[same]),
+        count(cell_true, w),
+        count(cell_pred, w),
+    )
 
 
 def merge_group_counts(parts):

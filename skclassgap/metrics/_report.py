@@ -125,8 +125,11 @@ def per_class_report(
     One pass over the data computes per-class counts (true positives, true
     and predicted counts: memory grows with the number of classes, not its
     square); every column is derived from them. Precision, recall and F1
-    equal scikit-learn's ``precision_recall_fscore_support(average=None)``,
-    including ``zero_division`` and ``labels`` that do not occur.
+    equal scikit-learn's ``precision_recall_fscore_support(average=None)`` on
+    every input both accept, including ``zero_division`` and ``labels`` that
+    do not occur; the inputs refused here and scored there are those of
+    :func:`~skclassgap.metrics.macro_f1_score` (empty, repeated or mistyped
+    ``labels``, negative weights, multilabel indicators).
 
     With ``groups`` (a region, a site, a demographic group, ...), the report
     has one row per (group, class): the rows of group ``g`` are those of
@@ -203,10 +206,12 @@ def per_class_report(
     a            2          1      1.000     0.5  0.667              0.5       0.0
     b            2          3      0.667     1.0  0.800              1.5       1.0
 
-    The same per region:
+    The same per region (in the south nothing is predicted ``a``: its precision
+    is set to ``zero_division``, without a warning when that is given):
 
     >>> report = per_class_report(["a", "a", "b", "b"], ["a", "b", "b", "b"],
-    ...                           groups=["north", "south", "north", "south"])
+    ...                           groups=["north", "south", "north", "south"],
+    ...                           zero_division=0.0)
     >>> print(report[["support", "recall", "fp_share"]].to_string())
                  support  recall  fp_share
     group class

@@ -10,6 +10,12 @@ and plot, ``plot(ax=...)`` draws on given axes, and the fitted display keeps
 
 from skclassgap.plotting._class_gap import ClassGapDisplay
 from skclassgap.plotting._spectrum import SpectrumDisplay
+from skclassgap.plotting._subclass import SubclassDisplay
 from skclassgap.plotting._threshold import ThresholdCurveDisplay
 
-__all__ = ["ClassGapDisplay", "SpectrumDisplay", "ThresholdCurveDisplay"]
+__all__ = [
+    "ClassGapDisplay",
+    "SpectrumDisplay",
+    "SubclassDisplay",
+    "ThresholdCurveDisplay",
+]

@@ -11,8 +11,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -31,7 +30,12 @@ from skclassgap.spurious._spuriosity import (
     _within_class_order,
 )
 from skclassgap.utils._docstring import shared_docs
-from skclassgap.utils._meta import ForwardResponsesMixin, checked_input, inner_tags
+from skclassgap.utils._meta import (
+    ForwardResponsesMixin,
+    checked_input,
+    checked_targets,
+    inner_tags,
+)
 
 
 def _n_rows(n_per_class, n_c):
@@ -192,8 +196,7 @@ class LowSpuriosityRefit(
         """
         X = checked_input(self, X, reset=True)
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         if _routing_enabled():
             fit_params = process_routing(self, "fit", **fit_params).estimator.fit
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)

@@ -26,7 +26,11 @@ from skclassgap._compat import (
     _safe_indexing,
     validate_params,
 )
+from skclassgap.metrics._grouped import group_class_counts
 from skclassgap.utils._docstring import shared_docs
+
+# Group codes of spurious_gap's rows: neither end, the k lowest, the k highest.
+_MIDDLE, _LOW, _HIGH = 0, 1, 2
 
 
 def _feature_position(feature, n_features, feature_names, label):
@@ -336,10 +340,13 @@ def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
         )
     classes, codes = np.unique(y_true, return_inverse=True)
     codes = codes.reshape(-1)
-    correct = y_true == y_pred
     orders = _within_class_order(spuriosity, codes, len(classes))
-    per_class, capped = {}, []
-    for label, order in zip(classes.tolist(), orders, strict=True):
+    # Each class's k_c lowest rows form group LOW, its k_c highest group HIGH:
+    # the accuracy on either is the recall of the (class, group) cell, from
+    # the same per-(group, class) counts as skclassgap.subclass's reports.
+    ends = np.full(len(y_true), _MIDDLE, dtype=np.int64)
+    included, capped = [], []
+    for c, (label, order) in enumerate(zip(classes.tolist(), orders, strict=True)):
         missing = np.isnan(spuriosity[order])
         if missing.all():
             continue
@@ -360,9 +367,19 @@ def spurious_gap(y_true, y_pred, spuriosity, *, k=10, return_per_class=False):
         if k_c > n_c // 2:
             capped.append((label, n_c))
             k_c = n_c // 2
-        per_class[label] = float(
-            correct[order[n_c - k_c :]].mean() - correct[order[:k_c]].mean()
-        )
+        ends[order[:k_c]] = _LOW
+        ends[order[n_c - k_c :]] = _HIGH
+        included.append(c)
+    per_class = {}
+    if included:
+        counts = group_class_counts(y_true, y_pred, ends)
+        row = {g: i for i, g in enumerate(counts.groups.tolist())}
+        columns = np.searchsorted(counts.labels, classes[included])
+        for label, j in zip(classes[included].tolist(), columns, strict=True):
+            low, high = (
+                counts.tp[row[g], j] / counts.support[row[g], j] for g in (_LOW, _HIGH)
+            )
+            per_class[label] = float(high - low)
     if not per_class:
         raise ValueError(
             "spuriosity is NaN for every row, so no class has spurious features; "

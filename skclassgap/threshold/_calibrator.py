@@ -11,9 +11,8 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -38,7 +37,7 @@ from skclassgap.threshold._search import (
     offset_search,
 )
 from skclassgap.utils._docstring import shared_docs
-from skclassgap.utils._meta import ForwardResponsesMixin, inner_tags
+from skclassgap.utils._meta import ForwardResponsesMixin, checked_targets, inner_tags
 from skclassgap.utils._priors import class_prior
 
 # Probabilities are floored here before the log, so that zero probabilities
@@ -343,8 +342,7 @@ class ThresholdCalibrator(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         classes, codes = np.unique(y, return_inverse=True)
         if classes.shape[0] < 2:
             raise ValueError(

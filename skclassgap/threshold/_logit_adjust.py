@@ -9,8 +9,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, indexable
+from sklearn.utils.validation import check_is_fitted, indexable
 
 from skclassgap._compat import (
     HasMethods,
@@ -20,7 +19,11 @@ from skclassgap._compat import (
     _raise_for_params,
 )
 from skclassgap.utils._docstring import shared_docs
-from skclassgap.utils._meta import ShiftedPriorResponsesMixin, inner_tags
+from skclassgap.utils._meta import (
+    ShiftedPriorResponsesMixin,
+    checked_targets,
+    inner_tags,
+)
 from skclassgap.utils._priors import (
     check_prior,
     class_prior,
@@ -131,8 +134,7 @@ class LogitAdjustedClassifier(
         """
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)

@@ -11,8 +11,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from skclassgap._compat import (
     HasMethods,
@@ -31,6 +30,7 @@ from skclassgap.utils._docstring import shared_docs
 from skclassgap.utils._meta import (
     ShiftedPriorResponsesMixin,
     checked_input,
+    checked_targets,
     inner_tags,
 )
 from skclassgap.utils._priors import (
@@ -412,8 +412,7 @@ class PriorShiftAdapter(
         """
         _raise_for_params(params, self, "fit")
         X = checked_input(self, X, reset=True)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
+        y = checked_targets(self, y)
         routed = process_routing(self, "fit", **params)
         self.estimator_ = clone(self.estimator).fit(X, y, **routed.estimator.fit)
         classes = np.asarray(self.estimator_.classes_)

@@ -5,33 +5,26 @@ weights ``w`` and an objective that is either count-based (a ``from_counts``
 function of ``(tp, support, predicted)``, vectorised over leading axes, with a
 sign so that larger is better) or a label callable ``(y_true, y_pred)``.
 
-Kernels or NumPy: below ``KERNEL_MIN_ROWS`` = 10,000 rows the searches run
-NumPy twins of the numba kernels of :mod:`skclassgap._kernels.threshold`,
-which give bit-identical results (same float operations in the same order),
-so that a first fit never waits seconds for compilation. The warm kernels are
-about twice as fast at every size (``python -m benchmarks --only
-threshold_paths``, 2 cores: one binary curve 0.5 ms vs 0.3 ms at 1,000 rows,
-1.7 ms vs 0.7 ms at 10,000; one class sweep with K = 5, 0.8 ms vs 0.3 ms at
-1,000 rows, 19 ms vs 7 ms at 10,000, 186 ms vs 76 ms at 100,000): below
-10,000 rows a whole search costs the twins tens of milliseconds more, far
-less than compiling the kernels (about 7 s in a fresh process with an empty
-cache); above it the per-sweep saving repays the one-off compilation.
+Kernels or NumPy: below ``KERNEL_MIN_ROWS["threshold"]`` = 10,000 rows the
+searches run the NumPy twins of the numba kernels of
+:mod:`skclassgap._kernels.threshold` (its ``NUMPY_TWINS`` table), which give
+bit-identical results (same float operations in the same order), so that a
+first fit never waits seconds for compilation. The benchmark behind the value
+is quoted where it is defined, in :mod:`skclassgap._kernels._config`.
 """
 
 import numpy as np
 
 from skclassgap._kernels import threshold as _kernels
-
-# Rows from which the numba kernels are used; below, their NumPy twins (see
-# the module docstring for the measurements behind the value).
-KERNEL_MIN_ROWS = 10_000
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 
 
-def _impl(name, n_rows):
-    """Kernel ``name`` of skclassgap._kernels.threshold, or its NumPy twin."""
-    if n_rows >= KERNEL_MIN_ROWS:
-        return getattr(_kernels, name)
-    return getattr(_kernels, name + "_numpy")
+def _impl(kernel, n_rows):
+    """``kernel`` of skclassgap._kernels.threshold, or its NumPy twin below
+    ``KERNEL_MIN_ROWS["threshold"]`` rows."""
+    if n_rows >= KERNEL_MIN_ROWS["threshold"]:
+        return kernel
+    return _kernels.NUMPY_TWINS[kernel]
 
 
 # A label callable is evaluated at most at this many candidates per 1-D search.
@@ -103,7 +96,7 @@ class BinaryCounts:
             neg, pos = scores[~is_pos], scores[is_pos]
             neg.sort()
             pos.sort()
-            merge = _impl("_merge_sorted_counts", scores.shape[0])
+            merge = _impl(_kernels._merge_sorted_counts, scores.shape[0])
             self.distinct, self.below, self.below_pos = merge(neg, pos)
         else:
             order = np.argsort(scores, kind="stable")
@@ -154,7 +147,7 @@ class BinaryCounts:
         of negatives only into the negative side, never lowers such an
         objective, so one of the kept candidates is optimal.
         """
-        mixed = _impl("_mixed_candidates", self.below.shape[0])
+        mixed = _impl(_kernels._mixed_candidates, self.below.shape[0])
         return mixed(self.below, self.below_pos)
 
 
@@ -202,24 +195,6 @@ def binary_search(scores, y, w, objective):
         index = np.arange(counts.n_candidates)
         values = counts.values(objective)
     return counts, index, values, int(index[best_index(values)])
-
-
-def binary_sweep(scores, y, w, objective):
-    """Thresholds and objective values of the full curve (all evaluated candidates).
-
-    Returns
-    -------
-    thresholds : ndarray of shape (n_candidates,)
-        Increasing thresholds: ``-inf`` (all positive), mid-points between
-        neighbouring distinct scores, ``+inf`` (all negative).
-    values : ndarray of shape (n_candidates,)
-        Objective at each threshold (larger is better).
-    """
-    if isinstance(objective, CountObjective):
-        counts = BinaryCounts(scores, y, w)
-        return counts.thresholds(), counts.values(objective)
-    counts, index, values, _ = binary_search(scores, y, w, objective)
-    return counts.thresholds(index), values
 
 
 def _spread(n_candidates):
@@ -293,7 +268,7 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
     """Best offset of class ``k`` with the others fixed: (rank key, offset)."""
     n_classes = scores.shape[1]
     n = scores.shape[0]
-    b, a = _impl("_class_breakpoints", n)(scores, offsets, k)
+    b, a = _impl(_kernels._class_breakpoints, n)(scores, offsets, k)
     order = np.argsort(b, kind="stable")
     bs = b[order]
     ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
@@ -308,7 +283,7 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
             keys[pos] = _label_key(scores, trial, y, w, objective)
         best = best_key_index(keys)
         return keys[best], candidates[keep[best]]
-    tp, predicted = _impl("_base_counts", n)(y, w, a, n_classes)
+    tp, predicted = _impl(_kernels._base_counts, n)(y, w, a, n_classes)
     best_key = _rank_keys(objective(tp, support, predicted), tp, support)
     best_offset = candidates[0]
     order = order.astype(np.int64)
@@ -317,7 +292,7 @@ def _sweep_class(scores, offsets, k, y, w, support, objective):
         bounds = np.concatenate(([ends[start - 1] if start else 0], group_end))
         tp_out = np.empty((group_end.shape[0], n_classes))
         pred_out = np.empty_like(tp_out)
-        _impl("_offset_count_path", n)(
+        _impl(_kernels._offset_count_path, n)(
             order, bounds.astype(np.int64), y, w, a, k, tp, predicted, tp_out, pred_out
         )
         values = objective(tp_out, support, pred_out)
@@ -350,7 +325,8 @@ def offset_key(scores, offsets, y, w, objective):
     objective, then (count objectives) the sorted per-class recalls."""
     if not isinstance(objective, CountObjective):
         return _label_key(scores, offsets, y, w, objective)
-    tp, predicted = _impl("_offset_counts", scores.shape[0])(scores, offsets, y, w)
+    offset_counts = _impl(_kernels._offset_counts, scores.shape[0])
+    tp, predicted = offset_counts(scores, offsets, y, w)
     support = np.bincount(y, weights=w, minlength=scores.shape[1])
     return _rank_keys(objective(tp, support, predicted), tp, support)
 

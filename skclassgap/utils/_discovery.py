@@ -21,12 +21,7 @@ def all_estimators(type_filter=None):
     for sub in skclassgap._SUBMODULES:
         if sub in _SKIP:
             continue
-        try:
-            module = importlib.import_module(f"skclassgap.{sub}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"skclassgap.{sub}":
-                continue  # subpackage not written yet
-            raise
+        module = importlib.import_module(f"skclassgap.{sub}")
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
             if inspect.isclass(obj) and issubclass(obj, BaseEstimator):

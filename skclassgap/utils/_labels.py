@@ -8,7 +8,9 @@ represents exactly: floats beyond +-2**63, uint64 above 2**63 - 1) are
 factorised by hashing, O(n); pandas categoricals with shared categories use
 their codes.
 
-Below ``KERNEL_MIN_ROWS`` rows nothing here calls a numba kernel: the range
+Below ``KERNEL_MIN_ROWS["labels"]`` rows (100,000; the table and the
+benchmark behind it are in :mod:`skclassgap._kernels._config`) nothing here
+calls a numba kernel: the range
 is read with NumPy reductions and fixed-width strings are factorised with
 :func:`numpy.unique`, so that the first call on small data never waits for a
 compilation. The codes are the same either way.
@@ -19,18 +21,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap._kernels.confusion import _pair_min_max
 from skclassgap._kernels.labels import _factorize_rows
 
-# Inputs with fewer rows take NumPy paths (encoding here, counting in
-# skclassgap.metrics._counts) and never call a numba kernel. Measured with
-# ``python -m benchmarks.bench_first_call --threshold`` (2 shared cores, 10
-# classes, macro_f1_score per call): the NumPy path is as fast as the kernels
-# up to 10**4 rows, 0.2 ms slower at 3 * 10**4, 0.9 ms at 10**5 and 12 ms at
-# 3 * 10**5, while the first kernel call of a process costs 0.4-0.6 s even
-# with a warm disk cache (1.6 s compiling). Below 10**5 rows a process can
-# make hundreds of calls before the NumPy path has cost one kernel start-up.
-KERNEL_MIN_ROWS = 100_000
 # Code ranges up to ``max(_MIN_DENSE_RANGE, n_samples)`` take the offset path:
 # counting allocates a few vectors of that length, no more than the codes of
 # the factorising path would.
@@ -165,7 +159,7 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
     names : tuple of str, default=("y_true", "y_pred")
         Argument names used in error messages.
     guess : bool, default=False
-        For integer labels of at least ``KERNEL_MIN_ROWS`` rows, skip the
+        For integer labels of at least ``KERNEL_MIN_ROWS["labels"]`` rows, skip the
         min/max pass and return a range of ``_GUESS_RANGE`` values around the
         first label, flagged ``guessed``.
 
@@ -185,7 +179,7 @@ def encode_label_pair(y_true, y_pred, names=("y_true", "y_pred"), *, guess=False
         raise ValueError(
             f"{names[0]} and {names[1]} are empty; need at least one sample."
         )
-    small = len(a) < KERNEL_MIN_ROWS
+    small = len(a) < KERNEL_MIN_ROWS["labels"]
     kinds = (_kind(a), _kind(b))
 
     if kinds == ("categorical", "categorical") and a.categories.equals(b.categories):

@@ -4,7 +4,13 @@ import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from skclassgap._compat import _estimator_has
 from skclassgap.utils._docstring import shared_docs
@@ -67,6 +73,24 @@ def checked_input(meta, X, *, reset):
         ensure_all_finite=not get_tags(meta).input_tags.allow_nan,
     )
     return X if hasattr(X, "columns") else X_checked
+
+
+def checked_targets(meta, y):
+    """``y`` of ``meta.fit``, as a 1-d array of class labels.
+
+    A missing ``y`` and NaN or infinity are refused first, in scikit-learn's
+    words ("requires y to be passed", "Input y contains NaN"), before
+    ``type_of_target`` would cast non-finite values to integers (a
+    RuntimeWarning); then the targets must be classes, and a column vector is
+    raveled with a ``DataConversionWarning``.
+    """
+    if y is None:
+        raise ValueError(
+            f"{type(meta).__name__} requires y to be passed, but the target y is None."
+        )
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    check_classification_targets(y)
+    return column_or_1d(y, warn=True)
 
 
 class ForwardResponsesMixin:

@@ -38,9 +38,19 @@ def class_prior(codes, n_classes, sample_weight=None):
 
 
 def log_prior_ratio(train_prior, target_prior, tau=1.0):
-    """``log target_prior - tau * log train_prior``, added to log-probabilities."""
+    """``log target_prior - tau * log train_prior``, added to log-probabilities.
+
+    A class of zero target prior is ruled out (``-inf``) whatever its training
+    prior, also when that is zero too (a class whose rows all weigh zero): the
+    difference of two infinities would be NaN.
+    """
+    target_prior = np.asarray(target_prior, dtype=np.float64)
+    train_prior = np.asarray(train_prior, dtype=np.float64)
+    ruled_out = target_prior == 0
     with np.errstate(divide="ignore"):
-        return np.log(target_prior) - tau * np.log(train_prior)
+        log_train = np.log(np.where(ruled_out, 1.0, train_prior))
+        log_target = np.log(target_prior)
+    return log_target - (tau * log_train if tau else 0.0)
 
 
 def shift_log_proba(proba, train_prior, target_prior, tau=1.0):

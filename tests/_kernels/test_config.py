@@ -55,6 +55,7 @@ _COMPILE = """
 """
 
 
+@pytest.mark.slow
 def test_kernel_cache_lives_in_user_directory_not_package(tmp_path):
     """Check that compiled kernels go to SKCLASSGAP_CACHE_DIR/<version>/numba.
 
@@ -80,6 +81,7 @@ def test_kernel_cache_lives_in_user_directory_not_package(tmp_path):
     assert not {name for name in after - before if ".nb" in name}
 
 
+@pytest.mark.slow
 def test_kernel_cache_unwritable_warns_once_and_compiles(tmp_path):
     """Check that an unwritable cache directory gives one warning, and kernels run."""
     blocker = tmp_path / "file"

@@ -196,11 +196,29 @@ def test_context_neighbors_and_inner_folds():
 
 
 def test_select_methods_resolves_every_method():
-    """Check that every registered method's symbol imports and resolves."""
+    """Check that the default run is every mitigation but the ensembles, and
+    that every registered method whose package is installed resolves (only
+    imbalanced-ensemble's is optional)."""
     methods = _methods.select_methods()
-    assert [m.name for m in methods] == list(_methods.METHODS)
-    for method in methods:
-        assert method.symbol is None or callable(method.resolve())
+    assert [m.name for m in methods] == list(_methods.DEFAULT)
+    assert all(m.family != "ensemble" for m in methods)
+    for method in _methods.METHODS.values():
+        assert method.available() or method.optional
+        if method.available():
+            assert method.symbol is None or callable(method.resolve())
+
+
+def test_select_methods_ensembles_preset():
+    """Check that the ensembles preset lists each ensemble with its peer and
+    the mitigations they are compared to, leaving out an uninstalled peer."""
+    names = [m.name for m in _methods.select_methods(["ensembles"])]
+    assert names[:4] == ["baseline", "class_weight", "smote", "threshold"]
+    for ours in ("balanced_bagging", "easy_ensemble", "balanced_random_forest"):
+        assert ours in names and f"{ours}[imblearn]" in names
+    assert "self_paced" in names
+    assert ("self_paced[imbens]" in names) == (
+        _methods.METHODS["self_paced[imbens]"].available()
+    )
 
 
 def test_select_methods_refuses_unknown_names():

@@ -4,7 +4,15 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from skclassgap.cli._html import frame_table, page, table
+from skclassgap.cli._html import (
+    CSS,
+    axis_note,
+    frame_table,
+    legend_note,
+    page,
+    table,
+    warnings_box,
+)
 
 
 class _Cells(HTMLParser):
@@ -69,3 +77,44 @@ def test_page_is_one_document_with_escaped_source():
     assert "<title>skclassgap report: &lt;data&gt;.csv</title>" in text
     assert "<h1>skclassgap report</h1>\n<p>body</p>\n" in text
     assert text.endswith("<p class='note'>skclassgap 9.9</p></body></html>")
+
+
+def test_warnings_box_shows_every_line_in_full_and_escaped():
+    """Check that each warning is one paragraph, whole and escaped, and that no
+    warning gives no box."""
+    long = "warning: 'code' alone predicts the target " + "x" * 300 + " --drop it"
+    text = warnings_box([long, "<b>"])
+    assert text.startswith("<div class='warning'>")
+    assert f"<p>{long.replace(chr(39), '&#x27;')}</p>" in text
+    assert "<p>&lt;b&gt;</p>" in text
+    assert warnings_box([]) == ""
+
+
+def test_code_blocks_wrap_long_lines():
+    """Check that preformatted blocks wrap instead of scrolling sideways."""
+    rule = CSS[CSS.index("pre {") :]
+    rule = rule[: rule.index("}")]
+    assert "white-space: pre-wrap" in rule and "overflow-x" not in rule
+
+
+def test_axis_note_says_where_bars_start():
+    """Check that a value axis starting above 0 is named, and one at 0 is not."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(0.0, 1.0)
+    assert axis_note(ax) == ""
+    ax.set_ylim(0.8, 1.0)
+    assert axis_note(ax) == " The vertical axis starts at 0.80, not 0."
+    plt.close(fig)
+
+
+def test_legend_note_explains_known_columns_only():
+    """Check that the legend names the columns it knows, in the given order."""
+    text = legend_note(["recall", "unknown", "fp_share"])
+    assert text.startswith("<p class='note'>recall: share of the class&#x27;s rows")
+    assert "fp_share: the class&#x27;s share of all false positives" in text
+    assert "unknown" not in text

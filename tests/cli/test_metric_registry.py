@@ -23,8 +23,9 @@ def _main(*argv):
 
 
 def test_audit_shows_a_new_headline_metric_everywhere(error_rate, tmp_path):
-    """Check that the audit's text headline and table, JSON and HTML hold the new
-    metric, and that it serves as --objective (lower is better)."""
+    """Check that the audit's text headline (pooled and fold mean) and table, JSON
+    and HTML hold the new metric, and that it serves as --objective (lower is
+    better)."""
     rng = np.random.default_rng(0)
     n = 60
     y = np.where(rng.random(n) < 0.3, "rare", "common")
@@ -41,7 +42,8 @@ def test_audit_shows_a_new_headline_metric_everywhere(error_rate, tmp_path):
     value = result["baseline"]["headline"]["error_rate"]
     accuracy = result["baseline"]["headline"]["accuracy"]
     assert value == pytest.approx(1.0 - accuracy, abs=1e-12)
-    assert f"{'error rate':>20}: {value:.3f}" in out
+    fold = result["baseline"]["fold_mean"]["error_rate"]
+    assert re.search(rf"\n {{10}}error rate: +{value:.3f} +{fold:.3f}\n", out)
     header = next(line for line in out.splitlines() if line.startswith("rank"))
     assert header.split()[-3:] == ["error", "fit", "s"]
     assert result["metric_columns"][-1] == "error_rate"
@@ -53,7 +55,8 @@ def test_audit_shows_a_new_headline_metric_everywhere(error_rate, tmp_path):
     metrics = result["strategies"]["class_weight"]["metrics"]["error_rate"]
     assert metrics["mean"] == pytest.approx(np.mean(metrics["folds"]))
     html = (tmp_path / "a.html").read_text()
-    assert f'<td class="name">error rate</td><td>{value:.3f}</td>' in html
+    cells = f"<td>{value:.3f}</td><td>{fold:.3f}</td>"
+    assert f'<td class="name">error rate</td>{cells}' in html
     assert "<th>error</th>" in html
 
 

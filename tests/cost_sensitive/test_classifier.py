@@ -87,6 +87,27 @@ def test_cost_sensitive_classifier_multiclass_min_risk_is_naive_argmin():
     np.testing.assert_allclose(weighted.class_weight_, [5.0, 2.0, 3.5])
 
 
+def test_cost_sensitive_classifier_balanced_costs_are_prior_correction():
+    """Check that cost_matrix='balanced' costs n / (K n_i) for missing class i,
+    trains unweighted, and decides argmax_j p_j / pi_j, as LogitAdjustedClassifier
+    with tau=1 does."""
+    from skclassgap.threshold import LogitAdjustedClassifier
+
+    X, y = IRIS_X[30:], IRIS_Y[30:]  # class counts 20, 50, 50
+    model = CostSensitiveClassifier(
+        LogisticRegression(C=0.05), cost_matrix="balanced"
+    ).fit(X, y)
+    row = 120 / (3 * np.array([20.0, 50.0, 50.0]))
+    np.testing.assert_allclose(model.cost_matrix_, row[:, None] * (1 - np.eye(3)))
+    assert model.training_ == "none" and model.decision_ == "min_risk"
+    proba = model.predict_proba(X)
+    prior = np.bincount(y) / len(y)
+    np.testing.assert_array_equal(model.predict(X), np.argmax(proba / prior, axis=1))
+    adjusted = LogitAdjustedClassifier(LogisticRegression(C=0.05)).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), adjusted.predict(X))
+    assert (model.predict(X) != model.estimator_.predict(X)).any()
+
+
 @pytest.mark.parametrize(
     "params, class_weights",
     [
@@ -359,6 +380,12 @@ class _RelabellingClassifier(ClassifierMixin, BaseEstimator):
         ),
         (
             LogisticRegression(),
+            {"cost_matrix": "balanced"},
+            {"sample_weight": (IRIS_Y != 2).astype(float)},
+            r"cost_matrix='balanced' is undefined for classes \[2\], whose sample",
+        ),
+        (
+            LogisticRegression(),
             {"class_weight": {5: 1.0}},
             {},
             r"class_weight has labels \[5\] that are not classes",
@@ -459,6 +486,9 @@ def test_cost_sensitive_classifier_fit_errors(estimator, params, fit_kwargs, mat
     ],
     ids=["min_risk", "resample"],
 )
+# skclassgap makes no array API claim: sklearn skips that check (it needs
+# SCIPY_ARRAY_API) and check_estimator reports the skip as a warning.
+@pytest.mark.filterwarnings("ignore:Skipping check check_array_api_input")
 def test_cost_sensitive_classifier_check_estimator_other_paths(
     estimator, expected_failed
 ):

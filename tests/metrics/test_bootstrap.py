@@ -113,6 +113,19 @@ def test_percentile_interval_values():
     assert np.isnan(low).all() and np.isnan(high).all()
 
 
+def test_percentile_interval_of_constant_infinite_slices(recwarn):
+    """Check that a slice that is inf in every resample (the prediction bias of a
+    class only predicted) has the interval [inf, inf], silently, beside a
+    finite slice."""
+    values = np.column_stack([np.full(50, np.inf), np.arange(50.0)])
+    low, high = percentile_interval(values, 0.9)
+    assert low[0] == high[0] == np.inf
+    np.testing.assert_allclose(
+        [low[1], high[1]], np.quantile(np.arange(50.0), [0.05, 0.95])
+    )
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 def test_per_class_report_ci_columns():
     """Check that ``ci`` adds low/high columns beside each metric, that the
     point values are unchanged, and that intervals bracket them."""
@@ -142,6 +155,23 @@ def test_per_class_report_ci_columns():
         assert (report[name] <= report[f"{name}_high"]).all()
     again = per_class_report(y_true, y_pred, ci=0.9, n_boot=300, random_state=0)
     np.testing.assert_array_equal(report, again)
+
+
+def test_per_class_report_ci_with_a_label_only_predicted():
+    """Check that a class that is predicted but never true (support 0 in every
+    resample) gets its zero_division recall as both bounds, and the other
+    classes their intervals."""
+    y_true = np.array(["a"] * 60 + ["b"] * 40)
+    y_pred = y_true.copy()
+    y_pred[::7] = "c"  # c is only predicted
+    report = per_class_report(
+        y_true, y_pred, zero_division=0.0, ci=0.95, n_boot=200, random_state=0
+    )
+    assert report.loc["c", "recall_low"] == report.loc["c", "recall_high"] == 0.0
+    assert report.loc["c", "support"] == 0
+    assert (
+        report.loc[["a", "b"], "recall_low"] < report.loc[["a", "b"], "recall"]
+    ).all()
 
 
 @pytest.mark.parametrize("func", [class_gap, worst_class_score])

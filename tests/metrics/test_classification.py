@@ -51,6 +51,14 @@ def _random_case(seed):
 CASES = range(300)
 
 
+def _sklearn_confusion(y_true, y_pred, sample_weight):
+    """sklearn's confusion_matrix, without its advice to pass labels when the
+    cases hold a single class (intended here: ours must give the 1 x 1 too)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "A single label was found", UserWarning)
+        return confusion_matrix(y_true, y_pred, sample_weight=sample_weight)
+
+
 @pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
 def test_per_class_report_agrees_with_sklearn(zero_division):
     """Check that precision, recall and F1 equal sklearn's on hundreds of random
@@ -70,9 +78,7 @@ def test_per_class_report_agrees_with_sklearn(zero_division):
         np.testing.assert_allclose(ours["f1"], f, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
             ours["support"],
-            s
-            if sw is None
-            else confusion_matrix(y_true, y_pred, sample_weight=sw).sum(1),
+            s if sw is None else _sklearn_confusion(y_true, y_pred, sw).sum(1),
             atol=1e-12,
         )
 
@@ -118,7 +124,7 @@ def test_confusion_counts_equals_sklearn_confusion_matrix():
         np.testing.assert_array_equal(
             labels, np.unique(np.concatenate([y_true, y_pred]))
         )
-        ref = confusion_matrix(y_true, y_pred, sample_weight=sw)
+        ref = _sklearn_confusion(y_true, y_pred, sw)
         np.testing.assert_allclose(counts, ref, rtol=0, atol=1e-12)
         np.testing.assert_allclose(
             counts, confusion_naive(y_true, y_pred, labels, sw), rtol=0, atol=1e-12
@@ -311,6 +317,16 @@ BAD_INPUT = [
         r"1-dimensional .* shape \(2, 2\)",
     ),
     (dict(y_true=[0, 1], y_pred=[0, 1], labels=[0, 0]), ValueError, "must not repeat"),
+    (
+        dict(y_true=[0, 1], y_pred=[0, 1], labels=[0, "1"]),
+        ValueError,
+        r"labels mix strings and numbers; got \[0, '1'\]",
+    ),
+    (
+        dict(y_true=["a", "b"], y_pred=["a", "b"], labels=[0, 1]),
+        ValueError,
+        "labels are numbers but y_true and y_pred hold strings",
+    ),
     (
         dict(y_true=[0, 1], y_pred=[0, 1], sample_weight=[1.0, -1.0]),
         ValueError,
@@ -566,6 +582,84 @@ def test_metrics_on_labels_beyond_int64_equal_sklearn_on_their_ranks(values):
     assert geometric_mean_score(y_true, y_pred) == pytest.approx(
         imblearn_gmean(codes_true, codes_pred), abs=1e-12
     )
+
+
+# --- where skclassgap and scikit-learn differ (README and user guide list these) ---
+
+_Y = dict(y_true=[0, 1, 1], y_pred=[0, 1, 0])
+# Each row: the input, the start of skclassgap's ValueError, and what
+# scikit-learn's f1_score(average="macro") returns on it (a number, or the
+# exception it raises).
+SKLEARN_DIFFERENCES = [
+    pytest.param(
+        dict(**_Y, labels=[]),
+        "labels must be a non-empty 1-d list",
+        np.nan,
+        id="empty labels",
+    ),
+    pytest.param(
+        dict(y_true=[0, 1, 1, 1], y_pred=[0, 0, 1, 1], labels=[0, 0, 1]),
+        "labels must not repeat a class",
+        (2 / 3 + 2 / 3 + 4 / 5) / 3,  # class 0 counted twice in the mean
+        id="repeated labels",
+    ),
+    pytest.param(
+        dict(**_Y, labels=["a", 1]),
+        "labels mix strings and numbers",
+        (0.0 + 2 / 3) / 2,  # compared as text: 1 matches "1"
+        id="labels mixing strings and numbers",
+    ),
+    pytest.param(
+        dict(**_Y, labels=["1"]),
+        "labels are strings but y_true and y_pred hold numbers",
+        2 / 3,  # "1" selects class 1
+        id="string labels for numeric y",
+    ),
+    pytest.param(
+        dict(**_Y, sample_weight=[1.0, -1.0, 1.0]),
+        r"sample_weight contains negative values \(min -1.0\)",
+        4 / 3,  # outside [0, 1]
+        id="negative weights",
+    ),
+    pytest.param(
+        dict(y_true=np.array([[0, 1], [1, 1]]), y_pred=np.array([[0, 1], [1, 0]])),
+        r"y_true must be 1-dimensional .* Multilabel and multioutput",
+        (1.0 + 2 / 3) / 2,  # mean over the indicator columns
+        id="multilabel indicators",
+    ),
+    pytest.param(
+        dict(y_true=["a", None, "b"], y_pred=["a", "b", "b"]),
+        "y_true contains missing values",
+        TypeError,
+        id="missing label",
+    ),
+    pytest.param(
+        dict(y_true=np.array(["a", 1], dtype=object), y_pred=["a", "a"]),
+        "y_true and y_pred mix label types",
+        TypeError,
+        id="labels of y mixing strings and numbers",
+    ),
+]
+
+
+@pytest.mark.parametrize("kwargs, match, sklearn_result", SKLEARN_DIFFERENCES)
+def test_metrics_refuse_inputs_sklearn_scores_or_fails_on(
+    kwargs, match, sklearn_result
+):
+    """Check each documented difference from scikit-learn: f1_score returns the
+    stated number (or raises a TypeError), while macro_f1_score and
+    per_class_report raise a ValueError that says what was wrong."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's warnings on these inputs
+        if isinstance(sklearn_result, type):
+            with pytest.raises(sklearn_result):
+                f1_score(average="macro", **kwargs)
+        else:
+            got = f1_score(average="macro", **kwargs)
+            assert got == pytest.approx(sklearn_result, abs=1e-12, nan_ok=True)
+    for func in (macro_f1_score, per_class_report):
+        with pytest.raises(ValueError, match=match):
+            func(**kwargs)
 
 
 def test_sklearn_refuses_float_labels_beyond_int64_as_continuous():

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap.metrics import _counts
 from skclassgap.metrics._counts import (
     _CAST_CHUNK,
@@ -19,7 +20,6 @@ from skclassgap.metrics._counts import (
     count_codes,
     sum_code_counts,
 )
-from skclassgap.utils import _labels
 from skclassgap.utils._labels import encode_label_pair
 
 
@@ -27,7 +27,7 @@ from skclassgap.utils._labels import encode_label_pair
 def path(request, monkeypatch):
     """Force every input through the NumPy path or through the kernels."""
     threshold = 10**12 if request.param == "numpy" else 0
-    monkeypatch.setattr(_labels, "KERNEL_MIN_ROWS", threshold)
+    monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", threshold)
     return request.param
 
 
@@ -39,9 +39,9 @@ def _codes(n, n_codes, offset, seed):
 
 
 def _count_both_ways(monkeypatch, *args):
-    monkeypatch.setattr(_labels, "KERNEL_MIN_ROWS", 10**12)
+    monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", 10**12)
     numpy_counts = _counts._count_codes(*args)
-    monkeypatch.setattr(_labels, "KERNEL_MIN_ROWS", 0)
+    monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", 0)
     kernel_counts = _counts._count_codes(*args)
     return numpy_counts, kernel_counts
 
@@ -106,7 +106,7 @@ def test_class_counts_numpy_path_equals_kernel_path(monkeypatch, make, weighted)
     weights = rng.random(3000) if weighted else None
     results = []
     for threshold in (10**12, 0):
-        monkeypatch.setattr(_labels, "KERNEL_MIN_ROWS", threshold)
+        monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", threshold)
         results.append(
             class_counts(make(codes_true), make(codes_pred), sample_weight=weights)
         )
@@ -233,6 +233,7 @@ _NO_COMPILE = """
 """
 
 
+@pytest.mark.slow
 def test_metrics_on_small_inputs_compile_no_kernel(tmp_path):
     """Check that every metric on 1,000 labels of every kind, in a fresh process
     with an empty cache, compiles no numba kernel and writes nothing to the cache."""

@@ -166,3 +166,20 @@ def test_per_class_report_groups_single_column_frame():
     t, p, g = _data()
     got = per_class_report(t, p, groups=pd.DataFrame({"region": g}))
     pd.testing.assert_frame_equal(got, per_class_report(t, p, groups=g))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_group_class_counts_numpy_path_equals_kernel(monkeypatch, weighted):
+    """Check that small inputs (NumPy bincount path) count exactly as the kernels."""
+    from skclassgap._kernels._config import KERNEL_MIN_ROWS
+
+    t, p, g = _data(500, seed=3)
+    w = np.random.default_rng(1).random(len(t)) if weighted else None
+    small = group_class_counts(t, p, g, sample_weight=w)
+    monkeypatch.setitem(KERNEL_MIN_ROWS, "labels", 0)
+    kernel = group_class_counts(t, p, g, sample_weight=w)
+    np.testing.assert_array_equal(small.groups, kernel.groups)
+    np.testing.assert_array_equal(small.labels, kernel.labels)
+    for a, b in zip(small[2:], kernel[2:], strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 from sklearn.datasets import make_classification
 
 import skclassgap.over_sampling._neighbors._search as search_mod
@@ -43,6 +44,7 @@ _FIRST_CALLS = """
 """
 
 
+@pytest.mark.slow
 def test_samplers_small_input_compiles_no_kernel(tmp_path):
     """Check that SMOTE, BorderlineSMOTE (both kinds) and ADASYN on 1,000 x 10
     rows, dense and sparse, compile no numba kernel in a fresh process with an

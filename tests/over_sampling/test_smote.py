@@ -1,5 +1,6 @@
 """SMOTE (and what all samplers share): counts, geometry, provenance, errors."""
 
+import functools
 import re
 
 import numpy as np
@@ -250,6 +251,21 @@ def _hostile(name):
     return X, y
 
 
+@functools.cache
+def _hostile_references(name):
+    """Hostile data, its minority rows, their exact 5 nearest minority rows, and
+    the other-class counts among their exact 10 and 5 nearest rows (rational
+    distances: seconds per data set), computed once for both paths."""
+    from tests.naive import count_other_naive, kneighbors_exact_naive
+
+    X, y = _hostile(name)
+    rows = np.flatnonzero(y == 1)
+    within = rows[kneighbors_exact_naive(X[rows], X[rows], 5, np.arange(len(rows)))]
+    other_10 = count_other_naive(kneighbors_exact_naive(X[rows], X, 10, rows), y, 1)
+    other_5 = count_other_naive(kneighbors_exact_naive(X[rows], X, 5, rows), y, 1)
+    return X, y, rows, within, other_10, other_5
+
+
 @pytest.mark.parametrize("path", ["numpy", "kernels"])
 @pytest.mark.parametrize("name", ["identifier column", "one row at 1e9"])
 def test_samplers_exact_neighbours_on_hostile_data(monkeypatch, name, path):
@@ -260,24 +276,20 @@ def test_samplers_exact_neighbours_on_hostile_data(monkeypatch, name, path):
     ADASYN's density ratios follow the exact neighbours, and that the class
     counts equal imbalanced-learn's."""
     import skclassgap.over_sampling._neighbors._search as search_mod
-    from tests.naive import count_other_naive, kneighbors_exact_naive
 
     monkeypatch.setattr(search_mod, "_SMALL_WORK", 10**15 if path == "numpy" else 0)
-    X, y = _hostile(name)
-    rows = np.flatnonzero(y == 1)
-    within = rows[kneighbors_exact_naive(X[rows], X[rows], 5, np.arange(len(rows)))]
+    X, y, rows, within, other_10, other_5 = _hostile_references(name)
     allowed = dict(zip(rows, map(set, within), strict=True))
     smote = SMOTE(random_state=0)
     smote.fit_resample(X, y)
     assert all(
         q in allowed[p] for p, q in zip(smote.parents_, smote.neighbors_, strict=True)
     )
-    other = count_other_naive(kneighbors_exact_naive(X[rows], X, 10, rows), y, 1)
     border = BorderlineSMOTE(random_state=0)
     _, y_border = border.fit_resample(X, y)
-    danger = rows[(2 * other >= 10) & (other < 10)]
+    danger = rows[(2 * other_10 >= 10) & (other_10 < 10)]
     np.testing.assert_array_equal(border.danger_indices_[1], danger)
-    other = count_other_naive(kneighbors_exact_naive(X[rows], X, 5, rows), y, 1)
+    other = other_5
     adasyn = ADASYN(random_state=0)
     _, y_adasyn = adasyn.fit_resample(X, y)
     np.testing.assert_allclose(adasyn.density_ratios_[1], other / other.sum())

@@ -17,6 +17,7 @@ from sklearn.svm import LinearSVC
 from skclassgap._compat import InvalidParameterError
 from skclassgap.metrics import geometric_mean_score, get_scorer_names, macro_f1_score
 from skclassgap.threshold import ThresholdCalibrator
+from skclassgap.threshold._search import MAX_ROUNDS
 from tests.naive import best_threshold_naive
 
 
@@ -84,6 +85,7 @@ def test_threshold_calibrator_multiclass_improves_out_of_fold(multiclass):
     recalls = [np.mean(pred[y == c] == c) for c in range(4)]
     assert model.best_score_ == pytest.approx(min(recalls), abs=1e-12)
     assert model.best_score_ > model.baseline_score_
+    assert model.n_rounds_ < MAX_ROUNDS  # ties are no gain: the ascent ends
     final = LogisticRegression().fit(X, y)
     expected = np.argmax(np.log(final.predict_proba(X)) + model.offsets_, axis=1)
     np.testing.assert_array_equal(model.predict(X), expected)
@@ -187,6 +189,31 @@ class _InfiniteScores(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         return np.full(len(X), np.inf)
+
+
+class _FirstColumnScores(ClassifierMixin, BaseEstimator):
+    """Scores are the first feature, untouched (decision_function)."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X):
+        return np.asarray(X, dtype=np.float64)[:, 0]
+
+
+@pytest.mark.parametrize("low", [1.0, -1.0, 0.0, 1e300])
+def test_threshold_calibrator_predict_splits_adjacent_floats(low):
+    """Check that rows whose scores are adjacent floats (no float between them)
+    are predicted apart: the threshold is the upper score, not a mid-point that
+    rounds down to the lower one and predicts both rows positive."""
+    X = np.array([[low], [np.nextafter(low, np.inf)]])
+    y = np.array(["neg", "pos"])
+    model = ThresholdCalibrator(_FirstColumnScores().fit(X, y), cv="prefit")
+    model.fit(X, y)
+    assert model.threshold_ == X[1, 0]
+    np.testing.assert_array_equal(model.predict(X), y)
+    assert model.best_score_ == 1.0
 
 
 @pytest.mark.parametrize(

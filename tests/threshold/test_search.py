@@ -13,14 +13,16 @@ from skclassgap._kernels.threshold import (
 from skclassgap.metrics import get_scorer_names
 from skclassgap.metrics._scorer import label_metric
 from skclassgap.threshold._search import (
+    MAX_ROUNDS,
+    BinaryCounts,
     CountObjective,
     LabelObjective,
     _sweep_class,
     balanced_guard_choice,
     best_index,
     binary_search,
-    binary_sweep,
     evaluate_offsets,
+    key_improves,
     offset_search,
 )
 from tests.naive import (
@@ -56,6 +58,13 @@ def _count_objective(name, monotone=False):
     return CountObjective(metric.from_counts, sign, monotone=monotone)
 
 
+def _curve(scores, y, w, objective):
+    """Every candidate threshold and the count objective there, as
+    ThresholdCalibrator builds ``thresholds_`` and ``objective_values_``."""
+    counts = BinaryCounts(scores, y, w)
+    return counts.thresholds(), counts.values(objective)
+
+
 def _binary_case(seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 40))
@@ -72,15 +81,15 @@ def _binary_case(seed):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_binary_sweep_matches_brute_force(name):
-    """Check that the sweep's optimum equals a brute force over every threshold, on
+def test_binary_counts_match_brute_force(name):
+    """Check that the curve's optimum equals a brute force over every threshold, on
     hundreds of random cases with ties and constant scores, and that the chosen
     threshold reproduces it through the label metric."""
     func = _label_func(name)
     for seed in range(200 if name in MAIN else 24):
         scores, y = _binary_case(seed)
         objective = _count_objective(name)
-        thresholds, values = binary_sweep(scores, y, np.ones(len(y)), objective)
+        thresholds, values = _curve(scores, y, np.ones(len(y)), objective)
         best = best_index(values)
         expected = best_threshold_naive(scores, y, func)
         assert values[best] == pytest.approx(expected, abs=1e-12)
@@ -95,6 +104,32 @@ def test_binary_sweep_matches_brute_force(name):
         assert found.max() == pytest.approx(expected, abs=1e-12)
         reached = func(y, (scores >= counts.thresholds([chosen])[0]).astype(int))
         assert reached == pytest.approx(expected, abs=1e-12)
+
+
+# Scores whose mid-point with the next float up rounds back down to them: no
+# float lies strictly between the two, so the threshold must be the upper one.
+ADJACENT_LOW = [1.0, -1.0, 0.0, 1e300]
+
+
+@pytest.mark.parametrize("low", ADJACENT_LOW)
+@pytest.mark.parametrize("kind", ["monotone", "every", "callable"])
+def test_binary_search_splits_adjacent_floats(low, kind):
+    """Check that a negative row at ``low`` and a positive row at the next float
+    up are told apart: the best threshold is the upper score itself (a
+    mid-point would round down to ``low`` and predict both rows positive), so
+    ``scores >= threshold`` reproduces y and reaches g-mean 1."""
+    scores = np.array([low, np.nextafter(low, np.inf)])
+    y = np.array([0, 1])
+    if kind == "callable":
+        objective = LabelObjective(_label_func("g_mean"), np.array([0, 1]))
+    else:
+        objective = _count_objective("g_mean", monotone=kind == "monotone")
+    counts, _, values, best = binary_search(scores, y, np.ones(2), objective)
+    threshold = counts.thresholds([best])[0]
+    assert threshold == scores[1]
+    np.testing.assert_array_equal((scores >= threshold).astype(int), y)
+    assert values.max() == 1.0
+    assert np.all(np.diff(counts.thresholds()) > 0)
 
 
 @pytest.mark.kernel
@@ -123,27 +158,31 @@ def test_mixed_candidates_matches_naive(seed):
     np.testing.assert_array_equal(_mixed_candidates(below, below_pos), expected)
 
 
-def test_binary_sweep_curve_matches_label_metric():
+def test_binary_counts_curve_matches_label_metric():
     """Check that every point of the curve equals the label metric at that threshold."""
     scores, y = _binary_case(4)
     func = _label_func("macro_f1")
     w = np.ones(len(y))
-    thresholds, values = binary_sweep(scores, y, w, _count_objective("macro_f1"))
+    thresholds, values = _curve(scores, y, w, _count_objective("macro_f1"))
     expected = [func(y, (scores >= t).astype(int)) for t in thresholds]
     np.testing.assert_allclose(values, expected, atol=1e-12)
     assert thresholds[0] == -np.inf and thresholds[-1] == np.inf
 
 
-def test_binary_sweep_callable_matches_count_objective():
-    """Check that a label callable reaches the same curve as the count form."""
+def test_binary_search_callable_matches_count_objective():
+    """Check that a label callable, evaluated at every candidate (fewer than
+    MAX_CALLABLE_CANDIDATES), gives the count form's curve and optimum."""
     scores, y = _binary_case(7)
     classes = np.array(["neg", "pos"])
     func = _label_func("g_mean")
     w = np.ones(len(y))
-    t_count, v_count = binary_sweep(scores, y, w, _count_objective("g_mean"))
-    t_call, v_call = binary_sweep(scores, y, w, LabelObjective(func, classes))
-    np.testing.assert_array_equal(t_count, t_call)
+    t_count, v_count = _curve(scores, y, w, _count_objective("g_mean"))
+    counts, index, v_call, best = binary_search(
+        scores, y, w, LabelObjective(func, classes)
+    )
+    np.testing.assert_array_equal(t_count, counts.thresholds(index))
     np.testing.assert_allclose(v_count, v_call, atol=1e-12)
+    assert best == best_index(v_count)
 
 
 def _multiclass_case(seed, n_classes=4, ties=False):
@@ -222,9 +261,57 @@ def test_offset_search_is_coordinatewise_optimal(name):
         assert value >= zero - 1e-12
         reached = func(y, np.argmax(scores + offsets, axis=1))
         assert value == pytest.approx(reached, abs=1e-12)
-        assert n_rounds >= 1
+        assert n_rounds < MAX_ROUNDS
         for k in range(scores.shape[1]):
             assert best_offset_naive(scores, offsets, k, y, func) <= value + 1e-12
+
+
+# Rounds of the ascent on the seeded cases of _multiclass_case(0..9): the last
+# round finds no gain, so one round means "no step at all".
+_ROUNDS = {
+    "g_mean": [2, 3, 2, 2, 2, 2, 2, 2, 2, 2],
+    "worst_class_recall": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+    "balanced_accuracy": [2, 3, 2, 4, 2, 2, 2, 2, 2, 2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ROUNDS))
+def test_offset_search_stops_when_no_step_gains(name):
+    """Check that the ascent ends as soon as a round finds no strict gain: on
+    seeded 4-class cases it runs the few rounds pinned in _ROUNDS (far below
+    MAX_ROUNDS), and restarted from its own end point it runs one round and
+    returns the same offsets and key. A search that counted ties as gains
+    would keep stepping between equal points until MAX_ROUNDS."""
+    objective = _count_objective(name)
+    rounds = []
+    for seed in range(10):
+        scores, y, _ = _multiclass_case(seed)
+        w = np.ones(len(y))
+        offsets, key, n_rounds = offset_search(scores, y, w, objective)
+        rounds.append(n_rounds)
+        again, key_again, n_again = offset_search(scores, y, w, objective, offsets)
+        assert n_again == 1
+        np.testing.assert_array_equal(again, offsets)
+        np.testing.assert_array_equal(key_again, key)
+    assert rounds == _ROUNDS[name]
+
+
+@pytest.mark.parametrize(
+    "new, old, expected",
+    [
+        ([0.5, 0.1, 0.2], [0.5, 0.1, 0.2], False),  # equal keys
+        ([0.5 + 1e-13, 0.1], [0.5, 0.1], False),  # within the tolerance
+        ([0.5 - 1e-13, 0.3], [0.5, 0.1], True),  # tie within _TOL, then larger
+        ([0.5, 0.3], [0.5, 0.1], True),  # tie, then larger
+        ([0.5, 0.0], [0.5, 0.1], False),  # tie, then smaller
+        ([0.6, 0.0], [0.5, 0.1], True),  # larger first entry wins
+        ([0.4, 1.0], [0.5, 0.1], False),  # smaller first entry loses
+    ],
+)
+def test_key_improves_is_strict(new, old, expected):
+    """Check that a rank key improves only when, at the first entry differing
+    by more than _TOL, it is larger: equal keys and ties are no gain."""
+    assert key_improves(np.array(new), np.array(old)) is expected
 
 
 def test_offset_search_callable_matches_count_objective():
@@ -244,15 +331,15 @@ def test_offset_search_callable_matches_count_objective():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_binary_sweep_weighted_equals_repeated_rows(seed):
+def test_binary_counts_weighted_equal_repeated_rows(seed):
     """Check that integer weights give the curve of rows repeated that many times
     (the weighted argsort path against the unit-weight merge path)."""
     scores, y = _binary_case(seed)
     w = np.random.default_rng(seed).integers(1, 4, len(y))
     objective = _count_objective("macro_f1")
-    t_w, v_w = binary_sweep(scores, y, w.astype(float), objective)
+    t_w, v_w = _curve(scores, y, w.astype(float), objective)
     repeated = np.repeat(scores, w), np.repeat(y, w), np.ones(w.sum())
-    t_r, v_r = binary_sweep(*repeated, objective)
+    t_r, v_r = _curve(*repeated, objective)
     np.testing.assert_array_equal(t_w, t_r)
     np.testing.assert_allclose(v_w, v_r, atol=1e-12)
 
@@ -276,24 +363,25 @@ def test_offset_search_leaves_max_min_plateau():
     w = np.ones(len(y))
     objective = _count_objective("worst_class_recall")
     assert evaluate_offsets(scores, np.zeros(3), y, w, objective) == 0.5
-    offsets, key, _ = offset_search(scores, y, w, objective)
+    offsets, key, n_rounds = offset_search(scores, y, w, objective)
     assert key[0] == 1.0
     np.testing.assert_array_equal(np.argmax(scores + offsets, axis=1), y)
+    assert n_rounds == 2  # A and B raised in the first round, none in the second
 
 
-def _twin_outputs(which, scores, y, w, k):
-    """Every kernel (``which=""``) or NumPy twin (``"_numpy"``) on one case."""
+def _twin_outputs(pick, scores, y, w, k):
+    """Every kernel (``pick=_kernel``) or NumPy twin (``pick=_twin``) on one case."""
 
-    def call(name, *args):
-        return getattr(threshold_kernels, name + which)(*args)
+    def call(kernel, *args):
+        return pick(kernel)(*args)
 
     n_classes = scores.shape[1]
     offsets = np.linspace(-0.3, 0.3, n_classes)
-    b, a = call("_class_breakpoints", scores, offsets, k)
+    b, a = call(threshold_kernels._class_breakpoints, scores, offsets, k)
     order = np.argsort(b, kind="stable").astype(np.int64)
     bs = b[order]
     ends = np.append(np.flatnonzero(bs[1:] != bs[:-1]) + 1, bs.shape[0])
-    tp, predicted = call("_base_counts", y, w, a, n_classes)
+    tp, predicted = call(threshold_kernels._base_counts, y, w, a, n_classes)
     half = ends.shape[0] // 2
     outs = [b, a, tp.copy(), predicted.copy()]
     for lo, hi in ((0, half), (half, ends.shape[0])):  # two chunks, state carried
@@ -301,7 +389,7 @@ def _twin_outputs(which, scores, y, w, k):
         tp_out = np.empty((hi - lo, n_classes))
         pred_out = np.empty_like(tp_out)
         call(
-            "_offset_count_path",
+            threshold_kernels._offset_count_path,
             order,
             bounds.astype(np.int64),
             y,
@@ -314,12 +402,35 @@ def _twin_outputs(which, scores, y, w, k):
             pred_out,
         )
         outs += [tp_out, pred_out, tp.copy(), predicted.copy()]
-    outs += list(call("_offset_counts", scores, offsets, y, w))
+    outs += list(call(threshold_kernels._offset_counts, scores, offsets, y, w))
     positive = y == 1
     neg, pos = np.sort(scores[~positive, 0]), np.sort(scores[positive, 0])
-    merged = call("_merge_sorted_counts", neg, pos)
-    outs += [*merged, call("_mixed_candidates", merged[1], merged[2])]
+    merged = call(threshold_kernels._merge_sorted_counts, neg, pos)
+    outs += [*merged, call(threshold_kernels._mixed_candidates, merged[1], merged[2])]
     return outs
+
+
+def _kernel(kernel):
+    return kernel
+
+
+def _twin(kernel):
+    return threshold_kernels.NUMPY_TWINS[kernel]
+
+
+def test_numpy_twins_table_covers_every_kernel():
+    """Check that NUMPY_TWINS maps every kernel of the module to a plain function
+    of the same name plus "_numpy" (the naming is a convention, the table is
+    what the searches read)."""
+    kernels = {
+        name: obj
+        for name, obj in vars(threshold_kernels).items()
+        if callable(obj) and getattr(obj, "__skclassgap_fastmath__", None) is not None
+    }
+    twins = threshold_kernels.NUMPY_TWINS
+    assert set(twins) == set(kernels.values())
+    for name, kernel in kernels.items():
+        assert twins[kernel].__name__ == name + "_numpy"
 
 
 @pytest.mark.kernel
@@ -332,8 +443,8 @@ def test_numpy_twins_equal_kernels_bit_for_bit(seed, ties):
     scores, y, _ = _multiclass_case(seed, ties=ties)
     w = np.random.default_rng(seed).uniform(0.1, 3.0, len(y))
     for k in range(scores.shape[1]):
-        kernel = _twin_outputs("", scores, y, w, k)
-        twin = _twin_outputs("_numpy", scores, y, w, k)
+        kernel = _twin_outputs(_kernel, scores, y, w, k)
+        twin = _twin_outputs(_twin, scores, y, w, k)
         for got, expected in zip(twin, kernel, strict=True):
             assert got.dtype == expected.dtype
             np.testing.assert_array_equal(got, expected)
@@ -364,6 +475,7 @@ _FIRST_FIT = """
 """
 
 
+@pytest.mark.slow
 def test_threshold_calibrator_small_fit_compiles_no_kernel(tmp_path):
     """Check that in a fresh process with an empty numba cache, fitting on 1,000
     binary rows and 600 multiclass rows compiles no numba kernel at all (NumPy

@@ -4,12 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skclassgap._kernels._config import KERNEL_MIN_ROWS
 from skclassgap.utils._labels import (
     _GUESS_RANGE,
     _MIN_DENSE_RANGE,
-    KERNEL_MIN_ROWS,
     encode_label_pair,
 )
+
+MIN_ROWS = KERNEL_MIN_ROWS["labels"]
 
 
 def _decode(enc):
@@ -98,9 +100,7 @@ def test_encode_label_pair_reads_int64_edge_as_offset():
     np.testing.assert_array_equal(_decode(enc)[1], y)
 
 
-@pytest.mark.parametrize(
-    "n, guessed", [(KERNEL_MIN_ROWS - 1, False), (KERNEL_MIN_ROWS, True)]
-)
+@pytest.mark.parametrize("n, guessed", [(MIN_ROWS - 1, False), (MIN_ROWS, True)])
 def test_encode_label_pair_guesses_only_for_kernel_sized_inputs(n, guessed):
     """Check that small inputs get their exact range (no kernel will check a guess)
     and large ones a guessed range around the first label."""

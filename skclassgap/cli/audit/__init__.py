@@ -5,9 +5,10 @@ The wing's modules, in the order a run goes through them: ``_parser``
 ``_clean`` (read and clean the table), ``_preprocess`` and ``_leakage``,
 ``_strategies`` and ``_models`` (what is compared), ``_folds`` and
 ``_progress`` (the fits), ``_run`` (the audit), ``_measure`` (metrics,
-ranking, spectra), ``_result`` (the JSON-able result and its story),
-``_describe`` (the preprocessing section), ``_render_text`` and
-``_render_html``.
+headline, spectra), ``_verdict`` (paired intervals, shared ranks, the
+winner or none), ``_result`` (the JSON-able result and its story, whose
+schema is ``_schema``), ``_sentinels`` and ``_describe`` (the preprocessing
+section and its warnings), ``_render_text`` and ``_render_html``.
 """
 
 from skclassgap.cli.audit._parser import add_parser

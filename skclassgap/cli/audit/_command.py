@@ -10,7 +10,7 @@ from pathlib import Path
 from skclassgap.cli._errors import UserError
 from skclassgap.cli._io import check_output, write_json, write_text
 from skclassgap.cli.audit._data import check_path, file_kind
-from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES
+from skclassgap.cli.audit._strategies import ALL_STRATEGIES, DEFAULT_STRATEGIES
 
 
 def parse_strategies(values):
@@ -19,19 +19,19 @@ def parse_strategies(values):
         return list(DEFAULT_STRATEGIES)
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
     if names == ["all"]:
-        return list(DEFAULT_STRATEGIES)
+        return list(ALL_STRATEGIES)
     if names == ["none"]:
         return []
-    unknown = [n for n in names if n not in DEFAULT_STRATEGIES]
+    unknown = [n for n in names if n not in ALL_STRATEGIES]
     if unknown:
         hint = ""
         if any(file_kind(Path(n)) is not None for n in unknown):
             hint = " (put PATH before --strategies)"
         raise UserError(
             f"unknown strategy {', '.join(map(repr, unknown))}{hint}; choose from "
-            f"{', '.join(DEFAULT_STRATEGIES)}, or 'all' or 'none'"
+            f"{', '.join(ALL_STRATEGIES)}, or 'all' or 'none'"
         )
-    return [n for n in DEFAULT_STRATEGIES if n in names]
+    return [n for n in ALL_STRATEGIES if n in names]
 
 
 def check_objective(objective):

@@ -7,8 +7,14 @@ from skclassgap.cli.audit._clean import (
     NUMERIC,
     plural,
 )
-from skclassgap.cli.audit._leakage import LEAKAGE_THRESHOLD, leakage_warnings
+from skclassgap.cli.audit._leakage import (
+    LEAKAGE_THRESHOLD,
+    SUSPICIOUS_THRESHOLD,
+    leakage_warnings,
+    ranking,
+)
 from skclassgap.cli.audit._preprocess import STEPS_TEXT, datetime_features
+from skclassgap.cli.audit._sentinels import sentinel_lines
 
 KIND_LABELS = {
     NUMERIC: "numeric",
@@ -52,11 +58,39 @@ def _decision_line(decision, features):
     return line
 
 
-def describe_preprocessing(data, preparation, n_features_out, scores):
+def _leakage_line(column, score, level):
+    if level == "warning":
+        return (
+            f"  warning: {column!r} alone predicts the target almost perfectly out "
+            f"of fold (balanced accuracy {score:.3f}, at or above "
+            f"{LEAKAGE_THRESHOLD:.2f}); if it is derived from the target (an ID "
+            "sorted by class, a copy of the label), --drop it"
+        )
+    return (
+        f"  suspicious: {column!r} alone predicts the target out of fold with "
+        f"balanced accuracy {score:.3f} (at or above {SUSPICIOUS_THRESHOLD:.2f}); "
+        "if it is only known after the outcome, --drop it"
+    )
+
+
+def _ranking_line(ranked):
+    shown = ", ".join(f"{c} {s:.3f}" for c, s in ranked[:SHOWN_COLUMNS])
+    more = ", ..." if len(ranked) > SHOWN_COLUMNS else ""
+    return (
+        "  each column alone, out-of-fold balanced accuracy, highest first: "
+        f"{shown}{more}"
+    )
+
+
+def describe_preprocessing(data, preparation, n_features_out, scores, sentinels=()):
     """What the cleaning decided and what each fold fits, for text, JSON and HTML.
 
     ``preparation`` is the preparation step fitted on the whole table (it names
-    the datetime features); ``scores`` the single-feature balanced accuracies.
+    the datetime features); ``scores`` the single-feature balanced accuracies;
+    ``sentinels`` the sentinel values of numeric columns
+    (:func:`~skclassgap.cli.audit._sentinels.find_sentinels`). The warnings
+    (leakage, suspicious columns, sentinels) are also returned apart, for the
+    top of the HTML page.
     """
     cleaned = data.cleaned
     kinds = cleaned.kinds
@@ -74,12 +108,12 @@ def describe_preprocessing(data, preparation, n_features_out, scores):
     lines.append(
         f"  {plural(len(kinds), 'column')} in, {plural(n_features_out, 'feature')} out"
     )
-    lines += [
-        f"  warning: {column!r} alone predicts the target almost perfectly out of "
-        f"fold (balanced accuracy {score:.3f}); if it is derived from the target "
-        "(an ID sorted by class, a copy of the label), --drop it"
-        for column, score in leaks
-    ]
+    ranked = ranking(scores)
+    if ranked:
+        lines.append(_ranking_line(ranked))
+    warnings = [_leakage_line(*leak) for leak in leaks]
+    warnings += sentinel_lines(sentinels, csv=data.markers is not None)
+    lines += warnings
     categories = {
         c: int(cleaned.X[c].nunique())
         for c in columns[CATEGORICAL] + columns[HIGH_CARDINALITY]
@@ -94,7 +128,16 @@ def describe_preprocessing(data, preparation, n_features_out, scores):
         "datetime_features": features,
         "n_features_out": int(n_features_out),
         "single_feature_balanced_accuracy": {c: float(s) for c, s in scores.items()},
+        "single_feature_ranking": [
+            {"column": c, "balanced_accuracy": float(s)} for c, s in ranked
+        ],
         "leakage_threshold": LEAKAGE_THRESHOLD,
-        "leakage": [{"column": c, "balanced_accuracy": float(s)} for c, s in leaks],
+        "suspicious_threshold": SUSPICIOUS_THRESHOLD,
+        "leakage": [
+            {"column": c, "balanced_accuracy": float(s), "level": level}
+            for c, s, level in leaks
+        ],
+        "sentinels": list(sentinels),
+        "warnings": [line.strip() for line in warnings],
         "text": "\n".join(lines),
     }

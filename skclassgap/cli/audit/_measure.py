@@ -1,4 +1,4 @@
-"""What the audit measures: metric columns, headline numbers, ranks, spectra.
+"""What the audit measures: metric columns, headline numbers, spectra.
 
 The metrics come from the registry of :mod:`skclassgap.metrics._registry`:
 the comparison table's columns and the headline are its headline
@@ -18,8 +18,8 @@ from skclassgap.spectral import spectral_imbalance
 MAX_SPECTRAL_FEATURES = 512
 # Leading eigenvalues of the spectra's top-k energy share.
 SPECTRAL_TOP_K = 10
-# Two fold means closer than this are a tie (same rank).
-TIE_TOLERANCE = 1e-12
+# Bootstrap resamples of the per-class intervals.
+N_BOOT = 1000
 
 
 def metric_column(scorer_name):
@@ -66,14 +66,27 @@ def records(frame):
     return rows
 
 
-def headline(y, y_pred, columns):
+def headline(y, y_pred, columns, *, ci=None, random_state=None):
     """Headline numbers of the pooled out-of-fold predictions, the per-class report
-    and the worst class."""
+    (with bootstrap intervals at level ``ci``) and the worst class."""
     numbers = {column: score(y, y_pred) for column, score, _ in columns}
-    report = per_class_report(y, y_pred, labels=np.unique(y), zero_division=0.0)
+    report = per_class_report(
+        y,
+        y_pred,
+        labels=np.unique(y),
+        zero_division=0.0,
+        ci=ci,
+        n_boot=N_BOOT,
+        random_state=random_state,
+    )
     numbers["worst_class"] = to_python(report["recall"].idxmin())
     numbers["all_classes_equal"] = bool(report["recall"].nunique() == 1)
     return numbers, report
+
+
+def fold_means(outcome, columns):
+    """The mean over the folds of every metric column of an outcome."""
+    return {column: outcome["metrics"][column]["mean"] for column, _, _ in columns}
 
 
 def per_class_recalls(y, predictions, baseline_report):
@@ -90,25 +103,6 @@ def per_class_recalls(y, predictions, baseline_report):
             str(to_python(k)): float(v) for k, v in report["recall"].items()
         }
     return recalls
-
-
-def rank(outcomes, column, greater_is_better):
-    """Names of the strategies that ran, best first on ``column``; ranks set.
-
-    Equal fold means share a rank (1, 2, 2, 4).
-    """
-    ranked = sorted(
-        (n for n, o in outcomes.items() if o["status"] == "ok"),
-        key=lambda n: outcomes[n]["metrics"][column]["mean"],
-        reverse=greater_is_better,
-    )
-    previous, previous_rank = None, 0
-    for position, name in enumerate(ranked, start=1):
-        mean = outcomes[name]["metrics"][column]["mean"]
-        tied = previous is not None and abs(mean - previous) <= TIE_TOLERANCE
-        outcomes[name]["rank"] = previous_rank if tied else position
-        previous, previous_rank = mean, outcomes[name]["rank"]
-    return ranked
 
 
 def spectral_summary(features, y):

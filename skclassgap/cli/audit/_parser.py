@@ -7,9 +7,15 @@ registries that import their objects only when a run builds them.
 
 import argparse
 
+from skclassgap.cli._options import level
+from skclassgap.cli.audit._defaults import DEFAULT_CONFIDENCE, MAX_REPEATS, REPEAT_ROWS
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli.audit._models import MODELS
-from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES, STRATEGIES
+from skclassgap.cli.audit._strategies import (
+    ALL_STRATEGIES,
+    DEFAULT_STRATEGIES,
+    STRATEGIES,
+)
 
 
 def positive_int(text):
@@ -90,6 +96,26 @@ def _add_model_options(audit):
         "--cv", type=int, default=5, help="number of stratified folds (default: 5)"
     )
     audit.add_argument(
+        "--repeats",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="repeat the stratified cross-validation N times with other shuffles; "
+        f"every strategy runs on the same folds (default: {MAX_REPEATS}, fewer "
+        f"above {REPEAT_ROWS // MAX_REPEATS:,} rows so that rows x repeats stays "
+        f"within {REPEAT_ROWS:,}, at least 1)",
+    )
+    audit.add_argument(
+        "--confidence",
+        type=level,
+        default=DEFAULT_CONFIDENCE,
+        metavar="LEVEL",
+        help="level of the intervals: the change of each strategy against the "
+        "baseline (paired over the folds, corrected resampled t) and the "
+        "per-class bootstrap intervals; a strategy is named best only when its "
+        f"interval excludes 0 (default: {DEFAULT_CONFIDENCE})",
+    )
+    audit.add_argument(
         "--objective",
         default="g_mean",
         metavar="NAME",
@@ -103,8 +129,12 @@ def _add_model_options(audit):
         nargs="+",
         metavar="NAME",
         default=None,
-        help="mitigations to compare, space- or comma-separated, or 'all' or 'none' "
-        f"(default: all: {', '.join(DEFAULT_STRATEGIES)})",
+        help="mitigations to compare, space- or comma-separated, or 'all' (every "
+        "one) or 'none' (default: every one but "
+        f"{', '.join(n for n in ALL_STRATEGIES if n not in DEFAULT_STRATEGIES)}"
+        "; wraps --model: class weights, resampling, bagging and boosting, "
+        "thresholds and offsets; replaces it: easy_ensemble, "
+        "balanced_random_forest, self_paced_ensemble)",
     )
 
 

@@ -9,22 +9,36 @@ import numpy as np
 from skclassgap import __version__
 from skclassgap.cli.audit._measure import metric_column
 
-PER_CLASS_LEGEND = (
-    "prediction_bias = predicted / support (> 1: the class attracts predictions); "
-    "fp_share = the class's share of all false positives"
+HEADLINE_NOTE = "the out-of-fold predictions of every row together, first repetition"
+TABLE_NOTE = "mean over the folds"
+# Why the pooled and the fold-mean headline figures may differ.
+POOLED_NOTE = (
+    "pooled: the metric of every row's out-of-fold prediction together; fold "
+    "mean: the mean of the metric over the {n_folds} folds, which the strategy "
+    "table and the verdict compare. They differ for metrics that are not a mean "
+    "over rows (g-mean, worst-class recall, class gap): a fold where a class's "
+    "recall is 0 has a g-mean of 0."
 )
-HEADLINE_NOTE = "pooled over the out-of-fold predictions of every row"
-TABLE_NOTE = "mean{pm}std over the folds"
+FIT_NOTE = "fit s: seconds spent fitting, summed over the {n_folds} folds"
+# What each column of the spectral table means (one line each).
+SPECTRAL_LEGEND = {
+    "n_samples": "rows of the class",
+    "trace": "total variance of the class's preprocessed features",
+    "top_k_energy_share": "share of that variance in the 10 largest eigenvalues",
+    "effective_rank": "exp of the entropy of the normalised eigenvalues: how many "
+    "directions carry the class's variance",
+    "decay_exponent": "slope of log eigenvalue against log rank (larger: variance "
+    "in fewer directions)",
+}
 
 
 def build_result(args, data, context, outcomes, ranked, baseline):
-    """The JSON-able result of the audit (without its preprocessing, spectra,
-    recalls and story, which :func:`~skclassgap.cli.audit._run.run` adds)."""
+    """The JSON-able result of the audit (without its verdict, preprocessing,
+    spectra, recalls and story, which :func:`~skclassgap.cli.audit._run.run`
+    adds)."""
     objective_column, _, objective_greater = metric_column(args.objective)
     names = ["baseline", *(n for n in outcomes if n != "baseline")]
-    best = ranked[0] if ranked else None
-    if best is not None and outcomes[best]["rank"] == outcomes["baseline"].get("rank"):
-        best = "baseline"  # a tie with the baseline is no improvement
+    n_folds = args.cv * args.repeats
     return {
         "skclassgap_version": __version__,
         "data": {
@@ -36,7 +50,13 @@ def build_result(args, data, context, outcomes, ranked, baseline):
             "n_classes": int(len(np.unique(data.y))),
         },
         "model": {"name": args.model, "estimator": repr(context.model)},
-        "cv": {"n_splits": args.cv, "shuffle": True, "random_state": args.random_state},
+        "cv": {
+            "n_splits": args.cv,
+            "n_repeats": args.repeats,
+            "n_folds": n_folds,
+            "shuffle": True,
+            "random_state": args.random_state,
+        },
         "execution": {"n_jobs": args.n_jobs, "threads_per_fit": args.threads},
         "objective": {
             "name": args.objective,
@@ -44,49 +64,38 @@ def build_result(args, data, context, outcomes, ranked, baseline):
             "greater_is_better": objective_greater,
         },
         "notes": {
-            "headline": f"baseline headline and per-class numbers: {HEADLINE_NOTE}",
+            "headline": "baseline headline (pooled) and per-class numbers: "
+            f"{HEADLINE_NOTE}; per-class intervals: stratified bootstrap over rows",
+            "pooled_vs_fold_mean": POOLED_NOTE.format(n_folds=n_folds),
             "strategies": "strategy metrics: "
-            + TABLE_NOTE.format(pm=" and ")
-            + "; equal means share a rank",
+            + TABLE_NOTE
+            + "; change: paired per-fold difference against the baseline, "
+            "its interval by the corrected resampled t; strategies whose "
+            "interval against their group's leader includes 0 share its rank",
+            "fit_seconds": FIT_NOTE.format(n_folds=n_folds),
         },
         "baseline": baseline,
         "strategies": {name: outcomes[name] for name in names},
         "ranking": ranked,
-        "best": best,
+        "best": None,  # set from the verdict by run()
     }
 
 
 def story(result, data):
-    """The two facts the report leads with: the class the baseline fails and what
-    the best mitigation changes (paired per-fold differences: mean and std)."""
+    """The facts of the first closing line (the class the baseline fails) and
+    the lead strategy's recall on that class; the verdict is
+    ``result["verdict"]``."""
     numbers = result["baseline"]["headline"]
     worst = numbers["worst_class"]
     recalls = result["per_class_recall"]
     key = str(worst)
-    column = result["objective"]["column"]
-    facts = {
+    lead = result["verdict"]["lead"]
+    return {
         "worst_class": worst,
         "worst_class_support": int(np.sum(data.y == worst)),
         "worst_class_recall": recalls["baseline"][key],
         "all_classes_equal": numbers["all_classes_equal"],
-        "objective_column": column,
-        "best": None,
+        "objective_column": result["objective"]["column"],
+        "lead": lead,
+        "lead_worst_class_recall": None if lead is None else recalls[lead][key],
     }
-    strategies = result["strategies"]
-    others = [n for n in result["ranking"] if n != "baseline"]
-    if not others:
-        return facts
-    best = others[0]
-    base = np.asarray(strategies["baseline"]["metrics"][column]["folds"])
-    diff = np.asarray(strategies[best]["metrics"][column]["folds"]) - base
-    facts.update(
-        best=best,
-        beats_baseline=result["best"] != "baseline",
-        baseline_value=float(base.mean()),
-        best_value=float(strategies[best]["metrics"][column]["mean"]),
-        change_mean=float(diff.mean()),
-        change_std=float(diff.std()),
-        n_folds=int(diff.size),
-        best_worst_class_recall=recalls[best][key],
-    )
-    return facts

@@ -1,12 +1,13 @@
 """The audit run: read and clean the data, cross-validate every strategy on the
-same folds, rank them, summarise the baseline per class."""
+same (repeated) folds, compare them to the baseline, summarise the baseline per
+class."""
 
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold
 
 from skclassgap.cli._errors import UserError
 from skclassgap.cli.audit._clean import CATEGORICAL, HIGH_CARDINALITY, clean_table
@@ -16,16 +17,17 @@ from skclassgap.cli.audit._data import (
     read_table,
     split_target,
 )
+from skclassgap.cli.audit._defaults import auto_repeats
 from skclassgap.cli.audit._describe import describe_preprocessing
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE
 from skclassgap.cli.audit._folds import run_folds
 from skclassgap.cli.audit._leakage import single_feature_scores
 from skclassgap.cli.audit._measure import (
+    fold_means,
     headline,
     metric_column,
     metric_columns,
     per_class_recalls,
-    rank,
     records,
     spectral_summary,
 )
@@ -37,12 +39,14 @@ from skclassgap.cli.audit._preprocess import (
 )
 from skclassgap.cli.audit._progress import Progress
 from skclassgap.cli.audit._result import build_result, story
+from skclassgap.cli.audit._sentinels import find_sentinels
 from skclassgap.cli.audit._strategies import (
     STRATEGIES,
     Context,
     StrategyDeclined,
     build,
 )
+from skclassgap.cli.audit._verdict import judge, same_predictions
 from skclassgap.datasets import load_audit_default
 
 
@@ -129,15 +133,17 @@ def build_strategies(names, context):
     return built, declined
 
 
-def _outcome(name, strategy, fits, y, splits, columns):
-    """Out-of-fold labels and the outcome of one strategy from its fold fits."""
+def _outcome(name, strategy, fits, y, splits, columns, n_pooled):
+    """Out-of-fold labels (of the first ``n_pooled`` folds: the first
+    repetition) and the outcome of one strategy from its fold fits."""
     errors = [fits[name, i][2] for i in range(len(splits)) if fits[name, i][2]]
     if errors:
         return None, {"status": "failed", "note": errors[0]}
     predictions = np.empty(len(y), dtype=y.dtype)
     folds = {column: [] for column, _, _ in columns}
     for i, (_, test) in enumerate(splits):
-        predictions[test] = fits[name, i][0]
+        if i < n_pooled:
+            predictions[test] = fits[name, i][0]
         for column, score, _ in columns:
             folds[column].append(score(y[test], fits[name, i][0]))
     metrics = {
@@ -168,12 +174,20 @@ def run_strategies(built, X, y, splits, columns, *, args, progress):
     fits = run_folds(
         built, X, y, splits, n_jobs=args.n_jobs, threads=args.threads, progress=progress
     )
+    same = same_predictions(fits, list(built), len(splits))
     predictions, outcomes = {}, {}
     for name, strategy in built.items():
-        pred, outcome = _outcome(name, strategy, fits, y, splits, columns)
+        pred, outcome = _outcome(name, strategy, fits, y, splits, columns, args.cv)
         if pred is None and name == "baseline":
             raise UserError(f"the baseline {args.model} failed: {outcome['note']}")
-        if pred is not None:
+        if name in same:
+            outcome.update(
+                status="merged",
+                same_as=same[name],
+                note=f"same predictions as {same[name]} on every fold"
+                + (f"; {strategy.note}" if strategy.note else ""),
+            )
+        elif pred is not None:
             predictions[name] = pred
         outcomes[name] = outcome
     return predictions, outcomes
@@ -203,9 +217,14 @@ def run(args, strategies, err=sys.stderr):
     """
     data = load_data(args)
     X = data.cleaned.X
-    cv = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
+    if args.repeats is None:
+        args.repeats = auto_repeats(len(data.y))
+    cv = RepeatedStratifiedKFold(
+        n_splits=args.cv, n_repeats=args.repeats, random_state=args.random_state
+    )
     splits = list(cv.split(X, data.y))
-    leakage = single_feature_scores(X, data.cleaned.kinds, data.y, splits)
+    # One repetition (each row out of fold once) for the single-column check.
+    leakage = single_feature_scores(X, data.cleaned.kinds, data.y, splits[: args.cv])
     context = _context(args, data, splits)
     preparation, encoder = clone(context.preparation), clone(context.encoder)
     features, _ = fit_features(preparation, encoder, X)
@@ -226,20 +245,25 @@ def run(args, strategies, err=sys.stderr):
         for name in ["baseline", *strategies]
     }
     column, _, greater = metric_column(args.objective)
-    ranked = rank(outcomes, column, greater)
+    ranked, verdict = judge(outcomes, column, greater, args)
 
-    numbers, report = headline(data.y, predictions["baseline"], columns)
-    spectral, spectral_table = spectral_summary(features, data.y)
-    result = build_result(
-        args,
-        data,
-        context,
-        outcomes,
-        ranked,
-        {"headline": numbers, "per_class": records(report)},
+    numbers, report = headline(
+        data.y,
+        predictions["baseline"],
+        columns,
+        ci=args.confidence,
+        random_state=args.random_state,
     )
+    spectral, spectral_table = spectral_summary(features, data.y)
+    baseline = {
+        "headline": numbers,
+        "fold_mean": fold_means(outcomes["baseline"], columns),
+        "per_class": records(report),
+    }
+    result = build_result(args, data, context, outcomes, ranked, baseline)
+    result["verdict"], result["best"] = verdict, verdict["best"]
     result["preprocessing"] = describe_preprocessing(
-        data, preparation, features.shape[1], leakage
+        data, preparation, features.shape[1], leakage, find_sentinels(data.cleaned)
     )
     result["spectral"] = spectral
     result["per_class_recall"] = per_class_recalls(data.y, predictions, report)

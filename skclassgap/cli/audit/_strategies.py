@@ -55,11 +55,13 @@ class Built:
 
 @dataclass(frozen=True)
 class Strategy:
-    """A named mitigation: one-line summary and factory."""
+    """A named mitigation: one-line summary, factory, and whether the audit
+    runs it by default (``--strategies all`` runs every one)."""
 
     name: str
     summary: str
     factory: Callable  # context -> Built
+    in_default: bool = True
 
 
 def _pipeline(context, *steps):
@@ -104,15 +106,32 @@ def _class_weight(context):
 
 
 def _cost_sensitive(context):
+    """The minimum-risk decision under costs inverse to class frequency.
+
+    The model is fitted as is; missing class ``i`` costs ``n / (K n_i)`` of
+    the training fold, and each row gets the class of least expected cost
+    under the model's probabilities. (Reweighting by the same costs and
+    deciding by min-risk is the class_weight fit under another name, so the
+    training stays unweighted.) For a model whose ``predict`` is the argmax
+    of its probabilities this is the prior correction of logit_adjustment;
+    the audit then reports the two as one (merged).
+    """
     from skclassgap.cost_sensitive import CostSensitiveClassifier
 
+    # A model without predict_proba fails at fit, with the reason, as reported.
     model = CostSensitiveClassifier(
-        clone(context.model), class_weight="balanced", random_state=context.random_state
+        clone(context.model),
+        cost_matrix="balanced",
+        training="none",
+        decision="min_risk",
     )
-    return Built(_pipeline(context, ("model", model)), note="class_weight='balanced'")
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="min-risk decision, missing class i costs n / (K n_i)",
+    )
 
 
-def _resampled(context, sampler, note):
+def _resampled(context, sampler, note, *, proba_prior="fit"):
     """Resample the prepared table, then encode and fit, inside the resampler.
 
     The sampler sees the prepared table (scaled numbers, categories as
@@ -126,7 +145,7 @@ def _resampled(context, sampler, note):
     inner = Pipeline(
         [("encode", clone(context.encoder)), ("model", clone(context.model))]
     )
-    model = ResampledClassifier(inner, sampler=sampler)
+    model = ResampledClassifier(inner, sampler=sampler, proba_prior=proba_prior)
     steps = [("prepare", clone(context.preparation)), ("model", model)]
     return Built(Pipeline(steps), note=note)
 
@@ -158,6 +177,126 @@ def _gaussian(context):
     )
     note = "categories drawn from the class's rows" if context.categorical else ""
     return _resampled(context, sampler, note)
+
+
+def _random_undersampling(context):
+    """Keep a random subset of every larger class, down to the smallest one's
+    size; probabilities moved back to the original prior (the label metrics
+    the audit ranks by read decisions, which stay those of the balanced fit)."""
+    from skclassgap.under_sampling import RandomUnderSampler
+
+    sampler = RandomUnderSampler(random_state=context.random_state)
+    return _resampled(
+        context,
+        sampler,
+        "balanced by dropping rows; probabilities under the original prior",
+        proba_prior="original",
+    )
+
+
+def _smote_then_clean(context, cleaner_name):
+    """SMOTE to balance, then a neighbour cleaner (ENN or Tomek links)."""
+    from skclassgap.combine import SMOTEENN, SMOTETomek
+    from skclassgap.over_sampling import SMOTE
+
+    if context.categorical:
+        raise StrategyDeclined(
+            "the table has categorical columns, and the cleaners' exact "
+            "neighbour search takes numeric columns only; smote (SMOTE-NC) "
+            "works for it"
+        )
+    k = min(5, context.min_train_class - 1)
+    if k < 1:
+        raise StrategyDeclined(
+            "a class has a single row in a training fold; SMOTE needs two"
+        )
+    smote = SMOTE(
+        k_neighbors=k, random_state=context.random_state, n_jobs=context.threads
+    )
+    combined = SMOTEENN if cleaner_name == "enn" else SMOTETomek
+    sampler = combined(smote=smote, random_state=context.random_state)
+    what = "edited nearest neighbours" if cleaner_name == "enn" else "Tomek links"
+    return _resampled(
+        context,
+        sampler,
+        f"SMOTE k_neighbors={k}, then {what}; probabilities under the original prior",
+        proba_prior="original",
+    )
+
+
+def _balanced_bagging(context):
+    """Bagging of the model (wraps ``--model``) on balanced draws of the
+    prepared table; each member encodes and fits its own draw."""
+    from sklearn.pipeline import Pipeline
+
+    from skclassgap.ensemble import BalancedBaggingClassifier
+
+    inner = Pipeline(
+        [("encode", clone(context.encoder)), ("model", clone(context.model))]
+    )
+    model = BalancedBaggingClassifier(
+        inner, n_estimators=10, random_state=context.random_state
+    )
+    steps = [("prepare", clone(context.preparation)), ("model", model)]
+    return Built(
+        Pipeline(steps),
+        note="10 members of the model on balanced bootstrap draws (wraps the model)",
+    )
+
+
+def _easy_ensemble(context):
+    from skclassgap.ensemble import EasyEnsembleClassifier
+
+    model = EasyEnsembleClassifier(n_estimators=10, random_state=context.random_state)
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="10 AdaBoost members on balanced subsets (replaces the model)",
+    )
+
+
+def _balanced_random_forest(context):
+    from skclassgap.ensemble import BalancedRandomForestClassifier
+
+    model = BalancedRandomForestClassifier(
+        n_estimators=100, random_state=context.random_state
+    )
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="100 trees on balanced bootstraps (replaces the model)",
+    )
+
+
+def _rus_boost(context):
+    """SAMME boosting of the model (wraps ``--model``) on under-sampled rounds."""
+    from sklearn.utils.validation import has_fit_parameter
+
+    from skclassgap.ensemble import RUSBoostClassifier
+
+    model = clone(context.model)
+    if not has_fit_parameter(model, "sample_weight"):
+        raise StrategyDeclined(
+            f"{type(model).__name__}.fit takes no sample_weight, which boosting "
+            "needs; balanced_bagging wraps any model"
+        )
+    booster = RUSBoostClassifier(
+        model, n_estimators=10, random_state=context.random_state
+    )
+    return Built(
+        _pipeline(context, ("model", booster)),
+        note="10 SAMME rounds of the model on under-sampled rows (wraps the model)",
+    )
+
+
+def _self_paced_ensemble(context):
+    from skclassgap.ensemble import SelfPacedEnsembleClassifier
+
+    model = SelfPacedEnsembleClassifier(
+        n_estimators=50, random_state=context.random_state
+    )
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="50 trees on hardness-harmonised under-samples (replaces the model)",
+    )
 
 
 def _threshold(context):
@@ -200,11 +339,6 @@ STRATEGIES = {
             "class_weight", "scikit-learn's balanced class weights", _class_weight
         ),
         Strategy(
-            "cost_sensitive",
-            "CostSensitiveClassifier with balanced class weights",
-            _cost_sensitive,
-        ),
-        Strategy(
             "smote",
             "SMOTE (SMOTE-NC with categorical columns) to balance, then fit",
             _smote,
@@ -213,6 +347,51 @@ STRATEGIES = {
             "gaussian_oversampling",
             "Gaussian oversampling to balance, then fit",
             _gaussian,
+        ),
+        Strategy(
+            "random_undersampling",
+            "random under-sampling of the larger classes, then fit",
+            _random_undersampling,
+        ),
+        Strategy(
+            "smote_enn",
+            "SMOTE, then edited nearest neighbours cleaning, then fit",
+            lambda context: _smote_then_clean(context, "enn"),
+        ),
+        Strategy(
+            "smote_tomek",
+            "SMOTE, then Tomek-link cleaning, then fit",
+            lambda context: _smote_then_clean(context, "tomek"),
+        ),
+        Strategy(
+            "balanced_bagging",
+            "bagging of the model on balanced bootstrap draws (wraps --model)",
+            _balanced_bagging,
+        ),
+        Strategy(
+            "easy_ensemble",
+            "EasyEnsemble: AdaBoost on balanced subsets (replaces --model)",
+            _easy_ensemble,
+            # 10 x 50 boosted stumps per fold: the slowest strategy by far.
+            in_default=False,
+        ),
+        Strategy(
+            "balanced_random_forest",
+            "random forest on balanced bootstraps (replaces --model)",
+            _balanced_random_forest,
+        ),
+        Strategy(
+            "rus_boost",
+            "RUSBoost: the model boosted on under-sampled rounds (wraps --model)",
+            _rus_boost,
+            # Boosting a strong model (the default logistic regression) measured
+            # worse than every other mitigation; run it on request.
+            in_default=False,
+        ),
+        Strategy(
+            "self_paced_ensemble",
+            "self-paced under-sampling ensemble of trees (replaces --model)",
+            _self_paced_ensemble,
         ),
         Strategy(
             "threshold",
@@ -225,6 +404,11 @@ STRATEGIES = {
             _logit_adjustment,
         ),
         Strategy(
+            "cost_sensitive",
+            "minimum-risk decision, costs inverse to class frequency",
+            _cost_sensitive,
+        ),
+        Strategy(
             "spectral_balancing",
             "SpectralBalancer whitening before the model",
             _spectral_balancing,
@@ -232,7 +416,8 @@ STRATEGIES = {
     ]
 }
 
-DEFAULT_STRATEGIES = [name for name in STRATEGIES if name != "baseline"]
+ALL_STRATEGIES = [name for name in STRATEGIES if name != "baseline"]
+DEFAULT_STRATEGIES = [name for name in ALL_STRATEGIES if STRATEGIES[name].in_default]
 
 
 def build(name, context):

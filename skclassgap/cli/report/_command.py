@@ -29,13 +29,21 @@ def report(args, out=None):
     names, widths, n_rows = inspect_columns(args.path, fmt)
     columns = select_columns(names, args)
     engine = choose_engine(widths, n_rows, columns, budget, args.scheduler)
+    ci = args.ci
     if engine.use_dask:
-        counted, name, n_blocks = count_dask(args.path, fmt, columns, args.scheduler)
+        counted, name, n_blocks = count_dask(
+            args.path, fmt, columns, args.scheduler, cells=ci is not None
+        )
     else:
-        counted, name, n_blocks = count_pandas(args.path, fmt, columns)
+        counted, name, n_blocks = count_pandas(
+            args.path, fmt, columns, cells=ci is not None
+        )
     if counted is None:
         raise UserError(f"{str(args.path)!r} holds no rows")
-    table, cells, headline = build_report(*counted, columns.proba_classes)
+    counts, sums, pairs = counted
+    table, cells, headline = build_report(
+        counts, sums, columns.proba_classes, pairs, ci
+    )
     result = build_result(
         args.path,
         fmt,
@@ -44,6 +52,7 @@ def report(args, out=None):
         table,
         cells,
         headline,
+        ci,
     )
     print(render_text(result, table, cells), file=out)
     if args.json:

@@ -1,8 +1,10 @@
 """One pass over the columns counts everything the report shows.
 
 :func:`count_frame` turns a block of rows (or all rows) into per (group,
-class) counts and per-class sums of probabilities; :func:`merge_counts` adds
-the results of disjoint blocks. A file within the memory budget is read by
+class) counts, per-class sums of probabilities and, for ``--ci``, the rows of
+every (group, true, predicted) cell, which the bootstrap intervals are drawn
+from; :func:`merge_counts` adds the results of disjoint blocks (every part is
+a sum over rows, so blocks add up). A file within the memory budget is read by
 pandas and counted at once; a larger one, or any file when ``--scheduler``
 is given, is read by Dask and counted block by block on the workers, the
 blocks' counts merged by a tree reduction. Both engines run the same
@@ -17,6 +19,7 @@ from skclassgap.cli._io import DaskScheduler, import_dask_dataframe, one_line
 from skclassgap.cli.report._read import read_dask, read_pandas
 from skclassgap.metrics._grouped import group_class_counts, merge_group_counts
 from skclassgap.utils._dask import reduce_blocks
+from skclassgap.utils._labels import encode_label_pair
 
 # Probabilities are clipped to [EPS, 1] before the logarithm of the log loss.
 EPS = np.finfo(np.float64).eps
@@ -62,15 +65,32 @@ def _probability_sums(frame, true, proba, proba_classes):
     }
 
 
-def count_frame(index, frame, true, pred, group, proba, proba_classes):
-    """Counts of one block of rows (or of all rows): group counts and proba sums.
+def cell_counts(y_true, y_pred, groups=None):
+    """Rows of every (group, true, predicted) cell that occurs, as a Series of
+    counts indexed by ``group`` (when given), ``true`` and ``pred``.
 
-    Returns None for an empty block, else ``(GroupCounts, sums)`` where
-    ``sums`` is None without probability columns, or a dict of arrays over
-    the probability columns: ``n`` (rows of each true class),
+    Labels are read as every metric reads them (one encoding for both
+    columns), so they match the classes of :class:`GroupCounts`.
+    """
+    enc = encode_label_pair(y_true, y_pred)
+    t = np.asarray(enc.codes_true, dtype=np.int64) - enc.offset
+    p = np.asarray(enc.codes_pred, dtype=np.int64) - enc.offset
+    cells = pd.DataFrame({"true": enc.values[t], "pred": enc.values[p]})
+    if groups is not None:
+        cells.insert(0, "group", np.asarray(groups))
+    return cells.value_counts(sort=False)
+
+
+def count_frame(index, frame, true, pred, group, proba, proba_classes, cells=False):
+    """Counts of one block of rows (or of all rows): group counts, proba sums
+    and, with ``cells``, the cell counts of :func:`cell_counts`.
+
+    Returns None for an empty block, else ``(GroupCounts, sums, cells)``
+    where ``sums`` is None without probability columns, or a dict of arrays
+    over the probability columns: ``n`` (rows of each true class),
     ``p_true`` and ``log_loss`` (sums over those rows of the true class's
     probability and of its negative log) and ``p_sum`` (sums over all rows of
-    each column).
+    each column); ``cells`` is None unless asked for.
     """
     if len(frame) == 0:
         return None
@@ -81,9 +101,10 @@ def count_frame(index, frame, true, pred, group, proba, proba_classes):
         _check_missing(frame, group, "group", index)
         groups = frame[group]
     counts = group_class_counts(frame[true], frame[pred], groups)
+    table = cell_counts(frame[true], frame[pred], groups) if cells else None
     if not proba:
-        return counts, None
-    return counts, _probability_sums(frame, true, proba, proba_classes)
+        return counts, None, table
+    return counts, _probability_sums(frame, true, proba, proba_classes), table
 
 
 def merge_counts(parts):
@@ -92,35 +113,46 @@ def merge_counts(parts):
     if not parts:
         return None
     counts = merge_group_counts([p[0] for p in parts])
-    if parts[0][1] is None:
-        return counts, None
-    sums = {key: sum(p[1][key] for p in parts) for key in parts[0][1]}
-    return counts, sums
+    sums = None
+    if parts[0][1] is not None:
+        sums = {key: sum(p[1][key] for p in parts) for key in parts[0][1]}
+    cells = None
+    if parts[0][2] is not None:
+        joined = pd.concat([p[2] for p in parts])
+        cells = joined.groupby(level=list(range(joined.index.nlevels))).sum()
+    return counts, sums, cells
 
 
-def _count_kwargs(columns):
+def _count_kwargs(columns, cells):
     return {
         "true": columns.true,
         "pred": columns.pred,
         "group": columns.group,
         "proba": columns.proba,
         "proba_classes": columns.proba_classes,
+        "cells": cells,
     }
 
 
-def count_pandas(path, fmt, columns):
-    """Read the columns with pandas and count them; ``(result, engine, blocks)``."""
+def count_pandas(path, fmt, columns, cells=False):
+    """Read the columns with pandas and count them; ``(result, engine, blocks)``.
+
+    With ``cells``, the result also holds the (group, true, predicted) cell
+    counts the bootstrap intervals need."""
     frame = read_pandas(path, fmt, columns)
     try:
-        result = merge_counts([count_frame(None, frame, **_count_kwargs(columns))])
+        result = merge_counts(
+            [count_frame(None, frame, **_count_kwargs(columns, cells))]
+        )
     except ValueError as exc:
         raise UserError(one_line(exc)) from None
     return result, "pandas", 1
 
 
-def count_dask(path, fmt, columns, scheduler):
+def count_dask(path, fmt, columns, scheduler, cells=False):
     """Read the columns with Dask and count them block by block on ``scheduler``
-    (an address, ``"local"``, or None for local threads)."""
+    (an address, ``"local"``, or None for local threads); ``cells`` as for
+    :func:`count_pandas`, the cell counts of the blocks added up."""
     reason = "--scheduler" if scheduler else "data larger than --memory-budget"
     dask, dataframe = import_dask_dataframe(reason)
     with (
@@ -130,7 +162,10 @@ def count_dask(path, fmt, columns, scheduler):
         try:
             frame = read_dask(dataframe, path, fmt, columns)
             result = reduce_blocks(
-                count_frame, merge_counts, {"frame": frame}, **_count_kwargs(columns)
+                count_frame,
+                merge_counts,
+                {"frame": frame},
+                **_count_kwargs(columns, cells),
             )
         except ModuleNotFoundError as exc:
             raise UserError(

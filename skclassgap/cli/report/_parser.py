@@ -1,5 +1,7 @@
 """The options of ``skclassgap report`` (building them imports nothing heavy)."""
 
+from skclassgap.cli._options import level
+
 DEFAULT_MEMORY_BUDGET = "2GiB"
 
 
@@ -52,6 +54,16 @@ def add_parser(sub):
         metavar="SIZE",
         help="largest estimated in-memory size of the columns read with pandas; "
         f"beyond it Dask reads them in blocks (default: {DEFAULT_MEMORY_BUDGET})",
+    )
+    report.add_argument(
+        "--ci",
+        type=level,
+        metavar="LEVEL",
+        help="add bootstrap intervals at LEVEL (such as 0.95) to the per-class "
+        "precision, recall, F1 and prediction bias, and per (group, class) with "
+        "--group: 1000 resamples stratified by true class, drawn from the counts "
+        "of (true, predicted) pairs that the one pass over the data collects "
+        "(seeded: the intervals repeat)",
     )
     report.add_argument("--html", metavar="FILE", help="write an HTML report")
     report.add_argument("--json", metavar="FILE", help="write the results as JSON")

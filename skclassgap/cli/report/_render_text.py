@@ -5,6 +5,7 @@ The headline lists the registry's headline metrics
 with their labels, then :data:`EXTRAS`, then the worst cell.
 """
 
+from skclassgap.cli._tables import interval_note, legend, with_intervals
 from skclassgap.metrics._registry import headline_metrics
 
 # Headline numbers only a report of stored predictions has: (key, label, key
@@ -47,6 +48,25 @@ def _columns_line(data):
     return line
 
 
+def table_lines(table):
+    """A per-class table as text: ``value [low, high]`` cells with intervals."""
+    return with_intervals(table).to_string()
+
+
+def legend_lines(result, table):
+    """The column legend of the per-class table, and what the brackets are."""
+    columns = [c for c in table.columns if not str(c).endswith(("_low", "_high"))]
+    lines = [legend(columns)]
+    intervals = result.get("intervals")
+    if intervals is not None:
+        group = "; per group x class: within the group's rows"
+        lines.append(
+            interval_note(intervals["level"], intervals["n_boot"])
+            + (group if result["data"]["group"] else "")
+        )
+    return lines
+
+
 def render_text(result, table, cells):
     """The report printed on stdout."""
     data = result["data"]
@@ -57,7 +77,8 @@ def render_text(result, table, cells):
         _columns_line(data),
         "",
         "per class:",
-        table.to_string(float_format=lambda v: f"{v:.3f}"),
+        table_lines(table),
+        *legend_lines(result, table),
         "",
         *headline_lines(result["headline"]),
     ]
@@ -65,6 +86,6 @@ def render_text(result, table, cells):
         out += [
             "",
             f"per group x class (group column {data['group']!r}):",
-            cells.to_string(float_format=lambda v: f"{v:.3f}"),
+            table_lines(cells),
         ]
     return "\n".join(out)

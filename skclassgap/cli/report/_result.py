@@ -13,9 +13,18 @@ import pandas as pd
 
 from skclassgap import __version__
 from skclassgap.cli._io import to_python
+from skclassgap.metrics._bootstrap import resample_cells
 from skclassgap.metrics._grouped import overall_counts
 from skclassgap.metrics._registry import summary_from_counts
-from skclassgap.metrics._report import grouped_report_frame, report_frame
+from skclassgap.metrics._report import (
+    grouped_report_frame,
+    interval_columns,
+    report_frame,
+)
+
+# Bootstrap resamples of --ci, and their seed (the intervals repeat exactly).
+N_BOOT = 1000
+SEED = 0
 
 
 def records(frame):
@@ -52,6 +61,35 @@ def _add_probabilities(table, headline, overall, sums, proba_classes):
     headline["log_loss"] = float(sums["log_loss"].sum() / sums["n"].sum())
 
 
+def _with_intervals(table, cells, ci):
+    """``table`` (one row per class) with the bootstrap intervals drawn from the
+    (true, predicted) ``cells`` (a Series of counts) of the same rows, seeded
+    with :data:`SEED`: those of ``per_class_report(..., ci=ci,
+    n_boot=N_BOOT, random_state=SEED)`` on the rows."""
+    labels = pd.Index(table.index)
+    t = labels.get_indexer(cells.index.get_level_values("true"))
+    p = labels.get_indexer(cells.index.get_level_values("pred"))
+    k = len(labels)
+    t, p = np.where(t < 0, k, t), np.where(p < 0, k, p)
+    counts = cells.to_numpy(dtype=np.int64)
+    rng = np.random.default_rng(SEED)
+    resampled = resample_cells(t, p, counts, k, N_BOOT, rng)
+    return interval_columns(table, resampled, ci, 0.0)
+
+
+def _grouped_intervals(table, cells, ci):
+    """The per (group, class) table with intervals, each group's rows resampled
+    within the group (stratified by true class)."""
+    parts = []
+    for group in table.index.get_level_values("group").unique():
+        rows = table.xs(group, level="group")
+        rows.index.name = "class"
+        mine = cells.xs(group, level="group")
+        parts.append(_with_intervals(rows, mine, ci))
+    groups = table.index.get_level_values("group").unique()
+    return pd.concat(parts, keys=groups, names=["group", "class"])
+
+
 def _worst_cell(counts):
     """The per (group, class) table and its observed cell of smallest recall."""
     cells = grouped_report_frame(counts, None, 0.0)
@@ -65,8 +103,15 @@ def _worst_cell(counts):
     }
 
 
-def build_report(counts, sums, proba_classes):
-    """The per-class table, headline numbers and, with groups, the cell table."""
+def build_report(counts, sums, proba_classes, cells=None, ci=None):
+    """The per-class table, headline numbers and, with groups, the cell table.
+
+    With ``ci`` (and the (group, true, predicted) ``cells`` counts), both
+    tables get bootstrap intervals at that level: :data:`N_BOOT` resamples
+    stratified by true class, drawn from the cell counts (the rows are never
+    needed), seeded with :data:`SEED` (each table and each group with the
+    same seed); per group, within the group's rows.
+    """
     overall = overall_counts(counts)
     table = report_frame(
         overall.tp,
@@ -75,6 +120,9 @@ def build_report(counts, sums, proba_classes):
         pd.Index(overall.labels, name="class"),
         0.0,
     )
+    if ci is not None:
+        levels = ["true", "pred"]
+        table = _with_intervals(table, cells.groupby(level=levels).sum(), ci)
     headline = summary_from_counts(overall)
     observed = table["prediction_bias"][overall.in_true]
     top = observed.idxmax()
@@ -82,13 +130,15 @@ def build_report(counts, sums, proba_classes):
     headline["max_prediction_bias"] = float(observed[top])
     if sums is not None:
         _add_probabilities(table, headline, overall, sums, proba_classes)
-    cells = None
+    grouped = None
     if counts.groups is not None:
-        cells, headline["worst_cell"] = _worst_cell(counts)
-    return table, cells, headline
+        grouped, headline["worst_cell"] = _worst_cell(counts)
+        if ci is not None:
+            grouped = _grouped_intervals(grouped, cells, ci)
+    return table, grouped, headline
 
 
-def build_result(path, fmt, columns, engine, table, cells, headline):
+def build_result(path, fmt, columns, engine, table, cells, headline, ci=None):
     """The JSON-able result of the report (``engine``: name, blocks, memory)."""
     name, n_blocks, memory = engine
     return {
@@ -109,6 +159,14 @@ def build_result(path, fmt, columns, engine, table, cells, headline):
             "proba_columns": columns.proba,
         },
         "headline": headline,
+        "intervals": None
+        if ci is None
+        else {
+            "level": ci,
+            "method": "bootstrap stratified by true class (within each group)",
+            "n_boot": N_BOOT,
+            "random_state": SEED,
+        },
         "per_class": records(table),
         "per_group_class": None if cells is None else records(cells),
     }

@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -22,7 +23,8 @@ import skclassgap
 from skclassgap.cli import main
 from skclassgap.cli._errors import UserError
 from skclassgap.cli.audit._command import parse_strategies
-from skclassgap.cli.audit._strategies import DEFAULT_STRATEGIES
+from skclassgap.cli.audit._schema import RESULT_SCHEMA
+from skclassgap.cli.audit._strategies import ALL_STRATEGIES, DEFAULT_STRATEGIES
 from skclassgap.datasets import load_audit_default
 from skclassgap.metrics import per_class_report
 
@@ -43,8 +45,8 @@ def run(*args, cwd=None):
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    """One run of the true default (no PATH, 5 folds, every strategy) with both
-    files."""
+    """One run of the true default (no PATH, 5 folds repeated 5 times, every
+    strategy) with both files."""
     out = tmp_path_factory.mktemp("default")
     result = run(
         "audit", "--json", str(out / "audit.json"), "--html", str(out / "audit.html")
@@ -106,9 +108,10 @@ def test_audit_default_runs_on_abalone19(default_run):
 
 
 def test_audit_default_tells_the_rare_class_story(default_run):
-    """Check the two closing lines: the rare class, the baseline's recall on it (the
-    JSON's), and the best mitigation's g-mean change with its fold spread, which
-    is the mean and std of the per-fold differences against the baseline."""
+    """Check the closing lines: the rare class and the baseline's recall on it
+    (the JSON's), then the best mitigation named with its g-mean change and the
+    corrected resampled t interval of the 25 paired per-fold differences, which
+    excludes 0."""
     result, out = default_run
     report = json.loads((out / "audit.json").read_text())
     story = report["story"]
@@ -119,20 +122,105 @@ def test_audit_default_tells_the_rare_class_story(default_run):
     first, second = lines[at : at + 2]
     assert first == f"baseline: worst class '19' (32 of 4174 rows), recall {recall:.3f}"
     best = report["best"]
-    assert best != "baseline" and story["best"] == best
+    verdict = report["verdict"]
+    assert best is not None and best != "baseline" and verdict["best"] == best
     folds = report["strategies"]
     diff = np.subtract(
         folds[best]["metrics"]["g_mean"]["folds"],
         folds["baseline"]["metrics"]["g_mean"]["folds"],
     )
-    assert story["change_mean"] == pytest.approx(diff.mean())
-    assert story["change_std"] == pytest.approx(diff.std())
+    assert diff.size == 25 == verdict["n_folds"]
+    half = stats.t.ppf(0.975, 24) * np.sqrt((1 / 25 + 1 / 4) * diff.var(ddof=1))
+    change = verdict["change"]
+    assert change["mean"] == pytest.approx(diff.mean())
+    assert change["low"] == pytest.approx(diff.mean() - half)
+    assert change["high"] == pytest.approx(diff.mean() + half)
+    assert change["low"] > 0
+    assert folds[best]["change"]["improves"]
     assert second.startswith(f"best by g_mean: {best}, g_mean ")
-    assert f"change {diff.mean():+.3f}±{diff.std():.3f} over 5 folds" in second
+    bounds = f"[{change['low']:+.2f}, {change['high']:+.2f}]"
+    assert f"change {diff.mean():+.3f} {bounds} (95 % interval over 25 folds)" in (
+        second
+    )
     best_recall = report["per_class_recall"][best]["19"]
     assert second.endswith(f"recall of class '19' {recall:.3f} -> {best_recall:.3f}")
 
 
+@pytest.mark.slow
+def test_audit_digits_announces_no_winner(digits_run):
+    """Check that on digits, where every change is inside the noise, no strategy
+    is named best: the closing line says none is distinguishable from the
+    baseline and gives the closest one's interval, which includes 0."""
+    result, out = digits_run
+    report = json.loads((out / "audit.json").read_text())
+    verdict = report["verdict"]
+    assert report["best"] is None and verdict["best"] is None
+    assert verdict["change"]["low"] < 0 < verdict["change"]["high"]
+    lead = verdict["lead"]
+    assert any(
+        line.startswith(
+            "no strategy is distinguishable from the baseline on g_mean at the 95 % "
+            f"level; the closest, {lead}: "
+        )
+        for line in result.stdout.splitlines()
+    )
+    assert "best by" not in result.stdout
+    # The baseline shares the first rank: nothing is distinguishably better.
+    assert report["strategies"]["baseline"]["rank"] == 1
+
+
+@pytest.mark.parametrize(
+    "fixture", ["default_run", pytest.param("digits_run", marks=pytest.mark.slow)]
+)
+def test_audit_json_follows_the_schema(fixture, request):
+    """Check that the JSON of real runs validates against the published schema
+    (intervals of every strategy, the verdict, per-class bounds), and that the
+    schema refuses a result whose strategy lost its interval."""
+    jsonschema = pytest.importorskip("jsonschema")
+    _, out = request.getfixturevalue(fixture)
+    report = json.loads((out / "audit.json").read_text())
+    jsonschema.validate(report, RESULT_SCHEMA)
+    name = report["verdict"]["lead"]
+    del report["strategies"][name]["change"]
+    with pytest.raises(jsonschema.ValidationError, match="'change' is a required"):
+        jsonschema.validate(report, RESULT_SCHEMA)
+
+
+def test_audit_default_shows_pooled_and_fold_mean_headline(default_run):
+    """Check that the headline prints the pooled and the fold-mean figure of
+    every headline metric side by side, with the sentence on why they differ,
+    and that the JSON's fold means are the strategy table's baseline means."""
+    result, out = default_run
+    report = json.loads((out / "audit.json").read_text())
+    baseline = report["strategies"]["baseline"]["metrics"]
+    assert report["baseline"]["fold_mean"] == {
+        column: baseline[column]["mean"] for column in report["metric_columns"]
+    }
+    assert "pooled  fold mean" in result.stdout
+    assert "They differ for metrics that are not a mean over rows" in result.stdout
+
+
+def test_audit_default_merges_cost_sensitive_into_logit_adjustment(default_run):
+    """Check that cost_sensitive, whose minimum-risk decision under costs inverse
+    to class frequency is the prior correction, is reported as merged into
+    logit_adjustment (same predictions on every fold) instead of a second row,
+    and that class_weight keeps its own row."""
+    result, out = default_run
+    report = json.loads((out / "audit.json").read_text())
+    merged = report["strategies"]["cost_sensitive"]
+    assert merged["status"] == "merged" and merged["same_as"] == "logit_adjustment"
+    assert "cost_sensitive" not in report["ranking"]
+    assert "merged: cost_sensitive (same predictions as logit_adjustment" in (
+        result.stdout
+    )
+    folds = report["strategies"]
+    assert (
+        folds["class_weight"]["metrics"]["g_mean"]["folds"]
+        != (folds["logit_adjustment"]["metrics"]["g_mean"]["folds"])
+    )
+
+
+@pytest.mark.slow
 def test_audit_digits_example_prints_per_class_report(digits_run):
     """Check that --example digits reports every digit class, the headline and the
     best."""
@@ -140,12 +228,12 @@ def test_audit_digits_example_prints_per_class_report(digits_run):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "embedded example 'digits'" in out and "1187 rows" in out
-    assert "5-fold stratified cross-validation" in out
+    assert "5-fold stratified cross-validation repeated 5 times (25 folds)" in out
     for column in ("support", "precision", "recall", "prediction_bias"):
         assert column in out
     for label in ("class gap (recall)", "worst-class recall", "balanced accuracy"):
         assert label in out
-    table = out[out.index("baseline per class") : out.index("prediction_bias =")]
+    table = out[out.index("baseline per class") : out.index("prediction_bias: ")]
     classes = [row.split()[0] for row in table.splitlines()[3:] if row.strip()]
     assert classes == [str(d) for d in range(10)]
     assert "ranked by g_mean" in out and "spectral imbalance" in out
@@ -158,8 +246,10 @@ def test_audit_default_stderr_is_quiet_when_not_a_terminal(default_run):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
-    """Check the baseline against scikit-learn's cross_val_predict on the same folds."""
+    """Check the baseline against scikit-learn's cross_val_predict on the first
+    repetition of the same repeated folds."""
     result, out = digits_run
     report = json.loads((out / "audit.json").read_text())
     data = load_audit_default("digits")
@@ -169,10 +259,11 @@ def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
         StandardScaler(),
         LogisticRegression(max_iter=2000),
     )
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=5, random_state=0)
+    first = list(cv.split(X, data.target))[:5]
     expected = per_class_report(
         data.target,
-        cross_val_predict(model, X, data.target, cv=cv),
+        cross_val_predict(model, X, data.target, cv=first),
         zero_division=0.0,
     )
     dropped = [d["column"] for d in report["preprocessing"]["decisions"]]
@@ -187,24 +278,30 @@ def test_audit_digits_baseline_matches_cross_val_predict(digits_run):
     )
 
 
+@pytest.mark.slow
 def test_audit_json_holds_every_strategy(digits_run):
     """Check that the JSON is strict, lists every strategy, and ranks by the
-    objective."""
+    objective over 25 folds."""
     result, out = digits_run
     report = json.loads(
         (out / "audit.json").read_text(), parse_constant=lambda c: pytest.fail(c)
     )
     strategies = report["strategies"]
     assert list(strategies) == ["baseline", *DEFAULT_STRATEGIES]
-    assert {name: o["status"] for name, o in strategies.items()} == dict.fromkeys(
-        strategies, "ok"
-    )
-    assert sorted(report["ranking"]) == sorted(strategies)
+    statuses = {name: o["status"] for name, o in strategies.items()}
+    # Digits has no Tomek links: SMOTE-Tomek predicts exactly as SMOTE does.
+    merged = {"cost_sensitive", "smote_tomek"}
+    assert statuses == {
+        **dict.fromkeys(strategies, "ok"),
+        **dict.fromkeys(merged, "merged"),
+    }
+    assert strategies["smote_tomek"]["same_as"] == "smote"
+    assert sorted(report["ranking"]) == sorted(set(strategies) - merged)
     means = [strategies[n]["metrics"]["g_mean"]["mean"] for n in report["ranking"]]
     assert means == sorted(means, reverse=True)
-    assert report["best"] == report["ranking"][0]
+    assert report["verdict"]["lead"] == report["ranking"][0]
     folds = strategies["baseline"]["metrics"]["accuracy"]["folds"]
-    assert len(folds) == 5
+    assert len(folds) == 25
     assert strategies["baseline"]["metrics"]["accuracy"]["mean"] == pytest.approx(
         np.mean(folds)
     )
@@ -263,11 +360,21 @@ def test_audit_csv_with_string_labels_and_categorical_column(csv_run):
     assert report["strategies"]["class_weight"]["status"] == "declined"
     assert "declined: class_weight (KNeighborsClassifier takes neither" in result.stdout
     others = {n: o["status"] for n, o in report["strategies"].items()}
-    assert others == {**dict.fromkeys(others, "ok"), "class_weight": "declined"}
+    assert others.pop("class_weight") == "declined"
+    # The cleaners measure distances, which a categorical column has not.
+    for name in ("smote_enn", "smote_tomek"):
+        assert others.pop(name) == "declined"
+    # cost_sensitive's min-risk decision is the prior correction, which
+    # threshold tuning falls back to here: one row for the three.
+    merged = {n for n, status in others.items() if status == "merged"}
+    assert merged == {"cost_sensitive", "logit_adjustment"}
+    assert {report["strategies"][n]["same_as"] for n in merged} == {"threshold"}
+    assert set(others) - merged == set(report["ranking"])
 
 
 def test_audit_parquet_and_strategy_subset(tmp_path):
-    """Check a Parquet file with --strategies, --objective and --quiet."""
+    """Check a Parquet file with --strategies, --objective, --repeats,
+    --confidence and --quiet."""
     pytest.importorskip("pyarrow")
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
@@ -282,6 +389,10 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
         "class_weight",
         "--objective",
         "worst_class_recall",
+        "--repeats",
+        "2",
+        "--confidence",
+        "0.8",
         "--quiet",
         "--json",
         str(tmp_path / "o.json"),
@@ -290,49 +401,79 @@ def test_audit_parquet_and_strategy_subset(tmp_path):
     report = json.loads((tmp_path / "o.json").read_text())
     assert list(report["strategies"]) == ["baseline", "class_weight"]
     assert report["objective"]["column"] == "worst_class_recall"
+    assert report["cv"]["n_repeats"] == 2 and report["cv"]["n_folds"] == 6
+    folds = report["strategies"]["class_weight"]["metrics"]["worst_class_recall"]
+    assert len(folds["folds"]) == 6
+    assert report["verdict"]["confidence"] == 0.8
 
 
-@pytest.mark.parametrize(
-    "args, match",
-    [
-        (["audit", "missing.csv"], "no such file: 'missing.csv'"),
-        (["audit", "data.txt"], "expected a file ending in .csv, .csv.gz"),
-        (["audit", "broken.parquet"], "cannot read"),
-        (["audit", "data.csv", "--target", "nope"], "--target 'nope' is not a column"),
-        (["audit", "data.csv", "--target"], "argument --target: expected one argument"),
-        (["audit", "one_class.csv"], "single class"),
-        (
-            ["audit", "data.csv", "--cv", "50"],
-            "fewer than the 50 folds of --cv; use --cv 10",
-        ),
-        (["audit", "tiny_class.csv"], "class 2 has 1 row, too few"),
-        (
-            ["audit", "data.csv", "--strategies", "smote,magic"],
-            "unknown strategy 'magic'",
-        ),
-        (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
-        (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
-        (
-            ["audit", "--example", "iris"],
-            "argument --example: invalid choice: 'iris' (choose from 'abalone19', "
-            "'digits')",
-        ),
-        (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
-    ],
-)
-def test_audit_bad_input_exits_2_with_one_line(tmp_path, args, match):
-    """Check that bad input gives exit code 2 and one clear line, no traceback."""
+# (arguments, the start of the one line on stderr): refused files, refused
+# options and argparse's own errors.
+BAD_INPUT = [
+    (["audit", "missing.csv"], "no such file: 'missing.csv'"),
+    (["audit", "data.txt"], "expected a file ending in .csv, .csv.gz"),
+    (["audit", "broken.parquet"], "cannot read"),
+    (["audit", "data.csv", "--target", "nope"], "--target 'nope' is not a column"),
+    (["audit", "data.csv", "--target"], "argument --target: expected one argument"),
+    (["audit", "one_class.csv"], "single class"),
+    (
+        ["audit", "data.csv", "--cv", "50"],
+        "fewer than the 50 folds of --cv; use --cv 10",
+    ),
+    (["audit", "tiny_class.csv"], "class 2 has 1 row, too few"),
+    (
+        ["audit", "data.csv", "--strategies", "smote,magic"],
+        "unknown strategy 'magic'",
+    ),
+    (["audit", "data.csv", "--html", "no/dir/r.html"], "cannot write --html"),
+    (["audit", "data.csv", "--model", "svm"], "invalid choice: 'svm'"),
+    (
+        ["audit", "--example", "iris"],
+        "argument --example: invalid choice: 'iris' (choose from 'abalone19', "
+        "'digits')",
+    ),
+    (["audit", "data.csv", "--example", "digits"], "give PATH or --example, not"),
+]
+
+
+def _bad_input_files(folder):
     pd.DataFrame({"x": range(20), "y": [0, 1] * 10}).to_csv(
-        tmp_path / "data.csv", index=False
+        folder / "data.csv", index=False
     )
     pd.DataFrame({"x": range(5), "y": [1] * 5}).to_csv(
-        tmp_path / "one_class.csv", index=False
+        folder / "one_class.csv", index=False
     )
     pd.DataFrame({"x": range(9), "y": [0] * 4 + [1] * 4 + [2]}).to_csv(
-        tmp_path / "tiny_class.csv", index=False
+        folder / "tiny_class.csv", index=False
     )
-    (tmp_path / "data.txt").write_text("x\n")
-    (tmp_path / "broken.parquet").write_text("not parquet\n")
+    (folder / "data.txt").write_text("x\n")
+    (folder / "broken.parquet").write_text("not parquet\n")
+
+
+@pytest.mark.parametrize("args, match", BAD_INPUT)
+def test_audit_bad_input_exits_2_with_one_line(
+    tmp_path, monkeypatch, capsys, args, match
+):
+    """Check that bad input gives exit status 2 and one clear line, no traceback
+    (main in this process: an exception would fail the test; the exit code of
+    a real process is checked below)."""
+    _bad_input_files(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    try:
+        status = main(args)
+    except SystemExit as exc:  # argparse's errors exit
+        status = exc.code
+    stderr = capsys.readouterr().err
+    assert status == 2
+    assert match in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, match", [BAD_INPUT[0], BAD_INPUT[4]])
+def test_audit_bad_input_exit_code_of_the_process(tmp_path, args, match):
+    """Check, as a shell sees it, that a refused file and an argparse error end
+    the process with exit code 2 and one line on stderr, no traceback."""
+    _bad_input_files(tmp_path)
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert match in result.stderr
@@ -359,7 +500,7 @@ def test_readme_quick_start_shows_the_default_run(default_run):
     "values, expected",
     [
         (None, DEFAULT_STRATEGIES),
-        (["all"], DEFAULT_STRATEGIES),
+        (["all"], ALL_STRATEGIES),
         (["none"], []),
         (["threshold,smote"], ["smote", "threshold"]),
         (["threshold", "class_weight"], ["class_weight", "threshold"]),

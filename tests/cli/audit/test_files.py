@@ -123,6 +123,13 @@ def test_audit_names_a_leaking_column_it_keeps(tmp_path):
     assert leak[0]["balanced_accuracy"] > 0.98
     warning = "warning: 'code' alone predicts the target almost perfectly out of fold"
     assert warning in stdout and warning in html.replace("&#x27;", "'")
+    # The HTML puts it first, in full, in its own box (not in a code block).
+    page = html.replace("&#x27;", "'")
+    box = page[page.index("<div class='warning'>") :]
+    box = box[: box.index("</div>")]
+    assert page.index("<div class='warning'>") < page.index("<b>Data</b>")
+    assert f"<p>{report['preprocessing']['warnings'][0]}</p>" in box
+    assert box.count("--drop it") == len(report["preprocessing"]["warnings"])
     scores = report["preprocessing"]["single_feature_balanced_accuracy"]
     assert max(v for c, v in scores.items() if c != "code") < 0.98
 
@@ -269,9 +276,12 @@ def test_audit_unknown_drop_column_is_one_line_and_writes_nothing(tmp_path):
     assert report is None and html is None and stdout == ""
 
 
+@pytest.mark.slow
 def test_audit_hgb_on_penguins(tmp_path):
     """Check that --model hgb runs every strategy on penguins with one thread per
-    fit, as the JSON records."""
+    fit, as the JSON records; cost_sensitive, whose minimum-risk decision is the
+    prior correction, is merged into logit_adjustment; the cleaning strategies,
+    which measure distances, decline the categorical columns."""
     status, stdout, stderr, report, _ = audit(
         str(DATA / "penguins.csv"),
         "--target",
@@ -284,9 +294,16 @@ def test_audit_hgb_on_penguins(tmp_path):
     assert report["model"]["name"] == "hgb"
     assert report["execution"] == {"n_jobs": 1, "threads_per_fit": 1}
     statuses = {n: o["status"] for n, o in report["strategies"].items()}
-    assert statuses == dict.fromkeys(statuses, "ok")
+    assert statuses == {
+        **dict.fromkeys(statuses, "ok"),
+        "cost_sensitive": "merged",
+        "smote_enn": "declined",
+        "smote_tomek": "declined",
+    }
+    assert report["strategies"]["cost_sensitive"]["same_as"] == "logit_adjustment"
 
 
+@pytest.mark.slow
 def test_audit_n_jobs_gives_the_same_results(tmp_path):
     """Check that worker processes (--n-jobs 2) give exactly the in-process results
     for every strategy and fold."""

@@ -1,4 +1,4 @@
-"""Tests of the audit's ranking, headline and spectra rules
+"""Tests of the audit's headline and spectra rules
 (``skclassgap.cli.audit._measure``)."""
 
 import numpy as np
@@ -6,33 +6,12 @@ import pytest
 
 from skclassgap.cli.audit._measure import (
     SPECTRAL_TOP_K,
-    rank,
+    headline,
+    metric_column,
     records,
     spectral_summary,
 )
 from skclassgap.metrics import per_class_report
-
-
-def _outcomes(means):
-    return {
-        name: {"status": "ok", "metrics": {"g_mean": {"mean": mean}}}
-        for name, mean in means.items()
-    }
-
-
-@pytest.mark.parametrize(
-    "means, greater, ranks",
-    [
-        ({"a": 0.9, "b": 0.7, "c": 0.7, "d": 0.5}, True, [1, 2, 2, 4]),
-        ({"a": 0.1, "b": 0.1, "c": 0.3}, False, [1, 1, 3]),
-        ({"a": 0.5, "b": 0.5 + 1e-15, "c": 0.2}, True, [1, 1, 3]),
-    ],
-)
-def test_rank_gives_ties_the_same_rank(means, greater, ranks):
-    """Check competition ranking: equal fold means share the better rank."""
-    outcomes = _outcomes(means)
-    ranked = rank(outcomes, "g_mean", greater)
-    assert [outcomes[n]["rank"] for n in ranked] == ranks
 
 
 @pytest.mark.parametrize("n_features", [SPECTRAL_TOP_K - 2, SPECTRAL_TOP_K, 20])
@@ -52,3 +31,18 @@ def test_records_write_counts_as_integers():
     rows = records(per_class_report(y, np.array(["a", "b", "b"])))
     assert rows[0]["support"] == 2 and type(rows[0]["support"]) is int
     assert type(rows[1]["predicted"]) is int
+
+
+def test_headline_per_class_intervals_are_the_bootstrap_of_per_class_report():
+    """Check that the baseline's per-class table carries the bootstrap intervals
+    of per_class_report at the requested level, with the same seed."""
+    rng = np.random.default_rng(0)
+    y = rng.choice(["a", "b", "c"], 300, p=[0.6, 0.3, 0.1])
+    pred = np.where(rng.random(300) < 0.8, y, "a")
+    _, report = headline(y, pred, [metric_column("g_mean")], ci=0.9, random_state=3)
+    expected = per_class_report(
+        y, pred, zero_division=0.0, ci=0.9, n_boot=1000, random_state=3
+    )
+    for column in ("recall_low", "recall_high", "precision_low", "f1_high"):
+        np.testing.assert_allclose(report[column], expected[column])
+    assert (report["recall_low"] <= report["recall"]).all()

@@ -147,6 +147,48 @@ def test_report_groups_and_worst_cell(files, capsys, tmp_path):
     assert f"worst cell: group {group!r}, class {label!r}" in out
 
 
+@pytest.mark.parametrize("source", ["csv", "dir"])
+def test_report_ci_equals_per_class_report_intervals(files, capsys, tmp_path, source):
+    """Check that --ci adds to the per-class table, and to each group's rows, the
+    intervals of per_class_report(ci=..., n_boot=1000, random_state=0) on the
+    same rows: drawn from the (true, predicted) counts of the one pass, which
+    add up over the Parquet files."""
+    frame = files["frame"]
+    result, out = _json(
+        capsys, tmp_path, files[source], "--true", "y", "--pred", "pred",
+        "--group", "region", "--ci", "0.9",
+    )  # fmt: skip
+    columns = [
+        f"{m}_{end}" for m in ("precision", "recall", "f1") for end in ("low", "high")
+    ]
+    expected = per_class_report(
+        frame["y"], frame["pred"], zero_division=0.0, ci=0.9, n_boot=1000,
+        random_state=0,
+    )  # fmt: skip
+    got = pd.DataFrame(result["per_class"]).set_index("class")
+    np.testing.assert_allclose(got[columns], expected[columns], rtol=1e-12)
+    assert result["intervals"]["level"] == 0.9
+    cells = pd.DataFrame(result["per_group_class"]).set_index(["group", "class"])
+    for group, rows in frame.groupby("region"):
+        want = per_class_report(
+            rows["y"], rows["pred"], zero_division=0.0, ci=0.9, n_boot=1000,
+            random_state=0,
+        )  # fmt: skip
+        np.testing.assert_allclose(cells.loc[group][columns], want[columns], rtol=1e-12)
+    low, high = got.loc["eel", "recall_low"], got.loc["eel", "recall_high"]
+    assert f"{got.loc['eel', 'recall']:.3f} [{low:.3f}, {high:.3f}]" in out
+    assert "[low, high]: 90 % bootstrap interval" in out
+
+
+def test_report_ci_refuses_a_level_outside_0_1(capsys):
+    """Check that --ci 95 is refused in one line naming the expected level."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "x.csv", "--true", "y", "--pred", "p", "--ci", "95"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --ci: expected a confidence level between 0 and 1" in err
+
+
 def _assert_close(got, expected, where):
     """Equal structures; floats (sums in another order) to 1e-12 relative."""
     if isinstance(expected, dict):
@@ -172,9 +214,10 @@ def _strip_engine(result):
 @pytest.mark.dask
 def test_report_dask_beyond_budget_equals_pandas(files, capsys, tmp_path):
     """Check that data over the memory budget are read by Dask, block by block, and
-    give the pandas report exactly."""
+    give the pandas report exactly, bootstrap intervals included."""
     pytest.importorskip("dask.dataframe")
     args = ["--true", "y", "--pred", "pred", "--group", "region", "--proba-cols", "p_"]
+    args += ["--ci", "0.95"]
     small, _ = _json(capsys, tmp_path, files["dir"], *args)
     large, out = _json(capsys, tmp_path, files["dir"], *args, "--memory-budget", "1KB")
     assert small["data"]["engine"] == "pandas"
@@ -203,7 +246,8 @@ def test_report_on_a_running_scheduler(files, capsys, tmp_path, dask_client):
 
 
 def test_report_html(files, capsys, tmp_path):
-    """Check that --html writes a page with the class table and the worst cell."""
+    """Check that --html writes a page with the class table, its column legend,
+    the per-class figure and the worst cell."""
     path = tmp_path / "report.html"
     status, out, _ = _run(
         capsys, files["csv"], "--true", "y", "--pred", "pred", "--group", "region",
@@ -213,6 +257,8 @@ def test_report_html(files, capsys, tmp_path):
     text = path.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count("<table>") == 2
     assert "worst cell: group" in text and '<td class="name">eel</td>' in text
+    assert "prediction_bias: predicted / support" in text
+    assert text.count('<img alt="figure" src="data:image/png;base64,') == 1
     assert f"wrote {path}" in out
 
 
