@@ -221,6 +221,14 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
     (imbalanced-learn drops the first column of scikit-learn's list, whose
     order among equal distances is scikit-learn's internal one).
 
+    A Dask array or DataFrame is accepted with an int ``n_neighbors`` (a
+    neighbours estimator is refused there): the rows of the cleaned classes (by
+    default every class but the minority, so the majority) are gathered into
+    this process, within the Dask setting ``"skclassgap.gather-budget"`` (2 GiB
+    by default; a ``MemoryError`` past it); their nearest rows of the whole set
+    are found block by block with the same exact search. The output and
+    ``sample_indices_`` are lazy and equal the in-memory ones.
+
     Parameters
     ----------
     sampling_strategy : str, list or callable, default="auto"
@@ -370,6 +378,10 @@ class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSa
     then applies that round's reordering twice to ``sample_indices_``, which
     no longer matches the rows it returns; here it always does.
 
+    Dask input is refused with a ``TypeError``: each round searches neighbours
+    among the rows the previous round left, and the block-wise search serves
+    one round only (EditedNearestNeighbours runs one round on Dask input).
+
     References
     ----------
     .. [1] I. Tomek, "An experiment with the edited nearest-neighbor rule",
@@ -410,6 +422,12 @@ class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSa
         self.max_iter = max_iter
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "each round searches neighbours among the rows the previous round left, "
+        "and the block-wise search serves one round only "
+        "(EditedNearestNeighbours runs that round on Dask input)"
+    )
 
     def _select(self, X, layout):
         self.nn_, (k, estimator) = self._validated_nn()
@@ -486,6 +504,13 @@ class AllKNN(_EditingMixin, _RowSampler, BaseCleaningSampler):
     EditedNearestNeighbours : One round of the rule.
     RepeatedEditedNearestNeighbours : Rounds with the same neighbourhood.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: each round, with one more
+    neighbour, searches among the rows the previous round left, and the
+    block-wise search serves one round only (EditedNearestNeighbours runs one
+    round on Dask input).
+
     References
     ----------
     .. [1] I. Tomek, "An experiment with the edited nearest-neighbor rule",
@@ -525,6 +550,12 @@ class AllKNN(_EditingMixin, _RowSampler, BaseCleaningSampler):
         self.kind_sel = kind_sel
         self.allow_minority = allow_minority
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "each round, with one more neighbour, searches among the rows the "
+        "previous round left, and the block-wise search serves one round only "
+        "(EditedNearestNeighbours runs one round on Dask input)"
+    )
 
     def _select(self, X, layout):
         self.nn_, (k_max, _) = self._validated_nn()

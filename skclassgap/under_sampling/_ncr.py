@@ -99,6 +99,12 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
     EditedNearestNeighbours : The first step alone.
     OneSidedSelection : Condensing, then Tomek links.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: its second rule removes
+    neighbours of the minority rows a k-NN vote misclassifies, a search this
+    package runs in one process only.
+
     References
     ----------
     .. [1] J. Laurikkala, "Improving identification of difficult small classes
@@ -139,6 +145,11 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
         self.n_neighbors = n_neighbors
         self.threshold_cleaning = threshold_cleaning
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "its second rule removes neighbours of the minority rows a k-NN vote "
+        "misclassifies, a search this package runs in one process only"
+    )
 
     def _validate_estimators(self):
         if isinstance(self.n_neighbors, numbers.Integral):

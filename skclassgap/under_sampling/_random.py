@@ -28,6 +28,12 @@ class RandomUnderSampler(_RowSampler, BaseUnderSampler):
     reproduced block by block, so data split into blocks give the same rows
     as in memory.
 
+    A Dask array or DataFrame is accepted: one pass over ``y`` counts the
+    classes, then each block keeps its own rows of the draw, so no row of ``X``
+    comes to this process and the majority is never gathered. The output and
+    ``sample_indices_`` are lazy Dask collections holding the rows of the
+    in-memory output for the same ``random_state``, whatever the partitioning.
+
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable, default="auto"

@@ -54,6 +54,14 @@ class TomekLinks(_WholeSetCleaner, BaseCleaningSampler):
     the same class give the same result either way, duplicates with different
     labels are ranked here by row index.
 
+    A Dask array or DataFrame is accepted: the rows of every class but the
+    largest are gathered into this process (within the Dask setting
+    ``"skclassgap.gather-budget"``, 2 GiB by default; a ``MemoryError`` past
+    it), their nearest rows are found block by block with the same exact
+    search, and at most one partner row per gathered row comes along; the
+    largest class is never gathered. The output and ``sample_indices_`` are
+    lazy and equal the in-memory ones.
+
     Parameters
     ----------
     sampling_strategy : str, list or callable, default="auto"

@@ -364,16 +364,37 @@ REFUSED = sorted(
 )
 
 
+# Why each refused sampler cannot run on Dask input (as the user guide says).
+REASONS = {
+    "AllKNN": "searches among the rows the previous round left",
+    "ClusterCentroids": "fits its clusterer on each class's rows",
+    "CondensedNearestNeighbour": "visits the rows one by one",
+    "InstanceHardnessThreshold": "by cross-validation on every row",
+    "NearMiss": "keeps the best of the whole class",
+    "NeighbourhoodCleaningRule": "minority rows a k-NN vote misclassifies",
+    "OneSidedSelection": "removes Tomek links among all the rows left",
+    "RepeatedEditedNearestNeighbours": "among the rows the previous round left",
+}
+
+
+def test_under_sampler_dask_reasons_cover_every_refused_sampler():
+    """Check that the table of refusal reasons names exactly the refused
+    samplers."""
+    assert sorted(REASONS) == [cls.__name__ for cls in REFUSED]
+
+
 @pytest.mark.parametrize("sampler", REFUSED, ids=lambda s: s.__name__)
 def test_under_sampler_dask_refused_with_reason(sampler):
     """Check that every under-sampler that cannot run on Dask input refuses it
-    in ``fit`` and ``fit_resample`` with a TypeError that names the sampler, why,
-    and what to do instead, before reading anything."""
+    in ``fit`` and ``fit_resample`` with a TypeError that names the sampler, its
+    own reason, and what to do instead, before reading anything."""
     X, y = _data()
     loads = _Loads(X, y, (200, 300), forbid_x=True)
     Xd, yd = loads.arrays()
+    reason = re.escape(REASONS[sampler.__name__])
     message = (
-        rf"^{sampler.__name__} does not run on Dask collections: .+\. Compute the "
+        rf"^{sampler.__name__} does not run on Dask collections: .*{reason}.*\. "
+        r"Compute the "
         r"data into memory first .* on Dask input use RandomUnderSampler, "
         r"TomekLinks and EditedNearestNeighbours\.$"
     )
