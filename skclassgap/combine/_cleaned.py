@@ -115,6 +115,11 @@ class CleanedOverSampler(BaseSampler):
     A DataFrame comes back as a DataFrame with the input's columns and dtypes
     and a fresh RangeIndex (synthetic rows have no index label of their own).
 
+    Dask input is refused with a ``TypeError``: the cleaning step reads the
+    neighbours of the synthetic rows among all rows, which the over-sampler's
+    lazy output does not hold in one place. Run the steps apart: the
+    over-sampler on the Dask input, then the cleaner on its computed output.
+
     Examples
     --------
     >>> import numpy as np
@@ -238,8 +243,12 @@ class CleanedOverSampler(BaseSampler):
             )
         if any_dask(X, y):
             raise TypeError(
-                f"{type(self).__name__} does not take Dask collections yet; got "
-                f"{type(X).__name__}. Compute the data into memory first."
+                f"{type(self).__name__} does not run on Dask collections: its "
+                "cleaning step reads the neighbours of the synthetic rows among all "
+                "rows, which the over-sampler's lazy output does not hold in one "
+                "place. Run the steps apart (the over-sampler takes Dask input; "
+                "compute its output, then clean it in memory), or compute the data "
+                "into memory first (X.compute(), y.compute())."
             )
 
     def _steps(self):

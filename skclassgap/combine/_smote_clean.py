@@ -71,6 +71,13 @@ class SMOTEENN(CleanedOverSampler):
     SMOTETomek : SMOTE, then Tomek links.
     CleanedOverSampler : Any over-sampler, then any cleaner.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: the cleaning step reads the
+    neighbours of the synthetic rows among all rows, which the over-sampler's
+    lazy output does not hold in one place. Run the steps apart: the
+    over-sampler on the Dask input, then the cleaner on its computed output.
+
     References
     ----------
     .. [1] G. Batista, R. C. Prati, M. C. Monard, "A study of the behavior of
@@ -181,6 +188,13 @@ class SMOTETomek(CleanedOverSampler):
     --------
     SMOTEENN : SMOTE, then edited nearest neighbours.
     CleanedOverSampler : Any over-sampler, then any cleaner.
+
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: the cleaning step reads the
+    neighbours of the synthetic rows among all rows, which the over-sampler's
+    lazy output does not hold in one place. Run the steps apart: the
+    over-sampler on the Dask input, then the cleaner on its computed output.
 
     References
     ----------

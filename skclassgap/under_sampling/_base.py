@@ -23,6 +23,9 @@ are no input rows are assembled). The cleaners that decide from each row's
 nearest rows of the whole data set (:class:`_WholeSetCleaner`: Tomek links,
 edited nearest neighbours) keep the search apart from the rule, so that
 neighbour lists found elsewhere (block by block) can be fed to the rule.
+
+Dask input goes to the driver of :mod:`skclassgap.under_sampling._dask`,
+which reads from a sampler only what it declares (see :class:`_RowSampler`).
 """
 
 import numbers
@@ -36,8 +39,25 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from skclassgap._compat import HasMethods, Interval, _fit_context, imblearn_check_X_y
 from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
+from skclassgap.under_sampling._dask import WHOLE_SET, dask_fit, dask_fit_resample
+from skclassgap.under_sampling._lists import NeighborLists, targeted_mask
 from skclassgap.under_sampling._strategy import under_sampling_strategy
 from skclassgap.utils._dask import any_dask
+
+# A query set of more than this share of the rows gets its lists from one
+# search of the whole set against itself (each pair of row blocks computed
+# once, for both), which costs about what a search of this share of the rows
+# against the whole set costs (measured on 2 cores at 3 * 10**4 x 20).
+SYMMETRIC_SHARE = 0.6
+# A symmetric search of n rows costs about this many n^2 pairs of a search
+# of some rows against others (half the pairs, each tile read twice).
+SYMMETRIC_COST = 0.63
+# Rows of a large class are screened against the other classes and every
+# PURE_SUBSET-th row of their own; UNSETTLED_SHARE is the share of them the
+# cost model expects left unsettled (0.17 for the majority of a 9:1
+# make_classification set at 2 * 10**4 x 20 with every fifth row).
+PURE_SUBSET = 5
+UNSETTLED_SHARE = 0.2
 
 # Constraint of the n_neighbors-like parameters, as imbalanced-learn states it.
 NEIGHBORS_PARAM = [
@@ -79,9 +99,7 @@ class ClassLayout(NamedTuple):
 
     def targeted(self, strategy):
         """Boolean mask over codes: the classes ``strategy`` (a dict) names."""
-        mask = np.zeros(len(self.labels), dtype=bool)
-        mask[[self.code(label) for label in strategy]] = True
-        return mask
+        return targeted_mask(self.labels, strategy)
 
     def counter_minority(self):
         """Code of the class imbalanced-learn's samplers call the minority.
@@ -186,10 +204,27 @@ class _RowSampler:
     Placed before imbalanced-learn's ``BaseUnderSampler`` or
     ``BaseCleaningSampler``, whose ``_sampling_type`` selects the
     ``sampling_strategy`` semantics.
+
+    Dask input goes to the driver of :mod:`skclassgap.under_sampling._dask`.
+    What it needs of a sampler, the sampler declares (nothing is found by
+    class or attribute name), with these defaults:
+
+    - ``_dask_selection``: how its rows are selected on Dask input, ``DRAW``
+      (per-class draws reproduced block by block: ``_class_draws()``) or
+      ``WHOLE_SET`` (a rule on whole-set neighbour lists: the hooks of
+      :class:`_WholeSetCleaner`); None refuses Dask input with a
+      ``TypeError`` that gives ``_dask_refusal`` as the reason.
+    - ``_check_columns(X)``: refuses columns the sampler cannot read (a
+      DataFrame, or the empty frame standing for a Dask DataFrame).
+    - ``_whole_set_params()`` and ``_check_dask_support()``, as the
+      over-samplers declare them: neighbour parameters that must be ints
+      on Dask input, and other settings refused there.
     """
 
     # Whether sparse X is accepted (then returned in its format).
     _accept_sparse = True
+    _dask_selection = None
+    _dask_refusal = "its rule needs every row of the data set in one process"
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **params):
@@ -201,9 +236,11 @@ class _RowSampler:
         Parameters
         ----------
         X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
-            Data.
+            Data, or a Dask array / DataFrame for the samplers that take Dask
+            input (then only the labels are counted, block by block).
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels; with Dask ``X``, a Dask array or Series split into
+            the same blocks.
         **params : dict
             Not used; present for imbalanced-learn's interface (an error if
             given).
@@ -214,6 +251,8 @@ class _RowSampler:
             The fitted sampler.
         """
         self._refuse(X, y, params)
+        if any_dask(X, y):
+            return dask_fit(self, X, y)
         _, y, _ = self._check_X_y(X, y)
         self.sampling_strategy_ = self._strategy(y, ClassLayout.of(y))
         return self
@@ -225,9 +264,11 @@ class _RowSampler:
         Parameters
         ----------
         X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
-            Data to resample.
+            Data to resample, or a Dask array / DataFrame for the samplers
+            that take Dask input (see the Dask section of the user guide).
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels; with Dask ``X``, a Dask array or Series split into
+            the same blocks.
         **params : dict
             Not used; present for imbalanced-learn's interface (an error if
             given).
@@ -237,11 +278,14 @@ class _RowSampler:
         X_resampled : {ndarray, dataframe, sparse matrix, list} of shape \
                 (n_samples_new, n_features)
             The kept rows (``X[sample_indices_]``) in ``X``'s format: a
-            DataFrame keeps its columns, dtypes and index labels.
+            DataFrame keeps its columns, dtypes and index labels. Dask input
+            gives a lazy Dask collection of the same kind.
         y_resampled : array-like of shape (n_samples_new,)
             Their labels, in ``y``'s format.
         """
         self._refuse(X, y, params)
+        if any_dask(X, y):
+            return dask_fit_resample(self, X, y)
         check_classification_targets(y)
         X_valid, y_valid, binarize_y = self._check_X_y(X, y)
         layout = ClassLayout.of(y_valid)
@@ -261,12 +305,6 @@ class _RowSampler:
                 f"{type(self).__name__}.fit_resample takes no other argument than "
                 f"X and y; got {sorted(params)!r}."
             )
-        if any_dask(X, y):
-            raise TypeError(
-                f"{type(self).__name__} does not take Dask collections yet; got "
-                f"{type(X).__name__}. Compute the data into memory first (or a "
-                "sample of it)."
-            )
 
     def _strategy(self, y, layout):
         """``sampling_strategy_`` from the validated target."""
@@ -277,9 +315,13 @@ class _RowSampler:
             strategy, layout.labels, layout.counts, self._sampling_type
         )
 
+    def _check_columns(self, X):
+        """Refuse the columns of a DataFrame the sampler cannot read."""
+        check_numeric_columns(self, X)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         """imbalanced-learn's input check, with the numeric columns refused by name."""
-        check_numeric_columns(self, X)
+        self._check_columns(X)
         if accept_sparse is None:
             accept_sparse = ["csr", "csc"] if self._accept_sparse else False
         return imblearn_check_X_y(self, X, y, accept_sparse)
@@ -292,6 +334,13 @@ class _RowSampler:
         """The output in the input's format (rows ``sample_indices_``)."""
         return take_rows(X_in, y_in, X, y, self.sample_indices_, binarize_y)
 
+    def _whole_set_params(self):
+        """Neighbour parameters (name -> value) that must be ints on Dask input."""
+        return {}
+
+    def _check_dask_support(self):
+        """Raise for settings that Dask input cannot run; nothing by default."""
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = self._accept_sparse
@@ -299,50 +348,192 @@ class _RowSampler:
         return tags
 
 
+class _ListFinder:
+    """Exact neighbour lists of rows of ``X`` among all its rows, found once.
+
+    With the built-in engine, a request for more than
+    :data:`SYMMETRIC_SHARE` of the rows searches the whole set against
+    itself once, and every later request reads those lists; otherwise the
+    rows asked for are searched against the whole set. With a neighbours
+    ``estimator``, each request searches with it (the row itself removed).
+
+    :meth:`impure_lists` serves the rules that keep every row whose ``k``
+    nearest rows are all of its class: rows of a large class are first
+    screened against the other classes and every :data:`PURE_SUBSET`-th row
+    of their own; a row whose ``k`` nearest there are all of its class is
+    proven pure (those ``k`` rows precede every row of another class in the
+    whole set) and needs no list.
+    """
+
+    def __init__(self, X, codes, k, estimator, n_jobs):
+        self.X = X
+        self.codes = codes
+        self.k = k
+        self.estimator = estimator
+        self.n_jobs = n_jobs
+        self.every = None
+        self.expected = 0
+
+    def expect(self, n_rows):
+        """Announce that lists of ``n_rows`` rows will be asked for in all
+        (the first request then searches the whole set when that pays)."""
+        self.expected = max(self.expected, int(n_rows))
+
+    def _search_all(self, n_rows):
+        """Whether a request of ``n_rows`` rows is served by one search of the
+        whole set against itself (done now if so)."""
+        n = self.X.shape[0]
+        if self.every is None and self.estimator is None:
+            if max(n_rows, self.expected) > SYMMETRIC_SHARE * n:
+                self.every = kneighbors_within(self.X, self.k, n_jobs=self.n_jobs)
+        return self.every is not None
+
+    def lists(self, rows):
+        """:class:`~._lists.NeighborLists` of ``rows`` (int64, ascending)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return NeighborLists.empty(self.k)
+        if self._search_all(len(rows)):
+            nbrs = self.every[rows]
+        else:
+            nbrs = whole_set_neighbors(
+                self.X, rows, self.k, estimator=self.estimator, n_jobs=self.n_jobs
+            )
+        return NeighborLists(rows, self.codes[rows], nbrs, self.codes[nbrs])
+
+    def _screened_classes(self, rows):
+        """Classes of ``rows`` whose rows are screened first, or None when a
+        search of the whole set against itself costs less.
+
+        Costs are counted in (query, reference) pairs of a search of some rows
+        against others, with :data:`UNSETTLED_SHARE` of the screened rows
+        assumed left unsettled (then searched against the whole set), and a
+        symmetric search of the whole set at :data:`SYMMETRIC_COST` n^2.
+        """
+        n = self.X.shape[0]
+        sizes = np.bincount(self.codes)
+        classes, queried = np.unique(self.codes[rows], return_counts=True)
+        other = n - sizes[classes]
+        screened = other + -(-sizes[classes] // PURE_SUBSET) + UNSETTLED_SHARE * n
+        worth = screened < n
+        cost = np.sum(np.where(worth, queried * screened, queried * n))
+        # Rows announced but not asked for now are searched later on their own.
+        cost += max(self.expected - len(rows), 0) * n
+        if max(len(rows), self.expected) > SYMMETRIC_SHARE * n:
+            if SYMMETRIC_COST * n * n <= cost:
+                return None
+        return classes[worth] if worth.any() else None
+
+    def impure_lists(self, rows):
+        """Lists of at least the rows of ``rows`` (int64, ascending) whose
+        ``k`` nearest rows are not all of their class (see the class)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.estimator is not None or self.every is not None or not len(rows):
+            return self.lists(rows)
+        screened = self._screened_classes(rows)
+        if screened is None:
+            return self.lists(rows)
+        self.expected = 0  # the plan is made: later requests stand alone
+        left = [rows[~np.isin(self.codes[rows], screened)]]
+        for code in screened.tolist():
+            asked = rows[self.codes[rows] == code]
+            members = np.flatnonzero(self.codes == code)
+            sample = members[::PURE_SUBSET]
+            reference = np.union1d(np.flatnonzero(self.codes != code), sample)
+            at = np.searchsorted(reference, asked)
+            inside = at < len(reference)
+            inside[inside] = reference[at[inside]] == asked[inside]
+            found = reference[
+                kneighbors(
+                    self.X[asked],
+                    self.X[reference],
+                    self.k,
+                    exclude=np.where(inside, at, -1),
+                    n_jobs=self.n_jobs,
+                )
+            ]
+            left.append(asked[~np.all(self.codes[found] == code, axis=1)])
+        return self.lists(np.sort(np.concatenate(left)))
+
+
 class _WholeSetCleaner(_RowSampler):
     """Cleaners whose rule reads each row's nearest other rows of the whole set.
 
-    The search and the rule are separate steps:
+    The search and the rule are separate steps, so that lists found in
+    memory or block by block (Dask input) go through the same rule:
 
-    - ``_neighbor_search()`` (after ``_prepare``) gives ``(k, estimator)``:
-      how many nearest other rows each queried row needs, and the neighbours
+    - ``_prepare_search()`` validates the neighbour parameters into fitted
+      attributes; ``_neighbor_search()`` then gives ``(k, estimator)``: how
+      many nearest other rows each listed row needs, and the neighbours
       estimator to use instead of the exact engine (or None);
-    - ``_query_rows(layout)`` names the rows whose lists are needed (None:
-      every row);
-    - ``_keep(layout, rows, nbrs)`` turns the lists (``nbrs[i]``: rows of
-      ``X`` nearest to ``rows[i]``, nearest first, ties to the lower row) into
-      a boolean mask of the kept rows;
-    - ``_order(layout, keep)`` gives the output order of the kept rows.
-
-    In memory ``_select`` runs the exact search on the validated ``X``; a
-    driver that found the lists elsewhere (data in blocks) calls ``_keep``
-    and ``_order`` itself.
+      ``_check_whole_set(n_samples)`` refuses a data set too small for it;
+    - ``_queried_classes(labels, counts)`` (sorted labels, their counts)
+      names the classes whose rows need lists (a boolean mask; on Dask
+      input those rows are gathered);
+    - ``_follow_up(lists)`` names further rows whose lists are needed, once
+      those of the queried rows are known (neighbours of listed rows; none
+      by default);
+    - ``_removed(labels, lists)`` gives the rows the rule removes (listed
+      rows), from the :class:`~._lists.NeighborLists` of both sets;
+    - ``_class_grouped`` says the output order: class by class (sorted
+      labels, ascending within each class, as imbalanced-learn's edited
+      rules) or input order;
+    - ``_keeps_pure_rows`` says that the rule keeps every row whose
+      neighbours are all of its class: then the lists of such rows may be
+      left out (in memory they are proven pure by a cheaper search).
     """
 
-    def _prepare(self, X, layout):
+    _dask_selection = WHOLE_SET
+    _class_grouped = False
+    _keeps_pure_rows = False
+
+    def _prepare_search(self):
         """Validate the neighbour parameters into fitted attributes."""
 
     def _neighbor_search(self):
         raise NotImplementedError
 
-    def _query_rows(self, layout):
-        return None
+    def _check_whole_set(self, n_samples):
+        """Raise when ``n_samples`` rows cannot give each row ``k`` others."""
+        k, _ = self._neighbor_search()
+        check_enough_rows(n_samples, k, *self._k_param())
 
-    def _keep(self, layout, rows, nbrs):
+    def _queried_classes(self, labels, counts):
+        return np.ones(len(labels), dtype=bool)
+
+    def _follow_up(self, lists):
+        return np.zeros(0, dtype=np.int64)
+
+    def _removed(self, labels, lists):
         raise NotImplementedError
 
-    def _order(self, layout, keep):
-        return np.flatnonzero(keep)
-
     def _select(self, X, layout):
-        self._prepare(X, layout)
+        self._prepare_search()
         k, estimator = self._neighbor_search()
-        check_enough_rows(X.shape[0], k, *self._k_param())
-        rows = self._query_rows(layout)
-        nbrs = whole_set_neighbors(
-            search_array(X), rows, k, estimator=estimator, n_jobs=self.n_jobs
+        finder = _ListFinder(search_array(X), layout.codes, k, estimator, self.n_jobs)
+        return self._select_with(finder, layout)
+
+    def _select_with(self, finder, layout):
+        """Kept rows, in output order, from the lists of ``finder`` (a
+        :class:`_ListFinder` of the validated rows, ``k`` wide; the search
+        parameters prepared)."""
+        self._check_whole_set(finder.X.shape[0])
+        queried = np.flatnonzero(
+            self._queried_classes(layout.labels, layout.counts)[layout.codes]
         )
-        return self._order(layout, self._keep(layout, rows, nbrs))
+        if self._keeps_pure_rows:
+            lists = finder.impure_lists(queried)
+        else:
+            lists = finder.lists(queried)
+        more = self._follow_up(lists)
+        if len(more):
+            lists = lists.joined(finder.lists(more))
+        keep = np.ones(len(layout.codes), dtype=bool)
+        keep[self._removed(layout.labels, lists)] = False
+        kept = np.flatnonzero(keep)
+        if self._class_grouped:
+            return kept[np.argsort(layout.codes[kept], kind="stable")]
+        return kept
 
     def _k_param(self):
         """(name, value) of the parameter that sets k, for error messages."""

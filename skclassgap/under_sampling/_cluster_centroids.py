@@ -80,6 +80,9 @@ class ClusterCentroids(_RowSampler, BaseUnderSampler):
     integer and boolean columns rounded) and, when centroids are present, a
     fresh RangeIndex.
 
+    Dask input is refused with a ``TypeError``: it fits its clusterer on each
+    class's rows in one process.
+
     References
     ----------
     .. [1] S.-J. Yen, Y.-S. Lee, "Cluster-based under-sampling approaches for
@@ -120,6 +123,8 @@ class ClusterCentroids(_RowSampler, BaseUnderSampler):
         self.random_state = random_state
         self.estimator = estimator
         self.voting = voting
+
+    _dask_refusal = "it fits its clusterer on each class's rows in one process"
 
     def _validate_estimator(self):
         if self.estimator is None:

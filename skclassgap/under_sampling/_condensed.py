@@ -150,6 +150,10 @@ class CondensedNearestNeighbour(_CondensingMixin, _RowSampler, BaseCleaningSampl
     the same ``random_state`` the seeds are the same, and the results agree
     whenever that skip does not fire.
 
+    Dask input is refused with a ``TypeError``: it visits the rows one by one,
+    each classified by the rows kept before it, a sequential pass over the
+    whole data set.
+
     References
     ----------
     .. [1] P. Hart, "The condensed nearest neighbor rule", IEEE Transactions on
@@ -166,6 +170,11 @@ class CondensedNearestNeighbour(_CondensingMixin, _RowSampler, BaseCleaningSampl
     >>> np.bincount(y_res)
     array([124,  50])
     """
+
+    _dask_refusal = (
+        "it visits the rows one by one, each classified by the rows kept before "
+        "it, a sequential pass over the whole data set"
+    )
 
     def _select(self, X, layout):
         rule, engine = self._rule()
@@ -265,6 +274,12 @@ class OneSidedSelection(_CondensingMixin, _RowSampler, BaseCleaningSampler):
     CondensedNearestNeighbour : Grow the set row by row instead.
     TomekLinks : The second step alone.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: it classifies every row by a
+    1-NN rule on a drawn seed set, then removes Tomek links among all the rows
+    left, in one process.
+
     References
     ----------
     .. [1] M. Kubat, S. Matwin, "Addressing the curse of imbalanced training
@@ -282,6 +297,11 @@ class OneSidedSelection(_CondensingMixin, _RowSampler, BaseCleaningSampler):
     >>> np.bincount(y_res)
     array([427,  50])
     """
+
+    _dask_refusal = (
+        "it classifies every row by a 1-NN rule on a drawn seed set, then "
+        "removes Tomek links among all the rows left, in one process"
+    )
 
     def _select(self, X, layout):
         rule, engine = self._rule()

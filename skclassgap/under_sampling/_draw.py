@@ -117,7 +117,9 @@ def chunk_positions(seed, n_rows, chunk, count, replacement):
     return chunk * CHUNK + local.astype(np.int64)
 
 
-def kept_positions(seed, n_rows, n_keep, replacement, *, start=0, stop=None):
+def kept_positions(
+    seed, n_rows, n_keep, replacement, *, start=0, stop=None, counts=None
+):
     """Sorted kept class positions that lie in ``[start, stop)``.
 
     Parameters
@@ -133,6 +135,9 @@ def kept_positions(seed, n_rows, n_keep, replacement, *, start=0, stop=None):
     start, stop : int, default=0, None
         The range of class positions wanted (``stop=None``: ``n_rows``); a
         block passes the positions of the class rows it holds.
+    counts : int64 ndarray, default=None
+        :func:`chunk_counts` of the class, when already computed (a driver
+        computes them once for all its blocks); None computes them.
 
     Returns
     -------
@@ -140,9 +145,12 @@ def kept_positions(seed, n_rows, n_keep, replacement, *, start=0, stop=None):
         Sorted, with repeats when drawn with replacement.
     """
     stop = n_rows if stop is None else stop
+    if stop <= start:
+        return np.zeros(0, dtype=np.int64)
     if not replacement and n_keep == n_rows:
         return np.arange(start, stop, dtype=np.int64)
-    counts = chunk_counts(seed, n_rows, n_keep, replacement)
+    if counts is None:
+        counts = chunk_counts(seed, n_rows, n_keep, replacement)
     first, last = start // CHUNK, _n_chunks(stop)
     parts = [
         chunk_positions(seed, n_rows, j, counts[j], replacement)
@@ -150,3 +158,39 @@ def kept_positions(seed, n_rows, n_keep, replacement, *, start=0, stop=None):
     ]
     positions = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return positions[(positions >= start) & (positions < stop)]
+
+
+def count_kept(seed, n_rows, n_keep, replacement, bounds, counts=None):
+    """Number of kept class positions in each range of ``bounds``.
+
+    Parameters
+    ----------
+    seed, n_rows, n_keep, replacement
+        As for :func:`kept_positions`.
+    bounds : int64 ndarray of shape (n_ranges + 1,)
+        Increasing class positions: range ``b`` is ``[bounds[b],
+        bounds[b + 1])`` (the class rows of block ``b``).
+    counts : int64 ndarray, default=None
+        :func:`chunk_counts` of the class, when already computed.
+
+    Returns
+    -------
+    kept : int64 ndarray of shape (n_ranges,)
+        Only the chunks cut by a range boundary are drawn (two per range at
+        most); whole chunks count from ``counts``.
+    """
+    bounds = np.asarray(bounds, dtype=np.int64)
+    if not replacement and n_keep == n_rows:
+        return np.diff(bounds)
+    if counts is None:
+        counts = chunk_counts(seed, n_rows, n_keep, replacement)
+    # Kept positions before class position p, for each boundary p.
+    before = np.concatenate([[0], np.cumsum(counts)])
+    below = np.empty(len(bounds), dtype=np.int64)
+    for b, p in enumerate(bounds.tolist()):
+        chunk, inside = divmod(p, CHUNK)
+        below[b] = before[min(chunk, len(counts))]
+        if inside and chunk < len(counts):
+            positions = chunk_positions(seed, n_rows, chunk, counts[chunk], replacement)
+            below[b] += int(np.searchsorted(positions, p))
+    return np.diff(below)

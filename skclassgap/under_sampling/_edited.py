@@ -12,14 +12,16 @@ from imblearn.under_sampling.base import BaseCleaningSampler
 
 from skclassgap._compat import Interval, StrOptions
 from skclassgap.over_sampling._base import NeighborSearch, neighbors_object
-from skclassgap.over_sampling._neighbors import kneighbors
+from skclassgap.over_sampling._neighbors import kneighbors, kneighbors_within
 from skclassgap.under_sampling._base import (
     NEIGHBORS_PARAM,
+    SYMMETRIC_SHARE,
     _RowSampler,
     _WholeSetCleaner,
     check_enough_rows,
     search_array,
 )
+from skclassgap.under_sampling._lists import targeted_mask
 from skclassgap.under_sampling._strategy import CLEAN, under_sampling_strategy
 
 # Extra entries kept in the neighbour lists of the repeated rules, so that
@@ -117,6 +119,17 @@ class SubsetNeighbors:
         """
         if self.estimator is not None:
             return self._search(rows, present, k)
+        n = len(present)
+        if (
+            not self.listed.any()
+            and len(rows) > SYMMETRIC_SHARE * n
+            and np.count_nonzero(present) == n
+        ):
+            # Most rows asked for at once: one search of the whole set
+            # against itself lists every row.
+            width = min(self.width, n - 1)
+            self.lists[:, :width] = kneighbors_within(self.X, width, n_jobs=self.n_jobs)
+            self.listed[:] = True
         for _ in range(2):
             lists = self.lists[rows]
             valid = (lists >= 0) & present[np.maximum(lists, 0)]
@@ -208,6 +221,14 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
     (imbalanced-learn drops the first column of scikit-learn's list, whose
     order among equal distances is scikit-learn's internal one).
 
+    A Dask array or DataFrame is accepted with an int ``n_neighbors`` (a
+    neighbours estimator is refused there): the rows of the cleaned classes (by
+    default every class but the minority, so the majority) are gathered into
+    this process, within the Dask setting ``"skclassgap.gather-budget"`` (2 GiB
+    by default; a ``MemoryError`` past it); their nearest rows of the whole set
+    are found block by block with the same exact search. The output and
+    ``sample_indices_`` are lazy and equal the in-memory ones.
+
     Parameters
     ----------
     sampling_strategy : str, list or callable, default="auto"
@@ -278,23 +299,25 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
 
-    def _prepare(self, X, layout):
+    _class_grouped = True
+    _keeps_pure_rows = True
+
+    def _prepare_search(self):
         self.nn_, self._search = self._validated_nn()
 
     def _neighbor_search(self):
         return self._search
 
-    def _query_rows(self, layout):
-        return np.flatnonzero(layout.targeted(self.sampling_strategy_)[layout.codes])
+    def _whole_set_params(self):
+        return {"n_neighbors": self.n_neighbors}
 
-    def _keep(self, layout, rows, nbrs):
-        keep = np.ones(len(layout.codes), dtype=bool)
-        agree = edited_keep(layout.codes[nbrs], layout.codes[rows], self.kind_sel)
-        keep[rows[~agree]] = False
-        return keep
+    def _queried_classes(self, labels, counts):
+        return targeted_mask(labels, self.sampling_strategy_)
 
-    def _order(self, layout, keep):
-        return class_grouped(layout, np.flatnonzero(keep))
+    def _removed(self, labels, lists):
+        agree = edited_keep(lists.nbr_codes, lists.codes, self.kind_sel)
+        cleaned = targeted_mask(labels, self.sampling_strategy_)[lists.codes]
+        return lists.rows[cleaned & ~agree]
 
 
 class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSampler):
@@ -355,6 +378,10 @@ class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSa
     then applies that round's reordering twice to ``sample_indices_``, which
     no longer matches the rows it returns; here it always does.
 
+    Dask input is refused with a ``TypeError``: each round searches neighbours
+    among the rows the previous round left, and the block-wise search serves
+    one round only (EditedNearestNeighbours runs one round on Dask input).
+
     References
     ----------
     .. [1] I. Tomek, "An experiment with the edited nearest-neighbor rule",
@@ -395,6 +422,12 @@ class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSa
         self.max_iter = max_iter
         self.kind_sel = kind_sel
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "each round searches neighbours among the rows the previous round left, "
+        "and the block-wise search serves one round only "
+        "(EditedNearestNeighbours runs that round on Dask input)"
+    )
 
     def _select(self, X, layout):
         self.nn_, (k, estimator) = self._validated_nn()
@@ -471,6 +504,13 @@ class AllKNN(_EditingMixin, _RowSampler, BaseCleaningSampler):
     EditedNearestNeighbours : One round of the rule.
     RepeatedEditedNearestNeighbours : Rounds with the same neighbourhood.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: each round, with one more
+    neighbour, searches among the rows the previous round left, and the
+    block-wise search serves one round only (EditedNearestNeighbours runs one
+    round on Dask input).
+
     References
     ----------
     .. [1] I. Tomek, "An experiment with the edited nearest-neighbor rule",
@@ -510,6 +550,12 @@ class AllKNN(_EditingMixin, _RowSampler, BaseCleaningSampler):
         self.kind_sel = kind_sel
         self.allow_minority = allow_minority
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "each round, with one more neighbour, searches among the rows the "
+        "previous round left, and the block-wise search serves one round only "
+        "(EditedNearestNeighbours runs one round on Dask input)"
+    )
 
     def _select(self, X, layout):
         self.nn_, (k_max, _) = self._validated_nn()

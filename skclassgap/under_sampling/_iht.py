@@ -78,6 +78,9 @@ class InstanceHardnessThreshold(_RowSampler, BaseUnderSampler):
     (classes sorted), for any labels; imbalanced-learn reads the column
     numbered by the label itself, which needs labels ``0 .. n_classes - 1``.
 
+    Dask input is refused with a ``TypeError``: it fits its classifier by
+    cross-validation on every row, in one process.
+
     References
     ----------
     .. [1] M. R. Smith, T. Martinez, C. Giraud-Carrier, "An instance level
@@ -120,6 +123,10 @@ class InstanceHardnessThreshold(_RowSampler, BaseUnderSampler):
         self.random_state = random_state
         self.cv = cv
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "it fits its classifier by cross-validation on every row, in one process"
+    )
 
     def _select(self, X, layout):
         random_state = check_random_state(self.random_state)

@@ -11,6 +11,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from skclassgap._compat import HasMethods, Interval
 from skclassgap.under_sampling._base import (
     NEIGHBORS_PARAM,
+    _ListFinder,
     _RowSampler,
     check_enough_rows,
     search_array,
@@ -98,6 +99,12 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
     EditedNearestNeighbours : The first step alone.
     OneSidedSelection : Condensing, then Tomek links.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: its second rule removes
+    neighbours of the minority rows a k-NN vote misclassifies, a search this
+    package runs in one process only.
+
     References
     ----------
     .. [1] J. Laurikkala, "Improving identification of difficult small classes
@@ -139,6 +146,11 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
         self.threshold_cleaning = threshold_cleaning
         self.n_jobs = n_jobs
 
+    _dask_refusal = (
+        "its second rule removes neighbours of the minority rows a k-NN vote "
+        "misclassifies, a search this package runs in one process only"
+    )
+
     def _validate_estimators(self):
         if isinstance(self.n_neighbors, numbers.Integral):
             self.nn_ = KNeighborsClassifier(
@@ -164,11 +176,26 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
         self._validate_estimators()
         k = self.nn_.n_neighbors
         check_enough_rows(X.shape[0], k, "n_neighbors", k)
-        self.edited_nearest_neighbours_.fit_resample(X, layout.labels[layout.codes])
+        minority = layout.counter_minority()
+        rows = layout.rows(minority)
+        y = layout.labels[layout.codes]
+        builtin = isinstance(self.n_neighbors, numbers.Integral)
+        if builtin and self.edited_nearest_neighbours is None:
+            # One search serves both steps: the edited rule's rows and the
+            # minority's votes read lists of the same finder.
+            enn = self.edited_nearest_neighbours_
+            enn.fit(X, y)
+            enn._prepare_search()
+            finder = _ListFinder(search_array(X), layout.codes, k, None, self.n_jobs)
+            queried = enn._queried_classes(layout.labels, layout.counts)
+            queried[minority] = True
+            finder.expect(layout.counts[queried].sum())
+            enn.sample_indices_ = enn._select_with(finder, layout)
+        else:
+            self.edited_nearest_neighbours_.fit_resample(X, y)
         removed = np.ones(len(layout.codes), dtype=bool)
         removed[self.edited_nearest_neighbours_.sample_indices_] = False
 
-        minority = layout.counter_minority()
         targeted = layout.targeted(self.sampling_strategy_)
         cleaned = targeted & (
             layout.counts > layout.counts[minority] * self.threshold_cleaning
@@ -176,9 +203,11 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
         in_order = np.argsort(layout.first_seen, kind="stable")
         self.classes_to_clean_ = [layout.labels[c] for c in in_order if cleaned[c]]
 
-        rows = layout.rows(minority)
-        if isinstance(self.n_neighbors, numbers.Integral):
-            nbrs = whole_set_neighbors(search_array(X), rows, k, n_jobs=self.n_jobs)
+        if builtin:
+            if self.edited_nearest_neighbours is None:
+                nbrs = finder.lists(rows).nbrs
+            else:
+                nbrs = whole_set_neighbors(search_array(X), rows, k, n_jobs=self.n_jobs)
             # The vote of a k-NN classifier fitted on X: the row itself and its
             # k - 1 nearest other rows.
             voters = np.c_[rows, nbrs[:, : k - 1]]
@@ -190,9 +219,7 @@ class NeighbourhoodCleaningRule(_RowSampler, BaseCleaningSampler):
             predicted = layout.codes[
                 np.searchsorted(
                     layout.labels,
-                    clone(self.nn_)
-                    .fit(X, layout.labels[layout.codes])
-                    .predict(X[rows]),
+                    clone(self.nn_).fit(X, y).predict(X[rows]),
                 )
             ]
         wrong = predicted != minority

@@ -161,6 +161,12 @@ class NearMiss(_RowSampler, BaseUnderSampler):
     --------
     RandomUnderSampler : Keep a random subset instead.
 
+    Notes
+    -----
+    Dask input is refused with a ``TypeError``: it ranks every row of a class
+    by its distances to the minority rows and keeps the best of the whole
+    class, in one process.
+
     References
     ----------
     .. [1] I. Mani, I. Zhang, "kNN approach to unbalanced data distributions: a
@@ -200,6 +206,11 @@ class NearMiss(_RowSampler, BaseUnderSampler):
         self.n_neighbors = n_neighbors
         self.n_neighbors_ver3 = n_neighbors_ver3
         self.n_jobs = n_jobs
+
+    _dask_refusal = (
+        "it ranks every row of a class by its distances to the minority rows "
+        "and keeps the best of the whole class, in one process"
+    )
 
     def _neighbors(self, param):
         """(estimator as imbalanced-learn stores it, whether the engine is used)."""

@@ -8,6 +8,7 @@ from sklearn.utils import check_array, check_consistent_length, check_random_sta
 from sklearn.utils.validation import validate_data
 
 from skclassgap.under_sampling._base import _RowSampler
+from skclassgap.under_sampling._dask import DRAW
 from skclassgap.under_sampling._draw import kept_positions
 
 
@@ -26,6 +27,12 @@ class RandomUnderSampler(_RowSampler, BaseUnderSampler):
     sample inside each chunk, each from its own counter-based seed) can be
     reproduced block by block, so data split into blocks give the same rows
     as in memory.
+
+    A Dask array or DataFrame is accepted: one pass over ``y`` counts the
+    classes, then each block keeps its own rows of the draw, so no row of ``X``
+    comes to this process and the majority is never gathered. The output and
+    ``sample_indices_`` are lazy Dask collections holding the rows of the
+    in-memory output for the same ``random_state``, whatever the partitioning.
 
     Parameters
     ----------
@@ -87,6 +94,7 @@ class RandomUnderSampler(_RowSampler, BaseUnderSampler):
     True
     """
 
+    _dask_selection = DRAW
     _parameter_constraints: dict = {
         **BaseUnderSampler._parameter_constraints,
         "random_state": ["random_state"],
@@ -119,12 +127,22 @@ class RandomUnderSampler(_RowSampler, BaseUnderSampler):
         validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
         return X, np.asarray(y), binarize_y
 
-    def _select(self, X, layout):
+    def _check_columns(self, X):
+        """Any column is accepted: rows are only selected."""
+
+    def _class_draws(self):
+        """``(label, seed, n_keep)`` of every reduced class, in the order of
+        ``sampling_strategy_``: one seed per class drawn from
+        ``random_state`` (the same draws in memory and on Dask input)."""
         random_state = check_random_state(self.random_state)
+        return [
+            (label, int(random_state.randint(np.iinfo(np.int32).max)), n_keep)
+            for label, n_keep in self.sampling_strategy_.items()
+        ]
+
+    def _select(self, X, layout):
         kept = [np.flatnonzero(~layout.targeted(self.sampling_strategy_)[layout.codes])]
-        for label, n_keep in self.sampling_strategy_.items():
-            # One seed per reduced class, in sorted label order.
-            seed = int(random_state.randint(np.iinfo(np.int32).max))
+        for label, seed, n_keep in self._class_draws():
             rows = layout.rows(layout.code(label))
             kept.append(rows[kept_positions(seed, len(rows), n_keep, self.replacement)])
         return np.sort(np.concatenate(kept), kind="stable")

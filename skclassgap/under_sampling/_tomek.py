@@ -7,6 +7,7 @@ import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
 
 from skclassgap.under_sampling._base import _WholeSetCleaner
+from skclassgap.under_sampling._lists import targeted_mask
 
 
 def tomek_links(nearest, y_codes, targeted):
@@ -52,6 +53,14 @@ class TomekLinks(_WholeSetCleaner, BaseCleaningSampler):
     order of equal distances is scikit-learn's internal one); duplicates of
     the same class give the same result either way, duplicates with different
     labels are ranked here by row index.
+
+    A Dask array or DataFrame is accepted: the rows of every class but the
+    largest are gathered into this process (within the Dask setting
+    ``"skclassgap.gather-budget"``, 2 GiB by default; a ``MemoryError`` past
+    it), their nearest rows are found block by block with the same exact
+    search, and at most one partner row per gathered row comes along; the
+    largest class is never gathered. The output and ``sample_indices_`` are
+    lazy and equal the in-memory ones.
 
     Parameters
     ----------
@@ -133,6 +142,24 @@ class TomekLinks(_WholeSetCleaner, BaseCleaningSampler):
     def _neighbor_search(self):
         return 1, None
 
-    def _keep(self, layout, rows, nbrs):
-        targeted = layout.targeted(self.sampling_strategy_)
-        return ~tomek_links(nbrs[:, 0], layout.codes, targeted)
+    def _queried_classes(self, labels, counts):
+        # Every link holds a row of two classes, so at least one row outside
+        # the largest class: the lists of the other classes find every link.
+        queried = np.ones(len(labels), dtype=bool)
+        queried[np.argmax(counts)] = False
+        return queried
+
+    def _follow_up(self, lists):
+        # The nearest rows of another class whose own nearest row is not
+        # known yet: the partners of possible links.
+        differ = lists.nbr_codes[:, 0] != lists.codes
+        partners = np.unique(lists.nbrs[differ, 0])
+        return partners[lists.position(partners) < 0]
+
+    def _removed(self, labels, lists):
+        nearest = lists.nbrs[:, 0]
+        at = lists.position(nearest)
+        mutual = (at >= 0) & (lists.nbrs[np.maximum(at, 0), 0] == lists.rows)
+        cleaned = targeted_mask(labels, self.sampling_strategy_)[lists.codes]
+        links = mutual & (lists.nbr_codes[:, 0] != lists.codes) & cleaned
+        return lists.rows[links]

@@ -23,7 +23,9 @@ from skclassgap.under_sampling import (
     RepeatedEditedNearestNeighbours,
     TomekLinks,
 )
-from tests.under_sampling.datasets import dataset
+from skclassgap.under_sampling._base import _ListFinder, search_array
+from tests.naive import kneighbors_exact_naive
+from tests.under_sampling.datasets import HOSTILE, dataset, hostile
 
 # Samplers that return input rows only (ClusterCentroids with soft voting
 # returns centroids: see its own tests).
@@ -157,16 +159,12 @@ def test_under_samplers_bad_input_errors(sampler, message):
         sampler.fit_resample(X, y)
 
 
-def test_under_samplers_refuse_extra_arguments_and_dask():
+def test_under_samplers_refuse_extra_arguments():
     """Check that fit_resample refuses keyword arguments it does not use
-    instead of swallowing typos, and Dask collections (not gathered
-    silently)."""
+    instead of swallowing typos."""
     X, y = _small()
     with pytest.raises(TypeError, match=r"got \['sample_weight'\]"):
         TomekLinks().fit_resample(X, y, sample_weight=np.ones(len(y)))
-    da = pytest.importorskip("dask.array")
-    with pytest.raises(TypeError, match="does not take Dask collections yet"):
-        RandomUnderSampler().fit_resample(da.from_array(X), da.from_array(y))
 
 
 @pytest.mark.parametrize(
@@ -199,3 +197,33 @@ def test_under_samplers_fit_sets_strategy_only():
     assert list(sampler.sampling_strategy_) == [1, 2]
     assert np.argmin(np.bincount(y)) == 0
     assert not hasattr(sampler, "sample_indices_")
+
+
+def _ties(n=180):
+    """Rows on a small integer grid: many exact distance ties across classes,
+    and duplicated rows."""
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 3, size=(n, 3)).astype(np.float64)
+    y = (rng.random(n) < 0.2).astype(np.int64)
+    return X, y
+
+
+@pytest.mark.parametrize("data", HOSTILE + ["ties"])
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_list_finder_impure_lists_hold_every_impure_row(data, k):
+    """Check that the rows left out by the purity screen are exactly pure:
+    every row whose exact k nearest other rows are not all of its class is
+    listed and each list equals the exact whole-set list; with one neighbour
+    (most rows pure) the screen leaves rows out, so it ran."""
+    X, y = _ties() if data == "ties" else hostile(data)
+    X = search_array(X)
+    codes = np.unique(y, return_inverse=True)[1].astype(np.int64)
+    asked = np.flatnonzero(codes == 0)
+    every = kneighbors_exact_naive(X, X, k, np.arange(len(X)))
+    impure = asked[~np.all(codes[every[asked]] == 0, axis=1)]
+    lists = _ListFinder(X, codes, k, None, None).impure_lists(asked)
+    assert np.all(np.isin(impure, lists.rows))
+    assert np.all(np.isin(lists.rows, asked))
+    np.testing.assert_array_equal(lists.nbrs, every[lists.rows])
+    if k == 1:
+        assert len(lists.rows) < len(asked)

@@ -66,13 +66,37 @@ def row_bytes(X, categorical):
 def check_budget(strategy, census, n_bytes):
     """Raise a ``MemoryError`` when the classes to oversample (``strategy``
     asks rows of them) take more than the budget, at ``n_bytes`` a row."""
-    budget = gather_budget()
     labels, counts = census.labels, census.counts
     wanted = [
         (label, int(counts[np.searchsorted(labels, label)]))
         for label, n_new in strategy.items()
         if n_new > 0
     ]
+    check_gather_budget(
+        wanted,
+        n_bytes,
+        "Over-sampling Dask input gathers the rows of the classes to oversample",
+        "oversample fewer classes via sampling_strategy",
+    )
+
+
+def check_gather_budget(wanted, n_bytes, what, fix):
+    """Raise a ``MemoryError`` when the rows of the classes to gather take more
+    than the budget.
+
+    Parameters
+    ----------
+    wanted : list of (label, int)
+        The classes to gather and their rows.
+    n_bytes : int
+        Estimated bytes of one gathered row.
+    what : str
+        What gathers them, for the message ("X on Dask input gathers the
+        rows of ...").
+    fix : str
+        Another way out than raising the budget, for the message.
+    """
+    budget = gather_budget()
     total_rows = sum(n for _, n in wanted)
     total = total_rows * n_bytes
     if total <= budget:
@@ -80,11 +104,9 @@ def check_budget(strategy, census, n_bytes):
     label, n = max(wanted, key=lambda item: item[1])
     label = label.item() if isinstance(label, np.generic) else label
     raise MemoryError(
-        f"Over-sampling Dask input gathers the rows of the classes to oversample "
-        f"into this process: {total_rows} rows, about {_format_bytes(total)}, over "
-        f"the budget of {_format_bytes(budget)} (the largest, class {label!r}, has "
-        f"{n} rows, about {_format_bytes(n * n_bytes)}). Raise the budget with "
+        f"{what} into this process: {total_rows} rows, about {_format_bytes(total)}, "
+        f"over the budget of {_format_bytes(budget)} (the largest, class {label!r}, "
+        f"has {n} rows, about {_format_bytes(n * n_bytes)}). Raise the budget with "
         f"dask.config.set({{{BUDGET_KEY!r}: '{_format_bytes(2 * total)}'}}) (or the "
-        "environment variable DASK_SKCLASSGAP__GATHER_BUDGET), or oversample fewer "
-        "classes via sampling_strategy."
+        f"environment variable DASK_SKCLASSGAP__GATHER_BUDGET), or {fix}."
     )

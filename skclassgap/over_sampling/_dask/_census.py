@@ -134,7 +134,10 @@ def _describe_shape(y):
     return f"shape {y.shape}"
 
 
-def _check_collections(da, dd, X, y):
+def check_collections(da, dd, X, y, what="Over-sampling Dask input"):
+    """Refuse what no Dask sampler takes: ``X`` not a 2-d Dask array or a Dask
+    DataFrame, ``y`` not one label per row (``what`` names the sampler's
+    task in the message)."""
     if isinstance(X, da.Array):
         if X.ndim != 2:
             raise ValueError(
@@ -142,7 +145,7 @@ def _check_collections(da, dd, X, y):
             )
     elif not isinstance(X, dd.DataFrame):
         raise TypeError(
-            "Over-sampling Dask input needs X as a Dask array or DataFrame (and y "
+            f"{what} needs X as a Dask array or DataFrame (and y "
             f"as a Dask array or Series); got X of type {type(X).__name__}. Pass "
             "both as Dask collections with the same partitions."
         )
@@ -219,7 +222,7 @@ def fit_census(sampler, X, y):
     fitted : Fitted
     """
     _, da, dd = import_dask("X or y")
-    _check_collections(da, dd, X, y)
+    check_collections(da, dd, X, y)
     _check_feature_names(sampler, feature_frame(X), reset=True)
     _check_n_features(sampler, feature_frame(X), reset=True)
     spec, categorical = _mixed_spec(sampler, X, dd)

@@ -111,13 +111,25 @@ def gather(sampler, fitted):
     -------
     gathered : Gathered
     """
-    dask, _, _ = import_dask("X or y")
-    name = type(sampler).__name__
-    labels, blocks = fitted.census.labels, fitted.blocks
+    labels = fitted.census.labels
     keep = np.array(
         [label for label, n_new in sampler.sampling_strategy_.items() if n_new > 0],
         dtype=labels.dtype,
     )
+    return gather_classes(fitted, keep, type(sampler).__name__)
+
+
+def gather_classes(fitted, keep, name):
+    """Gather the rows of the classes ``keep`` (labels), validating every block
+    of ``X`` on the way (one pass over ``X`` and ``y``); ``name`` is the
+    sampler's, for the messages of a mixed table.
+
+    Returns
+    -------
+    gathered : Gathered
+    """
+    dask, _, _ = import_dask("X or y")
+    labels, blocks = fitted.census.labels, fitted.blocks
     task = dask.delayed(_block_gather, pure=True)
     parts = dask.compute(
         [
