@@ -70,6 +70,21 @@ self_paced_ensemble (50 trees, each scoring the 230,000 majority rows of the
 fold); ``--strategies`` without it, or ``--n-jobs 2`` on an idle machine,
 would bring the default under 5 min by these numbers (not measured; each
 worker process adds its own memory).
+
+Since then the default set leaves ``self_paced_ensemble`` out above 50,000
+rows (11 strategies). Same commands, same table, one run each (load average
+1 to 3 for the first, 1 to 3 with other jobs for the second):
+
+=====================  ==========  =========================  ============
+run                    wall        CPU (user + system)        max RSS
+=====================  ==========  =========================  ============
+default (logreg)       2 min 51    165 s (140 + 25)           1,850 MiB
+``--model hgb``        14 min 22   809 s (767 + 42)           1,977 MiB
+=====================  ==========  =========================  ============
+
+The default meets its targets (5 min, 2 GB); ``--model hgb`` does not (8
+min): its fits are HistGradientBoosting on 240,000 rows, one thread each
+(smote, threshold and gaussian_oversampling about 30 s per fold each).
 """
 
 import argparse
