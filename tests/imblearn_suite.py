@@ -101,11 +101,11 @@ def cases(modules, ours, others, expected_failures):
                 case = Case(f"{key}[{label}]" if label else key, func, params, fixtures)
                 marks = ()
                 if key in expected_failures:
-                    marks = pytest.mark.xfail(
-                        raises=AssertionError,
-                        strict=True,
-                        reason=expected_failures[key],
-                    )
+                    # A reason, or (reason, the exceptions the failure raises).
+                    reason, raises = expected_failures[key], AssertionError
+                    if isinstance(reason, tuple):
+                        reason, raises = reason
+                    marks = pytest.mark.xfail(raises=raises, strict=True, reason=reason)
                 yield pytest.param(case, id=case.id, marks=marks)
 
 

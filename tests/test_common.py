@@ -106,12 +106,13 @@ INSTANCES["PriorShiftAdapter"] = [
 # Samplers are seeded: imbalanced-learn's checks compare repeated calls.
 # (Cleaners inside ResampledClassifier are tested in tests/compose: on the
 # checks' tiny random data they may remove a whole class.)
+_RUS_ORIGINAL = ResampledClassifier(
+    LogisticRegression(),
+    sampler=OurRandomUnderSampler(random_state=0),
+    proba_prior="original",
+)
 INSTANCES["ResampledClassifier"] = [
-    ResampledClassifier(
-        LogisticRegression(),
-        sampler=OurRandomUnderSampler(random_state=0),
-        proba_prior="original",
-    ),
+    _RUS_ORIGINAL,
     ResampledClassifier(
         LogisticRegression(), sampler=SMOTE(k_neighbors=2, random_state=0)
     ),
@@ -362,6 +363,13 @@ _BALANCED_PREDICT = (
     "predict keeps the balanced rule, so argmax(predict_proba) may differ"
 )
 INSTANCE_EXPECTED_FAILED_CHECKS = {
+    id(_RUS_ORIGINAL): {
+        "check_dtype_object": (
+            "the TypeError comes from the estimator only if the under-sampler "
+            "keeps the row holding the dict (it does with scikit-learn 1.9's "
+            "check data, not with 1.6.0's)"
+        ),
+    },
     id(_HARD_CENTROIDS): {
         "check_samplers_sparse": _TIED_CENTROIDS,
         "check_samplers_pandas_sparse": _TIED_CENTROIDS,
