@@ -21,6 +21,7 @@ from _pytest.mark.structures import ParameterSet
 
 class Case(NamedTuple):
     id: str
+    module: str  # the key of its module in the suite's modules
     func: object
     params: dict
     fixtures: tuple
@@ -38,14 +39,19 @@ def load(name, relative, ours):
     return module
 
 
+# What _swap returns for an instance of a class we leave out (None is a
+# legitimate parameter value of imbalanced-learn's tests).
+_LEFT_OUT = object()
+
+
 def _swap(value, ours, others):
-    """Our instance for an instance of imbalanced-learn's class, None for the
-    classes we leave out."""
+    """Our instance for an instance of imbalanced-learn's class, _LEFT_OUT for
+    the classes we leave out."""
     name = type(value).__name__
     if type(value).__module__.startswith("imblearn") and name in ours:
         return ours[name](**value.get_params(deep=False))
     if type(value).__module__.startswith("imblearn") and name in others:
-        return None
+        return _LEFT_OUT
     return value
 
 
@@ -92,13 +98,16 @@ def cases(modules, ours, others, expected_failures):
                 continue
             for label, params in _expand(func):
                 params = {key: _swap(v, ours, others) for key, v in params.items()}
-                if any(value is None for value in params.values()):
+                if any(value is _LEFT_OUT for value in params.values()):
                     continue
                 fixtures = tuple(
-                    p for p in inspect.signature(func).parameters if p not in params
+                    name
+                    for name, p in inspect.signature(func).parameters.items()
+                    if name not in params and p.default is inspect.Parameter.empty
                 )
                 key = f"{module_name}::{func_name}"
-                case = Case(f"{key}[{label}]" if label else key, func, params, fixtures)
+                case_id = f"{key}[{label}]" if label else key
+                case = Case(case_id, module_name, func, params, fixtures)
                 marks = ()
                 if key in expected_failures:
                     # A reason, or (reason, the exceptions the failure raises).

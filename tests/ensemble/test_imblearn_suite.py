@@ -11,15 +11,7 @@ parametrization) is one case here. Expected failures are listed in
 ``EXPECTED_FAILURES``, each with its reason.
 """
 
-import importlib.util
-import inspect
-import itertools
-from pathlib import Path
-from typing import NamedTuple
-
-import imblearn
 import pytest
-from _pytest.mark.structures import ParameterSet
 
 from skclassgap.ensemble import (
     BalancedBaggingClassifier,
@@ -28,6 +20,7 @@ from skclassgap.ensemble import (
     RUSBoostClassifier,
 )
 from skclassgap.under_sampling import RandomUnderSampler
+from tests.imblearn_suite import cases, load
 
 OURS = {
     "BalancedBaggingClassifier": BalancedBaggingClassifier,
@@ -43,35 +36,28 @@ SUITES = {
     "test_weight_boosting": "ensemble/tests/test_weight_boosting.py",
 }
 
-# Only tests that pin imbalanced-learn's random draws may be listed.
+# Only tests that pin imbalanced-learn's random draws may be listed; each
+# fails by an assert, or by pytest.raises(AssertionError) not raising.
+_FAILS = (AssertionError, pytest.fail.Exception)
 EXPECTED_FAILURES = {
     "test_easy_ensemble::test_easy_ensemble_classifier_single_estimator": (
         "compares a one-member ensemble of AdaBoost with a pipeline of an "
         "under-sampler seeded 0 and GradientBoosting: the two models agree only "
         "for imbalanced-learn's draws from those seeds; ours keep other rows "
-        "(2 of 24 predictions differ)"
+        "(2 of 24 predictions differ)",
+        _FAILS,
     ),
     "test_weight_boosting::test_rusboost_sample_weight": (
         "boosting stops after one stump on this data, and the test needs the "
         "random weights to move that stump: whether they do depends on the rows "
         "under-sampled from seed 0 (with ours they do not; from seeds 1, 2, 3 "
-        "they do, and the weights reach the stump: its leaves change)"
+        "they do, and the weights reach the stump: its leaves change)",
+        _FAILS,
     ),
 }
 
 
-def _load(name, relative):
-    path = Path(imblearn.__file__).parent / relative
-    spec = importlib.util.spec_from_file_location(f"imblearn_suite_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for cls_name, cls in OURS.items():
-        if hasattr(module, cls_name):
-            setattr(module, cls_name, cls)
-    return module
-
-
-MODULES = {name: _load(name, relative) for name, relative in SUITES.items()}
+MODULES = {name: load(name, relative, OURS) for name, relative in SUITES.items()}
 
 
 def _fixture_value(module, name):
@@ -81,86 +67,7 @@ def _fixture_value(module, name):
     return getattr(MODULES[module], name)._get_wrapped_function()()
 
 
-class Case(NamedTuple):
-    id: str
-    module: str
-    func: object
-    params: dict
-    fixtures: tuple
-
-
-def _ours(value):
-    """Our class's instance for an instance of imbalanced-learn's."""
-    name = type(value).__name__
-    if type(value).__module__.startswith("imblearn") and name in OURS:
-        return OURS[name](**value.get_params(deep=False))
-    return value
-
-
-def _expand(func):
-    """(id, params) of each parametrization of ``func`` (marks applied in order)."""
-    grids = []
-    for mark in getattr(func, "pytestmark", []):
-        if mark.name != "parametrize":
-            continue
-        names, values = mark.args[:2]
-        names = (
-            [n.strip() for n in names.split(",")] if isinstance(names, str) else names
-        )
-        ids = mark.kwargs.get("ids")
-        grid = []
-        for i, value in enumerate(values):
-            if isinstance(value, ParameterSet):
-                value = value.values
-            elif len(names) == 1:
-                value = (value,)
-            if isinstance(ids, list | tuple):
-                label = ids[i]
-            elif all(isinstance(v, str | int | float) for v in value):
-                label = "-".join(map(str, value))
-            else:
-                label = str(i)
-            grid.append((label, dict(zip(names, value, strict=True))))
-        grids.append(grid)
-    for combo in itertools.product(*grids):
-        params = {}
-        for _, part in combo:
-            params.update(part)
-        yield "-".join(label for label, _ in combo), params
-
-
-def _cases():
-    for module_name, module in MODULES.items():
-        for func_name, func in vars(module).items():
-            if not func_name.startswith("test_") or not callable(func):
-                continue
-            for label, params in _expand(func):
-                params = {key: _ours(value) for key, value in params.items()}
-                fixtures = tuple(
-                    name
-                    for name, p in inspect.signature(func).parameters.items()
-                    if name not in params and p.default is inspect.Parameter.empty
-                )
-                key = f"{module_name}::{func_name}"
-                case = Case(
-                    f"{key}[{label}]" if label else key,
-                    module_name,
-                    func,
-                    params,
-                    fixtures,
-                )
-                marks = ()
-                if key in EXPECTED_FAILURES:
-                    marks = pytest.mark.xfail(
-                        # an assert, or pytest.raises(AssertionError) not raising
-                        raises=(AssertionError, pytest.fail.Exception),
-                        strict=True,
-                        reason=EXPECTED_FAILURES[key],
-                    )
-                yield pytest.param(case, id=case.id, marks=marks)
-
-
-CASES = list(_cases())
+CASES = list(cases(MODULES, OURS, set(), EXPECTED_FAILURES))
 
 
 def test_imblearn_suite_collects_every_module():
