@@ -469,12 +469,19 @@ class _WholeSetCleaner(_RowSampler):
       ``_check_whole_set(n_samples)`` refuses a data set too small for it;
     - ``_queried_classes(labels, counts)`` (sorted labels, their counts)
       names the classes whose rows need lists (a boolean mask; on Dask
-      input those rows are gathered);
+      input those rows are gathered, unless the rule is per row: see
+      ``_row_rule``);
     - ``_follow_up(lists)`` names further rows whose lists are needed, once
       those of the queried rows are known (neighbours of listed rows; none
       by default);
     - ``_removed(labels, lists)`` gives the rows the rule removes (listed
       rows), from the :class:`~._lists.NeighborLists` of both sets;
+    - ``_row_rule(labels)`` says that the rule decides each listed row from
+      its own list alone (no follow-up rows): it returns that rule as a
+      picklable function of any :class:`~._lists.NeighborLists` giving the
+      rows removed among them (None by default: the rule reads lists of
+      other rows). On Dask input such a rule runs block by block on the
+      workers, with queries taken from each block, and no row is gathered;
     - ``_class_grouped`` says the output order: class by class (sorted
       labels, ascending within each class, as imbalanced-learn's edited
       rules) or input order;
@@ -506,6 +513,10 @@ class _WholeSetCleaner(_RowSampler):
 
     def _removed(self, labels, lists):
         raise NotImplementedError
+
+    def _row_rule(self, labels):
+        """The rule as a picklable function of lists of any rows, or None."""
+        return None
 
     def _select(self, X, layout):
         self._prepare_search()

@@ -6,6 +6,7 @@ changes; All-k-NN applies it with 1, 2, ..., k neighbours (Tomek, 1976).
 """
 
 import numbers
+from functools import partial
 
 import numpy as np
 from imblearn.under_sampling.base import BaseCleaningSampler
@@ -57,6 +58,27 @@ def edited_keep(nbr_codes, own_codes, kind_sel):
     )
     mode = ordered[np.arange(len(ordered)), np.argmax(runs, axis=1)]
     return mode == own_codes
+
+
+def edited_removed(lists, *, cleaned, kind_sel):
+    """The rows of ``lists`` that the edited rule removes.
+
+    Parameters
+    ----------
+    lists : NeighborLists
+        Each listed row's nearest other rows of the whole set and their codes.
+    cleaned : bool ndarray of shape (n_classes,)
+        The classes cleaned, by code.
+    kind_sel : {"all", "mode"}
+        As for :func:`edited_keep`.
+
+    Returns
+    -------
+    removed : int64 ndarray
+        The listed rows of a cleaned class whose neighbours disagree with it.
+    """
+    agree = edited_keep(lists.nbr_codes, lists.codes, kind_sel)
+    return lists.rows[cleaned[lists.codes] & ~agree]
 
 
 def class_grouped(layout, rows):
@@ -222,12 +244,12 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
     order among equal distances is scikit-learn's internal one).
 
     A Dask array or DataFrame is accepted with an int ``n_neighbors`` (a
-    neighbours estimator is refused there): the rows of the cleaned classes (by
-    default every class but the minority, so the majority) are gathered into
-    this process, within the Dask setting ``"skclassgap.gather-budget"`` (2 GiB
-    by default; a ``MemoryError`` past it); their nearest rows of the whole set
-    are found block by block with the same exact search. The output and
-    ``sample_indices_`` are lazy and equal the in-memory ones.
+    neighbours estimator is refused there), and no row is gathered into this
+    process, whatever the classes cleaned (by default every class but the
+    minority, so the majority): on the workers, each block's rows of the
+    cleaned classes are searched against every block with the same exact
+    search, and the rule decides there which rows the block drops. The output
+    and ``sample_indices_`` are lazy and equal the in-memory ones.
 
     Parameters
     ----------
@@ -314,10 +336,15 @@ class EditedNearestNeighbours(_EditingMixin, _WholeSetCleaner, BaseCleaningSampl
     def _queried_classes(self, labels, counts):
         return targeted_mask(labels, self.sampling_strategy_)
 
+    def _row_rule(self, labels):
+        return partial(
+            edited_removed,
+            cleaned=targeted_mask(labels, self.sampling_strategy_),
+            kind_sel=self.kind_sel,
+        )
+
     def _removed(self, labels, lists):
-        agree = edited_keep(lists.nbr_codes, lists.codes, self.kind_sel)
-        cleaned = targeted_mask(labels, self.sampling_strategy_)[lists.codes]
-        return lists.rows[cleaned & ~agree]
+        return self._row_rule(labels)(lists)
 
 
 class RepeatedEditedNearestNeighbours(_EditingMixin, _RowSampler, BaseCleaningSampler):

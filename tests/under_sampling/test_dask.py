@@ -278,14 +278,15 @@ def test_random_under_sampler_dask_reads_no_row_of_x():
 
 @pytest.mark.parametrize(
     "sampler, x_reads, y_reads",
-    [(TomekLinks(), 3, 4), (EditedNearestNeighbours(), 2, 3)],
+    [(TomekLinks(), 3, 4), (EditedNearestNeighbours(), 1, 2)],
     ids=["Tomek", "ENN"],
 )
 def test_cleaner_dask_reads_each_block_as_often_as_needed(sampler, x_reads, y_reads):
-    """Check that a cleaner reads y once to count, X and y once to gather the
-    queried classes and once to search their neighbours over all blocks (Tomek
-    links once more for the partners of possible links), and nothing while
-    building the lazy output."""
+    """Check that a cleaner reads y once to count, and X and y: Tomek links
+    once to gather the queried classes, once to search their neighbours over
+    all blocks and once more for the partners of possible links; the edited
+    rule once, for the search and rule of every block on the workers; and
+    nothing while building the lazy output."""
     X, y = _data()
     loads = _Loads(X, y, (200, 300))
     with dask.config.set(scheduler="sync"):
@@ -300,19 +301,11 @@ def _row_bytes(X):
     return X.shape[1] * X.dtype.itemsize
 
 
-@pytest.mark.parametrize(
-    "sampler, gathered",
-    [
-        (TomekLinks(), "class(es) 1, 2"),
-        (EditedNearestNeighbours(sampling_strategy="not majority"), "class(es) 1, 2"),
-    ],
-    ids=["Tomek", "ENN"],
-)
-def test_cleaner_dask_gathers_only_the_queried_classes(sampler, gathered):
-    """Check that Tomek links gather every class but the largest and the edited
-    rule the classes it cleans, never the majority: a budget that holds exactly
-    those rows is enough, one row less is refused with a MemoryError naming the
-    classes."""
+def test_tomek_links_dask_gathers_only_the_queried_classes():
+    """Check that Tomek links gather every class but the largest, never the
+    majority: a budget that holds exactly those rows is enough, one row less
+    is refused with a MemoryError naming the classes."""
+    sampler = TomekLinks()
     X, y = _data()
     Xd, yd = _dask_pair(X, y, CHUNKS[0])
     n_rows = np.count_nonzero(y != 0)
@@ -321,21 +314,9 @@ def test_cleaner_dask_gathers_only_the_queried_classes(sampler, gathered):
     np.testing.assert_array_equal(X_res.compute(), sampler.fit_resample(X, y)[0])
     budget = (n_rows - 1) * _row_bytes(X)
     with dask.config.set({"skclassgap.gather-budget": budget}):
-        with pytest.raises(MemoryError, match=re.escape(gathered)) as error:
+        with pytest.raises(MemoryError, match=re.escape("class(es) 1, 2")) as error:
             sampler.fit_resample(Xd, yd)
     assert f"{n_rows} rows" in str(error.value)
-
-
-def test_edited_rule_dask_auto_gathers_the_majority_within_budget():
-    """Check that the edited rule with the default strategy (the classes other
-    than the minority are cleaned, so gathered) is refused past the budget with
-    the remedy, and runs within it."""
-    X, y = _data()
-    Xd, yd = _dask_pair(X, y, CHUNKS[0])
-    message = r"class\(es\) 0, 1\) .*name fewer classes"
-    with dask.config.set({"skclassgap.gather-budget": "1KiB"}):
-        with pytest.raises(MemoryError, match=message):
-            EditedNearestNeighbours().fit_resample(Xd, yd)
 
 
 def test_under_sampler_dask_fit_counts_labels_only():
@@ -453,6 +434,13 @@ def _one_dimensional():
 BAD_INPUT = [
     (RandomUnderSampler(), _nan_block_labels, ValueError, "y contains NaN in block 3"),
     (TomekLinks(), _nan_in_x, ValueError, "(in block 2 of X)"),
+    (EditedNearestNeighbours(), _nan_in_x, ValueError, "(in block 2 of X)"),
+    (
+        EditedNearestNeighbours(sampling_strategy=[]),
+        _nan_in_x,
+        ValueError,
+        "(in block 2 of X)",
+    ),
     (
         EditedNearestNeighbours(),
         _text_column,
@@ -489,7 +477,8 @@ BAD_INPUT = [
 )
 def test_under_sampler_dask_bad_input(sampler, make, error, message):
     """Check that bad Dask input is refused with a message naming what is wrong
-    (and the block where it is): NaN labels, NaN in X for a cleaner, a text
+    (and the block where it is): NaN labels, NaN in X for a cleaner (also when
+    the edited rule cleans no class, as in memory), a text
     column for a cleaner, no rows, a 1-d X, a neighbours estimator for the
     whole-set search, too few rows for the neighbours, a class asked for more
     rows than it has."""

@@ -11,6 +11,11 @@ ties to the lower global index). The exact ``width`` nearest of each block,
 pooled, hold the exact ``width`` nearest overall, so the lists are those of
 the in-memory search. The other classes are never gathered: only each
 block's candidate rows travel.
+
+The queries need not be held here: :func:`candidates_graph` builds the same
+search for queries that are a Delayed result on the workers (the rows of one
+block, for the cleaners whose rule reads each row's own list), so a class
+as large as the majority can be queried without passing through this process.
 """
 
 from typing import NamedTuple
@@ -88,21 +93,57 @@ def _merge_candidates(parts, *, queries, width, n_jobs):
     return _compact(out, rows, values, codes)
 
 
-def _candidates(fitted, queries, query_rows, width, n_jobs):
-    """The merged :class:`Candidates` of every query row over all blocks."""
+def candidates_graph(fitted, queries, query_rows, width, n_jobs):
+    """The graph of the merged :class:`Candidates` of some query rows over all
+    blocks, not computed.
+
+    Parameters
+    ----------
+    fitted : Fitted
+        The lined-up blocks of ``X`` and ``y``, their first global rows and
+        the census labels.
+    queries : float ndarray of shape (n_queries, n_features), or Delayed
+        The query rows' values: rows held here, or a Delayed result computed
+        on the workers (the query rows of one block), so that the queries
+        need not pass through this process.
+    query_rows : int64 ndarray of shape (n_queries,), or Delayed
+        Their global row indices (each excluded from its own candidates).
+    width : int
+        Candidates kept per query row.
+    n_jobs : int or None
+        Threads of each block's search.
+
+    Returns
+    -------
+    merged : Delayed
+        The :class:`Candidates` of every query row: the ``width`` nearest
+        rows of the whole set, unordered.
+    """
     dask, _, _ = import_dask("X or y")
-    (shared,) = share(dask, [queries])
     task = dask.delayed(_block_candidates, pure=True)
     labels, blocks = fitted.census.labels, fitted.blocks
     leaves = [
-        task(i, X, y, int(offset), shared, query_rows, labels, width, n_jobs)
+        task(i, X, y, int(offset), queries, query_rows, labels, width, n_jobs)
         for i, (X, y, offset) in enumerate(
             zip(blocks["X"], blocks["y"], fitted.offsets, strict=True)
         )
     ]
-    merged = tree_reduce(
-        leaves, _merge_candidates, queries=shared, width=width, n_jobs=n_jobs
+    return tree_reduce(
+        leaves, _merge_candidates, queries=queries, width=width, n_jobs=n_jobs
     )
+
+
+def ranked_candidates(queries, found, width, n_jobs):
+    """Positions in ``found.rows`` of the ``width`` nearest rows of the whole
+    set of every query row (ties to the lower global row), nearest first."""
+    return rank_candidates(queries, found.values, found.pos, width, n_jobs=n_jobs)
+
+
+def _candidates(fitted, queries, query_rows, width, n_jobs):
+    """The merged :class:`Candidates` of rows held here, over all blocks."""
+    dask, _, _ = import_dask("X or y")
+    (shared,) = share(dask, [queries])
+    merged = candidates_graph(fitted, shared, query_rows, width, n_jobs)
     (found,) = dask.compute(merged)
     return found
 
@@ -122,9 +163,7 @@ def with_whole_set_neighbors(gathered, fitted, width, n_jobs):
     """
     rows, work, y_codes = gathered
     found = _candidates(fitted, work, rows, width, n_jobs)
-    nearest = found.rows[
-        rank_candidates(work, found.values, found.pos, width, n_jobs=n_jobs)
-    ]
+    nearest = found.rows[ranked_candidates(work, found, width, n_jobs)]
     all_rows, first = np.unique(np.concatenate([rows, found.rows]), return_index=True)
     whole = np.full((len(all_rows), width), -1, dtype=np.int64)
     whole[np.searchsorted(all_rows, rows)] = np.searchsorted(all_rows, nearest)

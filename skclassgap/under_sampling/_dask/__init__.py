@@ -14,11 +14,19 @@ kept never pass through the client process. One module per stage:
      draws of kept positions are split among the blocks here (a few
      thousand draws for 10^8 rows) and reproduced by each block on its
      own rows; nothing is gathered.
-   - :mod:`~._cleaning` (:data:`WHOLE_SET`, Tomek links, edited nearest
-     neighbours): the rows of the classes the rule queries are gathered
-     (within the over-samplers' gather budget), their nearest rows of the
-     whole set found block by block with the over-samplers' exact
-     whole-set search, and the rule gives the rows to remove.
+   - :data:`WHOLE_SET` (Tomek links, edited nearest neighbours), a rule
+     on each queried row's nearest rows of the whole set, found with the
+     over-samplers' exact whole-set search:
+
+     - :mod:`~._per_row` (a rule that reads each row's own list only,
+       ``_row_rule``: edited nearest neighbours): each block's queried rows
+       are searched against every block and the rule applied on the
+       workers; nothing is gathered, only the number of rows removed per
+       class and block comes back;
+     - :mod:`~._cleaning` (other rules: Tomek links, which reads the lists
+       of link partners): the rows of the classes the rule queries are
+       gathered (within the over-samplers' gather budget), their lists found
+       block by block, and the rule gives the rows to remove.
 
 3. :mod:`~._output` -- each output block is the kept rows of one input
    block, computed on a worker; ``sample_indices_`` is a lazy Dask array

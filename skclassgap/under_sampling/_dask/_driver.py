@@ -4,13 +4,15 @@ It receives the sampler and reads only what the sampler declares (see
 :class:`~skclassgap.under_sampling._base._RowSampler`): how its rows are
 selected on Dask input (``_dask_selection``: :data:`DRAW` or
 :data:`WHOLE_SET`; None refuses Dask input with the declared
-``_dask_refusal``), and the hooks of that selection.
+``_dask_refusal``), and the hooks of that selection (for :data:`WHOLE_SET`,
+whether the rule is per row, ``_row_rule``).
 """
 
 from skclassgap.over_sampling._dask._driver import check_dask_support
 from skclassgap.under_sampling._dask._census import count_blocks
 from skclassgap.under_sampling._dask._cleaning import whole_set_selection
 from skclassgap.under_sampling._dask._output import output
+from skclassgap.under_sampling._dask._per_row import per_row_selection
 from skclassgap.under_sampling._dask._random import draw_selection
 from skclassgap.utils._dask import import_dask
 
@@ -21,7 +23,16 @@ DRAW = "draw"
 # cleaners in ``skclassgap.under_sampling._base._WholeSetCleaner``).
 WHOLE_SET = "whole_set"
 
-_SELECTIONS = {DRAW: draw_selection, WHOLE_SET: whole_set_selection}
+
+def _whole_set(sampler, census, X):
+    """A rule that reads each row's own list runs block by block on the
+    workers (nothing gathered); another reads lists of gathered rows."""
+    if sampler._row_rule(census.labels) is not None:
+        return per_row_selection(sampler, census, X)
+    return whole_set_selection(sampler, census, X)
+
+
+_SELECTIONS = {DRAW: draw_selection, WHOLE_SET: _whole_set}
 # Whether the selection reads X as numbers (an object array comes back float64).
 _NUMERIC = {DRAW: False, WHOLE_SET: True}
 
