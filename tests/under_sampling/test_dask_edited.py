@@ -18,10 +18,12 @@ pytestmark = [pytest.mark.dask, pytest.mark.usefixtures("dask_client")]
 
 N = 400
 # Row blocks of N rows: uneven with an empty block, one block, one-row blocks
-# first, and 13 blocks (the per-block lists merged over two levels of the
-# reduction tree, which merges 8 at a time).
-CHUNKS = [(77, 0, 163, 120, 40), (N,), (1, 1, N - 2), (31,) * 12 + (28,)]
-CHUNK_IDS = ["uneven-empty", "one", "tiny", "many"]
+# first.
+CHUNKS = [(77, 0, 163, 120, 40), (N,), (1, 1, N - 2)]
+CHUNK_IDS = ["uneven-empty", "one", "tiny"]
+# 13 blocks: each block's lists merged over two levels of the reduction tree,
+# which merges 8 at a time.
+MANY = (31,) * 12 + (28,)
 
 
 def _two_class():
@@ -109,10 +111,21 @@ def test_duplicates_data_has_tied_neighbours():
 def test_edited_nearest_neighbours_dask_equals_in_memory(data, params, chunks):
     """Check that a Dask array gives the in-memory ``sample_indices_``,
     resampled ``X`` and ``y`` whatever the partitioning (uneven, an empty
-    block, one-row blocks, more blocks than one merge takes), for two and
-    three classes, duplicated rows, both ``kind_sel`` and several
-    ``n_neighbors``, with known output block sizes."""
-    X, y = DATA[data]()
+    block, one-row blocks), for two and three classes, duplicated rows, both
+    ``kind_sel`` and several ``n_neighbors``, with known output block sizes."""
+    _check_equals_in_memory(*DATA[data](), params, chunks)
+
+
+@pytest.mark.parametrize(
+    "data, params", [("dup", PARAMS[2]), ("two-class", PARAMS[1])], ids=["dup", "two"]
+)
+def test_edited_nearest_neighbours_dask_many_blocks_equals_in_memory(data, params):
+    """Check that more blocks than one merge of the reduction tree takes (each
+    block's lists merged over two levels) give the in-memory output."""
+    _check_equals_in_memory(*DATA[data](), params, MANY)
+
+
+def _check_equals_in_memory(X, y, params, chunks):
     expected = EditedNearestNeighbours(**params)
     X_mem, y_mem = expected.fit_resample(X, y)
     got = EditedNearestNeighbours(**params)
