@@ -317,6 +317,7 @@ def test_tomek_links_dask_gathers_only_the_queried_classes():
         with pytest.raises(MemoryError, match=re.escape("class(es) 1, 2")) as error:
             sampler.fit_resample(Xd, yd)
     assert f"{n_rows} rows" in str(error.value)
+    assert "or clean a sample of the rows" in str(error.value)
 
 
 def test_under_sampler_dask_fit_counts_labels_only():

@@ -72,8 +72,7 @@ def _check_budget(sampler, census, queried, X):
         row_bytes(X, ()),
         f"{type(sampler).__name__} on Dask input gathers the rows of the classes "
         f"whose neighbours its rule reads (class(es) {names})",
-        "name fewer classes in sampling_strategy (the rows of the classes cleaned "
-        "are gathered)",
+        "clean a sample of the rows (every row of these classes is gathered)",
     )
 
 
