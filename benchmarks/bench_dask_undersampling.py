@@ -27,8 +27,10 @@ of the output and of the input and takes the smallest step of
 Measured:
 
 - the client's RSS, sampled every 50 ms by a thread (psutil) and read from
-  the kernel's high-water mark, minus its RSS once the cluster is up (so the
-  graph, the census and the per-block draws of the sampler count);
+  the kernel's high-water mark, minus its RSS once the cluster is up and a
+  warm-up resample of 10**4 rows has run (imports and first calls are
+  fixed costs; the graph, the census and the per-block draws of the
+  measured run count);
 - each worker's peak RSS (its high-water mark, reset before the run); the
   workers' memory limit is 2 GiB with spilling to disk turned off, so
   nothing is hidden on disk and a miss shows as a number, not as a killed
