@@ -83,9 +83,12 @@ def _labels_block(block, rows):
     return (rng.random(rows) < MINORITY).astype(np.int64)
 
 
-def _features_block(y, block):
+def _features_block(block, rows):
+    # The block's labels are drawn again (a few ms) rather than passed in, so
+    # that X and y are independent tasks, as when read from separate files.
+    y = _labels_block(block, rows)
     rng = np.random.default_rng(np.random.SeedSequence(SEED, spawn_key=(block, 1)))
-    X = rng.standard_normal((len(y), N_FEATURES), dtype=np.float32)
+    X = rng.standard_normal((rows, N_FEATURES), dtype=np.float32)
     X[y == 1] += np.float32(1.5)
     return X
 
@@ -102,7 +105,7 @@ def generated(n, rows_per_block=ROWS_PER_BLOCK):
     x_parts, y_parts = [], []
     for block, rows in enumerate(sizes):
         y_block = dask.delayed(_labels_block, pure=True)(block, rows)
-        x_block = dask.delayed(_features_block, pure=True)(y_block, block)
+        x_block = dask.delayed(_features_block, pure=True)(block, rows)
         y_parts.append(da.from_delayed(y_block, shape=(rows,), dtype=np.int64))
         x_parts.append(
             da.from_delayed(x_block, shape=(rows, N_FEATURES), dtype=np.float32)
