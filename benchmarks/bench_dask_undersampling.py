@@ -11,18 +11,20 @@ than 200 MiB and each worker stays under 1 GiB.
 
 Data: generated lazily on the workers, never stored. Blocks of
 ``ROWS_PER_BLOCK`` rows (10**6: 10 blocks by default, 100 with ``--full``);
-block ``b`` draws its labels (int64, class 1 with probability 1 %) and then
-its 20 float32 features (standard normal, the minority shifted by 1.5) from
+block ``b`` draws its labels (int64, class 1 with probability 1 %) and its
+20 float32 features (standard normal, the minority shifted by 1.5) from
 generators seeded by ``SeedSequence(SEED, spawn_key=(b, 0))`` and
-``(b, 1)``, so every block's content is reproducible on its own.
+``(b, 1)``, so every block's content is reproducible on its own. The blocks
+of ``X`` and ``y`` are independent tasks (a block of ``X`` draws its labels
+again), as when ``X`` and ``y`` are read from separate files.
 
 What a user would do with a balanced set drawn from data of this size:
 ``RandomUnderSampler(random_state=0).fit_resample(X, y)``, then write the
 resampled ``X`` and ``y`` to disk block by block (here a ``.npy`` stack per
 array, the layout ``dask.array.from_npy_stack`` reads back) to train on
 later. One ``dask.compute`` writes both stacks and also counts the classes
-of the output and of the input and takes the smallest step of
-``sample_indices_``; the client receives those few numbers, never a row.
+of the output and takes the smallest step of ``sample_indices_``; the
+client receives those few numbers, never a row.
 
 Measured:
 
