@@ -276,6 +276,66 @@ def test_random_under_sampler_dask_reads_no_row_of_x():
     assert fitted.sampling_strategy_ == reference.sampling_strategy_
 
 
+def _ancestors(graph):
+    """Every key's transitive dependencies in a low-level graph."""
+    found = {}
+
+    def visit(key):
+        if key not in found:
+            direct = dask.core.get_dependencies(graph, key)
+            found[key] = set(direct).union(*(visit(d) for d in direct))
+        return found[key]
+
+    for key in graph:
+        visit(key)
+    return found
+
+
+@pytest.mark.parametrize(
+    "sampler", [RandomUnderSampler(random_state=0), TomekLinks()], ids=["RUS", "Tomek"]
+)
+def test_under_sampler_dask_label_blocks_wait_for_no_block_of_x(sampler):
+    """Check that in the output's graph no task that reads a block of y depends
+    on a block of X, so that a block of labels is freed once its own small
+    tasks ran. Before, the rows of X were taken by a task that also read the
+    block of y: a scheduler that ran the label tasks ahead of X (the
+    distributed one did, with ``sample_indices_`` computed in the same call)
+    kept every label block in a worker until X reached it, +300 MiB per worker
+    at 10**8 rows."""
+    X, y = _data()
+    Xd, yd = _dask_pair(X, y, (100, 150, 250))
+    X_res, y_res = sampler.fit_resample(Xd, yd)
+    graph = {}
+    for collection in (X_res, y_res, sampler.sample_indices_):
+        graph.update(dict(collection.__dask_graph__()))
+    ancestors = _ancestors(graph)
+    x_keys = set(dask.core.flatten(Xd.__dask_keys__()))
+    y_keys = set(yd.__dask_keys__())
+    assert x_keys <= set(graph) and y_keys <= set(graph)
+    readers = [key for key in graph if dask.core.get_dependencies(graph, key) & y_keys]
+    assert len(readers) >= 2 * len(y_keys)  # the rows kept and the labels taken
+    for key in readers:
+        assert not ancestors[key] & x_keys, key
+
+
+def test_random_under_sampler_dask_blocks_of_other_lengths():
+    """Check that blocks of X and y that hold different rows (which only
+    computing X can tell, after the labels were counted) are refused when X
+    is computed, with both lengths."""
+    X, y = _data(n=300)
+    Xd = dd.from_pandas(pd.DataFrame(X, columns=list("abcde")), npartitions=3)
+    yd = dd.from_pandas(pd.Series(y), npartitions=3).repartition(
+        divisions=[0, 50, 200, 299]
+    )
+    X_res, _ = RandomUnderSampler(random_state=0).fit_resample(Xd, yd)
+    with pytest.raises(
+        ValueError,
+        match=r"block [01] is not the same rows in every input: X has 100 rows, "
+        r"y has 1?50 rows",
+    ):
+        X_res.compute()
+
+
 @pytest.mark.parametrize(
     "sampler, x_reads, y_reads",
     [(TomekLinks(), 3, 4), (EditedNearestNeighbours(), 1, 2)],

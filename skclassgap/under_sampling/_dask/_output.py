@@ -32,10 +32,17 @@ def _rows(selector, index, y):
     return selector(index, y)
 
 
-def _take_x(index, X, y, rows, numeric):
+def _take_x(index, X, n_rows, rows, numeric):
     """Rows ``rows`` of a block of ``X``; an object array becomes float64 when
-    ``numeric`` (as the in-memory check converts it)."""
-    check_block_lengths(index, X=X, y=y)
+    ``numeric`` (as the in-memory check converts it).
+
+    ``n_rows`` is the length of the block of ``y``, from the census: taking
+    the block itself would keep it in a worker's memory until this block of
+    ``X`` is computed, and a scheduler that runs the cheap label tasks
+    (``sample_indices_``, counts of ``y``) ahead of ``X`` then holds the
+    label blocks of a whole worker's share of the data.
+    """
+    check_block_lengths(index, X=X, y=range(n_rows))
     if isinstance(X, pd.DataFrame):
         return X.iloc[rows]
     X = np.asarray(X)
@@ -46,9 +53,10 @@ def _take_x(index, X, y, rows, numeric):
     return X[rows]
 
 
-def _take_y(y, rows, X_rows):
+def _take_y(y, rows, X_rows=None):
     """Rows ``rows`` of a block of ``y``; a Series takes the index of the
-    rows of a DataFrame ``X`` (as in memory)."""
+    rows of a DataFrame ``X`` (as in memory), passed only then, so that a
+    block of ``y`` otherwise waits for no block of ``X``."""
     if isinstance(y, pd.Series | pd.DataFrame):
         out = y.iloc[rows]
         if isinstance(X_rows, pd.DataFrame):
@@ -93,11 +101,12 @@ def output(X, y, census, selection, *, numeric):
     for source, selector in zip(selection.sources, selection.selectors, strict=True):
         kept = delayed(_rows, pure=True)(selector, source, y_blocks[source])
         x_part = delayed(_take_x, pure=True)(
-            source, x_blocks[source], y_blocks[source], kept, numeric
+            source, x_blocks[source], int(census.lengths[source]), kept, numeric
         )
         rows.append(kept)
         new_x.append(x_part)
-        new_y.append(delayed(_take_y, pure=True)(y_blocks[source], kept, x_part))
+        index_from = x_part if isinstance(X, dd.DataFrame) else None
+        new_y.append(delayed(_take_y, pure=True)(y_blocks[source], kept, index_from))
         indices.append(delayed(_global, pure=True)(kept, int(census.offsets[source])))
     sizes = [int(n) for n in selection.sizes]
     sample_indices = _concat_arrays(
