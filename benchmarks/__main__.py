@@ -1,4 +1,5 @@
-"""``python -m benchmarks [--full] [--only SUBSTRING] [--output FILE]``."""
+"""``python -m benchmarks [--full] [--only SUBSTRING] [--case SUBSTRING]
+[--output FILE]``: ``--case`` keeps the cases whose name contains it."""
 
 import argparse
 import importlib
@@ -17,6 +18,9 @@ def main(argv=None):
     parser.add_argument(
         "--only", default="", help="run modules whose name contains this"
     )
+    parser.add_argument(
+        "--case", default="", help="run only the cases whose name contains this"
+    )
     parser.add_argument("--output", help="also write the Markdown table to this file")
     args = parser.parse_args(argv)
     here = Path(__file__).parent
@@ -28,6 +32,8 @@ def main(argv=None):
         if not args.only and not getattr(module, "IN_DEFAULT_SET", True):
             continue  # slow modules run only when named with --only
         for case in module.cases(full=args.full):
+            if args.case not in case.name:
+                continue
             row = time_case(case)
             rows.append(row)
             print(

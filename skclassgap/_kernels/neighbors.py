@@ -20,7 +20,10 @@ import numpy as np
 from skclassgap._kernels._config import STRICT, kernel
 from skclassgap._kernels.topk import _insert
 
-_COUNT_BLOCK = 32  # tile entries counted in one vectorised step before any insert
+# Rows of a symmetric tile whose entries are counted per column before a
+# column is walked (short walks: a column's entries lie a tile row apart).
+_COUNT_BLOCK = 8
+_ROW_CHUNK = 32  # entries of a tile row counted before they are walked
 
 
 @kernel(fastmath=STRICT)
@@ -72,6 +75,41 @@ def _scaled_rows(X, center, scale, factor, out, sqnorms):
 
 
 @kernel(fastmath=STRICT)
+def _count_below(t, cs, a, limit, start, stop):
+    """Number of ``j`` in ``[start, stop)`` with ``t[j] + cs[j] + a < limit``.
+
+    Counted in int32 (eight float32 lanes per vector step; an int64 count
+    halves the vector width).
+    """
+    one = np.int32(1)
+    zero = np.int32(0)
+    hit = np.int32(0)
+    for j in range(start, stop):
+        hit = np.int32(hit + (one if t[j] + cs[j] + a < limit else zero))
+    return hit
+
+
+@kernel(fastmath=STRICT)
+def _walk_row(t, q, col_start, cs, a, skip, best_val, best_idx):
+    """Insert the entries of one tile row (query ``q``) below its list's last
+    value: chunks of ``_ROW_CHUNK`` entries are counted first, and only
+    chunks with a candidate are walked. Entry ``skip`` (or -1) is the query
+    itself."""
+    n_keep = best_val.shape[1]
+    n_cols = t.shape[0]
+    w = best_val[q, n_keep - 1]
+    for c0 in range(0, n_cols, _ROW_CHUNK):
+        c1 = min(c0 + _ROW_CHUNK, n_cols)
+        if _count_below(t, cs, a, w, c0, c1) == 0:
+            continue
+        for j in range(c0, c1):
+            v = t[j] + cs[j] + a
+            if v < w and j != skip:
+                _insert(best_val[q], best_idx[q], v, col_start + j)
+                w = best_val[q, n_keep - 1]
+
+
+@kernel(fastmath=STRICT)
 def _screen_rows(
     tile, row_start, col_start, row_sq, col_sq, exclude, best_val, best_idx
 ):
@@ -79,12 +117,11 @@ def _screen_rows(
 
     Entry ``(i, j)`` has the screening value
     ``tile[i, j] + col_sq[col_start + j] + row_sq[row_start + i]`` for query
-    ``row_start + i`` and reference ``col_start + j``. A branch-free count
-    (vectorised by LLVM) of the entries that may lie below the row's current
-    worst kept value rejects the whole row in one step, which is the common
-    case once the lists have filled; otherwise the row is counted again in
-    chunks of ``_COUNT_BLOCK`` entries and chunks with candidates are merged by
-    insertion into the sorted list.
+    ``row_start + i`` and reference ``col_start + j``. A branch-free int32
+    count (vectorised by LLVM) of the entries below the row's current worst
+    kept value rejects the whole row in one step, which is the common case
+    once the lists have filled; otherwise the row is walked
+    (:func:`_walk_row`).
 
     Parameters
     ----------
@@ -106,61 +143,62 @@ def _screen_rows(
     for i in range(tile.shape[0]):
         q = row_start + i
         a = row_sq[q]
-        worst = best_val[q, n_keep - 1]
-        # Pre-check ``tile + cs < worst - a`` (one add less per entry than the
-        # value itself), with a margin of a few float32 units that covers the
-        # rounding of both forms: it never rejects an entry whose value is
-        # below ``worst``; the exact test follows for the entries it lets by.
-        limit = np.float64(worst) - np.float64(a)
-        limit = np.float32(
-            limit + 8.0 * 2.0**-24 * (abs(np.float64(worst)) + abs(np.float64(a)))
-        )
-        count = 0
-        for j in range(n_cols):
-            count += tile[i, j] + cs[j] < limit
-        if count == 0:
+        t = tile[i]
+        if _count_below(t, cs, a, best_val[q, n_keep - 1], 0, n_cols) == 0:
             continue
         skip = exclude[q] - col_start if exclude[q] >= 0 else -1
-        for c0 in range(0, n_cols, _COUNT_BLOCK):
-            c1 = min(c0 + _COUNT_BLOCK, n_cols)
-            count = 0
-            for j in range(c0, c1):
-                count += tile[i, j] + cs[j] + a < worst
-            if count == 0:
-                continue
-            for j in range(c0, c1):
-                v = tile[i, j] + cs[j] + a
-                if v < worst and j != skip:
-                    _insert(best_val[q], best_idx[q], v, col_start + j)
-                    worst = best_val[q, n_keep - 1]
+        _walk_row(t, q, col_start, cs, a, skip, best_val, best_idx)
 
 
 @kernel(fastmath=STRICT)
-def _screen_cols(tile, row_start, col_start, sq, best_val, best_idx, worst, count):
-    """Merge a tile column-wise (the symmetric search's mirror use of a tile).
+def _screen_pair(tile, row_start, col_start, sq, best_val, best_idx, worst, count):
+    """Merge a tile of the symmetric search into the lists of both its blocks.
 
-    Column ``j`` is query ``col_start + j`` and row ``i`` its reference
-    ``row_start + i``; the value is the one :func:`_screen_rows` computes for
-    the pair, ``tile[i, j] + sq[col_start + j] + sq[row_start + i]``.
-    Candidates are counted per column and per chunk of ``_COUNT_BLOCK`` rows, row by
-    row over contiguous memory (vectorised); only chunks with a count are
-    walked down their column. ``worst`` (float32, ``n_cols``) and ``count``
-    (int32, at least ``ceil(n_rows / _COUNT_BLOCK) x n_cols``) are scratch space.
+    Entry ``(i, j)`` is the pair of rows ``row_start + i`` and
+    ``col_start + j`` with the screening value
+    ``tile[i, j] + sq[col_start + j] + sq[row_start + i]`` for both of them.
+    On a diagonal tile (``row_start == col_start``) the rows only are merged,
+    each skipping itself. Otherwise one pass over the tile counts (int32,
+    vectorised) each row's entries below its list's last value and each
+    column's entries below its own, per chunk of ``_COUNT_BLOCK`` rows; rows
+    with a count are walked at once (:func:`_walk_row`), columns afterwards,
+    chunk by chunk. A column's count uses its last value at the start of the
+    tile, which only overstates it. ``worst`` (float32, ``n_cols``) and
+    ``count`` (int32, at least ``ceil(n_rows / _COUNT_BLOCK) x n_cols``) are
+    scratch space.
     """
     n_keep = best_val.shape[1]
     n_rows, n_cols = tile.shape
-    n_chunks = (n_rows + _COUNT_BLOCK - 1) // _COUNT_BLOCK
     cs = sq[col_start : col_start + n_cols]
     rs = sq[row_start : row_start + n_rows]
+    if row_start == col_start:
+        for i in range(n_rows):
+            q = row_start + i
+            t = tile[i]
+            if _count_below(t, cs, rs[i], best_val[q, n_keep - 1], 0, n_cols) == 0:
+                continue
+            _walk_row(t, q, col_start, cs, rs[i], i, best_val, best_idx)
+        return
+    one = np.int32(1)
+    zero = np.int32(0)
+    n_chunks = (n_rows + _COUNT_BLOCK - 1) // _COUNT_BLOCK
     for j in range(n_cols):
         worst[j] = best_val[col_start + j, n_keep - 1]
     for c in range(n_chunks):
+        cnt = count[c]
         for j in range(n_cols):
-            count[c, j] = 0
+            cnt[j] = 0
         for i in range(c * _COUNT_BLOCK, min((c + 1) * _COUNT_BLOCK, n_rows)):
             b = rs[i]
+            wr = best_val[row_start + i, n_keep - 1]
+            t = tile[i]
+            hit = np.int32(0)
             for j in range(n_cols):
-                count[c, j] += tile[i, j] + cs[j] + b < worst[j]
+                v = t[j] + cs[j] + b
+                hit = np.int32(hit + (one if v < wr else zero))
+                cnt[j] = np.int32(cnt[j] + (one if v < worst[j] else zero))
+            if hit:
+                _walk_row(t, row_start + i, col_start, cs, b, -1, best_val, best_idx)
     for j in range(n_cols):
         q = col_start + j
         a = cs[j]
@@ -209,7 +247,6 @@ def _screen_symmetric(X2, X, sq, pairs, size, best_val, best_idx, tile, worst, c
     excluded neighbour.
     """
     n = X.shape[0]
-    self_rows = np.arange(n)
     for p in range(pairs.shape[0]):
         r0 = pairs[p, 0] * size
         c0 = pairs[p, 1] * size
@@ -217,6 +254,4 @@ def _screen_symmetric(X2, X, sq, pairs, size, best_val, best_idx, tile, worst, c
         c1 = min(c0 + size, n)
         out = tile[: (r1 - r0) * (c1 - c0)].reshape((r1 - r0, c1 - c0))
         np.dot(X2[r0:r1], X[c0:c1].T, out)
-        _screen_rows(out, r0, c0, sq, sq, self_rows, best_val, best_idx)
-        if c0 != r0:
-            _screen_cols(out, r0, c0, sq, best_val, best_idx, worst, count)
+        _screen_pair(out, r0, c0, sq, best_val, best_idx, worst, count)
