@@ -87,8 +87,9 @@ def _expand(func):
         yield "-".join(label for label, _ in combo), params
 
 
-def cases(modules, ours, others, expected_failures):
-    """pytest params, one per test function and parametrization."""
+def cases(modules, ours, others, expected_failures, slow=()):
+    """pytest params, one per test function and parametrization; the keys in
+    ``slow`` ("module::test") are marked slow."""
     for module_name, module in modules.items():
         for func_name, func in vars(module).items():
             if not func_name.startswith("test_") or not callable(func):
@@ -108,13 +109,15 @@ def cases(modules, ours, others, expected_failures):
                 key = f"{module_name}::{func_name}"
                 case_id = f"{key}[{label}]" if label else key
                 case = Case(case_id, module_name, func, params, fixtures)
-                marks = ()
+                marks = [pytest.mark.slow] if key in slow else []
                 if key in expected_failures:
                     # A reason, or (reason, the exceptions the failure raises).
                     reason, raises = expected_failures[key], AssertionError
                     if isinstance(reason, tuple):
                         reason, raises = reason
-                    marks = pytest.mark.xfail(raises=raises, strict=True, reason=reason)
+                    marks.append(
+                        pytest.mark.xfail(raises=raises, strict=True, reason=reason)
+                    )
                 yield pytest.param(case, id=case.id, marks=marks)
 
 

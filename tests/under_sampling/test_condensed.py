@@ -31,7 +31,9 @@ def test_one_sided_selection_equals_imblearn(params, data):
 
 
 @pytest.mark.parametrize("data", ["gen2", "gen3", "dup3", *HOSTILE])
-@pytest.mark.parametrize("k, n_seeds", [(1, 1), (3, 2)])
+@pytest.mark.parametrize(
+    "k, n_seeds", [(1, 1), pytest.param(3, 2, marks=pytest.mark.slow)]
+)
 def test_condensed_nearest_neighbour_equals_naive(data, k, n_seeds):
     """Check the blocked, exact condensing against the naive one-pass
     definition (the same seeds; every other row of the class visited once, in

@@ -44,6 +44,8 @@ def run(*args, cwd=None):
     )
 
 
+# The tests of the true default run are marked slow: the whole default audit
+# (about 40 s); .ci/run runs them, and runs the README's audit besides.
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
     """One run of the true default (no PATH, 5 folds repeated 5 times, every
@@ -88,12 +90,15 @@ def csv_run(tmp_path_factory):
         "3",
         "--model",
         "knn",
+        "--repeats",
+        "2",
         "--json",
         str(out / "audit.json"),
     )
     return result, out, frame
 
 
+@pytest.mark.slow
 def test_audit_default_runs_on_abalone19(default_run):
     """Check that the default run is abalone19: its rows, the categorical Sex
     one-hot encoded, both classes in the per-class table."""
@@ -108,6 +113,7 @@ def test_audit_default_runs_on_abalone19(default_run):
     assert support == {"19": 32, "other": 4142}
 
 
+@pytest.mark.slow
 def test_audit_default_tells_the_rare_class_story(default_run):
     """Check the closing lines: the rare class and the baseline's recall on it
     (the JSON's), then the best mitigation named with its g-mean change and the
@@ -171,7 +177,11 @@ def test_audit_digits_announces_no_winner(digits_run):
 
 
 @pytest.mark.parametrize(
-    "fixture", ["default_run", pytest.param("digits_run", marks=pytest.mark.slow)]
+    "fixture",
+    [
+        pytest.param("default_run", marks=pytest.mark.slow),
+        pytest.param("digits_run", marks=pytest.mark.slow),
+    ],
 )
 def test_audit_json_follows_the_schema(fixture, request):
     """Check that the JSON of real runs validates against the published schema
@@ -187,6 +197,7 @@ def test_audit_json_follows_the_schema(fixture, request):
         jsonschema.validate(report, RESULT_SCHEMA)
 
 
+@pytest.mark.slow
 def test_audit_default_shows_pooled_and_fold_mean_headline(default_run):
     """Check that the headline prints the pooled and the fold-mean figure of
     every headline metric side by side, with the sentence on why they differ,
@@ -201,6 +212,7 @@ def test_audit_default_shows_pooled_and_fold_mean_headline(default_run):
     assert "They differ for metrics that are not a mean over rows" in result.stdout
 
 
+@pytest.mark.slow
 def test_audit_default_merges_cost_sensitive_into_logit_adjustment(default_run):
     """Check that cost_sensitive, whose minimum-risk decision under costs inverse
     to class frequency is the prior correction, is reported as merged into
@@ -241,6 +253,7 @@ def test_audit_digits_example_prints_per_class_report(digits_run):
     assert "\nbaseline: worst class 5 (18 of 1187 rows), recall 0.889\n" in out
 
 
+@pytest.mark.slow
 def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_run):
     """Check that a pipe gets plain progress lines, no redrawn bar: one when the
     data are ready, one per fold (5 folds x 5 repetitions) with the elapsed
@@ -338,6 +351,7 @@ class _Collector(HTMLParser):
             self.images.append(dict(attrs)["src"])
 
 
+@pytest.mark.slow
 def test_audit_html_is_self_contained_with_figures(default_run):
     """Check that the HTML parses, holds the tables and at least four inline PNGs."""
     result, out = default_run
@@ -525,6 +539,7 @@ def test_audit_bad_input_exit_code_of_the_process(tmp_path, args, match):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_readme_quick_start_shows_the_default_run(default_run):
     """Check that the README's Quick start output is the one the docs include and
     that its closing lines (rare class, best mitigation) are today's run's."""

@@ -16,17 +16,24 @@ DATA = Path(__file__).parent / "data"
 HYPOTHYROID_NUMERIC = ["age", "TSH", "T3", "TT4", "T4U", "FTI", "TBG"]
 
 
-def audit(*args, out):
-    """Run the audit in this process with --json and --html into ``out``; return
-    (exit status, stdout, stderr, JSON or None, HTML text or None)."""
+def audit(*args, out, html=True):
+    """Run the audit in this process with --json (and --html unless ``html`` is
+    False) into ``out``; return (exit status, stdout, stderr, JSON or None, HTML
+    text or None).
+
+    One repeat of the cross-validation unless a test asks for more: these tests
+    are about reading files; repeats are tested in test_command.py.
+    """
     stdout, stderr = io.StringIO(), io.StringIO()
     json_path, html_path = out / "audit.json", out / "audit.html"
-    argv = ["audit", *args, "--json", str(json_path), "--html", str(html_path)]
+    repeats = [] if "--repeats" in args else ["--repeats", "1"]
+    pages = ["--html", str(html_path)] if html else []
+    argv = ["audit", *args, *repeats, "--json", str(json_path), *pages]
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         status = main(argv)
     report = json.loads(json_path.read_text()) if json_path.exists() else None
-    html = html_path.read_text() if html_path.exists() else None
-    return status, stdout.getvalue(), stderr.getvalue(), report, html
+    page = html_path.read_text() if html_path.exists() else None
+    return status, stdout.getvalue(), stderr.getvalue(), report, page
 
 
 def _penguins_sorted_with(column, values):
@@ -35,6 +42,20 @@ def _penguins_sorted_with(column, values):
     frame = frame.sort_values("species", kind="stable").reset_index(drop=True)
     frame.insert(0, column, values)
     return frame
+
+
+@pytest.fixture(scope="module")
+def penguins_plain(tmp_path_factory):
+    """The JSON of penguins.csv as it is, to compare other encodings of it with."""
+    out = tmp_path_factory.mktemp("penguins_plain")
+    frame = pd.read_csv(DATA / "penguins.csv")
+    frame.to_csv(out / "plain.csv", index=False)
+    args = ["--target", "species", "--cv", "3", "--strategies", "none"]
+    status, _, stderr, report, _ = audit(
+        str(out / "plain.csv"), *args, out=out, html=False
+    )
+    assert status == 0, stderr
+    return report
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +141,9 @@ def test_audit_drops_rownames_with_gaps_from_a_file_sorted_by_class(tmp_path):
         out.mkdir()
         source = tmp_path / ("without.csv" if name == "without" else "with_id.csv")
         keep = [*extra, "rownames"] if extra else []
-        status, stdout, stderr, report, _ = audit(str(source), *args, *keep, out=out)
+        status, stdout, stderr, report, _ = audit(
+            str(source), *args, *keep, out=out, html=False
+        )
         assert status == 0, stderr
         runs[name] = stdout, report
     stdout, report = runs["with_id"]
@@ -227,43 +250,40 @@ def test_audit_turns_dates_into_datetime_features(penguins_raw):
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
-def test_audit_reads_another_separator(tmp_path, sep):
+def test_audit_reads_another_separator(tmp_path, sep, penguins_plain):
     """Check that a CSV with another separator gives the comma file's results with
     --sep, and a one-line hint naming the separator without it."""
     frame = pd.read_csv(DATA / "penguins.csv")
-    frame.to_csv(tmp_path / "comma.csv", index=False)
     frame.to_csv(tmp_path / "other.csv", index=False, sep=sep)
     args = ["--target", "species", "--cv", "3", "--strategies", "none"]
     shown = "'\\t'" if sep == "\t" else "';'"
     status, _, stderr, report, _ = audit(
-        str(tmp_path / "other.csv"), *args, out=tmp_path
+        str(tmp_path / "other.csv"), *args, out=tmp_path, html=False
     )
     assert status == 2 and report is None
     assert stderr.strip().endswith(f"the header holds {shown}: try --sep {shown}")
     assert len(stderr.strip().splitlines()) == 1
     status, _, stderr, other, _ = audit(
-        str(tmp_path / "other.csv"), *args, "--sep", sep, out=tmp_path
+        str(tmp_path / "other.csv"), *args, "--sep", sep, out=tmp_path, html=False
     )
     assert status == 0, stderr
-    _, _, _, comma, _ = audit(str(tmp_path / "comma.csv"), *args, out=tmp_path)
-    assert other["baseline"] == comma["baseline"]
+    assert other["baseline"] == penguins_plain["baseline"]
 
 
 @pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2", ".zip"])
-def test_audit_reads_compressed_csv(tmp_path, suffix):
+def test_audit_reads_compressed_csv(tmp_path, suffix, penguins_plain):
     """Check that compressed CSV files give the plain file's results."""
     frame = pd.read_csv(DATA / "penguins.csv")
-    frame.to_csv(tmp_path / "plain.csv", index=False)
     compression = (
         {"method": "zip", "archive_name": "p.csv"} if suffix == ".zip" else "infer"
     )
     frame.to_csv(tmp_path / f"packed{suffix}", index=False, compression=compression)
     args = ["--target", "species", "--cv", "3", "--strategies", "none"]
     status, _, stderr, packed, _ = audit(
-        str(tmp_path / f"packed{suffix}"), *args, out=tmp_path
+        str(tmp_path / f"packed{suffix}"), *args, out=tmp_path, html=False
     )
     assert status == 0, stderr
-    _, _, _, plain, _ = audit(str(tmp_path / "plain.csv"), *args, out=tmp_path)
+    plain = penguins_plain
     assert packed["baseline"] == plain["baseline"]
     assert (
         packed["preprocessing"]["missing_values"]

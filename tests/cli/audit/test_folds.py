@@ -73,7 +73,12 @@ _CLEANERS = ["smote_enn", "smote_tomek"]
 
 
 @pytest.mark.parametrize(
-    "columns, names", [(None, None), (["x", "z"], ["baseline", *_CLEANERS])]
+    "columns, names",
+    [
+        # Every strategy on the mixed table: the full check, slow (about 15 s).
+        pytest.param(None, None, marks=pytest.mark.slow),
+        (["x", "z"], ["baseline", *_CLEANERS]),
+    ],
 )
 def test_run_folds_shared_preprocessing_equals_whole_pipelines(columns, names):
     """Check that fitting the preparation and the encoder once per fold and
