@@ -8,12 +8,13 @@ the encoded features for the strategies that train on the fold's rows, the
 prepared table for the resamplers, whose new rows go through the same
 fitted encoder.
 
-Each fit runs under a thread limit (``threads`` OpenMP and BLAS threads,
-default one): the audit makes many small fits, and letting each one spread
-over every core oversubscribes them. Parallelism comes from ``n_jobs``
-worker processes over the (strategy, fold) pairs instead; the fold's shared
-preprocessing is fitted in this process while the workers fit the previous
-fold's strategies.
+Each fit runs under a thread limit (``threads``: OpenMP and BLAS threads,
+an int for both or a ``{user_api: threads}`` dict; ``--threads auto`` gives
+one on small tables, whose many small fits would oversubscribe the cores,
+and every core to the OpenMP fits of large ones). Parallelism over the
+(strategy, fold) pairs comes from ``n_jobs`` worker processes; the fold's
+shared preprocessing is fitted in this process while the workers fit the
+previous fold's strategies.
 """
 
 import time

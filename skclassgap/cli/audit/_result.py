@@ -60,7 +60,12 @@ def build_result(args, data, context, outcomes, ranked, baseline):
             "shuffle": True,
             "random_state": args.random_state,
         },
-        "execution": {"n_jobs": args.n_jobs, "threads_per_fit": args.threads},
+        "execution": {
+            "n_jobs": args.n_jobs,
+            "threads_option": getattr(args, "threads_option", args.threads),
+            "threads_per_fit": args.threads,
+            "blas_threads_per_fit": getattr(args, "blas_threads", args.threads),
+        },
         "objective": {
             "name": args.objective,
             "column": objective_column,

@@ -251,7 +251,7 @@ def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_ru
     assert len(lines) == 26
     assert re.fullmatch(
         r"audit: 4174 rows and 8 columns after cleaning; fitting 12 strategies "
-        r"on 5 folds x 5 repetitions \[\d+ s\]",
+        r"on 5 folds x 5 repetitions, 1 thread each \[\d+ s\]",
         lines[0],
     )
     for i, line in enumerate(lines[1:], start=1):
