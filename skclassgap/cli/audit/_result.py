@@ -21,7 +21,8 @@ POOLED_NOTE = (
 )
 FIT_NOTE = (
     "fit s: seconds spent fitting, summed over the {n_folds} folds "
-    "(not the preprocessing, fitted once per fold and shared)"
+    "(not the preprocessing, fitted once per fold and shared, nor the "
+    "baseline's model that logit_adjustment and cost_sensitive reuse)"
 )
 # What each column of the spectral table means (one line each).
 SPECTRAL_LEGEND = {

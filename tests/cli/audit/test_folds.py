@@ -142,3 +142,59 @@ def test_run_folds_shared_preprocessing_equals_whole_pipelines(columns, names):
         whole, _, whole_error = fit_fold(built[name], cleaned.X, y, *splits[i], 1)
         assert error is None and whole_error is None
         np.testing.assert_array_equal(pred, whole, err_msg=f"{name} fold {i}")
+
+
+class _CountingModel(LogisticRegression):
+    """Counts its fits (class attribute, reset by the test)."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_run_folds_decision_rules_reuse_the_baseline_fit(n_jobs):
+    """Check that in this process logit_adjustment and cost_sensitive, which only
+    change the baseline's decisions, reuse the fold's fitted baseline model (one
+    fit of the model per fold instead of three) and predict as if they had
+    refitted it, as they do in worker processes."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from skclassgap.cli.audit._clean import clean_table
+    from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
+    from skclassgap.cli.audit._strategies import Context, build
+
+    frame, y = _mixed_table()
+    cleaned = clean_table(frame)
+    context = Context(
+        preparation=make_preparation(cleaned.kinds),
+        encoder=make_encoder(cleaned.kinds),
+        model=_CountingModel(max_iter=1000),
+        objective="g_mean",
+        random_state=0,
+        min_train_class=20,
+        categorical=True,
+    )
+    names = ["baseline", "logit_adjustment", "cost_sensitive"]
+    built = {name: build(name, context) for name in names}
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(frame, y))
+    _CountingModel.fits = 0
+    fits, _ = run_folds(
+        built,
+        cleaned.X,
+        y,
+        splits,
+        preparation=context.preparation,
+        encoder=context.encoder,
+        n_jobs=n_jobs,
+        threads=1,
+        progress=_Quiet(),
+    )
+    if n_jobs == 1:  # workers refit, and count in their own copy of the class
+        assert _CountingModel.fits == len(splits)
+    for (name, i), (pred, _, error) in fits.items():
+        whole, _, whole_error = fit_fold(built[name], cleaned.X, y, *splits[i], 1)
+        assert error is None and whole_error is None
+        np.testing.assert_array_equal(pred, whole, err_msg=f"{name} fold {i}")
