@@ -81,12 +81,13 @@ def audit(args, out=None, err=None):
     """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    strategies = check_args(args)
     # OpenMP threads that wait for a team-mate sleep instead of spinning: on a
     # busy machine a spinning thread team made a histogram gradient boosting
     # fit 5 to 15 times slower than one thread. Read when the OpenMP runtime
-    # loads (with scikit-learn, just below); a value the user set is kept.
+    # loads (with scikit-learn: the checks below import it), so first; a
+    # value the user set is kept.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    strategies = check_args(args)
     from threadpoolctl import threadpool_limits
 
     from skclassgap.cli.audit._render_text import plus_minus, render_text

@@ -576,3 +576,34 @@ def test_main_rejects_unknown_objective(tmp_path, capsys):
     assert main(["audit", str(path), "--objective", "roc_auc"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("skclassgap audit: error: unknown --objective 'roc_auc'")
+
+
+def test_audit_sets_passive_openmp_waiting_before_scikit_learn_loads():
+    """Check, in a fresh process, that the audit sets OMP_WAIT_POLICY=PASSIVE
+    before anything loads scikit-learn (whose OpenMP runtime reads it once),
+    and keeps a value the user set."""
+    code = (
+        "import os, sys\n"
+        "from skclassgap.cli.audit import _command\n"
+        "seen = []\n"
+        "def check_args(args):\n"
+        "    policy = os.environ.get('OMP_WAIT_POLICY')\n"
+        "    seen.append((policy, 'sklearn' in sys.modules))\n"
+        "    raise SystemExit(0)\n"
+        "_command.check_args = check_args\n"
+        "try:\n"
+        "    _command.audit(None)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(seen)\n"
+    )
+    for env, expected in [({}, "PASSIVE"), ({"OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE")]:
+        environ = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**environ, **env},
+            check=True,
+        )
+        assert result.stdout.strip() == f"[('{expected}', False)]"
