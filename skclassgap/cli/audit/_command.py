@@ -4,12 +4,14 @@ Every check a user can fail cheaply (paths, strategy and objective names,
 output directories, matplotlib for ``--html``) runs before the data are read.
 """
 
+import os
 import sys
 from pathlib import Path
 
 from skclassgap.cli._errors import UserError
 from skclassgap.cli._io import check_output, write_json, write_text
 from skclassgap.cli.audit._data import check_path, file_kind
+from skclassgap.cli.audit._defaults import THREADS_AUTO
 from skclassgap.cli.audit._strategies import ALL_STRATEGIES, DEFAULT_STRATEGIES
 
 
@@ -79,15 +81,23 @@ def audit(args, out=None, err=None):
     """Run ``skclassgap audit`` with parsed arguments; return the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    # OpenMP threads that wait for a team-mate sleep instead of spinning: on a
+    # busy machine a spinning thread team made a histogram gradient boosting
+    # fit 5 to 15 times slower than one thread. Read when the OpenMP runtime
+    # loads (with scikit-learn: the checks below import it), so first; a
+    # value the user set is kept.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     strategies = check_args(args)
     from threadpoolctl import threadpool_limits
 
     from skclassgap.cli.audit._render_text import plus_minus, render_text
     from skclassgap.cli.audit._run import run
 
-    # Many small fits: --threads (default 1) OpenMP/BLAS threads each is faster
-    # than oversubscribed cores; every fit sets the same limit in its worker.
-    with threadpool_limits(limits=args.threads):
+    # Reading and cleaning run with one thread (or --threads N); the run sets
+    # the resolved --threads once it knows the rows, and every fit sets the
+    # same limit in its worker.
+    outer = 1 if args.threads == THREADS_AUTO else args.threads
+    with threadpool_limits(limits=outer):
         audit_run = run(args, strategies, err=err)
     print(render_text(audit_run, plus_minus(out)), file=out)
     if args.json:

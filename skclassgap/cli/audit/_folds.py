@@ -8,12 +8,13 @@ the encoded features for the strategies that train on the fold's rows, the
 prepared table for the resamplers, whose new rows go through the same
 fitted encoder.
 
-Each fit runs under a thread limit (``threads`` OpenMP and BLAS threads,
-default one): the audit makes many small fits, and letting each one spread
-over every core oversubscribes them. Parallelism comes from ``n_jobs``
-worker processes over the (strategy, fold) pairs instead; the fold's shared
-preprocessing is fitted in this process while the workers fit the previous
-fold's strategies.
+Each fit runs under a thread limit (``threads``: OpenMP and BLAS threads,
+an int for both or a ``{user_api: threads}`` dict; ``--threads auto`` gives
+one on small tables, whose many small fits would oversubscribe the cores,
+and every core to the OpenMP fits of large ones). Parallelism over the
+(strategy, fold) pairs comes from ``n_jobs`` worker processes; the fold's
+shared preprocessing is fitted in this process while the workers fit the
+previous fold's strategies.
 """
 
 import time
@@ -73,8 +74,9 @@ def fit_shared(preparation, encoder, X, train, test, threads):
     return inputs
 
 
-def _fit_predict(estimator, X_train, y_train, X_test, params, threads):
-    """``(predictions, fit seconds, None)`` or ``(None, 0.0, message)``."""
+def _fit_predict(estimator, X_train, y_train, X_test, params, threads, keep=None):
+    """``(predictions, fit seconds, None)`` or ``(None, 0.0, message)``; the
+    fitted ``estimator`` goes to ``keep["fitted"]`` when ``keep`` is a dict."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads), warnings.catch_warnings():
@@ -86,6 +88,8 @@ def _fit_predict(estimator, X_train, y_train, X_test, params, threads):
             predictions = np.asarray(estimator.predict(X_test))
         except ValueError as exc:
             return None, 0.0, _message(exc)
+    if keep is not None:
+        keep["fitted"] = estimator
     return predictions, seconds, None
 
 
@@ -107,56 +111,83 @@ def fit_fold(built, X, y, train, test, threads):
     )
 
 
-def head(built, encoder=None):
+def head(built, encoder=None, model=None):
     """The part of ``built.estimator`` fitted per strategy (after its shared
-    steps), with the fold's fitted ``encoder``, frozen, where it asks for it."""
+    steps), with the fold's fitted ``encoder``, frozen, where it asks for it,
+    and the fold's fitted baseline ``model``, frozen, when given and asked for
+    (``Built.model_param``)."""
     from sklearn.frozen import FrozenEstimator
 
     rest = clone(built.estimator[built.shared_steps :])
     if built.encoder_param is not None:
         rest.set_params(**{built.encoder_param: FrozenEstimator(encoder)})
+    if model is not None and built.model_param is not None:
+        rest.set_params(**{built.model_param: FrozenEstimator(model)})
     return rest
 
 
-def fit_head(built, X_train, X_test, y_train, encoder, threads):
+def fit_head(built, X_train, X_test, y_train, encoder, threads, model=None, keep=None):
     """Fit the strategy's own steps on the fold's shared preprocessing
     (``X_train``: its encoded features or prepared table), predict ``X_test``.
-    Returns what :func:`fit_fold` returns."""
+    ``model``: the fold's fitted baseline model, for a strategy that declares
+    ``model_param``; ``keep``: a dict that receives the fitted steps (in this
+    process). Returns what :func:`fit_fold` returns."""
     params = built.fit_params(y_train) if built.fit_params else {}
-    return _fit_predict(head(built, encoder), X_train, y_train, X_test, params, threads)
+    return _fit_predict(
+        head(built, encoder, model), X_train, y_train, X_test, params, threads, keep
+    )
 
 
 def _failed(message):
     return None, 0.0, message
 
 
-def _task(built, inputs, X, y, train, test, threads):
-    """The function and arguments that fit ``built`` on one fold."""
+def _task(built, inputs, X, y, train, test, threads, baseline=None):
+    """The function and arguments that fit ``built`` on one fold.
+
+    ``baseline``: None, or a dict shared with the fold's baseline fit in this
+    process (the baseline's task stores its fitted steps in it; a strategy
+    declaring ``model_param`` then gets the baseline's fitted model).
+    """
     if not built.shared_steps:
         return fit_fold, (built, X, y, train, test, threads)
     if inputs.error is not None:
         return _failed, (inputs.error,)
     data = inputs.encoded if built.shared_steps == 2 else inputs.prepared
     encoder = inputs.encoder if built.encoder_param else None
-    return fit_head, (built, *data, y[train], encoder, threads)
+    model = keep = None
+    if baseline is not None:
+        if built.model_param is not None and "fitted" in baseline:
+            model = baseline["fitted"][-1]
+        elif built.model_param is None and not baseline:
+            keep = baseline  # the baseline's own task, first of the fold
+    return fit_head, (built, *data, y[train], encoder, threads, model, keep)
 
 
-def _tasks(built, X, y, splits, preparation, encoder, threads, on_fold):
+def _tasks(built, X, y, splits, preparation, encoder, threads, on_fold, reuse):
     """``(name, fold, function, args)`` of every pair, fold after fold; the
     fold's shared preprocessing is fitted when its first pair is asked for.
+
+    With ``reuse`` (pairs run in this process, in order), the strategies that
+    declare ``Built.model_param`` get the fold's fitted baseline model instead
+    of refitting it: the same model on the same rows.
 
     No reference to a fold's arrays outlives its last pair here (the next
     fold's are fitted when that pair is done, not beside it).
     """
     shared = any(b.shared_steps for b in built.values())
+    reuse = reuse and built.get("baseline") is not None
+    reuse = reuse and built["baseline"].shared_steps == 2
     for i, (train, test) in enumerate(splits):
         inputs = None
         if shared:
             inputs = fit_shared(preparation, encoder, X, train, test, threads)
             on_fold(i, inputs)
+        baseline = {} if reuse else None
         for name, b in built.items():
-            yield (name, i, *_task(b, inputs, X, y, train, test, threads))
-        inputs = None
+            given = baseline if name == "baseline" or b.model_param else None
+            yield (name, i, *_task(b, inputs, X, y, train, test, threads, given))
+        inputs = baseline = None
 
 
 def _in_process(calls):
@@ -181,7 +212,11 @@ def run_folds(
         shared_seconds[i] = inputs.seconds
         progress.update(f"fold {i + 1}/{len(splits)} preprocessing")
 
-    tasks = _tasks(built, X, y, splits, preparation, encoder, threads, on_fold)
+    # In this process the pairs run in order, the baseline first of each fold:
+    # the strategies that only change its decisions reuse its fitted model.
+    tasks = _tasks(
+        built, X, y, splits, preparation, encoder, threads, on_fold, n_jobs == 1
+    )
     keys = []
 
     def calls():

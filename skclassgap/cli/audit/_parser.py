@@ -8,7 +8,13 @@ registries that import their objects only when a run builds them.
 import argparse
 
 from skclassgap.cli._options import level
-from skclassgap.cli.audit._defaults import DEFAULT_CONFIDENCE, MAX_REPEATS, REPEAT_ROWS
+from skclassgap.cli.audit._defaults import (
+    DEFAULT_CONFIDENCE,
+    MAX_REPEATS,
+    REPEAT_ROWS,
+    THREADS_AUTO,
+    THREADS_ROWS,
+)
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE, EXAMPLES
 from skclassgap.cli.audit._models import MODELS
 from skclassgap.cli.audit._strategies import (
@@ -26,6 +32,21 @@ def positive_int(text):
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def threads_option(text):
+    """``"auto"`` or a positive integer for ``--threads``, else an argparse error."""
+    if text.strip().lower() == THREADS_AUTO:
+        return THREADS_AUTO
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected 'auto' or a positive integer, got {text!r}"
+        )
     return value
 
 
@@ -162,11 +183,14 @@ def _add_run_options(audit):
     )
     audit.add_argument(
         "--threads",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="OpenMP and BLAS threads of each fit (default: 1; many small fits "
-        "run faster one thread each, use --n-jobs for parallelism)",
+        type=threads_option,
+        default=THREADS_AUTO,
+        metavar="N|auto",
+        help="OpenMP and BLAS threads of each fit (default: auto: 1 below "
+        f"{THREADS_ROWS:,} rows, where the many small fits run faster one thread "
+        "each, and every available core, shared among the --n-jobs workers, for "
+        f"the OpenMP fits of tables of {THREADS_ROWS:,} rows or more, BLAS "
+        "staying at 1; the JSON records the number used)",
     )
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
     audit.add_argument(

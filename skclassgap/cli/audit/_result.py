@@ -21,7 +21,8 @@ POOLED_NOTE = (
 )
 FIT_NOTE = (
     "fit s: seconds spent fitting, summed over the {n_folds} folds "
-    "(not the preprocessing, fitted once per fold and shared)"
+    "(not the preprocessing, fitted once per fold and shared, nor the "
+    "baseline's model that logit_adjustment and cost_sensitive reuse)"
 )
 # What each column of the spectral table means (one line each).
 SPECTRAL_LEGEND = {
@@ -60,7 +61,12 @@ def build_result(args, data, context, outcomes, ranked, baseline):
             "shuffle": True,
             "random_state": args.random_state,
         },
-        "execution": {"n_jobs": args.n_jobs, "threads_per_fit": args.threads},
+        "execution": {
+            "n_jobs": args.n_jobs,
+            "threads_option": getattr(args, "threads_option", args.threads),
+            "threads_per_fit": args.threads,
+            "blas_threads_per_fit": getattr(args, "blas_threads", args.threads),
+        },
         "objective": {
             "name": args.objective,
             "column": objective_column,

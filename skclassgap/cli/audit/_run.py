@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from skclassgap.cli._errors import UserError
 from skclassgap.cli._subclasses import subclass_section
@@ -24,7 +25,7 @@ from skclassgap.cli.audit._data import (
     read_table,
     split_target,
 )
-from skclassgap.cli.audit._defaults import auto_repeats
+from skclassgap.cli.audit._defaults import auto_repeats, resolve_threads
 from skclassgap.cli.audit._describe import describe_preprocessing
 from skclassgap.cli.audit._examples import DEFAULT_EXAMPLE
 from skclassgap.cli.audit._folds import run_folds
@@ -201,7 +202,7 @@ def run_strategies(built, X, y, splits, columns, *, args, progress, context=None
         preparation=None if context is None else context.preparation,
         encoder=None if context is None else context.encoder,
         n_jobs=args.n_jobs,
-        threads=args.threads,
+        threads=thread_limits(args),
         progress=progress,
     )
     same = same_predictions(fits, list(built), len(splits))
@@ -221,6 +222,15 @@ def run_strategies(built, X, y, splits, columns, *, args, progress, context=None
             predictions[name] = pred
         outcomes[name] = outcome
     return predictions, outcomes
+
+
+def thread_limits(args):
+    """The thread limit of each fit: ``args.threads`` OpenMP and
+    ``args.blas_threads`` BLAS threads (an int when they agree)."""
+    blas = getattr(args, "blas_threads", args.threads)
+    if blas == args.threads:
+        return args.threads
+    return {"openmp": args.threads, "blas": blas}
 
 
 def _context(args, data, splits):
@@ -249,6 +259,19 @@ def run(args, strategies, err=sys.stderr):
     start = time.perf_counter()
     mode = progress_mode(err, args.quiet)
     data = load_data(args)
+    # --threads auto becomes a number once the rows are known; args.threads
+    # holds the OpenMP threads used from here on, args.threads_option what
+    # was asked for.
+    args.threads_option = args.threads
+    args.threads, args.blas_threads = resolve_threads(
+        args.threads, len(data.y), args.n_jobs
+    )
+    with threadpool_limits(limits=thread_limits(args)):
+        return _run_on(data, args, strategies, start, mode, err)
+
+
+def _run_on(data, args, strategies, start, mode, err):
+    """:func:`run` once the data are read and the threads resolved."""
     X = data.cleaned.X
     if args.repeats is None:
         args.repeats = auto_repeats(len(data.y))
@@ -273,6 +296,7 @@ def run(args, strategies, err=sys.stderr):
         f"{plural(X.shape[0], 'row')} and {plural(X.shape[1], 'column')} after "
         f"cleaning; fitting {len(built)} strategies on {plural(args.cv, 'fold')}"
         + (f" x {plural(args.repeats, 'repetition')}" if args.repeats > 1 else "")
+        + f", {plural(args.threads, 'thread')} each"
     )
     with progress:
         predictions, ran = run_strategies(

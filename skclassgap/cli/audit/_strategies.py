@@ -72,6 +72,11 @@ class Built:
     note: str = ""
     shared_steps: int = 0
     encoder_param: str | None = None
+    # A decision rule on the baseline's model (shared_steps=2, like the
+    # baseline): the parameter of the rest that may receive the fold's fitted
+    # baseline model, frozen, instead of a refit of the same model on the
+    # same rows (the audit does so in its own process).
+    model_param: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ def _cost_sensitive(context):
         _pipeline(context, ("model", model)),
         note="min-risk decision, missing class i costs n / (K n_i)",
         shared_steps=2,
+        model_param="model__estimator",
     )
 
 
@@ -371,7 +377,12 @@ def _logit_adjustment(context):
     from skclassgap.threshold import LogitAdjustedClassifier
 
     model = LogitAdjustedClassifier(clone(context.model), tau=1.0)
-    return Built(_pipeline(context, ("model", model)), note="tau=1", shared_steps=2)
+    return Built(
+        _pipeline(context, ("model", model)),
+        note="tau=1",
+        shared_steps=2,
+        model_param="model__estimator",
+    )
 
 
 def _spectral_balancing(context):

@@ -264,7 +264,7 @@ def test_audit_default_stderr_gets_progress_lines_when_not_a_terminal(default_ru
     assert len(lines) == 26
     assert re.fullmatch(
         r"audit: 4174 rows and 8 columns after cleaning; fitting 12 strategies "
-        r"on 5 folds x 5 repetitions \[\d+ s\]",
+        r"on 5 folds x 5 repetitions, 1 thread each \[\d+ s\]",
         lines[0],
     )
     for i, line in enumerate(lines[1:], start=1):
@@ -591,3 +591,34 @@ def test_main_rejects_unknown_objective(tmp_path, capsys):
     assert main(["audit", str(path), "--objective", "roc_auc"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("skclassgap audit: error: unknown --objective 'roc_auc'")
+
+
+def test_audit_sets_passive_openmp_waiting_before_scikit_learn_loads():
+    """Check, in a fresh process, that the audit sets OMP_WAIT_POLICY=PASSIVE
+    before anything loads scikit-learn (whose OpenMP runtime reads it once),
+    and keeps a value the user set."""
+    code = (
+        "import os, sys\n"
+        "from skclassgap.cli.audit import _command\n"
+        "seen = []\n"
+        "def check_args(args):\n"
+        "    policy = os.environ.get('OMP_WAIT_POLICY')\n"
+        "    seen.append((policy, 'sklearn' in sys.modules))\n"
+        "    raise SystemExit(0)\n"
+        "_command.check_args = check_args\n"
+        "try:\n"
+        "    _command.audit(None)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(seen)\n"
+    )
+    for env, expected in [({}, "PASSIVE"), ({"OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE")]:
+        environ = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**environ, **env},
+            check=True,
+        )
+        assert result.stdout.strip() == f"[('{expected}', False)]"

@@ -345,9 +345,10 @@ def test_audit_unknown_drop_column_is_one_line_and_writes_nothing(tmp_path):
 @pytest.mark.slow
 def test_audit_hgb_on_penguins(tmp_path):
     """Check that --model hgb runs every strategy on penguins with one thread per
-    fit, as the JSON records; cost_sensitive, whose minimum-risk decision is the
-    prior correction, is merged into logit_adjustment; the cleaning strategies,
-    which measure distances, decline the categorical columns."""
+    fit (--threads auto on 344 rows), as the JSON records; cost_sensitive, whose
+    minimum-risk decision is the prior correction, is merged into
+    logit_adjustment; the cleaning strategies, which measure distances, decline
+    the categorical columns."""
     status, stdout, stderr, report, _ = audit(
         str(DATA / "penguins.csv"),
         "--target",
@@ -358,7 +359,12 @@ def test_audit_hgb_on_penguins(tmp_path):
     )
     assert status == 0, stderr
     assert report["model"]["name"] == "hgb"
-    assert report["execution"] == {"n_jobs": 1, "threads_per_fit": 1}
+    assert report["execution"] == {
+        "n_jobs": 1,
+        "threads_option": "auto",
+        "threads_per_fit": 1,
+        "blas_threads_per_fit": 1,
+    }
     statuses = {n: o["status"] for n, o in report["strategies"].items()}
     assert statuses == {
         **dict.fromkeys(statuses, "ok"),
@@ -367,6 +373,35 @@ def test_audit_hgb_on_penguins(tmp_path):
         "smote_tomek": "declined",
     }
     assert report["strategies"]["cost_sensitive"]["same_as"] == "logit_adjustment"
+
+
+def test_audit_threads_auto_on_a_large_table_records_the_cores(tmp_path, monkeypatch):
+    """Check that --threads auto on a table of THREADS_ROWS rows or more runs the
+    fits with every available core (OpenMP) and one BLAS thread, shared among
+    the --n-jobs workers, and that the JSON and the progress line say so."""
+    from skclassgap.cli.audit import _defaults
+
+    monkeypatch.setattr(_defaults, "THREADS_ROWS", 300)
+    monkeypatch.setattr(_defaults, "available_cores", lambda: 4)
+    args = [str(DATA / "penguins.csv"), "--target", "species", "--cv", "3"]
+    args += ["--repeats", "1", "--strategies", "none"]
+    status, _, stderr, report, _ = audit(*args, out=tmp_path)
+    assert status == 0, stderr
+    assert report["execution"] == {
+        "n_jobs": 1,
+        "threads_option": "auto",
+        "threads_per_fit": 4,
+        "blas_threads_per_fit": 1,
+    }
+    assert "on 3 folds, 4 threads each" in stderr
+    status, _, stderr, report, _ = audit(*args, "--threads", "2", out=tmp_path)
+    assert status == 0, stderr
+    assert report["execution"] == {
+        "n_jobs": 1,
+        "threads_option": 2,
+        "threads_per_fit": 2,
+        "blas_threads_per_fit": 2,
+    }
 
 
 @pytest.mark.slow

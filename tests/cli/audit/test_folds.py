@@ -19,15 +19,24 @@ class _ThreadProbe(LogisticRegression):
         return super().fit(X, y)
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_fit_fold_limits_threads(threads):
-    """Check that every BLAS/OpenMP pool runs with the requested threads in a fit."""
+@pytest.mark.parametrize(
+    "threads, expected",
+    [
+        (1, {"openmp": 1, "blas": 1}),
+        (2, {"openmp": 2, "blas": 2}),
+        ({"openmp": 2, "blas": 1}, {"openmp": 2, "blas": 1}),
+    ],
+)
+def test_fit_fold_limits_threads(threads, expected):
+    """Check that every BLAS/OpenMP pool runs with the requested threads in a fit,
+    one number for both or one per pool (--threads auto on a large table)."""
     X = pd.DataFrame({"a": np.arange(20.0)})
     y = np.arange(20) % 2
     idx = np.arange(20)
     pred, seconds, error = fit_fold(Built(_ThreadProbe()), X, y, idx, idx, threads)
     assert error is None and pred.shape == (20,) and seconds >= 0
-    assert {n for _, n in _ThreadProbe.seen} <= {threads}
+    for api, n in _ThreadProbe.seen:
+        assert n == expected[api], (api, n)
 
 
 def test_fit_fold_reports_a_refusal_of_the_data():
@@ -135,6 +144,62 @@ def test_run_folds_shared_preprocessing_equals_whole_pipelines(columns, names):
     assert len(seconds) == 3 and min(seconds) > 0
     assert progress.folds == [(i, sorted(built)) for i in range(3)]
     for (name, i), (pred, _, error) in shared.items():
+        whole, _, whole_error = fit_fold(built[name], cleaned.X, y, *splits[i], 1)
+        assert error is None and whole_error is None
+        np.testing.assert_array_equal(pred, whole, err_msg=f"{name} fold {i}")
+
+
+class _CountingModel(LogisticRegression):
+    """Counts its fits (class attribute, reset by the test)."""
+
+    fits = 0
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_run_folds_decision_rules_reuse_the_baseline_fit(n_jobs):
+    """Check that in this process logit_adjustment and cost_sensitive, which only
+    change the baseline's decisions, reuse the fold's fitted baseline model (one
+    fit of the model per fold instead of three) and predict as if they had
+    refitted it, as they do in worker processes."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from skclassgap.cli.audit._clean import clean_table
+    from skclassgap.cli.audit._preprocess import make_encoder, make_preparation
+    from skclassgap.cli.audit._strategies import Context, build
+
+    frame, y = _mixed_table()
+    cleaned = clean_table(frame)
+    context = Context(
+        preparation=make_preparation(cleaned.kinds),
+        encoder=make_encoder(cleaned.kinds),
+        model=_CountingModel(max_iter=1000),
+        objective="g_mean",
+        random_state=0,
+        min_train_class=20,
+        categorical=True,
+    )
+    names = ["baseline", "logit_adjustment", "cost_sensitive"]
+    built = {name: build(name, context) for name in names}
+    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(frame, y))
+    _CountingModel.fits = 0
+    fits, _ = run_folds(
+        built,
+        cleaned.X,
+        y,
+        splits,
+        preparation=context.preparation,
+        encoder=context.encoder,
+        n_jobs=n_jobs,
+        threads=1,
+        progress=_Quiet(),
+    )
+    if n_jobs == 1:  # workers refit, and count in their own copy of the class
+        assert _CountingModel.fits == len(splits)
+    for (name, i), (pred, _, error) in fits.items():
         whole, _, whole_error = fit_fold(built[name], cleaned.X, y, *splits[i], 1)
         assert error is None and whole_error is None
         np.testing.assert_array_equal(pred, whole, err_msg=f"{name} fold {i}")
