@@ -101,6 +101,12 @@ was set early enough (OpenMP threads spinning), the first fold alone spent
 HistGradientBoosting fit on a fold's 240,000 x 97 features at load 7 to 9:
 1 thread 12 to 20 s wall, 8.5 to 9 s CPU; 2 spinning threads 60 to 83 s
 wall, 38 to 51 s CPU; 2 passive threads 18 to 21 s wall, 8.3 to 8.5 s CPU.
+
+The same ``--model hgb`` command again with the machine otherwise idle (load
+average about 1.3 throughout): 10 min 7 s wall, 814 s CPU (737 + 76),
+2,026 MiB; about 105 to 117 s of fits per fold (threshold the slowest, 24
+to 31 s). Still above the 8-minute target: most strategies' fits are not
+HistGradientBoosting's parallel part (the samplers, the threshold search).
 """
 
 import argparse
